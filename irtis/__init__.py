@@ -1,0 +1,1 @@
+"""irtis: infrastructure management system of the customs ICT division."""

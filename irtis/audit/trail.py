@@ -1,0 +1,71 @@
+"""Appending to the hash-chained audit trail.
+
+Every entry's hash is SHA-256 over a canonical JSON encoding of its content and the hash of the
+entry before it, so editing, deleting, inserting or reordering entries breaks the chain.
+Appends take a database-wide lock for the rest of the transaction, so concurrent writers queue
+and never fork the chain.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from .models import AuditEntry
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x69727469  # "irti": one advisory lock for the whole trail
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    """The bytes an entry's hash covers, stable across SQLite and PostgreSQL round trips."""
+    time = entry.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    content = {
+        "prev": entry.prev_hash,
+        "time": time,
+        "actor": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "source": entry.source,
+        "ip": entry.source_ip,
+        "request": entry.request_id,
+        "action": entry.action,
+        "type": entry.content_type_id,
+        "object": entry.object_id,
+        "repr": entry.object_repr,
+        "before": entry.before,
+        "after": entry.after,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+def _lock_trail() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    # SQLite: transactions begin IMMEDIATE (settings), so this one already holds the write lock.
+
+
+def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Chain and insert entries in order, inside the caller's transaction."""
+    entries = list(entries)
+    if not entries:
+        return entries
+    with transaction.atomic():
+        _lock_trail()
+        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        now = datetime.now(UTC)
+        for entry in entries:
+            entry.time = entry.time or now
+            entry.prev_hash = prev
+            entry.hash = prev = entry_hash(entry)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return entries

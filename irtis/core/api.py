@@ -1,0 +1,326 @@
+"""The REST API: CRUD for every registered model under /api/<app>/<models>/.
+
+Lists read only the columns they return (`values()`), in three queries whatever the page size:
+count, rows, tags. Writes go through `bulk.save_objects`, so one object or a thousand are
+validated, versioned and audited the same way.
+"""
+
+from typing import Any
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from irtis.identity import tokens
+
+from . import bulk, context, permissions, registry, schemas
+from .filters import filterset_class
+from .models import BaseModel, StaleObjectError, Tag
+from .tabular import has_tags
+
+MAX_LIMIT = 1000
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = tokens.check(token, request.META.get("REMOTE_ADDR"))
+        if found is None:
+            return None
+        request.user = found.user
+        request.token = found
+        context.set_user(found.user)
+        return found
+
+
+api = NinjaAPI(
+    title="irtis API", version="1", auth=[TokenAuth(), django_auth], urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+class InvalidData(Exception):
+    """Values that fail validation, by field (and by list index for lists)."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        self.errors = errors
+
+
+@api.exception_handler(InvalidData)
+def _invalid_data(request: HttpRequest, error: InvalidData) -> HttpResponse:
+    return json_response({"detail": _("Invalid data."), "errors": error.errors}, 400)
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
+    body = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME, default=_default)
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class Endpoints:
+    """The operations of one registered model."""
+
+    def __init__(self, entry: registry.ModelEntry) -> None:
+        self.entry = entry
+        self.model: type[BaseModel] = entry.model
+        self.columns = [f.name for f in entry.value_fields]
+
+    # --- access ---------------------------------------------------------------------------
+
+    def authorise(self, request: HttpRequest, action: str) -> models.QuerySet:
+        if action != "view" and getattr(getattr(request, "token", None), "read_only", False):
+            raise HttpError(403, _("This token is read-only."))
+        if not permissions.allowed(request.user, self.entry, action):
+            raise HttpError(403, _("You do not have permission to do this."))
+        return permissions.restrict(self.model.objects.all(), request.user, action)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
+        columns = list(self.entry.brief) if brief else self.columns
+        rows = list(queryset.values(*columns))
+        if has_tags(self.entry) and not brief and rows:
+            through = self.model.tags.through
+            owner = f"{self.entry.model_name}_id"
+            tags: dict[int, list[str]] = {}
+            pairs = through.objects.filter(**{f"{owner}__in": [r["id"] for r in rows]})
+            for pk, slug in pairs.values_list(owner, "tag__slug"):
+                tags.setdefault(pk, []).append(slug)
+            for row in rows:
+                row["tags"] = sorted(tags.get(row["id"], []))
+        return rows
+
+    def listing(self, request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
+             ordering: str = "", q: str = "") -> HttpResponse:
+        queryset = self.authorise(request, "view")
+        if not 1 <= limit <= MAX_LIMIT or offset < 0:
+            raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": MAX_LIMIT})
+        filterset = filterset_class(self.entry)(request.GET, queryset=queryset)
+        if not filterset.is_valid():
+            return json_response({"detail": _("Invalid filter."), "errors": filterset.errors}, 400)
+        queryset = filterset.qs.order_by(*self.ordering(ordering))
+        count = queryset.count()
+        rows = self.rows(queryset[offset:offset + limit], brief)
+        return json_response({
+            "count": count,
+            "next": self.page_url(request, limit, offset + limit) if offset + limit < count else None,
+            "previous": self.page_url(request, limit, max(offset - limit, 0)) if offset else None,
+            "results": rows,
+        })
+
+    def ordering(self, text: str) -> list[str]:
+        order = [o.strip() for o in text.split(",") if o.strip()]
+        for name in order:
+            if name.lstrip("-") not in self.columns:
+                raise HttpError(400, _("Cannot order by “%(name)s”.") % {"name": name})
+        return [*order, "pk"] if order else [*(self.model._meta.ordering or []), "pk"]
+
+    @staticmethod
+    def page_url(request: HttpRequest, limit: int, offset: int) -> str:
+        params = request.GET.copy()
+        params["limit"], params["offset"] = str(limit), str(offset)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
+        rows = self.rows(self.authorise(request, "view").filter(pk=pk), brief=False)
+        if not rows:
+            raise HttpError(404, _("Not found."))
+        return json_response(rows[0], headers={"ETag": f'"{rows[0]["version"]}"'})
+
+    # --- writing --------------------------------------------------------------------------
+
+    def create(self, request: HttpRequest, payload: Any) -> HttpResponse:
+        self.authorise(request, "add")
+        items = payload if isinstance(payload, list) else [payload]
+        objects = [self.model() for _ in items]
+        self.write(objects, [item.model_dump(exclude_unset=True) for item in items])
+        result = self.rows(self.model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
+        return json_response(result if isinstance(payload, list) else result[0], 201)
+
+    def update(self, request: HttpRequest, pk: int, payload: Any, partial: bool) -> HttpResponse:
+        queryset = self.authorise(request, "change")
+        obj = queryset.filter(pk=pk).first()
+        if obj is None:
+            raise HttpError(404, _("Not found."))
+        data = payload.model_dump(exclude_unset=partial)
+        expected = _if_match(request) or data.pop("version", None)
+        data.pop("version", None)
+        if expected is not None and expected != obj.version:
+            raise HttpError(412, _("The object has changed since you read it (version %(version)d now).") % {"version": obj.version})
+        self.write([obj], [data])
+        row = self.rows(self.model.objects.filter(pk=pk), False)[0]
+        return json_response(row, headers={"ETag": f'"{row["version"]}"'})
+
+    def bulk_update(self, request: HttpRequest, payload: list[Any]) -> HttpResponse:
+        queryset = self.authorise(request, "change")
+        data = [item.model_dump(exclude_unset=True) for item in payload]
+        ids = [d.pop("id") for d in data]
+        if len(set(ids)) != len(ids):
+            raise HttpError(400, _("An object is listed twice."))
+        found = queryset.in_bulk(ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise HttpError(404, _("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))})
+        objects = [found[i] for i in ids]
+        for obj, values in zip(objects, data, strict=True):
+            expected = values.pop("version", None)
+            if expected is not None and expected != obj.version:
+                raise HttpError(412, _("Object %(id)d has changed since you read it.") % {"id": obj.pk})
+        self.write(objects, data)
+        return json_response(self.rows(self.model.objects.filter(pk__in=ids).order_by("pk"), False))
+
+    def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.authorise(request, "delete").filter(pk=pk).first()
+        if obj is None:
+            raise HttpError(404, _("Not found."))
+        expected = _if_match(request)
+        if expected is not None and expected != obj.version:
+            raise HttpError(412, _("The object has changed since you read it."))
+        self.remove([obj])
+        return HttpResponse(status=204)
+
+    def bulk_delete(self, request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
+        queryset = self.authorise(request, "delete")
+        ids = [item.id for item in payload]
+        found = queryset.in_bulk(ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise HttpError(404, _("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))})
+        self.remove(list(found.values()))
+        return HttpResponse(status=204)
+
+    def remove(self, objects: list[BaseModel]) -> None:
+        try:
+            with transaction.atomic():
+                for obj in objects:
+                    obj.delete()
+        except (ProtectedError, RestrictedError) as error:
+            blockers = sorted({f"{o._meta.verbose_name}: {o}" for o in error.args[1]})[:20]
+            raise HttpError(409, _("Other objects depend on it: %(objects)s") % {"objects": "; ".join(blockers)}) from None
+
+    def write(self, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
+        """Apply values, validate every object (related objects fetched in bulk), save all."""
+        references = self.references(data)
+        tag_sets = self.tags(data)
+        errors: dict[int, Any] = {}
+        for index, (obj, values) in enumerate(zip(objects, data, strict=True)):
+            for name, value in values.items():
+                if name == "tags":
+                    continue
+                field = self.entry.field(name)
+                if field.many_to_one:
+                    setattr(obj, name, references[name].get(value) if value is not None else None)
+                    if value is not None and getattr(obj, name) is None:
+                        errors.setdefault(index, {})[name] = [_("No object with id %(id)s.") % {"id": value}]
+                else:
+                    setattr(obj, field.attname, value)
+            try:
+                obj.full_clean(exclude=[n for n in references if n in values] + ["tags"], validate_unique=True)
+            except ValidationError as error:
+                errors.setdefault(index, {}).update(error.message_dict)
+        if errors:
+            detail = errors[0] if len(objects) == 1 and 0 in errors else {str(k): v for k, v in errors.items()}
+            raise InvalidData(detail)
+        try:
+            with transaction.atomic():
+                bulk.save_objects(objects, fields=[])
+                for obj, slugs in zip(objects, tag_sets, strict=True):
+                    if slugs is not None:
+                        obj.tags.set(slugs)
+        except StaleObjectError:
+            raise HttpError(412, _("An object changed while you were saving it; read it again.")) from None
+
+    def references(self, data: list[dict[str, Any]]) -> dict[str, dict[int, models.Model]]:
+        result = {}
+        for field in self.model._meta.concrete_fields:
+            if field.many_to_one:
+                ids = {d[field.name] for d in data if d.get(field.name) is not None}
+                if any(field.name in d for d in data):
+                    result[field.name] = field.related_model.objects.in_bulk(ids)
+        return result
+
+    def tags(self, data: list[dict[str, Any]]) -> list[list[Tag] | None]:
+        if not has_tags(self.entry):
+            return [None] * len(data)
+        wanted = {s for d in data for s in d.get("tags") or []}
+        found = Tag.objects.in_bulk(wanted, field_name="slug")
+        unknown = wanted - set(found)
+        if unknown:
+            raise HttpError(400, _("Unknown tags: %(tags)s") % {"tags": ", ".join(sorted(unknown))})
+        return [None if d.get("tags") is None else [found[s] for s in d["tags"]] for d in data]
+
+
+def _if_match(request: HttpRequest) -> int | None:
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    try:
+        return int(header.removeprefix("W/").strip('"'))
+    except ValueError:
+        raise HttpError(400, _("If-Match must be an ETag given by this API.")) from None
+
+
+def _router(entry: registry.ModelEntry) -> Router:
+    ops = Endpoints(entry)
+    router = Router(tags=[entry.verbose_name_plural])
+    name = entry.model.__name__
+    out, listing = schemas.output_schema(entry), schemas.list_schema(entry)
+    create, patch = schemas.write_schema(entry, False), schemas.write_schema(entry, True)
+    bulk_patch = schemas.bulk_patch_schema(entry)
+
+    @router.get("/", response=listing, operation_id=f"{entry.app_label}_{entry.model_name}_list",
+                summary=f"List {name}")
+    def list_objects(request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
+                     ordering: str = "", q: str = "") -> HttpResponse:
+        return ops.listing(request, limit, offset, brief, ordering, q)
+
+    @router.post("/", response={201: out | list[out]}, operation_id=f"{entry.app_label}_{entry.model_name}_create",
+                 summary=f"Create {name} (one or a list)")
+    def create_objects(request: HttpRequest, payload: create | list[create]) -> HttpResponse:
+        return ops.create(request, payload)
+
+    @router.patch("/", response=list[out], operation_id=f"{entry.app_label}_{entry.model_name}_bulk_update",
+                  summary=f"Update a list of {name}")
+    def update_objects(request: HttpRequest, payload: list[bulk_patch]) -> HttpResponse:
+        return ops.bulk_update(request, payload)
+
+    @router.delete("/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_bulk_delete",
+                   summary=f"Delete a list of {name}")
+    def delete_objects(request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
+        return ops.bulk_delete(request, payload)
+
+    @router.get("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_read",
+                summary=f"Read {name}")
+    def read_object(request: HttpRequest, pk: int) -> HttpResponse:
+        return ops.detail(request, pk)
+
+    @router.patch("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_partial_update",
+                  summary=f"Change some fields of {name}")
+    def patch_object(request: HttpRequest, pk: int, payload: patch) -> HttpResponse:
+        return ops.update(request, pk, payload, partial=True)
+
+    @router.put("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_update",
+                summary=f"Replace {name}")
+    def put_object(request: HttpRequest, pk: int, payload: create) -> HttpResponse:
+        return ops.update(request, pk, payload, partial=False)
+
+    @router.delete("/{int:pk}/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_delete",
+                   summary=f"Delete {name}")
+    def delete_object(request: HttpRequest, pk: int) -> HttpResponse:
+        return ops.delete(request, pk)
+
+    return router
+
+
+for _entry in registry.entries():
+    api.add_router(f"/{_entry.app_label}/{_entry.path}/", _router(_entry))

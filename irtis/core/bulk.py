@@ -1,0 +1,63 @@
+"""Writing many validated objects at once: bulk SQL, change records and search index together.
+
+Single objects are saved with `Model.save()` (signals record the change); imports and API list
+operations come here, where a thousand rows cost a handful of queries instead of thousands.
+"""
+
+from collections.abc import Sequence
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from irtis.audit import trail
+from irtis.audit.models import Action
+
+from . import search
+from .changes import change_entry, current_values, snapshot
+from .models import BaseModel, StaleObjectError
+
+
+def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> None:
+    """Insert new and update existing objects (the `fields` given, or all) of one model.
+
+    Existing objects must carry the version they were read at; if any row has moved on since,
+    StaleObjectError is raised and nothing is written.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    new = [o for o in objects if o._state.adding]
+    old = [o for o in objects if not o._state.adding]
+    with transaction.atomic():
+        if old:
+            _check_versions(model, old)
+            now = timezone.now()
+            for obj in old:
+                obj.version += 1
+                obj.updated = now
+            names = list(fields) or [
+                f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "created"
+            ]
+            model.objects.bulk_update(old, sorted({*names, "version", "updated"}), batch_size=500)
+        for obj in new:
+            obj.version = 1
+        model.objects.bulk_create(new, batch_size=500)
+        for obj in new:
+            obj._state.adding = False
+        entries = [change_entry(o, Action.CREATE, None, snapshot(model, current_values(o))) for o in new]
+        entries += [
+            change_entry(o, Action.UPDATE, snapshot(model, o._loaded), snapshot(model, current_values(o)))
+            for o in old
+        ]
+        trail.append(entries)
+        search.reindex(objects)
+        for obj in objects:
+            obj._loaded = current_values(obj)
+
+
+def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> None:
+    rows = model.objects.select_for_update().filter(pk__in=[o.pk for o in objects])
+    current = dict(rows.values_list("pk", "version"))
+    for obj in objects:
+        if current.get(obj.pk) != obj.version:
+            raise StaleObjectError(obj)

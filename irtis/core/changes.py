@@ -1,0 +1,81 @@
+"""Change records: every save and delete of a change-logged object becomes an audit entry.
+
+Single saves are caught by signals, so the shell and commands are covered too; bulk paths
+(imports, API lists) build entries with `change_entry` and append them in one go.
+"""
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from irtis.audit import trail
+from irtis.audit.models import Action, AuditEntry
+
+from . import context
+from .models import ChangeLogged
+
+IGNORED = {"updated"}
+
+
+def snapshot(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe copy of an object's column values keyed by attribute name."""
+    data = {
+        f.attname: values[f.attname] for f in model._meta.concrete_fields
+        if f.attname in values and f.attname not in IGNORED
+    }
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def current_values(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def change_entry(
+    instance: models.Model, action: str, before: dict | None, after: dict | None
+) -> AuditEntry:
+    return context.current().entry(
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+    )
+
+
+@receiver(post_save)
+def _record_save(sender: type, instance: models.Model, created: bool, **kwargs: Any) -> None:
+    if not isinstance(instance, ChangeLogged) or kwargs.get("raw"):
+        return
+    loaded = getattr(instance, "_loaded", None)
+    before = None if created or loaded is None else snapshot(sender, loaded)
+    after = snapshot(sender, current_values(instance))
+    action = Action.CREATE if created else Action.UPDATE
+    trail.append([change_entry(instance, action, before, after)])
+
+
+@receiver(post_delete)
+def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
+    if isinstance(instance, ChangeLogged):
+        before = snapshot(sender, current_values(instance))
+        trail.append([change_entry(instance, Action.DELETE, before, None)])
+
+
+@receiver(m2m_changed)
+def _record_tags(sender: type, instance: models.Model, action: str, pk_set: set | None, **kwargs: Any) -> None:
+    if not isinstance(instance, ChangeLogged) or action not in {"post_add", "post_remove"}:
+        return
+    if kwargs.get("reverse") or not pk_set:
+        return
+    field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
+    now = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    changed = set(pk_set)
+    was = sorted(set(now) - changed) if action == "post_add" else sorted(set(now) | changed)
+    trail.append([
+        change_entry(instance, Action.UPDATE, {field.name: was}, {field.name: now})
+    ])

@@ -1,0 +1,32 @@
+"""Demo tags used across the estate."""
+
+from irtis.core.models import Tag
+
+TAGS = [
+    ("kritine", "Kritinė sistema", "#dc3545", "Kategorija I: sutrikimas stabdo muitinės veiklą"),
+    ("brexit-projektas", "Brexit projektas", "#0d6efd", "Atnaujinta per Brexit projektą (2021–2023)"),
+    ("pasienis-by", "Pasienis su Baltarusija", "#fd7e14", "Objektai prie Baltarusijos sienos"),
+    ("eksploatuoti-iki-2027", "Eksploatuoti iki 2027", "#6f42c1", "Numatyta pakeisti iki 2027 m."),
+]
+
+
+def ensure(model: type, key: str, values: dict) -> object:
+    """Create the object, or update it only where the demo values differ (so reruns write nothing)."""
+    obj = model.objects.filter(**{key: values[key]}).first()
+    if obj is None:
+        obj = model(**values)
+        obj.full_clean()
+        obj.save()
+        return obj
+    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def load() -> None:
+    for slug, name, color, description in TAGS:
+        ensure(Tag, "slug", {"slug": slug, "name": name, "color": color, "description": description})

@@ -1,0 +1,79 @@
+"""Export of a filtered list to CSV, XLSX, JSON or YAML, in the layout imports read back."""
+
+import datetime
+import decimal
+from typing import Any
+
+import tablib
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from . import tabular
+from .registry import ModelEntry
+from .views import EntryView
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "yaml": "application/yaml",
+}
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell inert in spreadsheets: a leading apostrophe, which imports strip again."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return "" if value is None else value
+
+
+def dataset(entry: ModelEntry, queryset: Any, spreadsheet: bool) -> tablib.Dataset:
+    cols = tabular.columns(entry)
+    headers = [c.name for c in cols]
+    rows = queryset.values_list(*[c.lookup for c in cols])
+    tags: dict[int, list[str]] = {}
+    if tabular.has_tags(entry):
+        headers.append("tags")
+        through = entry.model.tags.through
+        owner = f"{entry.model_name}_id"
+        for pk, slug in through.objects.filter(**{f"{owner}__in": queryset.values("pk")}).values_list(owner, "tag__slug"):
+            tags.setdefault(pk, []).append(slug)
+    data = tablib.Dataset(headers=headers)
+    for row in rows:
+        values = [_plain(v) for v in row]
+        if tabular.has_tags(entry):
+            values.append(",".join(sorted(tags.get(row[0], []))))
+        data.append([neutralise(v) for v in values] if spreadsheet else values)
+    return data
+
+
+class ExportView(EntryView):
+    action = "export"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        fmt = request.GET.get("format", "csv")
+        if fmt not in FORMATS:
+            return HttpResponse(status=400)
+        filterset, queryset = self.filtered()
+        if not filterset.is_valid():
+            return HttpResponse(status=400)
+        data = dataset(self.entry, queryset.order_by("pk"), spreadsheet=fmt in {"csv", "xlsx"})
+        content = data.export(fmt)
+        if fmt == "csv":
+            content = "\ufeff" + content  # so Excel reads UTF-8 (ą, č, ę …) correctly
+        response = HttpResponse(content, content_type=FORMATS[fmt])
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="{self.entry.path}-{stamp}.{fmt}"'
+        return response

@@ -1,0 +1,76 @@
+"""Query-string filters generated from a registration; the same FilterSet serves pages and API.
+
+Every list understands `q` (free text, diacritics ignored), `id`, `tag` (slug), each filter named
+in the registration and every foreign key (by id). Several values of one filter mean "any of".
+Date and number filters also take `__gte` and `__lte`.
+"""
+
+from functools import cache
+
+import django_filters as df
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import Tag, TaggedModel
+from .registry import ModelEntry
+
+
+class BaseFilterSet(df.FilterSet):
+    q = df.CharFilter(method="filter_q", label=_("Search"))
+    id = df.BaseInFilter(field_name="id", label="ID")
+
+    def filter_q(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=search.matching_ids(queryset.model, value))
+
+
+def _filters_for(field: models.Field) -> dict[str, df.Filter]:
+    name, label = field.name, field.verbose_name
+    if field.many_to_one or field.one_to_one:
+        return {name: df.ModelMultipleChoiceFilter(
+            field_name=name, queryset=field.related_model.objects.all(), label=label,
+        )}
+    if field.choices:
+        return {name: df.MultipleChoiceFilter(field_name=name, choices=field.choices, label=label)}
+    if isinstance(field, models.BooleanField):
+        return {name: df.BooleanFilter(field_name=name, label=label)}
+    if isinstance(field, models.DateField | models.IntegerField | models.DecimalField | models.FloatField):
+        filter_class = {
+            models.DateTimeField: df.IsoDateTimeFilter, models.DateField: df.DateFilter,
+        }.get(type(field), df.NumberFilter)
+        return {
+            name: filter_class(field_name=name, label=label),
+            f"{name}__gte": filter_class(field_name=name, lookup_expr="gte", label=label),
+            f"{name}__lte": filter_class(field_name=name, lookup_expr="lte", label=label),
+        }
+    return {
+        name: df.CharFilter(field_name=name, label=label),
+        f"{name}__ic": df.CharFilter(field_name=name, lookup_expr="icontains", label=label),
+    }
+
+
+@cache
+def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
+    model = entry.model
+    names = list(entry.filters) + [
+        f.name for f in model._meta.concrete_fields
+        if f.many_to_one and f.name not in entry.filters
+    ]
+    attrs: dict[str, object] = {}
+    for name in names:
+        attrs.update(_filters_for(model._meta.get_field(name)))
+    if issubclass(model, TaggedModel):
+        attrs["tag"] = df.ModelMultipleChoiceFilter(
+            field_name="tags__slug", to_field_name="slug", queryset=Tag.objects.all(),
+            label=_("tag"),
+        )
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}FilterSet", (BaseFilterSet,), attrs)
+
+
+def visible_filters(entry: ModelEntry) -> list[str]:
+    """The filters offered in the list page's filter panel."""
+    return ["q", *entry.filters, *(["tag"] if issubclass(entry.model, TaggedModel) else [])]

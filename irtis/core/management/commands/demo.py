@@ -1,0 +1,24 @@
+"""Load the demo customs estate: every app's `demo.load()`, in INSTALLED_APPS order."""
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from irtis.audit.models import Source
+from irtis.core.context import changes_by
+
+
+class Command(BaseCommand):
+    help = "Load (or bring up to date) the demo estate. Running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with changes_by(source=Source.CLI), transaction.atomic():
+            for config in apps.get_app_configs():
+                module = f"{config.name}.demo"
+                if config.name.startswith("irtis.") and find_spec(module):
+                    import_module(module).load()
+        self.stdout.write(self.style.SUCCESS("Demo estate loaded."))

@@ -1,0 +1,70 @@
+"""Run irtis in production: migrate, make sure an administrator exists, start gunicorn."""
+
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from gunicorn.app.base import BaseApplication
+
+from irtis.audit.models import Source
+from irtis.core.context import changes_by
+
+PASSWORD_FILE = settings.DATA_DIR / "initial_admin_password"
+
+
+class Server(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from irtis.wsgi import application
+
+        return application
+
+
+def first_administrator() -> tuple[str, str | None]:
+    """Create `admin` with a random password when there is no user; return its sign-in."""
+    User = get_user_model()
+    if not User.objects.exists():
+        password = secrets.token_urlsafe(12)
+        with changes_by(source=Source.CLI):
+            User.objects.create_superuser("admin", "", password)
+        PASSWORD_FILE.write_text(password)
+        PASSWORD_FILE.chmod(0o600)
+    admin = User.objects.filter(username="admin").first()
+    if admin and PASSWORD_FILE.exists():
+        password = PASSWORD_FILE.read_text().strip()
+        if admin.check_password(password):
+            return "admin", password
+        PASSWORD_FILE.unlink()  # changed since: never print it again
+    return "admin", None
+
+
+class Command(BaseCommand):
+    help = "Apply migrations and serve irtis with gunicorn (IRTIS_HOST, IRTIS_PORT, IRTIS_WORKERS)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("IRTIS_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("IRTIS_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("IRTIS_WORKERS", "2")))
+
+    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        username, password = first_administrator()
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(self.style.SUCCESS(f"irtis: http://{shown_host}:{port}/"))
+        if password:
+            self.stdout.write(f"Sign in as: {username} / {password}")
+        Server({
+            "bind": f"{host}:{port}", "workers": workers, "threads": 4,
+            "worker_class": "gthread", "accesslog": "-", "timeout": 120,
+        }).run()

@@ -1,0 +1,26 @@
+"""Attributes every change made while serving a request to its user, address and request id."""
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from irtis.audit.models import Source
+
+from .context import changes_by
+
+
+class ChangeContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.id = str(uuid.uuid4())
+        source = Source.API if request.path.startswith("/api/") else Source.UI
+        # The API authenticates inside the view; it sets the user on the context there.
+        with changes_by(
+            request.user, source, source_ip=request.META.get("REMOTE_ADDR"), request_id=request.id
+        ):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response

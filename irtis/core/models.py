@@ -1,0 +1,153 @@
+"""The base every recorded object stands on: versions, tags, journal, change records, search."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from .registry import register
+
+
+class StaleObjectError(Exception):
+    """The object was changed or deleted by someone else since it was read."""
+
+
+class ChangeLogged(models.Model):
+    """Saves and deletes write an audit entry in the same transaction (see core.changes).
+
+    The values loaded from the database are kept as the "before" picture of the next change.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+
+class BaseModel(ChangeLogged):
+    """A registered object: versioned for optimistic locking and timestamped."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert, or update only if nobody changed the row since `version` was read."""
+        if self._state.adding:
+            self.version = 1
+            return super().save(*args, **kwargs)
+        self._expected_version = self.version
+        self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            self.version = self._expected_version
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+        if super()._do_update(
+            base_qs.filter(version=self._expected_version), using, pk_val, values,
+            update_fields, forced_update,
+        ):
+            return True
+        raise StaleObjectError(self)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        from .registry import entry_for
+
+        return reverse(entry_for(type(self)).url_name("detail"), args=[self.pk])
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+@register(group="admin", columns=("name", "slug", "color", "description"), search=("slug", "description"))
+class Tag(BaseModel):
+    """A label any tagged object can carry, for filtering and grouping."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    color = models.CharField(_("colour"), max_length=7, default="#6c757d")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaggedModel(BaseModel):
+    """A registered object that carries tags."""
+
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+", verbose_name=_("tags"))
+
+    class Meta:
+        abstract = True
+
+
+class JournalEntry(ChangeLogged):
+    """A comment written on an object's page."""
+
+    class Kind(models.TextChoices):
+        INFO = "info", _("information")
+        SUCCESS = "success", _("success")
+        WARNING = "warning", _("warning")
+        DANGER = "danger", _("problem")
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INFO)
+    comments = models.TextField(_("comments"))
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.author}"
+
+
+class SearchEntry(models.Model):
+    """One registered object as the global search and the `q` filter see it.
+
+    `text` is case-folded with diacritics removed, so "salcininku" finds "Šalčininkų PKP".
+    """
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="search_entry_object")
+        ]

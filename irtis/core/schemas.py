@@ -1,0 +1,92 @@
+"""Pydantic schemas of registered models for the REST API and its OpenAPI description.
+
+Foreign keys are plain ids: related objects are never expanded, so a list costs one query.
+"""
+
+import datetime
+import decimal
+from functools import cache
+from typing import Any, Literal, Optional
+
+from django.db import models
+from pydantic import BaseModel as Schema
+from pydantic import ConfigDict, Field, create_model
+
+from .registry import ModelEntry
+from .tabular import has_tags
+
+
+def python_type(field: models.Field) -> Any:
+    if field.many_to_one:
+        return int
+    if field.choices:
+        return Literal[tuple(value for value, _ in field.flatchoices if value != "")]
+    for django_type, py in (
+        (models.BooleanField, bool), (models.DateTimeField, datetime.datetime),
+        (models.DateField, datetime.date), (models.DecimalField, decimal.Decimal),
+        (models.FloatField, float), (models.IntegerField, int), (models.AutoField, int),
+        (models.BigAutoField, int), (models.JSONField, Any),
+    ):
+        if isinstance(field, django_type):
+            return py
+    return str
+
+
+def _constraints(field: models.Field) -> dict[str, Any]:
+    limits: dict[str, Any] = {"description": str(field.help_text or field.verbose_name)}
+    if isinstance(field, models.CharField) and field.max_length and not field.choices:
+        limits["max_length"] = field.max_length
+    if isinstance(field, models.PositiveIntegerField | models.PositiveSmallIntegerField | models.PositiveBigIntegerField):
+        limits["ge"] = 0
+    return limits
+
+
+def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
+    kind = python_type(field)
+    if field.null:
+        kind = Optional[kind]  # noqa: UP045 (runtime type construction)
+    if optional or field.has_default() or field.blank or field.null:
+        default = field.get_default() if field.has_default() and not optional else None
+        return (Optional[kind], Field(default, **_constraints(field)))  # noqa: UP045
+    return (kind, Field(..., **_constraints(field)))
+
+
+@cache
+def output_schema(entry: ModelEntry) -> type[Schema]:
+    fields: dict[str, Any] = {f.name: (Optional[python_type(f)], None) for f in entry.value_fields}  # noqa: UP045
+    if has_tags(entry):
+        fields["tags"] = (list[str], [])
+    return create_model(f"{entry.model.__name__}", **fields)
+
+
+@cache
+def write_schema(entry: ModelEntry, partial: bool) -> type[Schema]:
+    fields: dict[str, Any] = {
+        name: _definition(entry.field(name), partial) for name in entry.editable_fields if name != "tags"
+    }
+    if has_tags(entry):
+        fields["tags"] = (Optional[list[str]], Field(None, description="tag slugs"))  # noqa: UP045
+    if partial:
+        fields["version"] = (Optional[int], Field(None, description="version read; refused if stale"))  # noqa: UP045
+    suffix = "Patch" if partial else "Create"
+    return create_model(
+        f"{entry.model.__name__}{suffix}", __config__=ConfigDict(extra="forbid"), **fields
+    )
+
+
+@cache
+def bulk_patch_schema(entry: ModelEntry) -> type[Schema]:
+    return create_model(
+        f"{entry.model.__name__}BulkPatch", __base__=write_schema(entry, partial=True), id=(int, ...)
+    )
+
+
+def list_schema(entry: ModelEntry) -> type[Schema]:
+    return create_model(
+        f"{entry.model.__name__}List", count=(int, ...), next=(Optional[str], None),  # noqa: UP045
+        previous=(Optional[str], None), results=(list[output_schema(entry)], ...),  # noqa: UP045
+    )
+
+
+class Identity(Schema):
+    id: int

@@ -1,0 +1,91 @@
+"""The search index behind the global search box and every list's `q` filter."""
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import registry
+from .models import SearchEntry
+
+
+def normalize(text: str) -> str:
+    """Case-fold and strip diacritics: "Šalčininkų" → "salcininku"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _document(entry: registry.ModelEntry, obj: models.Model) -> str:
+    parts = [str(obj)]
+    for name in entry.search:
+        value = getattr(obj, name, None)
+        if value not in (None, ""):
+            parts.append(str(value))
+    return normalize(" ".join(parts))
+
+
+def entries_for(objects: Iterable[models.Model]) -> list[SearchEntry]:
+    result = []
+    for obj in objects:
+        entry = registry.entry_for(type(obj))
+        if entry:
+            result.append(SearchEntry(
+                content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+                title=str(obj)[:200], text=_document(entry, obj),
+            ))
+    return result
+
+
+def reindex(objects: Iterable[models.Model]) -> None:
+    """Replace the index rows of these objects (bulk: two queries per model)."""
+    rows = entries_for(objects)
+    by_type: dict[int, list[int]] = {}
+    for row in rows:
+        by_type.setdefault(row.content_type_id, []).append(row.object_id)
+    for type_id, ids in by_type.items():
+        SearchEntry.objects.filter(content_type_id=type_id, object_id__in=ids).delete()
+    SearchEntry.objects.bulk_create(rows, batch_size=1000)
+
+
+def matching_ids(model: type[models.Model], query: str) -> models.QuerySet:
+    """Subquery of ids of `model` objects whose index text contains every word of `query`."""
+    rows = SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    for word in normalize(query).split():
+        rows = rows.filter(text__contains=word)
+    return rows.values("object_id")
+
+
+def search(query: str, limit_per_type: int = 10) -> list[tuple[registry.ModelEntry, list[SearchEntry], int]]:
+    """Global search: (registered model, first matches, total matches) for each model that matches."""
+    words = normalize(query).split()
+    if not words:
+        return []
+    rows = SearchEntry.objects.all()
+    for word in words:
+        rows = rows.filter(text__contains=word)
+    counts = dict(rows.values_list("content_type").annotate(n=models.Count("id")).order_by())
+    results = []
+    for entry in registry.entries():
+        type_id = ContentType.objects.get_for_model(entry.model).pk
+        if counts.get(type_id):
+            first = list(rows.filter(content_type_id=type_id).order_by("title")[:limit_per_type])
+            results.append((entry, first, counts[type_id]))
+    return results
+
+
+@receiver(post_save)
+def _index_saved(sender: type, instance: models.Model, **kwargs: Any) -> None:
+    if registry.entry_for(sender) and not kwargs.get("raw"):
+        reindex([instance])
+
+
+@receiver(post_delete)
+def _unindex_deleted(sender: type, instance: models.Model, **kwargs: Any) -> None:
+    if registry.entry_for(sender):
+        SearchEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+        ).delete()

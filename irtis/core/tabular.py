@@ -1,0 +1,40 @@
+"""The column layout shared by imports and exports, so an export imports again unchanged.
+
+Columns are field names. A foreign key holds the natural key of the object it points to
+(a site's code, a manufacturer's name), tags hold comma-separated slugs.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from .models import TaggedModel
+from .registry import ModelEntry, entry_for
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    name: str
+    field: models.Field
+
+    @property
+    def lookup(self) -> str:
+        """The values() path that yields this column's exported value."""
+        if self.field.many_to_one:
+            return f"{self.name}__{related_key(self.field)}"
+        return self.name
+
+
+def related_key(field: models.Field) -> str:
+    """The field that names an object of `field`'s related model in a file."""
+    related = entry_for(field.related_model)
+    return related.key if related else "pk"
+
+
+def columns(entry: ModelEntry) -> list[TableColumn]:
+    names = ["id", *[n for n in entry.editable_fields if n != "tags"]]
+    return [TableColumn(n, entry.field(n)) for n in names]
+
+
+def has_tags(entry: ModelEntry) -> bool:
+    return issubclass(entry.model, TaggedModel)

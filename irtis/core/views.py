@@ -1,0 +1,273 @@
+"""Generic pages for every registered model: list, detail, edit, clone, delete, bulk actions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from irtis.audit.models import AuditEntry
+
+from . import permissions, tables
+from .filters import filterset_class, visible_filters
+from .forms import BulkEditForm, apply_changes, form_class, is_tagged, save_m2m
+from .models import JournalEntry, StaleObjectError
+from .registry import ModelEntry
+
+PAGE_SIZES = (25, 50, 100, 250, 500, 1000)
+STALE_MESSAGE = _("Someone else changed this object after you opened it. Your changes were not "
+                  "saved: reload the page to see the current values, then make your change again.")
+
+
+class EntryView(LoginRequiredMixin, View):
+    """A page about one registered model; `action` is the permission it needs."""
+
+    entry: ModelEntry = None  # set by as_view(entry=…) in core.urls
+    action = "view"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not permissions.allowed(request.user, self.entry, self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def queryset(self, action: str | None = None) -> models.QuerySet:
+        return permissions.restrict(self.entry.model.objects.all(), self.request.user, action or self.action)
+
+    def get_object(self, pk: int) -> models.Model:
+        return get_object_or_404(self.queryset(), pk=pk)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {"entry": self.entry, "can": self.abilities(), **extra}
+
+    def abilities(self) -> dict[str, bool]:
+        user = self.request.user
+        return {a: permissions.allowed(user, self.entry, a)
+                for a in ("view", "add", "change", "delete", "import", "export")}
+
+    def filtered(self) -> tuple[Any, models.QuerySet]:
+        filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"))
+        if not filterset.is_valid():
+            return filterset, self.entry.model.objects.none()
+        return filterset, filterset.qs
+
+
+class ListView(EntryView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset, queryset = self.filtered()
+        columns = tables.chosen_columns(request, self.entry)
+        sort, order = tables.ordering(request, self.entry)
+        queryset = tables.table_queryset(queryset.order_by(*order), columns)
+        try:
+            per_page = min(int(request.GET.get("per_page", 50)), PAGE_SIZES[-1])
+        except ValueError:
+            per_page = 50
+        page = Paginator(queryset, max(per_page, 1)).get_page(request.GET.get("page"))
+        shown = visible_filters(self.entry)
+        template = "core/list_table.html" if request.headers.get("HX-Request") else "core/list.html"
+        return render(request, template, self.context(
+            filterset=filterset, filter_fields=[filterset.form[n] for n in shown if n in filterset.form.fields],
+            columns=columns, all_columns=tables.all_columns(self.entry), sort=sort, page=page,
+            page_sizes=PAGE_SIZES, per_page=per_page,
+        ))
+
+
+class DetailView(EntryView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        fields = [f for f in self.entry.model._meta.concrete_fields if f.name not in {"id"}]
+        content_type = ContentType.objects.get_for_model(obj)
+        history = AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk).order_by("-id")[:50]
+        journal = JournalEntry.objects.filter(content_type=content_type, object_id=obj.pk).select_related("author")
+        return render(request, "core/detail.html", self.context(
+            object=obj, fields=fields, related=related_lists(obj, request.user),
+            tags=obj.tags.all() if is_tagged(self.entry.model) else None,
+            history=history, journal=journal, journal_kinds=JournalEntry.Kind.choices,
+        ))
+
+
+def related_lists(obj: models.Model, user: object) -> list[tuple[ModelEntry, str, int]]:
+    """(model, filtered list link, count) for each registered model that points at `obj`."""
+    from .registry import entry_for
+
+    result = []
+    for rel in obj._meta.related_objects:
+        entry = entry_for(rel.related_model)
+        if entry is None or not rel.many_to_one or not permissions.allowed(user, entry, "view"):
+            continue
+        count = rel.related_model.objects.filter(**{rel.field.name: obj}).count()
+        result.append((entry, f"{rel.field.name}={obj.pk}", count))
+    return result
+
+
+class EditView(EntryView):
+    """Create (no pk), clone (`?clone=pk`) or edit (pk)."""
+
+    action = "change"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "pk" not in kwargs:
+            self.action = "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def instance(self, pk: int | None) -> models.Model:
+        return self.get_object(pk) if pk else self.entry.model()
+
+    def initial(self) -> dict[str, Any]:
+        source_pk = self.request.GET.get("clone")
+        if not source_pk or not source_pk.isdigit():
+            return {}
+        source = get_object_or_404(self.queryset("view"), pk=source_pk)
+        form = form_class(self.entry)(instance=source)
+        unique = {f.name for f in self.entry.model._meta.concrete_fields if f.unique}
+        return {k: v for k, v in form.initial.items() if k not in unique and k != "version"}
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        form = form_class(self.entry)(instance=self.instance(pk), initial=self.initial())
+        return self.show(form)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        form = form_class(self.entry)(request.POST, instance=self.instance(pk))
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = form.save()
+            except StaleObjectError:
+                form.add_error(None, STALE_MESSAGE)
+                return self.show(form, status=409)
+            messages.success(request, _("Saved: %(object)s") % {"object": obj})
+            return redirect(obj.get_absolute_url())
+        return self.show(form, status=400)
+
+    def show(self, form: Any, status: int = 200) -> HttpResponse:
+        return render(self.request, "core/edit.html", self.context(form=form), status=status)
+
+
+def deletion_preview(objects: list[models.Model]) -> tuple[dict[str, int], list[models.Model]]:
+    """What deleting `objects` would also delete (counts by type), and what protects them."""
+    collector = Collector(using="default")
+    try:
+        collector.collect(objects)
+    except (ProtectedError, RestrictedError) as error:
+        return {}, sorted(error.args[1], key=str)[:50]
+    counts: dict[str, int] = {}
+    for model, instances in collector.data.items():
+        counts[str(model._meta.verbose_name_plural)] = counts.get(str(model._meta.verbose_name_plural), 0) + len(instances)
+    for queryset in collector.fast_deletes:
+        label = str(queryset.model._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + queryset.count()
+    return counts, []
+
+
+class DeleteView(EntryView):
+    action = "delete"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        cascade, protected = deletion_preview([obj])
+        return render(request, "core/delete.html", self.context(
+            objects=[obj], cascade=cascade, protected=protected,
+        ))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except (ProtectedError, RestrictedError):
+            return self.get(request, pk)
+        messages.success(request, _("Deleted: %(object)s") % {"object": obj})
+        return redirect(self.entry.url_name("list"))
+
+
+class BulkView(EntryView):
+    """Acts on the rows ticked in a list (`pk`), or on the whole filtered list (`all`)."""
+
+    def selected(self) -> models.QuerySet:
+        if self.request.POST.get("all"):
+            _, queryset = self.filtered()
+        else:
+            ids = [p for p in self.request.POST.getlist("pk") if p.isdigit()]
+            queryset = self.entry.model.objects.filter(pk__in=ids)
+        return queryset.filter(pk__in=self.queryset().values("pk"))
+
+    def back(self) -> HttpResponse:
+        return redirect(self.request.POST.get("return_url") or self.entry.url_name("list"))
+
+
+class BulkEditView(BulkView):
+    action = "change"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        objects = list(self.selected())
+        if not objects:
+            messages.warning(request, _("No objects were selected."))
+            return self.back()
+        form = BulkEditForm(self.entry, request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            errors = bulk_apply(objects, form.changes())
+            if not errors:
+                messages.success(request, _("Changed %(count)d objects.") % {"count": len(objects)})
+                return self.back()
+            for obj, error in errors:
+                form.add_error(None, f"{obj}: {'; '.join(error.messages)}")
+        return render(request, "core/bulk_edit.html", self.context(form=form, objects=objects))
+
+
+def bulk_apply(objects: list[models.Model], values: dict[str, Any]) -> list[tuple[models.Model, ValidationError]]:
+    """Set `values` on every object and save them all, or none if any is invalid."""
+    errors = []
+    for obj in objects:
+        apply_changes(obj, values)
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            errors.append((obj, error))
+    if not errors:
+        with transaction.atomic():
+            for obj in objects:
+                obj.save()
+                save_m2m(obj)
+    return errors
+
+
+class BulkDeleteView(BulkView):
+    action = "delete"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        objects = list(self.selected())
+        if not objects:
+            messages.warning(request, _("No objects were selected."))
+            return self.back()
+        cascade, protected = deletion_preview(objects)
+        if "confirm" in request.POST and not protected:
+            with transaction.atomic():
+                for obj in objects:
+                    obj.delete()
+            messages.success(request, _("Deleted %(count)d objects.") % {"count": len(objects)})
+            return redirect(self.entry.url_name("list"))
+        return render(request, "core/delete.html", self.context(
+            objects=objects, cascade=cascade, protected=protected, bulk=True,
+        ))
+
+
+class JournalView(EntryView):
+    """Adds a comment to an object's journal."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        text = request.POST.get("comments", "").strip()
+        kind = request.POST.get("kind", JournalEntry.Kind.INFO)
+        if not text or kind not in JournalEntry.Kind.values:
+            messages.error(request, _("Write a comment before saving it."))
+        else:
+            JournalEntry.objects.create(target=obj, author=request.user, kind=kind, comments=text)
+        return redirect(obj.get_absolute_url() + "#journal")
+
