@@ -10,6 +10,23 @@ class Action(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
+    # security events
+    LOGIN = "login", _("signed in")
+    LOGIN_FAILED = "login_failed", _("failed sign-in")
+    LOCKOUT = "lockout", _("account locked out")
+    LOGOUT = "logout", _("signed out")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_USED = "token_used", _("API token used")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    TOKEN_REFUSED = "token_refused", _("API token refused")
+    ROLE_CHANGED = "role_changed", _("roles changed")
+    PERMISSION_CHANGED = "permission_changed", _("permissions changed")
+    MFA_ENROLLED = "mfa_enrolled", _("second factor enrolled")
+    MFA_FAILED = "mfa_failed", _("second factor failed")
+    ACCESS_DENIED = "access_denied", _("access refused")
+    AUDIT_READ = "audit_read", _("audit trail read")
+    AUDIT_EXPORT = "audit_export", _("audit trail exported")
+    AUDIT_ARCHIVE = "audit_archive", _("audit trail archived")
 
 
 class Source(models.TextChoices):

@@ -9,6 +9,11 @@ class User(AbstractUser):
     """A member of staff who signs in to irtis."""
 
     department = models.CharField(_("department"), max_length=200, blank=True)
+    # Where the account lives: "ad" accounts are created and synced by identity.ldap at sign-in.
+    source = models.CharField(
+        _("source"), max_length=8, default="local",
+        choices=[("local", _("local")), ("ad", _("Active Directory"))],
+    )
 
     class Meta:
         verbose_name = _("user")
