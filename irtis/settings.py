@@ -96,10 +96,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Passwords of local accounts; has_perm() answered from ObjectPermission (irtis.identity).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "irtis.identity.backends.ObjectPermissionBackend",
+]
+# Sign-in throttling (irtis.identity.lockout): failures within the window lock for SECONDS.
+IRTIS_LOCKOUT_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ATTEMPTS", "5"))
+IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEMPTS", "20"))
+IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))
+IRTIS_LOCKOUT_SECONDS = int(os.environ.get("IRTIS_LOCKOUT_SECONDS", "900"))
+# Roles that must sign in with a second factor (superusers always do); empty: none.
+IRTIS_MFA_ROLES = [r for r in os.environ.get("IRTIS_MFA_ROLES", "irtis_admin,security_officer").split(",") if r]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -117,6 +130,15 @@ SESSION_COOKIE_AGE = int(os.environ.get("IRTIS_SESSION_SECONDS", 8 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("IRTIS_SECURE_COOKIES")
+# Behind HTTPS (IRTIS_SECURE_COOKIES=1): redirect plain HTTP, and tell browsers to use HTTPS only.
+SECURE_SSL_REDIRECT = _flag("IRTIS_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = int(os.environ.get("IRTIS_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("IRTIS_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("IRTIS_HSTS_PRELOAD")
+if _flag("IRTIS_BEHIND_PROXY"):  # a TLS-terminating reverse proxy that sets X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -128,7 +150,8 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("IRTIS_TIME_ZONE", "Europe/Vilnius")
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # filled by `irtis collectstatic` in production
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
@@ -144,3 +167,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("IRTIS_LOG_LEVEL", "WARNING")},
 }
+
+# --- Active Directory sign-in (irtis.identity.ldap; every variable in docs/identity-ad.md) ---
+import json  # noqa: E402  (kept inside this section so it stays one contiguous block)
+
+try:
+    _ad_group_roles = json.loads(os.environ.get("IRTIS_AD_GROUP_ROLES") or "{}")
+except json.JSONDecodeError as _exc:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"IRTIS_AD_GROUP_ROLES is not valid JSON: {_exc}") from _exc
+ACTIVE_DIRECTORY = {
+    "URI": os.environ.get("IRTIS_AD_URI", "").replace(",", " ").split(),
+    "DOMAIN": os.environ.get("IRTIS_AD_DOMAIN", ""),
+    "UPN_SUFFIX": os.environ.get("IRTIS_AD_UPN_SUFFIX", ""),
+    "BASE_DN": os.environ.get("IRTIS_AD_BASE_DN", ""),
+    "BIND_DN": os.environ.get("IRTIS_AD_BIND_DN", ""),
+    "BIND_PASSWORD": os.environ.get("IRTIS_AD_BIND_PASSWORD", ""),
+    "STARTTLS": _flag("IRTIS_AD_STARTTLS"),
+    "CA_FILE": os.environ.get("IRTIS_AD_CA_FILE", ""),
+    "TIMEOUT": float(os.environ.get("IRTIS_AD_TIMEOUT", "5")),
+    "GROUP_ROLES": _ad_group_roles,
+}
+if ACTIVE_DIRECTORY["URI"]:  # AD first; ModelBackend (local break-glass accounts) stays after it
+    AUTHENTICATION_BACKENDS = ["irtis.identity.ldap.ActiveDirectoryBackend", *AUTHENTICATION_BACKENDS]

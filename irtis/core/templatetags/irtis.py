@@ -9,9 +9,11 @@ from django.http import QueryDict
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
+EMPTY = mark_safe('<span class="text-body-secondary">—</span>')
 
 
 def display(obj: models.Model, field: models.Field) -> str:
@@ -19,14 +21,14 @@ def display(obj: models.Model, field: models.Field) -> str:
     if field.many_to_one or field.one_to_one:
         related = getattr(obj, field.name)
         if related is None:
-            return format_html('<span class="text-body-secondary">—</span>')
+            return EMPTY
         try:
             return format_html('<a href="{}">{}</a>', related.get_absolute_url(), related)
         except (AttributeError, NoReverseMatch):
             return str(related)
     value = getattr(obj, field.attname)
     if value is None or value == "":
-        return format_html('<span class="text-body-secondary">—</span>')
+        return EMPTY
     if field.choices:
         return getattr(obj, f"get_{field.name}_display")()
     if isinstance(value, bool):

@@ -1,0 +1,76 @@
+"""Lithuanian first: every message translated, the compiled catalogue current, templates marked."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.template.base import Lexer, TokenType
+
+from tests.support import debian
+
+ROOT = Path(__file__).resolve().parents[2] / "irtis"
+CATALOGUE = ROOT / "locale" / "lt" / "LC_MESSAGES" / "django.po"
+
+# Words that are the same in every language: product and standard names, format names.
+UNTRANSLATED_WORDS = {"irtis", "EN", "LT", "Lietuvių", "English", "ID", "CSV", "XLSX", "JSON", "YAML", "API"}
+
+
+def test_every_entry_is_translated() -> None:
+    catalogue = polib.pofile(str(CATALOGUE))
+    gaps = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert not gaps, f"untranslated or fuzzy Lithuanian entries: {gaps[:20]}"
+
+
+def test_compiled_catalogue_matches() -> None:
+    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(CATALOGUE.with_suffix(".mo")))}
+    assert source == compiled, "run `irtis compilemessages` and commit django.mo"
+
+
+def test_every_message_in_code_is_in_the_catalogue(tmp_path: Path) -> None:
+    """Extract messages from a copy of the code (makemessages) and compare with the catalogue."""
+    debian.ensure("xgettext", "gettext")
+    copy = tmp_path / "irtis"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "IRTIS_DATA_DIR": str(tmp_path / "data")}
+    env.pop("IRTIS_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "lt", "--no-obsolete", "-v", "0",
+         "--settings", "irtis.settings"],
+        cwd=copy, env=env, check=True, capture_output=True,
+    )
+    extracted = {e.msgid for e in polib.pofile(str(copy / "locale" / "lt" / "LC_MESSAGES" / "django.po"))}
+    known = {e.msgid for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
+    missing = sorted(extracted - known)
+    assert not missing, f"messages missing from the Lithuanian catalogue: {missing[:20]}"
+
+
+def _text_outside_tags(text: str) -> list[str]:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]*>", " ", text)  # attributes carry ids and classes, not prose
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return [w for w in words if w not in UNTRANSLATED_WORDS]
+
+
+@pytest.mark.parametrize("template", sorted(p.relative_to(ROOT) for p in ROOT.rglob("templates/**/*.html")), ids=str)
+def test_template_text_is_marked_for_translation(template: Path) -> None:
+    source = (ROOT / template).read_text()
+    # Lithuanian or English prose between tags must come from {% translate %}, not the file.
+    depth = 0
+    text = []
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            depth += name in {"blocktranslate", "blocktrans"}
+            depth -= name in {"endblocktranslate", "endblocktrans"}
+        if token.token_type == TokenType.TEXT and depth == 0:
+            text.append(token.contents)
+        else:
+            text.append("\x00")
+    stray = _text_outside_tags("".join(text))
+    assert not stray, f"text not marked for translation in {template}: {stray[:10]}"
