@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -19,12 +19,13 @@ from ninja.security import HttpBearer, django_auth
 
 from irtis.identity import tokens
 
-from . import bulk, context, permissions, registry, schemas
+from . import bulk, collation, context, permissions, registry, schemas
 from .filters import filterset_class
 from .models import BaseModel, StaleObjectError, Tag
 from .tabular import has_tags
 
 MAX_LIMIT = 1000
+PAGING = {"limit", "offset", "brief", "ordering"}
 
 
 class TokenAuth(HttpBearer):
@@ -54,6 +55,13 @@ class InvalidData(Exception):
 @api.exception_handler(InvalidData)
 def _invalid_data(request: HttpRequest, error: InvalidData) -> HttpResponse:
     return json_response({"detail": _("Invalid data."), "errors": error.errors}, 400)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A number or text the database cannot hold, e.g. an id of 2**70 in a filter."""
+    return json_response({"detail": _("A value is out of the range the database can store.")}, 400)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
@@ -106,6 +114,12 @@ class Endpoints:
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": MAX_LIMIT})
         filterset = filterset_class(self.entry)(request.GET, queryset=queryset)
+        unknown = set(request.GET) - set(filterset.filters) - PAGING
+        if unknown:
+            return json_response({
+                "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
+                "known": sorted(set(filterset.filters) | PAGING),
+            }, 400)
         if not filterset.is_valid():
             return json_response({"detail": _("Invalid filter."), "errors": filterset.errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
@@ -123,7 +137,7 @@ class Endpoints:
         for name in order:
             if name.lstrip("-") not in self.columns:
                 raise HttpError(400, _("Cannot order by “%(name)s”.") % {"name": name})
-        return [*order, "pk"] if order else [*(self.model._meta.ordering or []), "pk"]
+        return collation.ordered(self.model, [*order, "pk"] if order else [*(self.model._meta.ordering or []), "pk"])
 
     @staticmethod
     def page_url(request: HttpRequest, limit: int, offset: int) -> str:
@@ -212,22 +226,26 @@ class Endpoints:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
         references = self.references(data)
         tag_sets = self.tags(data)
-        errors: dict[int, Any] = {}
+        errors: dict[int, dict[str, Any]] = {}
         for index, (obj, values) in enumerate(zip(objects, data, strict=True)):
             for name, value in values.items():
                 if name == "tags":
                     continue
                 field = self.entry.field(name)
-                if field.many_to_one:
-                    setattr(obj, name, references[name].get(value) if value is not None else None)
-                    if value is not None and getattr(obj, name) is None:
+                if field.many_to_one and value is not None:
+                    target = references[name].get(value)
+                    if target is None:
                         errors.setdefault(index, {})[name] = [_("No object with id %(id)s.") % {"id": value}]
+                        continue
+                    setattr(obj, name, target)
                 else:
                     setattr(obj, field.attname, value)
             try:
-                obj.full_clean(exclude=[n for n in references if n in values] + ["tags"], validate_unique=True)
+                obj.full_clean(exclude=[*errors.get(index, {}), "tags"], validate_unique=False)
             except ValidationError as error:
                 errors.setdefault(index, {}).update(error.message_dict)
+        for index, conflicts in bulk.unique_conflicts(objects).items():
+            errors.setdefault(index, {}).update(conflicts)
         if errors:
             detail = errors[0] if len(objects) == 1 and 0 in errors else {str(k): v for k, v in errors.items()}
             raise InvalidData(detail)
@@ -239,6 +257,8 @@ class Endpoints:
                         obj.tags.set(slugs)
         except StaleObjectError:
             raise HttpError(412, _("An object changed while you were saving it; read it again.")) from None
+        except IntegrityError:
+            raise HttpError(409, _("The data conflicts with other objects; nothing was saved.")) from None
 
     def references(self, data: list[dict[str, Any]]) -> dict[str, dict[int, models.Model]]:
         result = {}
@@ -280,7 +300,7 @@ def _router(entry: registry.ModelEntry) -> Router:
 
     @router.get("/", response=listing, operation_id=f"{entry.app_label}_{entry.model_name}_list",
                 summary=f"List {name}")
-    def list_objects(request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
+    def list_objects(request: HttpRequest, limit: int = 50, offset: schemas.Offset = 0, brief: bool = False,
                      ordering: str = "", q: str = "") -> HttpResponse:
         return ops.listing(request, limit, offset, brief, ordering, q)
 
@@ -299,24 +319,24 @@ def _router(entry: registry.ModelEntry) -> Router:
     def delete_objects(request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
         return ops.bulk_delete(request, payload)
 
-    @router.get("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_read",
+    @router.get("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_read",
                 summary=f"Read {name}")
-    def read_object(request: HttpRequest, pk: int) -> HttpResponse:
+    def read_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.detail(request, pk)
 
-    @router.patch("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_partial_update",
+    @router.patch("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_partial_update",
                   summary=f"Change some fields of {name}")
-    def patch_object(request: HttpRequest, pk: int, payload: patch) -> HttpResponse:
+    def patch_object(request: HttpRequest, pk: schemas.Id, payload: patch) -> HttpResponse:
         return ops.update(request, pk, payload, partial=True)
 
-    @router.put("/{int:pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_update",
+    @router.put("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_update",
                 summary=f"Replace {name}")
-    def put_object(request: HttpRequest, pk: int, payload: create) -> HttpResponse:
+    def put_object(request: HttpRequest, pk: schemas.Id, payload: create) -> HttpResponse:
         return ops.update(request, pk, payload, partial=False)
 
-    @router.delete("/{int:pk}/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_delete",
+    @router.delete("/{pk}/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_delete",
                    summary=f"Delete {name}")
-    def delete_object(request: HttpRequest, pk: int) -> HttpResponse:
+    def delete_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.delete(request, pk)
 
     return router

@@ -61,3 +61,55 @@ def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> 
     for obj in objects:
         if current.get(obj.pk) != obj.version:
             raise StaleObjectError(obj)
+
+
+def unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """Field-name tuples whose values must be unique together (single unique fields included)."""
+    sets = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    sets += [tuple(names) for names in model._meta.unique_together]
+    sets += [
+        tuple(c.fields) for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
+    ]
+    return sets
+
+
+def unique_conflicts(objects: Sequence[models.Model]) -> dict[int, dict[str, list[str]]]:
+    """Errors by object index for values repeated within `objects` or already taken in the table.
+
+    One query per unique field (or field set), instead of one per object.
+    """
+    from django.utils.translation import gettext as _
+
+    if not objects:
+        return {}
+    model = type(objects[0])
+    errors: dict[int, dict[str, list[str]]] = {}
+    for names in unique_sets(model):
+        attnames = [model._meta.get_field(n).attname for n in names]
+        seen: dict[tuple, int] = {}
+        for index, obj in enumerate(objects):
+            key = tuple(getattr(obj, a) for a in attnames)
+            if any(v is None or v == "" for v in key):
+                continue
+            if key in seen:
+                errors.setdefault(index, {})[names[-1]] = [
+                    _("Repeats the value of item %(number)d.") % {"number": seen[key] + 1}]
+            else:
+                seen[key] = index
+        for chunk in _chunks(list(seen), 500):
+            if len(attnames) == 1:
+                query = models.Q(**{f"{attnames[0]}__in": [key[0] for key in chunk]})
+            else:
+                query = models.Q()
+                for key in chunk:
+                    query |= models.Q(**dict(zip(attnames, key, strict=True)))
+            for row in model.objects.filter(query).values_list("pk", *attnames):
+                index = seen[tuple(row[1:])]
+                if objects[index].pk != row[0]:
+                    errors.setdefault(index, {})[names[-1]] = [_("Another object already has this value.")]
+    return errors
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

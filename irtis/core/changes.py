@@ -24,11 +24,18 @@ IGNORED = {"updated"}
 
 def snapshot(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """JSON-safe copy of an object's column values keyed by attribute name."""
-    data = {
-        f.attname: values[f.attname] for f in model._meta.concrete_fields
+    return {
+        f.attname: _plain(values[f.attname]) for f in model._meta.concrete_fields
         if f.attname in values and f.attname not in IGNORED
     }
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, dict | list):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return DjangoJSONEncoder().default(value)
 
 
 def current_values(instance: models.Model) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import search
 from .models import Tag, TaggedModel
 from .registry import ModelEntry
+from .widgets import LookupSelectMultiple
 
 
 class BaseFilterSet(df.FilterSet):
@@ -32,6 +33,7 @@ def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     if field.many_to_one or field.one_to_one:
         return {name: df.ModelMultipleChoiceFilter(
             field_name=name, queryset=field.related_model.objects.all(), label=label,
+            widget=LookupSelectMultiple(field.related_model),
         )}
     if field.choices:
         return {name: df.MultipleChoiceFilter(field_name=name, choices=field.choices, label=label)}

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import BaseModel, TaggedModel
-from .registry import ModelEntry
+from .registry import ModelEntry, entry_for
+from .widgets import LookupSelect
 
 
 class VersionedForm(forms.ModelForm):
@@ -35,7 +36,9 @@ class VersionedForm(forms.ModelForm):
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+    if field.many_to_one and entry_for(field.related_model):
+        kwargs["widget"] = LookupSelect(field.related_model)
+    elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return field.formfield(**kwargs)
 

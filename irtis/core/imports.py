@@ -158,7 +158,7 @@ class Importer:
         self.tag_slugs = self._tags() if "tags" in headers else {}
         for number, row in enumerate(self.rows, start=1):
             self._row(number, row)
-        self._check_unique(headers)
+        self._check_unique()
         return self.plan
 
     def _existing(self, headers: list[str]) -> dict[str, dict[str, BaseModel]]:
@@ -195,7 +195,12 @@ class Importer:
                 self.plan.error(number, name, "; ".join(error.messages))
         if "tags" in row:
             self._set_tags(number, row["tags"])
-        excluded = [c.name for c in self.columns.values() if c.field.many_to_one] + ["tags"]
+        references = [c.field for c in self.columns.values() if c.field.many_to_one]
+        for field in references:
+            missing = not field.null and getattr(obj, field.attname) is None and obj._state.adding
+            if missing and (number, field.name) not in {(e.row, e.column) for e in self.plan.errors}:
+                self.plan.error(number, field.name, _("This field is required."))
+        excluded = [f.name for f in references] + ["tags"]
         try:
             obj.full_clean(exclude=excluded, validate_unique=False)
         except ValidationError as error:
@@ -254,25 +259,12 @@ class Importer:
                 self.plan.error(number, "tags", _("No tag “%(value)s” exists.") % {"value": slug})
         self.plan.tags[number] = tags
 
-    def _check_unique(self, headers: list[str]) -> None:
-        model = self.entry.model
-        for name in headers:
-            column = self.columns.get(name)
-            if column is None or not column.field.unique or column.field.primary_key:
-                continue
-            seen: dict[Any, int] = {}
-            for number, obj in self.plan.rows.items():
-                value = getattr(obj, column.field.attname)
-                if value in (None, ""):
-                    continue
-                if value in seen:
-                    self.plan.error(number, name, _("Row %(row)d has the same value.") % {"row": seen[value]})
-                seen[value] = number
-            taken = dict(model.objects.filter(**{f"{name}__in": list(seen)}).values_list(name, "pk"))
-            for value, number in seen.items():
-                owner = taken.get(value)
-                if owner is not None and owner != self.plan.rows[number].pk:
-                    self.plan.error(number, name, _("Another object already has this value."))
+    def _check_unique(self) -> None:
+        numbers = list(self.plan.rows)
+        objects = [self.plan.rows[n] for n in numbers]
+        for index, fields in bulk.unique_conflicts(objects).items():
+            for name, messages in fields.items():
+                self.plan.error(numbers[index], name, "; ".join(messages))
 
 
 def _choice(field: models.Field, text: str) -> str:

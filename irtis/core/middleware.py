@@ -3,7 +3,9 @@
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 from irtis.audit.models import Source
 
@@ -24,3 +26,18 @@ class ChangeContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class OutOfRangeMiddleware:
+    """A number the database cannot hold (an id of 2**70 in a filter) is bad input, not a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError | DataError):
+            return HttpResponseBadRequest(_("A value is out of the range the database can store."))
+        return None

@@ -6,26 +6,31 @@ Foreign keys are plain ids: related objects are never expanded, so a list costs 
 import datetime
 import decimal
 from functools import cache
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from django.db import models
 from pydantic import BaseModel as Schema
 from pydantic import ConfigDict, Field, create_model
 
 from .registry import ModelEntry
+
+MAX_INT = 2**63 - 1  # what both databases store in a bigint
+Integer = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
 from .tabular import has_tags
 
 
 def python_type(field: models.Field) -> Any:
     if field.many_to_one:
-        return int
+        return Id
     if field.choices:
         return Literal[tuple(value for value, _ in field.flatchoices if value != "")]
     for django_type, py in (
         (models.BooleanField, bool), (models.DateTimeField, datetime.datetime),
         (models.DateField, datetime.date), (models.DecimalField, decimal.Decimal),
-        (models.FloatField, float), (models.IntegerField, int), (models.AutoField, int),
-        (models.BigAutoField, int), (models.JSONField, Any),
+        (models.FloatField, float), (models.IntegerField, Integer), (models.AutoField, Id),
+        (models.BigAutoField, Id), (models.JSONField, Any),
     ):
         if isinstance(field, django_type):
             return py
@@ -77,7 +82,7 @@ def write_schema(entry: ModelEntry, partial: bool) -> type[Schema]:
 @cache
 def bulk_patch_schema(entry: ModelEntry) -> type[Schema]:
     return create_model(
-        f"{entry.model.__name__}BulkPatch", __base__=write_schema(entry, partial=True), id=(int, ...)
+        f"{entry.model.__name__}BulkPatch", __base__=write_schema(entry, partial=True), id=(Id, ...)
     )
 
 
@@ -89,4 +94,4 @@ def list_schema(entry: ModelEntry) -> type[Schema]:
 
 
 class Identity(Schema):
-    id: int
+    id: Id

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.http import HttpRequest
 
+from . import collation
 from .registry import ModelEntry
 
 
@@ -47,14 +48,14 @@ def ordering(request: HttpRequest, entry: ModelEntry) -> tuple[str, list[str]]:
     name = sort.lstrip("-")
     names = {c.name for c in all_columns(entry)}
     if name not in names:
-        return "", list(entry.model._meta.ordering or ["pk"])
+        return "", collation.ordered(entry.model, [*(entry.model._meta.ordering or []), "pk"])
     direction = "-" if sort.startswith("-") else ""
     field = entry.field(name)
     if field.many_to_one:
         order = [direction + name + "__" + o.lstrip("-") for o in field.related_model._meta.ordering or ["pk"]]
     else:
         order = [direction + name]
-    return sort, [*order, direction + "pk"]
+    return sort, collation.ordered(entry.model, [*order, direction + "pk"])
 
 
 def table_queryset(queryset: models.QuerySet, columns: list[Column]) -> models.QuerySet:

@@ -1,0 +1,78 @@
+"""Shared pieces of the benchmark scripts: a fresh database, a client with a token, timing."""
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "irtis.settings")
+os.environ.setdefault("IRTIS_DATA_DIR", "/tmp/irtis-bench")
+
+
+def setup_database() -> str:
+    """Create and migrate a throw-away test database; returns the engine's vendor name."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    return connection.vendor
+
+
+def teardown_database() -> None:
+    from django.db import connection
+
+    connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def api_client() -> Any:
+    """A test client that authenticates with a real API token of a superuser."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from irtis.identity.tokens import issue
+
+    user = get_user_model().objects.filter(username="bench").first() or get_user_model().objects.create_superuser(
+        "bench", "bench@example.lt", "Bench-Sl4ptas!")
+    _, token = issue(user)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    client.force_login(user)
+    return client
+
+
+def measure(label: str, action: Callable[[], Any], runs: int = 20) -> dict[str, Any]:
+    """Run `action` `runs` times after one warm-up; print and return median, p95 and queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    action()
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured.captured_queries)
+    times.sort()
+    result = {
+        "label": label,
+        "median_ms": statistics.median(times),
+        "p95_ms": times[max(0, int(len(times) * 0.95) - 1)],
+        "queries": queries,
+    }
+    print(f"{label:<48} median {result['median_ms']:8.1f} ms   p95 {result['p95_ms']:8.1f} ms   {queries:3d} queries")
+    return result
+
+
+def check_ok(response: Any, status: int = 200) -> Any:
+    if response.status_code != status:
+        raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
+    return response

@@ -1,0 +1,59 @@
+"""Platform behaviour beyond the per-model contract: ordering, search, change records, locking."""
+
+import pytest
+from django.test import Client
+
+from irtis.audit.models import AuditEntry
+from irtis.core.collation import sort_key
+from irtis.core.models import StaleObjectError
+from irtis.inventory.models import Site
+
+pytestmark = pytest.mark.django_db
+CITIES = ["Žemaitkiemis", "Zarasai", "Šiauliai", "Sakiai", "Čekiškė", "Cirkliškis", "Ąžuolynė", "Bėgiai", "Ignalina", "Įsrutis", "Yla"]
+LITHUANIAN_ORDER = ["Ąžuolynė", "Bėgiai", "Cirkliškis", "Čekiškė", "Ignalina", "Yla", "Įsrutis", "Sakiai", "Šiauliai", "Zarasai", "Žemaitkiemis"]
+
+
+def test_sort_key_follows_the_lithuanian_alphabet() -> None:
+    assert sorted(CITIES, key=sort_key) == LITHUANIAN_ORDER
+
+
+def test_lists_sort_in_lithuanian_order_on_both_databases(admin_client: Client) -> None:
+    for n, city in enumerate(CITIES):
+        Site.objects.create(code=f"C{n}", name=city, city=city, kind=Site.Kind.CUSTOMS_POST)
+    rows = admin_client.get("/api/inventory/sites/", {"ordering": "name"}).json()["results"]
+    assert [r["name"] for r in rows] == LITHUANIAN_ORDER
+    rows = admin_client.get("/api/inventory/sites/", {"ordering": "-city"}).json()["results"]
+    assert [r["city"] for r in rows] == LITHUANIAN_ORDER[::-1]
+    page = admin_client.get("/inventory/sites/", {"sort": "name"}).content.decode()
+    positions = [page.index(f">{name}<") for name in LITHUANIAN_ORDER]
+    assert positions == sorted(positions)
+
+
+def test_search_ignores_case_and_diacritics(admin_client: Client) -> None:
+    Site.objects.create(code="SAL", name="Šalčininkų PKP", kind=Site.Kind.ROAD_BCP)
+    for query in ("šalčininkų", "SALCININKU", "Šalč pkp", "salc"):
+        rows = admin_client.get("/api/inventory/sites/", {"q": query}).json()["results"]
+        assert [r["code"] for r in rows] == ["SAL"], query
+    assert admin_client.get("/api/inventory/sites/", {"q": "kaunas"}).json()["count"] == 0
+
+
+def test_change_records_carry_who_what_where(admin_client: Client) -> None:
+    response = admin_client.post("/api/inventory/sites/", {"code": "KLP", "name": "Klaipėda", "kind": "seaport"},
+                                 content_type="application/json", REMOTE_ADDR="10.20.30.40")
+    entry = AuditEntry.objects.get(object_id=response.json()["id"], action="create")
+    assert entry.actor_name == "admin" and entry.source == "api" and entry.source_ip == "10.20.30.40"
+    assert entry.request_id == response["X-Request-ID"]
+    assert entry.after["name"] == "Klaipėda" and entry.before is None
+
+
+def test_a_failed_write_leaves_no_change_record() -> None:
+    site = Site.objects.create(code="A", name="A", kind=Site.Kind.SEAPORT)
+    stale = Site.objects.get(pk=site.pk)
+    site.name = "B"
+    site.save()
+    count = AuditEntry.objects.count()
+    stale.name = "C"
+    with pytest.raises(StaleObjectError):
+        stale.save()
+    assert AuditEntry.objects.count() == count
+    assert Site.objects.get(pk=site.pk).name == "B"
