@@ -68,6 +68,79 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # One successor per link: even a broken lock could not fork the chain. (The
+            # condition makes it a separate index, so SQLite need not rebuild the table.)
+            models.UniqueConstraint(
+                fields=["prev_hash"],
+                condition=~models.Q(prev_hash=""),
+                name="audit_entry_one_successor",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_repr}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement "entry N had hash H": re-hashing the chain without the key shows.
+
+    Append-only like the trail (database triggers). The key lives outside the database.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    entry_id = models.BigIntegerField(_("entry"), unique=True)
+    entry_hash = models.CharField(_("entry hash"), max_length=64)
+    time = models.DateTimeField(_("time"))
+    key_id = models.CharField(_("key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["entry_id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint @{self.entry_id}"
+
+
+class ArchiveAnchor(models.Model):
+    """Where the trail in the table starts after older entries were archived to a file.
+
+    `last_hash` is the hash of the last archived entry: the first remaining entry links to it.
+    Signed with the checkpoint key, append-only.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    time = models.DateTimeField(_("time"))
+    first_entry_id = models.BigIntegerField(_("first archived entry"))
+    last_entry_id = models.BigIntegerField(_("last archived entry"), unique=True)
+    last_hash = models.CharField(_("last archived hash"), max_length=64)
+    entries = models.BigIntegerField(_("entries"))
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    key_id = models.CharField(_("key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        verbose_name = _("archive anchor")
+        verbose_name_plural = _("archive anchors")
+        ordering = ["last_entry_id"]
+
+    def __str__(self) -> str:
+        return f"archive ..{self.last_entry_id}"
+
+
+class ExportCursor(models.Model):
+    """The last entry a receiver confirmed: shipping resumes after it (the one updated table)."""
+
+    name = models.CharField(_("receiver"), max_length=200, unique=True)
+    last_id = models.BigIntegerField(_("last delivered entry"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("export cursor")
+        verbose_name_plural = _("export cursors")
+
+    def __str__(self) -> str:
+        return f"{self.name} @{self.last_id}"

@@ -13,18 +13,18 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from .models import AuditEntry
+from . import checkpoints
+from .models import ArchiveAnchor, AuditEntry
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x69727469  # "irti": one advisory lock for the whole trail
 
 
-def canonical(entry: AuditEntry) -> bytes:
-    """The bytes an entry's hash covers, stable across SQLite and PostgreSQL round trips."""
-    time = entry.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    content = {
+def content(entry: AuditEntry) -> dict:
+    """What an entry's hash covers, as plain JSON values (also the body of exports)."""
+    return {
         "prev": entry.prev_hash,
-        "time": time,
+        "time": entry.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "actor": entry.actor_id,
         "actor_name": entry.actor_name,
         "source": entry.source,
@@ -37,14 +37,29 @@ def canonical(entry: AuditEntry) -> bytes:
         "before": entry.before,
         "after": entry.after,
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def encode(values: dict) -> bytes:
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    """The bytes an entry's hash covers, stable across SQLite and PostgreSQL round trips."""
+    return encode(content(entry))
 
 
 def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
-def _lock_trail() -> None:
+def start() -> tuple[int, str]:
+    """(id, hash) the table's chain starts from: the last archived entry, or the genesis."""
+    anchor = ArchiveAnchor.objects.order_by("-last_entry_id").first()
+    return (anchor.last_entry_id, anchor.last_hash) if anchor else (0, GENESIS)
+
+
+def lock_trail() -> None:
+    """Serialise appends (and archiving) for the rest of the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -57,8 +72,10 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     if not entries:
         return entries
     with transaction.atomic():
-        _lock_trail()
-        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        lock_trail()
+        last_id, prev = (
+            AuditEntry.objects.order_by("-id").values_list("id", "hash").first() or start()
+        )
         now = datetime.now(UTC)
         for entry in entries:
             entry.time = entry.time or now
@@ -68,4 +85,5 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
             entries[0].save(force_insert=True)
         else:
             AuditEntry.objects.bulk_create(entries, batch_size=500)
+        checkpoints.after_append(last_id, entries[-1])
     return entries

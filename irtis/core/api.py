@@ -22,6 +22,7 @@ from irtis.identity import tokens
 from . import bulk, collation, context, permissions, registry, schemas
 from .filters import filterset_class
 from .models import BaseModel, StaleObjectError, Tag
+from .registry import is_reference
 from .tabular import has_tags
 
 MAX_LIMIT = 1000
@@ -170,7 +171,8 @@ class Endpoints:
         expected = _if_match(request) or data.pop("version", None)
         data.pop("version", None)
         if expected is not None and expected != obj.version:
-            raise HttpError(412, _("The object has changed since you read it (version %(version)d now).") % {"version": obj.version})
+            message = _("The object has changed since you read it (version %(version)d now).")
+            raise HttpError(412, message % {"version": obj.version})
         self.write([obj], [data])
         row = self.rows(self.model.objects.filter(pk=pk), False)[0]
         return json_response(row, headers={"ETag": f'"{row["version"]}"'})
@@ -220,7 +222,8 @@ class Endpoints:
                     obj.delete()
         except (ProtectedError, RestrictedError) as error:
             blockers = sorted({f"{o._meta.verbose_name}: {o}" for o in error.args[1]})[:20]
-            raise HttpError(409, _("Other objects depend on it: %(objects)s") % {"objects": "; ".join(blockers)}) from None
+            message = _("Other objects depend on it: %(objects)s") % {"objects": "; ".join(blockers)}
+            raise HttpError(409, message) from None
 
     def write(self, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
@@ -232,7 +235,7 @@ class Endpoints:
                 if name == "tags":
                     continue
                 field = self.entry.field(name)
-                if field.many_to_one and value is not None:
+                if is_reference(field) and value is not None:
                     target = references[name].get(value)
                     if target is None:
                         errors.setdefault(index, {})[name] = [_("No object with id %(id)s.") % {"id": value}]
@@ -263,7 +266,7 @@ class Endpoints:
     def references(self, data: list[dict[str, Any]]) -> dict[str, dict[int, models.Model]]:
         result = {}
         for field in self.model._meta.concrete_fields:
-            if field.many_to_one:
+            if is_reference(field):
                 ids = {d[field.name] for d in data if d.get(field.name) is not None}
                 if any(field.name in d for d in data):
                     result[field.name] = field.related_model.objects.in_bulk(ids)

@@ -29,7 +29,7 @@ class ChangeContext:
         )
 
 
-_current: ContextVar[ChangeContext] = ContextVar("irtis_change_context", default=ChangeContext())
+_current: ContextVar[ChangeContext] = ContextVar("irtis_change_context", default=ChangeContext())  # noqa: B039 (frozen)
 
 
 def current() -> ChangeContext:

@@ -4,4 +4,6 @@ from .navigation import menu
 
 
 def navigation(request: HttpRequest) -> dict:
-    return {"menu": menu} if request.user.is_authenticated else {}
+    if not request.user.is_authenticated:
+        return {}
+    return {"menu": lambda: menu(request.user)}

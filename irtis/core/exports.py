@@ -48,7 +48,8 @@ def dataset(entry: ModelEntry, queryset: Any, spreadsheet: bool) -> tablib.Datas
         headers.append("tags")
         through = entry.model.tags.through
         owner = f"{entry.model_name}_id"
-        for pk, slug in through.objects.filter(**{f"{owner}__in": queryset.values("pk")}).values_list(owner, "tag__slug"):
+        pairs = through.objects.filter(**{f"{owner}__in": queryset.values("pk")})
+        for pk, slug in pairs.values_list(owner, "tag__slug"):
             tags.setdefault(pk, []).append(slug)
     data = tablib.Dataset(headers=headers)
     for row in rows:

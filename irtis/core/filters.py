@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import Tag, TaggedModel
-from .registry import ModelEntry
+from .registry import ModelEntry, is_reference
 from .widgets import LookupSelectMultiple
 
 
@@ -59,7 +59,7 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
     model = entry.model
     names = list(entry.filters) + [
         f.name for f in model._meta.concrete_fields
-        if f.many_to_one and f.name not in entry.filters
+        if is_reference(f) and f.name not in entry.filters
     ]
     attrs: dict[str, object] = {}
     for name in names:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import BaseModel, TaggedModel
-from .registry import ModelEntry, entry_for
+from .registry import ModelEntry, entry_for, is_reference
 from .widgets import LookupSelect
 
 
@@ -36,7 +36,7 @@ class VersionedForm(forms.ModelForm):
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    if field.many_to_one and entry_for(field.related_model):
+    if is_reference(field) and entry_for(field.related_model):
         kwargs["widget"] = LookupSelect(field.related_model)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from . import bulk, tabular
 from .exports import FORMULA_STARTS
 from .models import BaseModel, StaleObjectError, Tag
-from .registry import ModelEntry
+from .registry import ModelEntry, is_reference
 from .views import EntryView
 
 FORMATS = ("csv", "xlsx", "json", "yaml")
@@ -32,6 +32,10 @@ FALSE_WORDS = {"0", "false", "no", "ne", "f", "n"}
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why."""
+
+
+def too_large() -> str:
+    return _("The file is larger than %(size)d MB.") % {"size": settings.MAX_UPLOAD_BYTES // 2**20}
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def parse(content: bytes, fmt: str) -> list[dict[str, str]]:
     if fmt not in FORMATS:
         raise ImportFileError(_("Unknown file format. Use CSV, XLSX, JSON or YAML."))
     if len(content) > settings.MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than %(size)d MB.") % {"size": settings.MAX_UPLOAD_BYTES // 2**20})
+        raise ImportFileError(too_large())
     data: Any = content
     if fmt != "xlsx":
         try:
@@ -147,14 +151,15 @@ class Importer:
         known = set(self.columns) | ({"tags"} if tabular.has_tags(self.entry) else set())
         for name in headers:
             if name not in known:
-                self.plan.error(0, name, _("Unknown column. Known columns: %(columns)s") % {"columns": ", ".join(sorted(known))})
+                message = _("Unknown column. Known columns: %(columns)s") % {"columns": ", ".join(sorted(known))}
+                self.plan.error(0, name, message)
         if self.plan.errors or not self.rows:
             if not self.rows:
                 self.plan.error(0, "", _("The file has no rows."))
             return self.plan
         self.existing = self._existing(headers)
         self.references = {name: self._references(col) for name, col in self.columns.items()
-                           if col.field.many_to_one and name in headers}
+                           if is_reference(col.field) and name in headers}
         self.tag_slugs = self._tags() if "tags" in headers else {}
         for number, row in enumerate(self.rows, start=1):
             self._row(number, row)
@@ -195,11 +200,11 @@ class Importer:
                 self.plan.error(number, name, "; ".join(error.messages))
         if "tags" in row:
             self._set_tags(number, row["tags"])
-        references = [c.field for c in self.columns.values() if c.field.many_to_one]
-        for field in references:
-            missing = not field.null and getattr(obj, field.attname) is None and obj._state.adding
-            if missing and (number, field.name) not in {(e.row, e.column) for e in self.plan.errors}:
-                self.plan.error(number, field.name, _("This field is required."))
+        references = [c.field for c in self.columns.values() if is_reference(c.field)]
+        for reference in references:
+            missing = not reference.null and getattr(obj, reference.attname) is None and obj._state.adding
+            if missing and (number, reference.name) not in {(e.row, e.column) for e in self.plan.errors}:
+                self.plan.error(number, reference.name, _("This field is required."))
         excluded = [f.name for f in references] + ["tags"]
         try:
             obj.full_clean(exclude=excluded, validate_unique=False)
@@ -221,7 +226,7 @@ class Importer:
 
     def _set(self, obj: BaseModel, column: tabular.TableColumn, text: str) -> None:
         field = column.field
-        if field.many_to_one:
+        if is_reference(field):
             if not text:
                 setattr(obj, field.name, None)
                 if not field.null:
@@ -263,8 +268,8 @@ class Importer:
         numbers = list(self.plan.rows)
         objects = [self.plan.rows[n] for n in numbers]
         for index, fields in bulk.unique_conflicts(objects).items():
-            for name, messages in fields.items():
-                self.plan.error(numbers[index], name, "; ".join(messages))
+            for name, errors in fields.items():
+                self.plan.error(numbers[index], name, "; ".join(errors))
 
 
 def _choice(field: models.Field, text: str) -> str:
@@ -329,7 +334,7 @@ class ImportView(EntryView):
         fmt = request.POST.get("format", "")
         if upload:
             if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise ImportFileError(_("The file is larger than %(size)d MB.") % {"size": settings.MAX_UPLOAD_BYTES // 2**20})
+                raise ImportFileError(too_large())
             fmt = fmt or upload.name.rsplit(".", 1)[-1].lower().replace("yml", "yaml")
             return parse(upload.read(), fmt)
         text = request.POST.get("text", "")

@@ -24,16 +24,16 @@ class ChangeLogged(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
     @classmethod
     def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
         instance = super().from_db(db, field_names, values)
         instance._loaded = dict(zip(field_names, values, strict=True))
         return instance
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
 
 class BaseModel(ChangeLogged):
@@ -59,6 +59,13 @@ class BaseModel(ChangeLogged):
             self.version = self._expected_version
             raise
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        from .registry import entry_for
+
+        return reverse(entry_for(type(self)).url_name("detail"), args=[self.pk])
+
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
         if super()._do_update(
             base_qs.filter(version=self._expected_version), using, pk_val, values,
@@ -66,13 +73,6 @@ class BaseModel(ChangeLogged):
         ):
             return True
         raise StaleObjectError(self)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        from .registry import entry_for
-
-        return reverse(entry_for(type(self)).url_name("detail"), args=[self.pk])
 
     @property
     def etag(self) -> str:
@@ -151,3 +151,6 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="search_entry_object")
         ]
+
+    def __str__(self) -> str:
+        return self.title

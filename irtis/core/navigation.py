@@ -1,10 +1,22 @@
-"""The menu: the division's functions, each listing the registered models that serve it."""
+"""The menu: the division's functions, each listing the registered models and pages serving it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
+from . import permissions, registry
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page that is not a model list, shown to users holding `permission` (any user if empty)."""
+
+    label: str
+    url_name: str
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -12,6 +24,7 @@ class Group:
     key: str
     label: str
     coming: str = ""
+    links: tuple[Link, ...] = field(default=())
 
 
 GROUPS = (
@@ -24,10 +37,42 @@ GROUPS = (
     Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
     Group("reports", _("Reports"), _("Dashboards and reports for management.")),
-    Group("admin", _("Administration")),
+    Group("admin", _("Administration"), links=(
+        Link(_("Audit trail"), "audit:trail", "audit.view_auditentry"),
+    )),
 )
 
 
-def menu() -> list[tuple[Group, list[registry.ModelEntry]]]:
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url: str
+    entry: registry.ModelEntry | None
+    permission: str
+
+
+@cache
+def _items(language: str) -> tuple[tuple[Group, str, tuple[Item, ...]], ...]:
+    """Labels and addresses of the whole menu, worked out once per language."""
     entries = registry.entries()
-    return [(group, [e for e in entries if e.group == group.key]) for group in GROUPS]
+    result = []
+    for group in GROUPS:
+        items = [
+            Item(str(e.verbose_name_plural).capitalize(), e.list_url, e, "") for e in entries if e.group == group.key
+        ]
+        items += [Item(str(link.label), reverse(link.url_name), None, link.permission) for link in group.links]
+        result.append((group, str(group.label), tuple(items)))
+    return tuple(result)
+
+
+def menu(user: object) -> list[tuple[str, str, list[Item]]]:
+    """(group label, what is coming, items the user may open) for each group."""
+    shown = []
+    for group, label, items in _items(get_language() or "lt"):
+        visible = [
+            item for item in items
+            if (item.entry is not None and permissions.allowed(user, item.entry, "view"))
+            or (item.entry is None and (not item.permission or user.has_perm(item.permission)))
+        ]
+        shown.append((label, str(group.coming), visible))
+    return shown

@@ -1,30 +1,60 @@
 """Pages of the shell: the home dashboard and the global search."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from irtis.audit.models import AuditEntry
 
 from . import permissions, registry
-from .search import search
+from .models import SearchEntry
+from .search import normalize, search
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     counts = [
         (entry, permissions.restrict(entry.model.objects.all(), request.user).count())
-        for entry in registry.entries() if permissions.allowed(request.user, entry, "view")
+        for entry in registry.entries()
+        if permissions.allowed(request.user, entry, "view")
     ]
-    recent = AuditEntry.objects.filter(content_type__isnull=False).select_related("content_type").order_by("-id")[:15]
+    # Recent changes name objects of every type: only for those entitled to read the trail.
+    recent = AuditEntry.objects.none()
+    if permissions.has(request.user, AuditEntry, "view"):
+        recent = (
+            AuditEntry.objects.filter(content_type__isnull=False)
+            .select_related("content_type")
+            .order_by("-id")[:15]
+        )
     return render(request, "core/home.html", {"counts": counts, "recent": recent})
+
+
+def restricted_search(
+    query: str, user: object, limit_per_type: int = 10
+) -> list[tuple[registry.ModelEntry, list[SearchEntry], int]]:
+    """Global search limited to what the user may see, constrained permissions included."""
+    results = []
+    for entry, rows, total in search(query, limit_per_type):
+        if not permissions.allowed(user, entry, "view"):
+            continue
+        if permissions.constraint(user, entry, "view") is not None:
+            visible = permissions.restrict(entry.model.objects.all(), user, "view").values("pk")
+            matching = SearchEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(entry.model), object_id__in=visible
+            )
+            for word in normalize(query).split():
+                matching = matching.filter(text__contains=word)
+            total = matching.count()
+            if not total:
+                continue
+            rows = list(matching.order_by("title")[:limit_per_type])
+        results.append((entry, rows, total))
+    return results
 
 
 @login_required
 def global_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = [
-        (entry, rows, total) for entry, rows, total in search(query)
-        if permissions.allowed(request.user, entry, "view")
-    ] if query else []
+    results = restricted_search(query, request.user) if query else []
     return render(request, "core/search.html", {"query": query, "results": results})

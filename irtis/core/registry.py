@@ -28,6 +28,11 @@ class ModelEntry:
     brief: tuple[str, ...] = ()
     path: str = ""
     related: tuple[str, ...] = ()
+    # Adds computed values (annotations) to list and detail querysets; `columns` may name them,
+    # with their headings in `labels`.
+    queryset: Callable[[models.QuerySet], models.QuerySet] | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    panels: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -78,6 +83,11 @@ class ModelEntry:
 
     def field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
+
+
+def is_reference(field: models.Field) -> bool:
+    """A column pointing at one other object: a foreign key or a one-to-one field."""
+    return field.is_relation and field.concrete and (field.many_to_one or field.one_to_one)
 
 
 _entries: "dict[type[BaseModel], ModelEntry]" = {}

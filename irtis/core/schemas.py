@@ -12,17 +12,17 @@ from django.db import models
 from pydantic import BaseModel as Schema
 from pydantic import ConfigDict, Field, create_model
 
-from .registry import ModelEntry
+from .registry import ModelEntry, is_reference
+from .tabular import has_tags
 
 MAX_INT = 2**63 - 1  # what both databases store in a bigint
 Integer = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
-from .tabular import has_tags
 
 
 def python_type(field: models.Field) -> Any:
-    if field.many_to_one:
+    if is_reference(field):
         return Id
     if field.choices:
         return Literal[tuple(value for value, _ in field.flatchoices if value != "")]
@@ -41,7 +41,8 @@ def _constraints(field: models.Field) -> dict[str, Any]:
     limits: dict[str, Any] = {"description": str(field.help_text or field.verbose_name)}
     if isinstance(field, models.CharField) and field.max_length and not field.choices:
         limits["max_length"] = field.max_length
-    if isinstance(field, models.PositiveIntegerField | models.PositiveSmallIntegerField | models.PositiveBigIntegerField):
+    positive = models.PositiveIntegerField | models.PositiveSmallIntegerField | models.PositiveBigIntegerField
+    if isinstance(field, positive):
         limits["ge"] = 0
     return limits
 

@@ -6,28 +6,29 @@ from django.db import models
 from django.http import HttpRequest
 
 from . import collation
-from .registry import ModelEntry
+from .registry import ModelEntry, is_reference
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     label: str
-    field: models.Field
+    field: models.Field | None  # None: a computed value from the registration's queryset
 
     @property
     def is_relation(self) -> bool:
-        return self.field.many_to_one or self.field.one_to_one
+        return self.field is not None and is_reference(self.field)
 
 
 def all_columns(entry: ModelEntry) -> list[Column]:
-    """Every column a user may choose: the concrete fields, registered columns first."""
-    names = list(entry.columns) + [
-        f.name for f in entry.model._meta.concrete_fields
-        if f.name not in entry.columns and f.name not in {"id", "version"}
+    """Every column a user may choose: registered columns first, then the other fields."""
+    fields = {f.name: f for f in entry.model._meta.concrete_fields}
+    names = list(entry.columns) + [n for n in fields if n not in entry.columns and n not in {"id", "version"}]
+    return [
+        Column(n, str(fields[n].verbose_name), fields[n]) if n in fields
+        else Column(n, str(entry.labels.get(n, n)), None)
+        for n in names
     ]
-    fields = [entry.field(n) for n in names]
-    return [Column(f.name, str(f.verbose_name), f) for f in fields]
 
 
 def chosen_columns(request: HttpRequest, entry: ModelEntry) -> list[Column]:
@@ -46,12 +47,12 @@ def ordering(request: HttpRequest, entry: ModelEntry) -> tuple[str, list[str]]:
     """The `sort` parameter (a column name, `-` for descending) and the ORDER BY it means."""
     sort = request.GET.get("sort", "")
     name = sort.lstrip("-")
-    names = {c.name for c in all_columns(entry)}
+    names = {c.name for c in all_columns(entry) if c.field is not None}
     if name not in names:
         return "", collation.ordered(entry.model, [*(entry.model._meta.ordering or []), "pk"])
     direction = "-" if sort.startswith("-") else ""
     field = entry.field(name)
-    if field.many_to_one:
+    if is_reference(field):
         order = [direction + name + "__" + o.lstrip("-") for o in field.related_model._meta.ordering or ["pk"]]
     else:
         order = [direction + name]

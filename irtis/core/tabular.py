@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from .models import TaggedModel
-from .registry import ModelEntry, entry_for
+from .registry import ModelEntry, entry_for, is_reference
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class TableColumn:
     @property
     def lookup(self) -> str:
         """The values() path that yields this column's exported value."""
-        if self.field.many_to_one:
+        if is_reference(self.field):
             return f"{self.name}__{related_key(self.field)}"
         return self.name
 

@@ -39,7 +39,10 @@ class EntryView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def queryset(self, action: str | None = None) -> models.QuerySet:
-        return permissions.restrict(self.entry.model.objects.all(), self.request.user, action or self.action)
+        queryset = self.entry.model.objects.all()
+        if self.entry.queryset:
+            queryset = self.entry.queryset(queryset)
+        return permissions.restrict(queryset, self.request.user, action or self.action)
 
     def get_object(self, pk: int) -> models.Model:
         return get_object_or_404(self.queryset(), pk=pk)
@@ -94,17 +97,31 @@ class DetailView(EntryView):
 
 
 def related_lists(obj: models.Model, user: object) -> list[tuple[ModelEntry, str, int]]:
-    """(model, filtered list link, count) for each registered model that points at `obj`."""
+    """(model, filtered list link, count) for each registered model that points at `obj`.
+
+    Counts only the objects the user may see, all in one query (a subquery per relation).
+    """
+    from django.db.models.functions import Coalesce
+
     from .registry import entry_for
 
-    result = []
+    relations = []
     for rel in obj._meta.related_objects:
         entry = entry_for(rel.related_model)
-        if entry is None or not rel.many_to_one or not permissions.allowed(user, entry, "view"):
+        if entry is None or not rel.one_to_many or not permissions.allowed(user, entry, "view"):
             continue
-        count = rel.related_model.objects.filter(**{rel.field.name: obj}).count()
-        result.append((entry, f"{rel.field.name}={obj.pk}", count))
-    return result
+        relations.append((entry, rel))
+    if not relations:
+        return []
+    counts = {}
+    for index, (_entry, rel) in enumerate(relations):
+        visible = permissions.restrict(rel.related_model.objects.all(), user, "view")
+        per_object = (visible.filter(**{rel.field.name: models.OuterRef("pk")}).order_by()
+                      .values(rel.field.name).annotate(n=models.Count("pk")).values("n"))
+        counts[f"n{index}"] = Coalesce(models.Subquery(per_object), 0)
+    row = type(obj)._default_manager.filter(pk=obj.pk).values(**counts).first() or {}
+    return [(entry, f"{rel.field.name}={obj.pk}", row.get(f"n{index}", 0))
+            for index, (entry, rel) in enumerate(relations)]
 
 
 class EditView(EntryView):
@@ -159,7 +176,8 @@ def deletion_preview(objects: list[models.Model]) -> tuple[dict[str, int], list[
         return {}, sorted(error.args[1], key=str)[:50]
     counts: dict[str, int] = {}
     for model, instances in collector.data.items():
-        counts[str(model._meta.verbose_name_plural)] = counts.get(str(model._meta.verbose_name_plural), 0) + len(instances)
+        label = str(model._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + len(instances)
     for queryset in collector.fast_deletes:
         label = str(queryset.model._meta.verbose_name_plural)
         counts[label] = counts.get(label, 0) + queryset.count()

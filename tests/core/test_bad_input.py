@@ -11,6 +11,7 @@ from irtis.audit.models import AuditEntry
 from irtis.inventory.models import Location, Site
 
 pytestmark = pytest.mark.django_db
+JSON = "application/json"
 SITES_IMPORT = reverse("inventory:site_import")
 LOCATIONS_IMPORT = reverse("inventory:location_import")
 
@@ -129,7 +130,7 @@ class TestApiBadInput:
     url = "/api/inventory/sites/"
 
     def test_invalid_values_get_field_errors(self, admin_client: Client) -> None:
-        response = admin_client.post(self.url, {"code": "X", "name": "Y", "kind": "spaceport"}, content_type="application/json")
+        response = admin_client.post(self.url, {"code": "X", "name": "Y", "kind": "spaceport"}, content_type=JSON)
         assert response.status_code == 422
         response = admin_client.post(self.url, {"code": "X", "name": "Y", "kind": "seaport", "status": "closed"},
                                      content_type="application/json")

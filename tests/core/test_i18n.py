@@ -27,8 +27,11 @@ def test_every_entry_is_translated() -> None:
 
 
 def test_compiled_catalogue_matches() -> None:
-    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
-    compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(CATALOGUE.with_suffix(".mo")))}
+    def entries(catalogue: polib._BaseFile) -> dict:
+        return {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in catalogue if not e.obsolete}
+
+    source = entries(polib.pofile(str(CATALOGUE)))
+    compiled = entries(polib.mofile(str(CATALOGUE.with_suffix(".mo"))))
     assert source == compiled, "run `irtis compilemessages` and commit django.mo"
 
 

@@ -9,8 +9,14 @@ from irtis.core.models import StaleObjectError
 from irtis.inventory.models import Site
 
 pytestmark = pytest.mark.django_db
-CITIES = ["Žemaitkiemis", "Zarasai", "Šiauliai", "Sakiai", "Čekiškė", "Cirkliškis", "Ąžuolynė", "Bėgiai", "Ignalina", "Įsrutis", "Yla"]
-LITHUANIAN_ORDER = ["Ąžuolynė", "Bėgiai", "Cirkliškis", "Čekiškė", "Ignalina", "Yla", "Įsrutis", "Sakiai", "Šiauliai", "Zarasai", "Žemaitkiemis"]
+CITIES = [
+    "Žemaitkiemis", "Zarasai", "Šiauliai", "Sakiai", "Čekiškė", "Cirkliškis", "Ąžuolynė", "Bėgiai", "Ignalina",
+    "Įsrutis", "Yla",
+]
+LITHUANIAN_ORDER = [
+    "Ąžuolynė", "Bėgiai", "Cirkliškis", "Čekiškė", "Ignalina", "Yla", "Įsrutis", "Sakiai", "Šiauliai", "Zarasai",
+    "Žemaitkiemis",
+]
 
 
 def test_sort_key_follows_the_lithuanian_alphabet() -> None:

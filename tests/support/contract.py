@@ -22,7 +22,9 @@ from irtis.audit.models import AuditEntry
 from irtis.core import registry
 from irtis.core.exports import dataset
 from irtis.core.models import BaseModel
+from irtis.core.registry import is_reference
 
+JSON = "application/json"
 # Queries a page may run on top of what it shows: session, user, menu, permissions …
 PAGE_QUERY_BUDGET = 15
 
@@ -75,7 +77,7 @@ class ModelContract:
             field = self.model._meta.get_field(name)
             if field.many_to_many:
                 data[name] = [t.pk for t in getattr(current, name).all()] if current.pk else []
-            elif field.many_to_one:
+            elif is_reference(field):
                 data[name] = form_value(getattr(current, field.attname))
             else:
                 data[name] = form_value(getattr(current, name))
@@ -206,10 +208,10 @@ class ModelContract:
         response = admin_client.get(self.api_url(obj))
         etag = response["ETag"]
         change = {k: api_value(v) for k, v in self.change.items()}
-        response = admin_client.patch(self.api_url(obj), change, content_type="application/json", headers={"If-Match": etag})
+        response = admin_client.patch(self.api_url(obj), change, content_type=JSON, headers={"If-Match": etag})
         assert response.status_code == 200, response.content
         # The old ETag is stale now: refused, nothing changed.
-        response = admin_client.patch(self.api_url(obj), change, content_type="application/json", headers={"If-Match": etag})
+        response = admin_client.patch(self.api_url(obj), change, content_type=JSON, headers={"If-Match": etag})
         assert response.status_code == 412
         response = admin_client.patch(self.api_url(), [{"id": obj.pk, **change}], content_type="application/json")
         assert response.status_code == 200, response.content
@@ -219,8 +221,8 @@ class ModelContract:
         assert not self.model.objects.filter(pk=obj.pk).exists()
 
     def test_api_refuses_bad_input(self, admin_client: Client) -> None:
-        assert admin_client.post(self.api_url(), "{", content_type="application/json").status_code in {400, 422}
-        assert admin_client.post(self.api_url(), {"no_such_field": 1}, content_type="application/json").status_code in {400, 422}
+        assert admin_client.post(self.api_url(), "{", content_type=JSON).status_code in {400, 422}
+        assert admin_client.post(self.api_url(), {"no_such_field": 1}, content_type=JSON).status_code in {400, 422}
         assert admin_client.get(self.api_url(), {"limit": 5000}).status_code == 400
         assert admin_client.get(self.api_url(), {"ordering": "nonsense"}).status_code == 400
         assert admin_client.get(self.api_url() + "999999/").status_code == 404

@@ -8,7 +8,7 @@ from django import template
 from django.db import models
 from django.http import QueryDict
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,8 +17,11 @@ register = template.Library()
 EMPTY = mark_safe('<span class="text-body-secondary">—</span>')
 
 
-def display(obj: models.Model, field: models.Field) -> str:
+def display(obj: models.Model, field: models.Field | None, name: str = "") -> str:
     """A field's value as a person reads it, links to related objects included."""
+    if field is None:  # a computed column
+        value = getattr(obj, name, None)
+        return EMPTY if value is None else str(number_format(value) if isinstance(value, float | int) else value)
     if field.many_to_one or field.one_to_one:
         related = getattr(obj, field.name)
         if related is None:
@@ -70,7 +73,7 @@ def table_body(page: Any, columns: list[Any], select_label: str) -> str:
     rows = []
     url = detail_url_template(page.object_list.model) if hasattr(page.object_list, "model") else None
     for obj in page:
-        cells = [display(obj, column.field) for column in columns]
+        cells = [display(obj, column.field, column.name) for column in columns]
         if cells and url:
             cells[0] = format_html('<a href="{}">{}</a>', url.format(obj.pk), cells[0])
         rows.append(format_html(
@@ -87,7 +90,7 @@ def table_rows(page: Any, columns: list[Any]) -> str:
 
 @register.simple_tag
 def cell(obj: models.Model, column: Any) -> str:
-    return display(obj, column.field)
+    return display(obj, column.field, column.name)
 
 
 @register.simple_tag

@@ -1,0 +1,55 @@
+"""Audit fixtures: a key per test, real changes to record, and an attacker with database access."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from irtis.audit import guard
+from irtis.audit.models import AuditEntry
+from irtis.inventory.models import Site
+
+
+@pytest.fixture(autouse=True)
+def audit_key(settings, tmp_path: Path) -> Path:
+    """Each test signs with its own key file, created on first use."""
+    settings.IRTIS_AUDIT_KEY_FILE = str(tmp_path / "keys" / "audit_key")
+    return tmp_path / "keys" / "audit_key"
+
+
+@pytest.fixture
+def make_sites(db) -> Callable[[int], list[int]]:
+    """Create n sites through real saves; returns the ids of the audit entries written."""
+    counter = iter(range(10_000))
+
+    def make(n: int) -> list[int]:
+        before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        for _ in range(n):
+            i = next(counter)
+            site = Site(code=f"S{i}", name=f"Vieta {i}", kind=Site.Kind.CUSTOMS_POST)
+            site.full_clean()
+            site.save()
+        return list(
+            AuditEntry.objects.filter(id__gt=before).order_by("id").values_list("id", flat=True)
+        )
+
+    return make
+
+
+@contextmanager
+def attacker() -> Iterator[object]:
+    """Raw SQL with the triggers and the one-successor index out of the way, as a DB owner could."""
+    with connection.cursor() as cursor:
+        for sql in guard.drop_sql(connection.vendor):
+            cursor.execute(sql)
+        cursor.execute("DROP INDEX audit_entry_one_successor")
+        yield cursor
+        for sql in guard.install_sql(connection.vendor):
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def tamper() -> Callable[[], object]:
+    return attacker

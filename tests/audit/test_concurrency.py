@@ -1,0 +1,46 @@
+"""Concurrent appends on PostgreSQL queue on the advisory lock and never fork the chain."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Count
+
+from irtis.audit import verify
+from irtis.audit.models import AuditEntry
+from irtis.inventory.models import Site
+
+WRITERS, EACH = 8, 15
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has a single writer anyway")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_never_fork_the_chain(settings) -> None:
+    settings.IRTIS_AUDIT_CHECKPOINT_EVERY = 10
+    start = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(EACH):
+                Site(code=f"W{n}-{i}", name=f"Rašytojas {n}", kind=Site.Kind.SEAPORT).save()
+        except BaseException as exc:  # reported below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert connection.vendor == "postgresql"
+    writes = AuditEntry.objects.filter(object_repr__startswith="W")
+    assert writes.count() == WRITERS * EACH
+    shared = AuditEntry.objects.values("prev_hash").annotate(n=Count("id")).filter(n__gt=1)
+    assert not shared.exists()
+    report = verify.verify_trail()
+    assert report.intact, str(report.problem)
+    assert report.checked >= WRITERS * EACH and report.checkpoints >= 1
