@@ -8,6 +8,7 @@ from django import template
 from django.db import models
 from django.http import QueryDict
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -36,7 +37,7 @@ def display(obj: models.Model, field: models.Field | None, name: str = "") -> st
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_filter(value, "SHORT_DATETIME_FORMAT")
+        return date_filter(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return date_filter(value, "SHORT_DATE_FORMAT")
     if isinstance(field, models.URLField):
@@ -163,7 +164,13 @@ def diff(change: Any) -> list[tuple[str, Any, Any]]:
                 label = str(model._meta.get_field(key.removesuffix("_id")).verbose_name)
             except Exception:  # a field since removed keeps its raw name
                 label = key
-        rows.append((label, before.get(key), after.get(key)))
+        old, new = before.get(key), after.get(key)
+        if key == "tags":
+            from irtis.core.models import Tag
+
+            names = dict(Tag.objects.filter(pk__in=[*(old or []), *(new or [])]).values_list("pk", "name"))
+            old, new = (", ".join(names.get(pk, str(pk)) for pk in value or []) for value in (old, new))
+        rows.append((label, old, new))
     return rows
 
 
