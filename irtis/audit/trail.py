@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from irtis.sql import insert_many
+
 from . import checkpoints
 from .models import ArchiveAnchor, AuditEntry
 
@@ -84,6 +86,7 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
         if len(entries) == 1:
             entries[0].save(force_insert=True)
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=500)
+            insert_many(AuditEntry, entries)
+            entries[-1].pk = AuditEntry.objects.values_list("id", flat=True).get(hash=entries[-1].hash)
         checkpoints.after_append(last_id, entries[-1])
     return entries

@@ -5,9 +5,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from irtis.sql import insert_many
 
 from . import registry
 from .models import SearchEntry
@@ -49,13 +51,7 @@ def reindex(objects: Iterable[models.Model]) -> None:
     for type_id, ids in by_type.items():
         for start in range(0, len(ids), 500):
             SearchEntry.objects.filter(content_type_id=type_id, object_id__in=ids[start:start + 500]).delete()
-    # executemany: a tenth of bulk_create's cost for rows whose ids nobody needs back
-    table = connection.ops.quote_name(SearchEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (content_type_id, object_id, title, text) VALUES (%s, %s, %s, %s)",
-            [(r.content_type_id, r.object_id, r.title, r.text) for r in rows],
-        )
+    insert_many(SearchEntry, rows)
 
 
 def matching_ids(model: type[models.Model], query: str) -> models.QuerySet:
