@@ -37,11 +37,17 @@ INSTALLED_APPS = [
     "irtis.identity",
     "irtis.audit",
     "irtis.inventory",
+    "irtis.network",
+    "irtis.virtualization",
+    "irtis.databases",
+    "irtis.systems",
+    "irtis.architecture",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "ninja",
 ]
@@ -57,9 +63,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "irtis.core.middleware.ChangeContextMiddleware",
+    "irtis.core.middleware.OutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "irtis.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # widgets may use project templates
 WSGI_APPLICATION = "irtis.wsgi.application"
 
 TEMPLATES = [
@@ -81,7 +89,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("IRTIS_DATABASE_URL", f"sqlite:///{DATA_DIR / 'irtis.sqlite3'}"),
+        os.environ.get("IRTIS_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'irtis.sqlite3'}",
         conn_max_age=600,
     )
 }
@@ -112,7 +120,8 @@ IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEM
 IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))
 IRTIS_LOCKOUT_SECONDS = int(os.environ.get("IRTIS_LOCKOUT_SECONDS", "900"))
 # Roles that must sign in with a second factor (superusers always do); empty: none.
-IRTIS_MFA_ROLES = [r for r in os.environ.get("IRTIS_MFA_ROLES", "irtis_admin,security_officer").split(",") if r]
+_MFA_ROLES = os.environ.get("IRTIS_MFA_ROLES", "irtis_admin,security_officer")
+IRTIS_MFA_ROLES = [r.strip() for r in _MFA_ROLES.split(",") if r.strip()]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -190,4 +199,7 @@ ACTIVE_DIRECTORY = {
     "GROUP_ROLES": _ad_group_roles,
 }
 if ACTIVE_DIRECTORY["URI"]:  # AD first; ModelBackend (local break-glass accounts) stays after it
-    AUTHENTICATION_BACKENDS = ["irtis.identity.ldap.ActiveDirectoryBackend", *AUTHENTICATION_BACKENDS]
+    AUTHENTICATION_BACKENDS = [
+        "irtis.identity.ldap.ActiveDirectoryBackend",
+        *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+    ]

@@ -1,16 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from irtis.core import pages
+from irtis.core import lookup, pages
 from irtis.core.api import api
 from irtis.core.urls import model_urlpatterns
+from irtis.identity import urls as identity_urls
+from irtis.identity import views as identity_views
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("search/", pages.global_search, name="search"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("lookup/<str:label>/", lookup.lookup, name="lookup"),
+    path("login/", identity_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include(identity_urls.account)),
+    path("access/", include(identity_urls.access)),
     path("api/", api.urls),
+    path("audit/", include("irtis.audit.urls")),
     *model_urlpatterns(),
 ]

@@ -8,7 +8,7 @@ validated, versioned and audited the same way.
 from typing import Any
 
 import orjson
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
@@ -158,7 +158,7 @@ class Endpoints:
         self.authorise(request, "add")
         items = payload if isinstance(payload, list) else [payload]
         objects = [self.model() for _ in items]
-        self.write(objects, [item.model_dump(exclude_unset=True) for item in items])
+        self.write(request, "add", objects, [item.model_dump(exclude_unset=True) for item in items])
         result = self.rows(self.model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
         return json_response(result if isinstance(payload, list) else result[0], 201)
 
@@ -173,7 +173,7 @@ class Endpoints:
         if expected is not None and expected != obj.version:
             message = _("The object has changed since you read it (version %(version)d now).")
             raise HttpError(412, message % {"version": obj.version})
-        self.write([obj], [data])
+        self.write(request, "change", [obj], [data])
         row = self.rows(self.model.objects.filter(pk=pk), False)[0]
         return json_response(row, headers={"ETag": f'"{row["version"]}"'})
 
@@ -192,7 +192,7 @@ class Endpoints:
             expected = values.pop("version", None)
             if expected is not None and expected != obj.version:
                 raise HttpError(412, _("Object %(id)d has changed since you read it.") % {"id": obj.pk})
-        self.write(objects, data)
+        self.write(request, "change", objects, data)
         return json_response(self.rows(self.model.objects.filter(pk__in=ids).order_by("pk"), False))
 
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -225,7 +225,7 @@ class Endpoints:
             message = _("Other objects depend on it: %(objects)s") % {"objects": "; ".join(blockers)}
             raise HttpError(409, message) from None
 
-    def write(self, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
+    def write(self, request: HttpRequest, action: str, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
         references = self.references(data)
         tag_sets = self.tags(data)
@@ -258,6 +258,9 @@ class Endpoints:
                 for obj, slugs in zip(objects, tag_sets, strict=True):
                     if slugs is not None:
                         obj.tags.set(slugs)
+                permissions.ensure(request.user, objects, action)
+        except PermissionDenied as refusal:
+            raise HttpError(403, str(refusal)) from None
         except StaleObjectError:
             raise HttpError(412, _("An object changed while you were saving it; read it again.")) from None
         except IntegrityError:

@@ -13,13 +13,13 @@ from typing import Any
 import tablib
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import bulk, tabular
+from . import bulk, permissions, tabular
 from .exports import FORMULA_STARTS
 from .models import BaseModel, StaleObjectError, Tag
 from .registry import ModelEntry, is_reference
@@ -284,7 +284,7 @@ def plan_import(entry: ModelEntry, rows: list[dict[str, str]]) -> Plan:
     return Importer(entry, rows).run()
 
 
-def apply_plan(plan: Plan, skip_invalid: bool = False) -> list[BaseModel]:
+def apply_plan(plan: Plan, user: object, skip_invalid: bool = False) -> list[BaseModel]:
     """Write a plan's valid rows; with errors and no `skip_invalid`, write nothing."""
     if plan.errors and (not skip_invalid or any(e.row == 0 for e in plan.errors)):
         raise ValueError("the plan has errors")
@@ -294,6 +294,7 @@ def apply_plan(plan: Plan, skip_invalid: bool = False) -> list[BaseModel]:
         for number, tags in plan.tags.items():
             if number in good:
                 good[number].tags.set(tags)
+        permissions.ensure(user, list(good.values()), "import")
     return list(good.values())
 
 
@@ -309,11 +310,14 @@ class ImportView(EntryView):
         except ImportFileError as error:
             return self.show(file_error=str(error), status=400)
         plan = plan_import(self.entry, rows)
+        numbers = list(plan.rows)
+        for index, message in permissions.check_objects(request.user, list(plan.rows.values()), "import"):
+            plan.error(numbers[index], "", message)
         skip = bool(request.POST.get("skip_invalid"))
         if "confirm" in request.POST and (not plan.errors or skip):
             try:
-                written = apply_plan(plan, skip_invalid=skip)
-            except (ValueError, StaleObjectError):
+                written = apply_plan(plan, request.user, skip_invalid=skip)
+            except (ValueError, StaleObjectError, PermissionDenied):
                 return self.show(file_error=_("The data changed meanwhile; check the preview again."), status=409)
             messages.success(request, _("Imported %(count)d rows: %(created)d created, %(updated)d updated.") % {
                 "count": len(written), "created": plan.created, "updated": plan.updated})

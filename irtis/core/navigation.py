@@ -39,6 +39,8 @@ GROUPS = (
     Group("reports", _("Reports"), _("Dashboards and reports for management.")),
     Group("admin", _("Administration"), links=(
         Link(_("Audit trail"), "audit:trail", "audit.view_auditentry"),
+        Link(_("Permissions"), "access:permissions", "identity.view_objectpermission"),
+        Link(_("Users and roles"), "access:users", "identity.view_user"),
     )),
 )
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied, ValidationError
 from django.db import models
 
 from .registry import ModelEntry
@@ -176,6 +176,17 @@ def restrict(queryset: models.QuerySet, user: object, action: str = "view") -> m
         return queryset
     # A subquery, not a join: constraints across many-valued relations yield no duplicates.
     return queryset.filter(pk__in=model._default_manager.filter(q).values("pk"))
+
+
+def ensure(user: Any, objects: Iterable[models.Model], action: str) -> None:
+    """Raise PermissionDenied if any object falls outside what the user may `action`.
+
+    Writers call it after saving, inside their transaction, so an object moved out of the
+    user's constraint (a device put at a site they do not manage) is never committed.
+    """
+    errors = check_objects(user, objects, action)
+    if errors:
+        raise PermissionDenied("; ".join(message for _, message in errors[:5]))
 
 
 def check_objects(user: Any, objects: Iterable[models.Model], action: str) -> list[tuple[int, str]]:

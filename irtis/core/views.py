@@ -156,6 +156,7 @@ class EditView(EntryView):
             try:
                 with transaction.atomic():
                     obj = form.save()
+                    permissions.ensure(request.user, [obj], self.action)
             except StaleObjectError:
                 form.add_error(None, STALE_MESSAGE)
                 return self.show(form, status=409)
@@ -230,7 +231,7 @@ class BulkEditView(BulkView):
             return self.back()
         form = BulkEditForm(self.entry, request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            errors = bulk_apply(objects, form.changes())
+            errors = bulk_apply(objects, form.changes(), request.user)
             if not errors:
                 messages.success(request, _("Changed %(count)d objects.") % {"count": len(objects)})
                 return self.back()
@@ -239,7 +240,9 @@ class BulkEditView(BulkView):
         return render(request, "core/bulk_edit.html", self.context(form=form, objects=objects))
 
 
-def bulk_apply(objects: list[models.Model], values: dict[str, Any]) -> list[tuple[models.Model, ValidationError]]:
+def bulk_apply(
+    objects: list[models.Model], values: dict[str, Any], user: object
+) -> list[tuple[models.Model, ValidationError]]:
     """Set `values` on every object and save them all, or none if any is invalid."""
     errors = []
     for obj in objects:
@@ -253,6 +256,7 @@ def bulk_apply(objects: list[models.Model], values: dict[str, Any]) -> list[tupl
             for obj in objects:
                 obj.save()
                 save_m2m(obj)
+            permissions.ensure(user, objects, "change")
     return errors
 
 

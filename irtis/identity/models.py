@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,8 @@ class APIToken(models.Model):
     )
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # When a `token_used` audit entry was last written: at most one an hour per token.
+    use_recorded = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -45,3 +48,88 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class ObjectPermission(models.Model):
+    """Grants actions on object types to groups (roles) and users, optionally constrained.
+
+    `constraints` is a Django filter dict such as ``{"site__code__in": ["MED", "SAL"]}``, or a
+    list of them meaning OR; empty means every object of the types. ``"$user"`` stands for
+    the id of the user asking.
+    """
+
+    ACTIONS = ("view", "add", "change", "delete", "import", "export")
+    ACTION_CHOICES = [
+        ("view", _("view")), ("add", _("add")), ("change", _("change")),
+        ("delete", _("delete")), ("import", _("import")), ("export", _("export")),
+    ]
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    groups = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="object_permissions", verbose_name=_("roles"),
+    )
+    users = models.ManyToManyField(
+        User, blank=True, related_name="object_permissions", verbose_name=_("users"),
+    )
+    object_types = models.ManyToManyField(
+        "contenttypes.ContentType", related_name="+", verbose_name=_("object types"),
+    )
+    actions = models.JSONField(_("actions"), default=list)
+    constraints = models.JSONField(
+        _("constraints"), null=True, blank=True,
+        help_text=_('A filter such as {"site__code__in": ["MED", "SAL"]}, or a list of them '
+                    "(any may match). Empty: all objects."),
+    )
+    # Created and kept up to date by `irtis roles sync`; its grants follow the role definitions.
+    managed = models.BooleanField(_("managed by irtis"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("permission")
+        verbose_name_plural = _("permissions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in (password or second factor), counted for throttling and lockout."""
+
+    time = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["time"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.source_ip or ''}"
+
+
+class TOTPDevice(models.Model):
+    """The user's authenticator app: a TOTP secret (RFC 6238), confirmed by a first code."""
+
+    user = models.OneToOneField(User, models.CASCADE, related_name="totp", verbose_name=_("user"))
+    secret = models.CharField(max_length=64)
+    confirmed = models.DateTimeField(_("enrolled"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)  # last accepted time step: no code is used twice
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A single-use code replacing the authenticator; only its keyed hash is stored."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used else 'unused'}"

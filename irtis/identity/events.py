@@ -1,0 +1,210 @@
+"""Security events of identity written to the audit trail: roles, permissions, sign-ins, tokens.
+
+Role changes (a user's groups) and permission changes (an ObjectPermission saved, deleted or
+its roles, users or object types changed) are caught by signals, so the shell, commands, the
+directory sync and pages are all covered.
+"""
+
+from dataclasses import replace
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_out
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from irtis.audit import trail
+from irtis.audit.models import Action, AuditEntry
+from irtis.core import context, permissions
+
+from .models import ObjectPermission, User
+
+
+def record(
+    action: str,
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    user: Any = None,
+    source_ip: str | None = None,
+    **values: Any,
+) -> AuditEntry:
+    """Append one entry attributed to the current context (or to `user`, from `source_ip`)."""
+    ctx = context.current()
+    if user is not None:
+        ctx = replace(ctx, user=user)
+    if source_ip is not None:
+        ctx = replace(ctx, source_ip=source_ip)
+    entry = ctx.entry(
+        action=action, object_repr=str(object_repr)[:200], before=before, after=after, **values
+    )
+    with transaction.atomic():
+        trail.append([entry])
+    return entry
+
+
+def about(user: Any) -> dict[str, Any]:
+    """The audit fields naming a user account as the object of an entry."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if getattr(user, "pk", None) is None:
+        return {}
+    return {"content_type": ContentType.objects.get_for_model(User), "object_id": user.pk}
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- permissions ------------------------------------------------------------------------------
+
+
+def permission_snapshot(perm: ObjectPermission) -> dict[str, Any]:
+    return {
+        "name": perm.name,
+        "enabled": perm.enabled,
+        "actions": perm.actions,
+        "constraints": perm.constraints,
+        "managed": perm.managed,
+    }
+
+
+def _loaded(sender: type, instance: ObjectPermission, **kwargs: Any) -> None:
+    instance._snapshot = permission_snapshot(instance)
+
+
+models.signals.post_init.connect(_loaded, sender=ObjectPermission)
+
+
+@receiver(post_save, sender=ObjectPermission)
+def _permission_saved(
+    sender: type, instance: ObjectPermission, created: bool, **kwargs: Any
+) -> None:
+    if kwargs.get("raw"):
+        return
+    before = None if created else getattr(instance, "_snapshot", None)
+    after = permission_snapshot(instance)
+    if before != after:
+        record(Action.PERMISSION_CHANGED, instance.name, before, after)
+    instance._snapshot = after
+
+
+@receiver(post_delete, sender=ObjectPermission)
+def _permission_deleted(sender: type, instance: ObjectPermission, **kwargs: Any) -> None:
+    record(Action.PERMISSION_CHANGED, instance.name, permission_snapshot(instance), None)
+
+
+def _names(model: type[models.Model], pks: set[int] | None) -> list[str]:
+    if model is Group:
+        return sorted(Group.objects.filter(pk__in=pks or ()).values_list("name", flat=True))
+    if model is User:
+        return sorted(User.objects.filter(pk__in=pks or ()).values_list("username", flat=True))
+    return sorted(f"{ct.app_label}.{ct.model}" for ct in model.objects.filter(pk__in=pks or ()))
+
+
+_PERMISSION_FIELDS = {
+    ObjectPermission.groups.through: "groups",
+    ObjectPermission.users.through: "users",
+    ObjectPermission.object_types.through: "object_types",
+}
+
+
+@receiver(m2m_changed)
+def _relation_changed(
+    sender: type,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    if action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
+        return
+    if sender is User.groups.through:
+        _groups_changed(instance, action, reverse, model, pk_set)
+    elif sender in _PERMISSION_FIELDS:
+        _permission_relation_changed(sender, instance, action, reverse, model, pk_set)
+
+
+def _permission_relation_changed(
+    sender: type,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+) -> None:
+    field = _PERMISSION_FIELDS[sender]
+    if reverse:  # a role, user or type gained or lost permissions: one entry per permission
+        perms = ObjectPermission.objects.filter(pk__in=pk_set or ())
+        verb = "added" if action == "post_add" else "removed"
+        for perm in perms:
+            record(Action.PERMISSION_CHANGED, perm.name, None, {field: {verb: [str(instance)]}})
+        return
+    if action == "pre_clear":
+        instance._cleared = _names(
+            model, set(getattr(instance, field).values_list("pk", flat=True))
+        )
+        return
+    if action == "post_clear":
+        before, after = getattr(instance, "_cleared", []), []
+    else:
+        now = set(getattr(instance, field).values_list("pk", flat=True))
+        was = now - set(pk_set or ()) if action == "post_add" else now | set(pk_set or ())
+        before, after = _names(model, was), _names(model, now)
+    if before != after:
+        record(Action.PERMISSION_CHANGED, str(instance), {field: before}, {field: after})
+
+
+def _groups_changed(
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+) -> None:
+    users = [instance] if not reverse else list(User.objects.filter(pk__in=pk_set or ()))
+    if reverse and action in {"pre_clear", "post_clear"}:
+        if action == "pre_clear":
+            instance._cleared_users = list(instance.user_set.all())
+            return
+        users = getattr(instance, "_cleared_users", [])
+    for user in users:
+        now = set(user.groups.values_list("name", flat=True))
+        if reverse:
+            changed = {instance.name}
+        elif action == "pre_clear":
+            user._cleared_groups = now
+            continue
+        elif action == "post_clear":
+            changed = getattr(user, "_cleared_groups", set())
+        else:
+            changed = set(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
+        was = now - changed if action == "post_add" else now | changed
+        if was != now:
+            record(
+                Action.ROLE_CHANGED,
+                user.get_username(),
+                {"roles": sorted(was)},
+                {"roles": sorted(now)},
+                **about(user),
+            )
+        permissions.forget(user)
+
+
+# --- signing out ------------------------------------------------------------------------------
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: type, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None and getattr(user, "is_authenticated", False):
+        record(
+            Action.LOGOUT,
+            user.get_username(),
+            user=user,
+            source_ip=client_ip(request) if request is not None else None,
+            **about(user),
+        )

@@ -1,0 +1,350 @@
+"""Sign-in (password, then second factor where required), the user's own security settings
+and API tokens, and the pages that manage permissions and roles."""
+
+import time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from irtis.audit.models import Action
+from irtis.core import permissions
+
+from . import lockout, mfa, roles, tokens
+from .ad_login import DirectoryLoginView
+from .events import about, client_ip, record
+from .forms import (
+    CodeForm,
+    EnrolForm,
+    ObjectPermissionForm,
+    SignInForm,
+    TokenForm,
+    UserRolesForm,
+    locked_message,
+)
+from .models import APIToken, ObjectPermission, User
+
+PENDING = "irtis_mfa_pending"  # session: the user who passed the password, awaiting a code
+SECRET = "irtis_mfa_secret"  # session: a secret being enrolled
+PENDING_SECONDS = 300
+
+
+def complete_login(request: HttpRequest, user: Any, backend: str, second_factor: str = "") -> None:
+    """Sign the user in, forget their failed attempts, and audit it."""
+    login(request, user, backend=backend)
+    lockout.succeed(user.get_username())
+    record(
+        Action.LOGIN,
+        user.get_username(),
+        user=user,
+        source_ip=client_ip(request),
+        after={"backend": backend.rsplit(".", 1)[-1], "second_factor": second_factor or None},
+        **about(user),
+    )
+
+
+class LoginView(DirectoryLoginView):
+    """The password step; users who need a second factor go on to it before being signed in."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        user = form.get_user()
+        if mfa.required(user):
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "time": time.time(),
+                "next": self.get_success_url(),
+            }
+            name = "account:mfa_verify" if mfa.enrolled(user) else "account:mfa_enrol"
+            return redirect(name)
+        complete_login(self.request, user, user.backend)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _pending(request: HttpRequest) -> tuple[Any, dict[str, Any]] | tuple[None, None]:
+    """The user half-way through signing in, if their password step is recent."""
+    data = request.session.get(PENDING)
+    if not data or time.time() - data.get("time", 0) > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None, None
+    user = get_user_model().objects.filter(pk=data["user"], is_active=True).first()
+    return (user, data) if user else (None, None)
+
+
+def _finish(request: HttpRequest, user: Any, data: dict[str, Any], factor: str) -> HttpResponse:
+    request.session.pop(PENDING, None)
+    complete_login(request, user, data["backend"], factor)
+    return HttpResponseRedirect(data.get("next") or reverse("home"))
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator, or a recovery code."""
+    user, data = _pending(request)
+    if user is None:
+        return redirect("login")
+    if not mfa.enrolled(user):
+        return redirect("account:mfa_enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
+        until = lockout.locked_until(user.get_username(), address)
+        if until:
+            request.session.pop(PENDING, None)
+            messages.error(request, locked_message(until))
+            return redirect("login")
+        factor = mfa.verify(user, form.cleaned_data["code"])
+        if factor:
+            if factor == "recovery":
+                messages.warning(
+                    request,
+                    _("You signed in with a recovery code. %(count)d codes are left.")
+                    % {"count": mfa.remaining_codes(user)},
+                )
+            return _finish(request, user, data, factor)
+        until = lockout.fail(user.get_username(), address)
+        record(Action.MFA_FAILED, user.get_username(), user=user, **about(user))
+        if until:
+            record(
+                Action.LOCKOUT, user.get_username(), user=user, after={"until": until.isoformat()}
+            )
+            request.session.pop(PENDING, None)
+            messages.error(request, locked_message(until))
+            return redirect("login")
+        form.add_error("code", _("The code is wrong or has been used. Try the next one."))
+    return render(
+        request,
+        "identity/mfa_verify.html",
+        {"form": form, "pending_user": user},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code", "current")
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator: at a first sign-in that requires one, or from the account page."""
+    user, data = _pending(request)
+    if user is None:
+        if not request.user.is_authenticated:
+            return redirect("login")
+        user = request.user
+    elif mfa.enrolled(user):
+        return redirect("account:mfa_verify")
+    replacing = mfa.enrolled(user)
+    secret = request.session.get(SECRET) or mfa.new_secret()
+    request.session[SECRET] = secret
+    form = EnrolForm(request.POST or None)
+    if not replacing:
+        del form.fields["current"]
+    if request.method == "POST" and form.is_valid():
+        if replacing and not mfa.verify(user, form.cleaned_data.get("current", "")):
+            record(Action.MFA_FAILED, user.get_username(), **about(user))
+            form.add_error("current", _("The code from your current authenticator is wrong."))
+        elif not mfa.confirm(user, secret, form.cleaned_data["code"]):
+            form.add_error(
+                "code", _("The code is wrong. Check the clock of your phone and try again.")
+            )
+        else:
+            request.session.pop(SECRET, None)
+            codes = mfa.new_recovery_codes(user)
+            record(
+                Action.MFA_ENROLLED,
+                user.get_username(),
+                user=user,
+                after={"replaced": replacing},
+                **about(user),
+            )
+            next_url = reverse("account:security")
+            if data is not None:
+                request.session.pop(PENDING, None)
+                complete_login(request, user, data["backend"], "totp")
+                next_url = data.get("next") or reverse("home")
+            return render(
+                request, "identity/recovery_codes.html", {"codes": codes, "next_url": next_url}
+            )
+    return render(
+        request,
+        "identity/mfa_enrol.html",
+        {
+            "form": form,
+            "secret": secret,
+            "uri": mfa.provisioning_uri(user, secret),
+            "replacing": replacing,
+            "pending": data is not None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The user's own sign-in settings: second factor and recovery codes."""
+    user = request.user
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify(user, form.cleaned_data["code"]) == "totp":
+            codes = mfa.new_recovery_codes(user)
+            record(
+                Action.MFA_ENROLLED,
+                user.get_username(),
+                after={"recovery_codes": "renewed"},
+                **about(user),
+            )
+            return render(
+                request,
+                "identity/recovery_codes.html",
+                {"codes": codes, "next_url": reverse("account:security")},
+            )
+        record(Action.MFA_FAILED, user.get_username(), **about(user))
+        form.add_error("code", _("The code is wrong or has been used. Try the next one."))
+    return render(
+        request,
+        "identity/security.html",
+        {
+            "form": form,
+            "required": mfa.required(user),
+            "enrolled": mfa.enrolled(user),
+            "remaining": mfa.remaining_codes(user),
+            "roles": [roles.label(name) for name in user.groups.values_list("name", flat=True)],
+        },
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens; a new token's text is shown once, on this response only."""
+    form = TokenForm(request.POST or None)
+    plain = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _token, plain = tokens.issue(
+            request.user,
+            days=data["days"],
+            read_only=data["read_only"],
+            description=data["description"],
+            networks=data["networks"],
+        )
+        form = TokenForm()
+    own = APIToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "identity/tokens.html",
+        {"form": form, "tokens": own, "plain": plain},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(APIToken, pk=pk, user=request.user)
+    if tokens.revoke(token):
+        messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("account:tokens")
+
+
+# --- permissions and roles (administration) -------------------------------------------------
+
+
+def _require(request: HttpRequest, model: type, action: str) -> None:
+    if not permissions.has(request.user, model, action):
+        raise PermissionDenied
+
+
+@login_required
+def permission_list(request: HttpRequest) -> HttpResponse:
+    _require(request, ObjectPermission, "view")
+    rows = ObjectPermission.objects.prefetch_related("groups", "users", "object_types")
+    return render(
+        request,
+        "identity/permission_list.html",
+        {
+            "permissions": rows,
+            "can_change": permissions.has(request.user, ObjectPermission, "change"),
+            "can_add": permissions.has(request.user, ObjectPermission, "add"),
+            "can_delete": permissions.has(request.user, ObjectPermission, "delete"),
+        },
+    )
+
+
+@login_required
+def permission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, ObjectPermission, "change" if pk else "add")
+    instance = get_object_or_404(ObjectPermission, pk=pk) if pk else ObjectPermission()
+    form = ObjectPermissionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            perm = form.save()
+        messages.success(request, _("Saved: %(object)s") % {"object": perm})
+        return redirect("access:permissions")
+    return render(
+        request,
+        "identity/permission_edit.html",
+        {"form": form, "object": instance},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def permission_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ObjectPermission, "delete")
+    perm = get_object_or_404(ObjectPermission, pk=pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            perm.delete()
+        messages.success(request, _("Deleted: %(object)s") % {"object": perm})
+        return redirect("access:permissions")
+    return render(request, "identity/permission_delete.html", {"object": perm})
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require(request, User, "view")
+    users = User.objects.prefetch_related("groups").select_related("totp")
+    return render(
+        request,
+        "identity/user_list.html",
+        {
+            "users": users,
+            "can_change": permissions.has(request.user, User, "change"),
+            "role_labels": {r.code: r.label for r in roles.ROLES},
+        },
+    )
+
+
+@login_required
+def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, User, "change")
+    account = get_object_or_404(User, pk=pk)
+    form = UserRolesForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Roles of %(user)s saved.") % {"user": account.get_username()})
+        return redirect("access:users")
+    return render(
+        request,
+        "identity/user_roles.html",
+        {"form": form, "account": account},
+        status=400 if form.errors else 200,
+    )
