@@ -83,6 +83,7 @@ class Endpoints:
         self.entry = entry
         self.model: type[BaseModel] = entry.model
         self.columns = [f.name for f in entry.value_fields]
+        self.reference_names = [f.name for f in entry.value_fields if is_reference(f)]
 
     # --- access ---------------------------------------------------------------------------
 
@@ -244,7 +245,11 @@ class Endpoints:
                 else:
                     setattr(obj, field.attname, value)
             try:
-                obj.full_clean(exclude=[*errors.get(index, {}), "tags"], validate_unique=False)
+                # References were resolved above in one query per field; checking them again per
+                # object would cost a query each. Per-object constraint checks run for single writes;
+                # lists rely on the batch unique check below and the database.
+                obj.full_clean(exclude=[*errors.get(index, {}), *self.reference_names, "tags"],
+                               validate_unique=False, validate_constraints=len(objects) == 1)
             except ValidationError as error:
                 errors.setdefault(index, {}).update(error.message_dict)
         for index, conflicts in bulk.unique_conflicts(objects).items():
@@ -254,7 +259,8 @@ class Endpoints:
             raise InvalidData(detail)
         try:
             with transaction.atomic():
-                bulk.save_objects(objects, fields=[])
+                changed = {name for values in data for name in values if name != "tags"}
+                bulk.save_objects(objects, fields=sorted(changed))
                 for obj, slugs in zip(objects, tag_sets, strict=True):
                     if slugs is not None:
                         obj.tags.set(slugs)

@@ -169,7 +169,13 @@ class Importer:
     def _existing(self, headers: list[str]) -> dict[str, dict[str, BaseModel]]:
         model, key = self.entry.model, self.entry.key
         ids = {r["id"] for r in self.rows if r.get("id", "").isdigit()}
-        keys = {r[key] for r in self.rows if r.get(key)} if key in headers else set()
+        keys = set()
+        for row in self.rows if key in headers else []:
+            try:
+                keys.add(model._meta.get_field(key).to_python(row.get(key) or None))
+            except ValidationError:  # reported for its row when the value is set
+                pass
+        keys.discard(None)
         found = model.objects.filter(models.Q(pk__in=ids) | models.Q(**{f"{key}__in": keys}))
         by_id, by_key = {}, {}
         for obj in found:
@@ -207,7 +213,7 @@ class Importer:
                 self.plan.error(number, reference.name, _("This field is required."))
         excluded = [f.name for f in references] + ["tags"]
         try:
-            obj.full_clean(exclude=excluded, validate_unique=False)
+            obj.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if (number, name) not in {(e.row, e.column) for e in self.plan.errors}:

@@ -30,13 +30,22 @@ class Group:
 GROUPS = (
     Group("inventory", _("Inventory")),
     Group("networks", _("Networks"), _("Zones, VLANs, prefixes, IP addresses, links and circuits.")),
-    Group("systems", _("Information systems"), _("Systems, components, dependencies and impact.")),
+    Group("systems", _("Information systems"), _("Systems, components, dependencies and impact."), links=(
+        Link(_("Dependency map"), "systems_pages:map", "systems.view_informationsystem"),
+        Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
+        Link(_("Expiring certificates"), "systems_pages:certificates_expiring", "systems.view_certificate"),
+    )),
     Group("operations", _("Operations"), _("Monitoring, incidents, maintenance, changes, backups.")),
     Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
-    Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions.")),
+    Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
+        Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),
+    )),
     Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
-    Group("reports", _("Reports"), _("Dashboards and reports for management.")),
+    Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
+        Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
+        Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
+    )),
     Group("admin", _("Administration"), links=(
         Link(_("Audit trail"), "audit:trail", "audit.view_auditentry"),
         Link(_("Permissions"), "access:permissions", "identity.view_objectpermission"),

@@ -1,5 +1,9 @@
-"""URL patterns generated for every registered model, grouped by app."""
+"""URL patterns: every app's own `urls` module, then the pages generated for registered models."""
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import registry
@@ -27,6 +31,16 @@ PAGES = (
     ("<int:pk>/delete/", DeleteView, "delete"),
     ("<int:pk>/journal/", JournalView, "journal"),
 )
+
+
+def app_urlpatterns() -> list[URLResolver]:
+    """`irtis/<app>/urls.py` with `urlpatterns` is mounted at /<app>/ under its own app_name."""
+    result = []
+    for config in apps.get_app_configs():
+        module = f"{config.name}.urls"
+        if config.name.startswith("irtis.") and find_spec(module) and hasattr(import_module(module), "urlpatterns"):
+            result.append(path(f"{config.label}/", include(module)))
+    return result
 
 
 def model_urlpatterns() -> list[URLResolver]:
