@@ -120,6 +120,8 @@ IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEM
 IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))
 IRTIS_LOCKOUT_SECONDS = int(os.environ.get("IRTIS_LOCKOUT_SECONDS", "900"))
 # Roles that must sign in with a second factor (superusers always do); empty: none.
+# Off only for a local demo (`./run demo`): superusers and these roles must use TOTP.
+IRTIS_MFA_ENFORCED = _flag("IRTIS_MFA_ENFORCED", True)
 _MFA_ROLES = os.environ.get("IRTIS_MFA_ROLES", "irtis_admin,security_officer")
 IRTIS_MFA_ROLES = [r.strip() for r in _MFA_ROLES.split(",") if r.strip()]
 

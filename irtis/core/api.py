@@ -23,6 +23,7 @@ from . import bulk, collation, context, permissions, registry, schemas
 from .filters import filterset_class
 from .models import BaseModel, StaleObjectError, Tag
 from .registry import is_reference
+from .rows import fetch
 from .tabular import has_tags
 
 MAX_LIMIT = 1000
@@ -98,7 +99,7 @@ class Endpoints:
 
     def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
         columns = list(self.entry.brief) if brief else self.columns
-        rows = list(queryset.values(*columns))
+        rows = fetch(queryset, columns)
         if has_tags(self.entry) and not brief and rows:
             through = self.model.tags.through
             owner = f"{self.entry.model_name}_id"
@@ -158,6 +159,8 @@ class Endpoints:
     def create(self, request: HttpRequest, payload: Any) -> HttpResponse:
         self.authorise(request, "add")
         items = payload if isinstance(payload, list) else [payload]
+        if not items:
+            raise HttpError(400, _("Send at least one object."))
         objects = [self.model() for _ in items]
         self.write(request, "add", objects, [item.model_dump(exclude_unset=True) for item in items])
         result = self.rows(self.model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
@@ -180,6 +183,8 @@ class Endpoints:
 
     def bulk_update(self, request: HttpRequest, payload: list[Any]) -> HttpResponse:
         queryset = self.authorise(request, "change")
+        if not payload:
+            raise HttpError(400, _("Send at least one object."))
         data = [item.model_dump(exclude_unset=True) for item in payload]
         ids = [d.pop("id") for d in data]
         if len(set(ids)) != len(ids):
@@ -208,6 +213,8 @@ class Endpoints:
 
     def bulk_delete(self, request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
         queryset = self.authorise(request, "delete")
+        if not payload:
+            raise HttpError(400, _("Send at least one object."))
         ids = [item.id for item in payload]
         found = queryset.in_bulk(ids)
         missing = [i for i in ids if i not in found]

@@ -56,7 +56,9 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
 
 
 def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> None:
-    rows = model.objects.select_for_update().filter(pk__in=[o.pk for o in objects])
+    # Lock only this table's rows, in no particular order: a default ordering through a
+    # nullable foreign key would make PostgreSQL refuse FOR UPDATE.
+    rows = model.objects.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in objects]).order_by()
     current = dict(rows.values_list("pk", "version"))
     for obj in objects:
         if current.get(obj.pk) != obj.version:

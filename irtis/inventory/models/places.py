@@ -11,7 +11,7 @@ from irtis.core.registry import register
 @register(
     group="inventory",
     columns=("code", "name", "kind", "status", "city", "closed_on"),
-    filters=("kind", "status", "city", "border"),
+    filters=("kind", "status", "city", "border", "closed_on"),
     search=("code", "address", "city", "description"),
     key="code",
     related=("locations",),

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+PANEL = "architecture/system_panel.html"
+
+
+class ArchitectureConfig(AppConfig):
+    name = "irtis.architecture"
+    verbose_name = _("Architecture")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the Graphviz/WeasyPrint checks)
+
+        attach_panel()
+
+
+def attach_panel() -> None:
+    """Show the "architecture description" links on each information system's detail page.
+
+    Architecture stands above systems, so it attaches its panel to the systems' registration
+    rather than systems naming a template of a later app.
+    """
+    from irtis.core.registry import entry_for
+
+    from .sources import system_model
+
+    model = system_model()
+    entry = entry_for(model) if model is not None else None
+    if entry is not None and PANEL not in entry.panels:
+        entry.panels = (*entry.panels, PANEL)

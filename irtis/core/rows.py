@@ -1,0 +1,59 @@
+"""Reading rows for the API without the ORM's per-value conversions.
+
+The API returns plain column values. Django's `values()` sends every value through Python
+converters (a datetime string is parsed into an aware datetime, then encoded back to text);
+for a 1,000-row page that is most of the time. Here the queryset's own SQL runs on a cursor
+and only the values the driver does not already give in JSON-ready form are converted.
+"""
+
+import datetime
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+
+
+def _sqlite_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
+    # SQLite keeps UTC without a zone (USE_TZ); the driver's converter gives a naive datetime.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=datetime.UTC)
+
+
+def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.DecimalField):
+        return lambda v: None if v is None else str(v)
+    if vendor != "sqlite":
+        return None  # psycopg returns bool, datetime, dict … ready for orjson
+    if isinstance(field, models.BooleanField):
+        return lambda v: None if v is None else bool(v)
+    if isinstance(field, models.DateTimeField):  # dates and Decimals come converted by the driver
+        return _sqlite_datetime
+    if isinstance(field, models.JSONField):
+        return lambda v: None if v is None else json.loads(v)
+    return None
+
+
+def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
+    """Rows of `names` (concrete field names) as dicts, in the queryset's order."""
+    query = queryset.values(*names).query
+    connection = connections[queryset.db]
+    try:
+        sql, params = query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
+        return []
+    selected = list(query.values_select)
+    fields = [queryset.model._meta.get_field(name) for name in selected]
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection.vendor))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    result = []
+    for row in raw:
+        values = list(row[:len(selected)])
+        for index, convert in converters:
+            values[index] = convert(values[index])
+        result.append(dict(zip(selected, values, strict=True)))
+    return result

@@ -1,0 +1,107 @@
+"""Rack elevations drawn on the server as SVG: one face of a rack, devices at their units."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .models import Device, Rack
+
+UNIT = 22  # pixels per rack unit
+WIDTH = 260  # width of the rack's inside
+GUTTER = 30  # unit numbers on the left
+TOP = 28  # title above the rack
+FACES = ("front", "rear")
+
+
+@dataclass(frozen=True)
+class Mounted:
+    """A device as an elevation draws it."""
+
+    pk: int
+    name: str
+    position: int
+    height: int
+    face: str
+    full_depth: bool
+    role: str
+    color: str
+    url: str
+
+    @property
+    def top(self) -> int:
+        return self.position + self.height - 1
+
+
+def mounted_devices(rack: Rack) -> list[Mounted]:
+    """The devices mounted in the rack (one query)."""
+    rows = (
+        Device.objects.filter(rack=rack, position__isnull=False)
+        .select_related("role", "hardware_model")
+        .only("name", "position", "face", "role__name", "role__color", "hardware_model__u_height",
+              "hardware_model__full_depth")
+        .order_by("position")
+    )
+    return [
+        Mounted(d.pk, d.name, d.position, max(d.hardware_model.u_height, 1), d.face,
+                d.hardware_model.full_depth, d.role.name, d.role.color, d.get_absolute_url())
+        for d in rows
+    ]
+
+
+def unracked_devices(rack: Rack) -> models.QuerySet:
+    """Devices in the rack without a position (shelves, blanking, not yet mounted)."""
+    return Device.objects.filter(rack=rack, position__isnull=True).only("name").order_by("name")
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background` (#rrggbb)."""
+    try:
+        r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    except ValueError:
+        return "#000"
+    return "#000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#fff"
+
+
+def draw(rack: Rack, face: str, devices: list[Mounted]) -> str:
+    """The SVG of one face of the rack; a full-depth device shows on both faces."""
+    height = rack.u_height * UNIT
+    title = _("Front") if face == "front" else _("Rear")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{GUTTER + WIDTH + 2}" height="{TOP + height + 2}" '
+        f'viewBox="0 0 {GUTTER + WIDTH + 2} {TOP + height + 2}" class="rack-elevation" '
+        f'role="img" aria-label="{escape(rack.name)}: {escape(title)}">',
+        "<style>text{font-family:sans-serif;font-size:11px}.u{fill:#6c757d;font-size:9px}"
+        ".slot{fill:#f8f9fa;stroke:#dee2e6}.dev{stroke:#212529;stroke-width:.5}"
+        ".ghost{opacity:.45}a:hover .dev{stroke-width:2}</style>",
+        f'<text x="{GUTTER + WIDTH / 2}" y="18" text-anchor="middle" font-weight="bold">'
+        f"{escape(rack.name)} · {escape(title)}</text>",
+        f'<rect x="{GUTTER}" y="{TOP}" width="{WIDTH}" height="{height}" fill="#343a40"/>',
+    ]
+    for unit in rack.units:
+        y = TOP + (rack.u_height - unit) * UNIT
+        parts.append(f'<rect class="slot" x="{GUTTER + 2}" y="{y + 1}" width="{WIDTH - 4}" height="{UNIT - 2}"/>')
+        parts.append(f'<text class="u" x="{GUTTER - 4}" y="{y + UNIT / 2 + 3}" text-anchor="end">{unit}</text>')
+    for device in devices:
+        on_this_face = device.face == face
+        if not on_this_face and not device.full_depth:
+            continue
+        y = TOP + (rack.u_height - device.top) * UNIT
+        box_height = device.height * UNIT - 2
+        label = escape(device.name)
+        tip = escape(f"{device.name} · {device.role} · U{device.position}"
+                     + (f"–U{device.top}" if device.height > 1 else ""))
+        css = "dev" if on_this_face else "dev ghost"
+        text_css = "" if on_this_face else ' class="ghost"'
+        parts.append(
+            f'<a href="{escape(device.url)}" xlink:href="{escape(device.url)}" target="_top">'
+            f"<title>{tip}</title>"
+            f'<rect class="{css}" x="{GUTTER + 2}" y="{y + 1}" width="{WIDTH - 4}" height="{box_height}" '
+            f'rx="2" fill="{escape(device.color)}"/>'
+            f'<text x="{GUTTER + WIDTH / 2}" y="{y + 1 + box_height / 2 + 4}" text-anchor="middle" '
+            f'fill="{text_colour(device.color)}"{text_css}>{label}</text></a>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

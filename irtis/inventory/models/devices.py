@@ -1,0 +1,302 @@
+"""Hardware: device roles, hardware models, teams, devices, their interfaces and storage capacity."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from irtis.core.models import TaggedModel
+from irtis.core.registry import register
+
+from .places import Location, Manufacturer, Site
+from .racks import Rack
+
+COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Write a colour as #rrggbb."))
+MAC = RegexValidator(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", _("Write a MAC address as aa:bb:cc:dd:ee:ff."))
+
+
+@register(group="inventory", columns=("name", "color", "description"), search=("description",))
+class DeviceRole(TaggedModel):
+    """What a device does: server, disk array, SAN switch, firewall …"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    color = models.CharField(_("colour"), max_length=7, default="#6c757d", validators=[COLOUR])
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("device role")
+        verbose_name_plural = _("device roles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register(
+    group="inventory",
+    columns=("name", "manufacturer", "part_number", "u_height", "end_of_sale", "end_of_support"),
+    filters=("manufacturer", "u_height", "end_of_sale", "end_of_support"),
+    search=("part_number",),
+)
+class HardwareModel(TaggedModel):
+    """A product a manufacturer sells (a device type), with its size, power and support dates."""
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, models.PROTECT, related_name="hardware_models", verbose_name=_("manufacturer"),
+    )
+    name = models.CharField(_("model"), max_length=100, unique=True)
+    part_number = models.CharField(_("part number"), max_length=100, blank=True)
+    u_height = models.PositiveSmallIntegerField(
+        _("height (U)"), default=1, help_text=_("Rack units it takes; 0 for equipment not mounted in a rack."),
+    )
+    full_depth = models.BooleanField(
+        _("full depth"), default=True, help_text=_("Takes its units on both the front and the rear face."),
+    )
+    power_draw = models.PositiveIntegerField(_("power draw (W)"), null=True, blank=True)
+    end_of_sale = models.DateField(_("end of sale"), null=True, blank=True)
+    end_of_support = models.DateField(_("end of support"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hardware model")
+        verbose_name_plural = _("hardware models")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register(group="inventory", columns=("name", "email", "description"), search=("email", "description"))
+class Team(TaggedModel):
+    """A group of the division's staff responsible for equipment and software."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register(
+    group="inventory",
+    columns=("name", "status", "site", "rack", "position", "role", "hardware_model", "platform", "team"),
+    filters=("site", "role", "status", "face", "warranty_end", "support_end"),
+    search=("serial", "asset_number", "description"),
+    brief=("id", "name"),
+    related=("interfaces",),
+)
+class Device(TaggedModel):
+    """A physical device: a server, disk array, switch, firewall, gateway or tape library."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ACTIVE = "active", _("active")
+        MAINTENANCE = "maintenance", _("maintenance")
+        DECOMMISSIONING = "decommissioning", _("decommissioning")
+        RETIRED = "retired", _("retired")
+
+    class Face(models.TextChoices):
+        FRONT = "front", _("front")
+        REAR = "rear", _("rear")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    role = models.ForeignKey(DeviceRole, models.PROTECT, related_name="devices", verbose_name=_("role"))
+    hardware_model = models.ForeignKey(
+        HardwareModel, models.PROTECT, related_name="devices", verbose_name=_("hardware model"),
+    )
+    site = models.ForeignKey(Site, models.PROTECT, related_name="devices", verbose_name=_("site"))
+    location = models.ForeignKey(
+        Location, models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("location"),
+    )
+    rack = models.ForeignKey(
+        Rack, models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("rack"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position (U)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("The lowest rack unit the device takes."),
+    )
+    face = models.CharField(_("face"), max_length=5, choices=Face.choices, blank=True)
+    serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    asset_number = models.CharField(
+        _("asset number"), max_length=50, unique=True, null=True, blank=True,
+        help_text=_("Inventory number (inventorinis numeris)."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
+    support_end = models.DateField(_("support end"), null=True, blank=True)
+    team = models.ForeignKey(
+        Team, models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("responsible team"),
+    )
+    platform = models.ForeignKey(
+        "inventory.SoftwareVersion", models.PROTECT, null=True, blank=True, related_name="devices",
+        verbose_name=_("platform"), help_text=_("The operating system, hypervisor or firmware it runs."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    # The out-of-support report reads the platform of every device not yet retired.
+    support_report = {"version": "platform", "target": "", "site": "site", "team": "team",
+                      "exclude": {"status": "retired"}}
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    PLACEMENT = ("site_id", "location_id", "rack_id", "position", "face", "hardware_model_id")
+
+    def clean(self) -> None:
+        if self.asset_number == "":
+            self.asset_number = None
+        loaded = getattr(self, "_loaded", None)
+        if loaded and all(loaded.get(name) == getattr(self, name) for name in self.PLACEMENT):
+            return  # placement unchanged: checked when it was set (a bulk status change costs no query)
+        errors: dict[str, str] = {}
+        if self.location_id and self.site_id and self.location.site_id != self.site_id:
+            errors["location"] = _("The location must be at the device's site.")
+        if self.rack_id:
+            if self.site_id and self.rack.site_id != self.site_id:
+                errors["rack"] = _("The rack must be at the device's site.")
+            elif self.location_id and self.rack.location_id and self.rack.location_id != self.location_id:
+                errors["rack"] = _("The rack must be in the device's location.")
+        if self.position is not None:
+            errors.update(self._placement_errors())
+        elif self.face:
+            errors["face"] = _("Only a device with a position has a face.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _placement_errors(self) -> dict[str, str]:
+        if not self.rack_id:
+            return {"position": _("Only a device in a rack has a position.")}
+        if not self.face:
+            return {"face": _("Choose the face of the rack the device is mounted on.")}
+        if not self.hardware_model_id or not self.rack.u_height:
+            return {}
+        height = self.hardware_model.u_height
+        if height == 0:
+            return {"position": _("This hardware model is not mounted in rack units.")}
+        top = self.position + height - 1
+        if top > self.rack.u_height:
+            return {"position": _("The device needs units %(bottom)d–%(top)d; the rack has %(units)d.") % {
+                "bottom": self.position, "top": top, "units": self.rack.u_height}}
+        clash = self.occupants(self.rack_id, self.position, top).exclude(pk=self.pk)
+        if not self.hardware_model.full_depth:
+            clash = clash.filter(models.Q(face=self.face) | models.Q(hardware_model__full_depth=True))
+        other = clash.only("name").first()
+        if other is not None:
+            return {"position": _("Units %(bottom)d–%(top)d are taken by %(device)s.") % {
+                "bottom": self.position, "top": top, "device": other.name}}
+        return {}
+
+    @staticmethod
+    def occupants(rack_id: int, bottom: int, top: int) -> models.QuerySet:
+        """Devices mounted in the rack that take any unit from `bottom` to `top` (either face)."""
+        return Device.objects.filter(rack_id=rack_id, position__isnull=False, position__lte=top).annotate(
+            top_unit=models.F("position") + models.F("hardware_model__u_height") - 1,
+        ).filter(top_unit__gte=bottom)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.asset_number == "":
+            self.asset_number = None
+        super().save(*args, **kwargs)
+
+
+@register(
+    group="inventory",
+    columns=("device", "name", "type", "mtu", "mac_address", "enabled"),
+    filters=("device", "type", "enabled"),
+    search=("mac_address", "description"),
+    key="id",
+    brief=("id", "device", "name"),
+)
+class Interface(TaggedModel):
+    """A network port of a device; IP addresses (irtis.network) are assigned to it."""
+
+    class Type(models.TextChoices):
+        VIRTUAL = "virtual", _("virtual")
+        LAG = "lag", _("link aggregation group (LAG)")
+        BASE_T_100M = "100base-tx", "100BASE-TX"
+        BASE_T_1G = "1000base-t", "1000BASE-T"
+        BASE_T_10G = "10gbase-t", "10GBASE-T"
+        SFP_1G = "1000base-x-sfp", "SFP (1GE)"
+        SFPP_10G = "10gbase-x-sfpp", "SFP+ (10GE)"
+        SFP28_25G = "25gbase-x-sfp28", "SFP28 (25GE)"
+        QSFP_40G = "40gbase-x-qsfpp", "QSFP+ (40GE)"
+        QSFP28_100G = "100gbase-x-qsfp28", "QSFP28 (100GE)"
+        FC_16G = "16gfc-sfpp", "SFP+ (16GFC)"
+        FC_32G = "32gfc-sfp28", "SFP28 (32GFC)"
+        MGMT = "mgmt", _("management (iLO/iDRAC)")
+        OTHER = "other", _("other")
+
+    device = models.ForeignKey(Device, models.CASCADE, related_name="interfaces", verbose_name=_("device"))
+    name = models.CharField(_("name"), max_length=64)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.BASE_T_1G)
+    mtu = models.PositiveIntegerField(_("MTU"), null=True, blank=True, validators=[MinValueValidator(68)])
+    mac_address = models.CharField(_("MAC address"), max_length=17, blank=True, validators=[MAC])
+    enabled = models.BooleanField(_("enabled"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("interface")
+        verbose_name_plural = _("interfaces")
+        ordering = ["device__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["device", "name"], name="interface_device_name")]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.mac_address = self.mac_address.lower()
+        super().save(*args, **kwargs)
+
+
+@register(
+    group="inventory",
+    columns=("device", "raw_tb", "usable_tb", "used_tb"),
+    filters=("device",),
+    key="id",
+    path="storage-capacities",
+)
+class StorageCapacity(TaggedModel):
+    """Raw, usable and used capacity of a disk array (diskų masyvas), in terabytes."""
+
+    device = models.ForeignKey(  # one per device: see the constraint (imports and API name it by device name)
+        Device, models.CASCADE, related_name="storage_capacities", verbose_name=_("disk array"),
+    )
+    raw_tb = models.DecimalField(_("raw (TB)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    usable_tb = models.DecimalField(
+        _("usable (TB)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)],
+    )
+    used_tb = models.DecimalField(
+        _("used (TB)"), max_digits=9, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("storage capacity")
+        verbose_name_plural = _("storage capacities")
+        ordering = ["device__name"]
+        constraints = [models.UniqueConstraint(fields=["device"], name="storage_capacity_device")]
+
+    def __str__(self) -> str:
+        return str(self.device)
+
+    def clean(self) -> None:
+        if self.raw_tb is not None and self.usable_tb is not None and self.usable_tb > self.raw_tb:
+            raise ValidationError({"usable_tb": _("Usable capacity cannot exceed raw capacity.")})
+        if self.usable_tb is not None and self.used_tb is not None and self.used_tb > self.usable_tb:
+            raise ValidationError({"used_tb": _("Used capacity cannot exceed usable capacity.")})
+
+    @property
+    def used_percent(self) -> float:
+        return float(self.used_tb / self.usable_tb * 100) if self.usable_tb else 0.0

@@ -1,0 +1,160 @@
+"""Active Directory and e-mail as managed services (statute 2.8, 2.9)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from irtis.core.models import TaggedModel
+from irtis.core.registry import register
+
+from .devices import Device
+from .places import Site
+from .software import SoftwareVersion
+
+FSMO_ROLES = ("schema", "naming", "pdc", "rid", "infrastructure")
+
+
+@register(
+    group="inventory",
+    columns=("fqdn", "netbios_name", "functional_level"),
+    filters=("functional_level",),
+    search=("netbios_name", "description"),
+    key="fqdn",
+)
+class DirectoryDomain(TaggedModel):
+    """An Active Directory domain."""
+
+    class Level(models.TextChoices):
+        WIN2008R2 = "2008R2", "Windows Server 2008 R2"
+        WIN2012 = "2012", "Windows Server 2012"
+        WIN2012R2 = "2012R2", "Windows Server 2012 R2"
+        WIN2016 = "2016", "Windows Server 2016"
+        WIN2025 = "2025", "Windows Server 2025"
+
+    fqdn = models.CharField(_("domain name (FQDN)"), max_length=255, unique=True)
+    netbios_name = models.CharField(_("NetBIOS name"), max_length=15, unique=True)
+    functional_level = models.CharField(_("functional level"), max_length=10, choices=Level.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("directory domain")
+        verbose_name_plural = _("directory domains")
+        ordering = ["fqdn"]
+
+    def __str__(self) -> str:
+        return self.fqdn
+
+    def clean(self) -> None:
+        self.fqdn = self.fqdn.lower()
+        self.netbios_name = self.netbios_name.upper()
+
+
+@register(
+    group="inventory",
+    columns=("name", "domain", "site", "device", "global_catalog", "read_only", "fsmo_roles"),
+    filters=("domain", "site", "device", "global_catalog", "read_only"),
+    search=("fsmo_roles", "description"),
+)
+class DomainController(TaggedModel):
+    """A domain controller; `device` is set when it is a physical server (else a virtual machine)."""
+
+    domain = models.ForeignKey(
+        DirectoryDomain, models.PROTECT, related_name="controllers", verbose_name=_("domain"),
+    )
+    name = models.CharField(_("host name"), max_length=100, unique=True)
+    site = models.ForeignKey(Site, models.PROTECT, related_name="domain_controllers", verbose_name=_("site"))
+    device = models.ForeignKey(
+        Device, models.PROTECT, null=True, blank=True, related_name="domain_controllers",
+        verbose_name=_("device"),
+    )
+    global_catalog = models.BooleanField(_("global catalogue"), default=True)
+    read_only = models.BooleanField(_("read-only (RODC)"), default=False)
+    fsmo_roles = models.CharField(
+        _("FSMO roles"), max_length=100, blank=True,
+        help_text=_("Comma-separated: schema, naming, pdc, rid, infrastructure."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("domain controller")
+        verbose_name_plural = _("domain controllers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        roles = [r for r in re.split(r"[\s,]+", self.fsmo_roles.lower()) if r]
+        unknown = sorted(set(roles) - set(FSMO_ROLES))
+        if unknown:
+            raise ValidationError({"fsmo_roles": _("Unknown FSMO roles: %(roles)s") % {"roles": ", ".join(unknown)}})
+        self.fsmo_roles = ", ".join(r for r in FSMO_ROLES if r in roles)
+        if self.fsmo_roles and self.read_only:
+            raise ValidationError({"fsmo_roles": _("A read-only domain controller holds no FSMO role.")})
+        if self.device_id and self.site_id and self.device.site_id != self.site_id:
+            raise ValidationError({"device": _("The device must be at the domain controller's site.")})
+
+
+@register(
+    group="inventory",
+    columns=("name", "software_version", "domains"),
+    filters=("software_version",),
+    search=("domains", "description"),
+    related=("servers",),
+)
+class MailSystem(TaggedModel):
+    """An e-mail system (e.g. the Exchange organisation) and the mail domains it serves."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    software_version = models.ForeignKey(
+        SoftwareVersion, models.PROTECT, null=True, blank=True, related_name="mail_systems",
+        verbose_name=_("product version"),
+    )
+    domains = models.CharField(_("mail domains"), max_length=500, help_text=_("Comma-separated."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("mail system")
+        verbose_name_plural = _("mail systems")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        names = [d for d in re.split(r"[\s,]+", self.domains.lower()) if d]
+        self.domains = ", ".join(dict.fromkeys(names))
+
+
+@register(
+    group="inventory",
+    columns=("name", "mail_system", "role", "device"),
+    filters=("mail_system", "role", "device"),
+    search=("description",),
+)
+class MailServer(TaggedModel):
+    """A server of a mail system; `device` is set when it is a physical server."""
+
+    class Role(models.TextChoices):
+        MAILBOX = "mailbox", _("mailbox server")
+        EDGE = "edge", _("edge transport")
+        GATEWAY = "gateway", _("mail gateway")
+        OTHER = "other", _("other")
+
+    mail_system = models.ForeignKey(MailSystem, models.CASCADE, related_name="servers", verbose_name=_("mail system"))
+    name = models.CharField(_("host name"), max_length=100, unique=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MAILBOX)
+    device = models.ForeignKey(
+        Device, models.PROTECT, null=True, blank=True, related_name="mail_servers", verbose_name=_("device"),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("mail server")
+        verbose_name_plural = _("mail servers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,101 @@
+"""Recommendations computed from the inventory: software that runs past its support or end of life.
+
+Every model with a foreign key to SoftwareVersion that declares `support_report` takes part, so
+irtis.virtualization can add its VM installations without inventory importing it:
+
+    support_report = {"version": "software_version", "target": "virtual_machine",
+                      "site": "virtual_machine__site", "team": "team"}
+
+`target` is what runs the software ("" for the object itself); `fallback_team` is read when
+`team` is empty; `exclude` is a filter of rows to leave out (e.g. retired devices).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from irtis.core import permissions
+
+from .models import Site, SoftwareVersion, Team
+
+
+@dataclass(frozen=True)
+class Finding:
+    target: models.Model
+    version: SoftwareVersion
+    site: Site | None
+    team: Team | None
+    via: str
+    ended: datetime.date
+
+    @property
+    def days(self) -> int:
+        return (datetime.date.today() - self.ended).days
+
+
+def sources() -> list[tuple[type[models.Model], dict[str, Any]]]:
+    """(model, paths) of every model that records software running somewhere."""
+    found = []
+    for rel in SoftwareVersion._meta.related_objects:
+        paths = getattr(rel.related_model, "support_report", None)
+        if rel.one_to_many and paths and paths.get("version", "software_version") == rel.field.name:
+            found.append((rel.related_model, {"version": rel.field.name, **paths}))
+    return found
+
+
+def _follow(obj: models.Model, path: str | None) -> Any:
+    """The object at the end of `path` ("" is the object itself; None or a gap gives None)."""
+    if path is None:
+        return None
+    for name in (p for p in path.split("__") if p):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _ended(version: SoftwareVersion, on: datetime.date) -> datetime.date:
+    return min(d for d in (version.support_end, version.end_of_life) if d is not None and d < on)
+
+
+def out_of_support(user: object, on: datetime.date | None = None) -> list[Finding]:
+    """Everything the user may see that runs a software version whose support or life has ended."""
+    on = on or datetime.date.today()
+    findings = []
+    for model, paths in sources():
+        version = paths["version"]
+        related = [version, f"{version}__product"] + [
+            paths[k] for k in ("target", "site", "team", "fallback_team") if paths.get(k)
+        ]
+        rows = permissions.restrict(model.objects.all(), user).filter(
+            SoftwareVersion.unsupported_q(on, prefix=f"{version}__")
+        ).exclude(**paths.get("exclude", {})).select_related(*related)
+        for row in rows:
+            release = getattr(row, version)
+            findings.append(Finding(
+                target=_follow(row, paths.get("target", "")),
+                version=release,
+                site=_follow(row, paths.get("site")),
+                team=_follow(row, paths.get("team")) or _follow(row, paths.get("fallback_team")),
+                via=str(model._meta.get_field(version).verbose_name)
+                if paths.get("target", "") == "" else str(model._meta.verbose_name),
+                ended=_ended(release, on),
+            ))
+    findings.sort(key=lambda f: (f.ended, str(f.target)))
+    return findings
+
+
+def grouped(findings: list[Finding], by: str) -> list[tuple[str, list[Finding]]]:
+    """Findings per site or per team, named groups first, then those without one."""
+    groups: dict[Any, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[getattr(finding, by)].append(finding)
+    named = sorted((k for k in groups if k is not None), key=str)
+    result = [(str(k), groups[k]) for k in named]
+    if None in groups:
+        result.append((_("No site") if by == "site" else _("No team"), groups[None]))
+    return result

@@ -1,0 +1,37 @@
+"""Inventory pages beyond the generic ones: rack elevations and the out-of-support report."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from irtis.core import permissions
+from irtis.core.registry import entry_for
+
+from . import elevation, reports
+from .models import Device, Rack
+
+
+@login_required
+def rack_elevation(request: HttpRequest, pk: int, face: str = "front") -> HttpResponse:
+    """One face of a rack as an SVG picture (`?face=rear` for the rear)."""
+    face = request.GET.get("face", face)
+    if face not in elevation.FACES:
+        raise Http404
+    racks = permissions.restrict(Rack.objects.all(), request.user)
+    rack = get_object_or_404(racks, pk=pk)
+    svg = elevation.draw(rack, face, elevation.mounted_devices(rack))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@login_required
+def out_of_support(request: HttpRequest) -> HttpResponse:
+    """Software running past its vendor support or end-of-life date, per site and per team."""
+    if not permissions.allowed(request.user, entry_for(Device), "view"):
+        raise PermissionDenied
+    findings = reports.out_of_support(request.user)
+    return render(request, "inventory/out_of_support.html", {
+        "findings": findings,
+        "by_site": reports.grouped(findings, "site"),
+        "by_team": reports.grouped(findings, "team"),
+    })

@@ -1,0 +1,186 @@
+"""Free space and allocation endpoints, next to the generic CRUD of prefixes.
+
+GET  /api/network/prefixes/<id>/available-ips/?limit=10
+POST /api/network/prefixes/<id>/available-ips/        {"count": 2, "dns_name": "…"}
+GET  /api/network/prefixes/<id>/available-prefixes/?length=24
+POST /api/network/prefixes/<id>/available-prefixes/   {"length": 24, "status": "active"}
+"""
+
+from typing import Any, Literal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from irtis.core import registry
+from irtis.core.api import Endpoints, InvalidData, api, json_response
+
+from . import allocation
+from .models import IPAddress, Prefix
+
+router = Router(tags=["IP allocation"])
+
+
+def _choices(choices: list[tuple[str, Any]]) -> Any:
+    return Literal[tuple(value for value, _label in choices)]
+
+
+class IPRequest(Schema):
+    count: int = Field(1, ge=1, le=allocation.MAX_COUNT, description="how many addresses")
+    status: _choices(IPAddress.Status.choices) = IPAddress.Status.ACTIVE  # type: ignore[valid-type]
+    role: _choices([("", ""), *IPAddress.Role.choices]) = ""  # type: ignore[valid-type]
+    dns_name: str = Field("", max_length=255)
+    description: str = Field("", max_length=200)
+
+
+class PrefixRequest(Schema):
+    length: int = Field(..., ge=1, le=128, description="prefix length of the new child")
+    status: _choices(Prefix.Status.choices) = Prefix.Status.ACTIVE  # type: ignore[valid-type]
+    description: str = Field("", max_length=200)
+    site: int | None = None
+    vlan: int | None = None
+    zone: int | None = None
+
+
+class FreeAddress(Schema):
+    address: str
+    vrf: int | None
+
+
+class FreePrefix(Schema):
+    prefix: str
+    vrf: int | None
+
+
+def _endpoints(model: type) -> Endpoints:
+    return Endpoints(registry.entry_for(model))
+
+
+def _parent(request: HttpRequest, pk: int) -> Prefix:
+    found = _endpoints(Prefix).authorise(request, "view").filter(pk=pk).first()
+    if found is None:
+        raise HttpError(404, _("Not found."))
+    return found
+
+
+def _rows(model: type, objects: list[Any]) -> list[dict[str, Any]]:
+    """The created objects as the generic API returns them."""
+    return _endpoints(model).rows(model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
+
+
+def _invalid(error: ValidationError) -> InvalidData:
+    return InvalidData(error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages})
+
+
+@router.get(
+    "/{int:pk}/available-ips/",
+    response=list[FreeAddress],
+    operation_id="network_prefix_available_ips",
+    summary="First free addresses of a prefix",
+)
+def list_available_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[dict[str, Any]]:
+    parent = _parent(request, pk)
+    if not 1 <= limit <= 1000:
+        raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": 1000})
+    return [
+        {"address": f"{a}/{parent.length}", "vrf": parent.vrf_id} for a in allocation.available_ips(parent, limit)
+    ]
+
+
+@router.post(
+    "/{int:pk}/available-ips/",
+    response={201: list[Any]},
+    operation_id="network_prefix_allocate_ips",
+    summary="Allocate the next free addresses of a prefix",
+)
+def allocate_ips(request: HttpRequest, pk: int, payload: IPRequest) -> HttpResponse:
+    _endpoints(IPAddress).authorise(request, "add")
+    parent = _parent(request, pk)
+    values = payload.model_dump(exclude={"count"})
+    try:
+        created = allocation.allocate_ips(parent.pk, payload.count, values)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return json_response(_rows(IPAddress, created), 201)
+
+
+@router.get(
+    "/{int:pk}/available-prefixes/",
+    response=list[FreePrefix],
+    operation_id="network_prefix_available_prefixes",
+    summary="First free child prefixes of a length",
+)
+def list_available_prefixes(request: HttpRequest, pk: int, length: int, limit: int = 10) -> list[dict[str, Any]]:
+    parent = _parent(request, pk)
+    if not 1 <= limit <= 1000:
+        raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": 1000})
+    if not parent.length < length <= parent.network.max_prefixlen:
+        raise HttpError(
+            400,
+            _("A child of %(prefix)s has a length from %(low)d to %(high)d.")
+            % {"prefix": parent, "low": parent.length + 1, "high": parent.network.max_prefixlen},
+        )
+    blocks = allocation.available_prefixes(parent, length, limit)
+    return [{"prefix": str(b), "vrf": parent.vrf_id} for b in blocks]
+
+
+@router.post(
+    "/{int:pk}/available-prefixes/",
+    response={201: Any},
+    operation_id="network_prefix_allocate_prefix",
+    summary="Allocate the next free child prefix",
+)
+def allocate_prefix(request: HttpRequest, pk: int, payload: PrefixRequest) -> HttpResponse:
+    _endpoints(Prefix).authorise(request, "add")
+    parent = _parent(request, pk)
+    values = payload.model_dump(exclude={"length", "site", "vlan", "zone"})
+    values.update({f"{name}_id": getattr(payload, name) for name in ("site", "vlan", "zone")})
+    try:
+        created = allocation.allocate_prefix(parent.pk, payload.length, values)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return json_response(_rows(Prefix, [created])[0], 201)
+
+
+@router.post("/{int:pk}/allocate/", include_in_schema=False, url_name="network_prefix_allocate_form")
+def allocate_from_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The allocation buttons of a prefix page (an HTML form): allocate, then show the result.
+
+    Lives here because an app cannot add pages to the URL configuration yet; it answers with a
+    redirect and a message like any form view, never with JSON.
+    """
+    parent = _parent(request, pk)
+    what, back = request.POST.get("what"), redirect(parent.get_absolute_url())
+    try:
+        if what == "prefix":
+            _endpoints(Prefix).authorise(request, "add")
+            created = [
+                allocation.allocate_prefix(
+                    parent.pk,
+                    _number(request, "length"),
+                    {"status": Prefix.Status.ACTIVE, "site_id": parent.site_id, "zone_id": parent.zone_id},
+                )
+            ]
+        else:
+            _endpoints(IPAddress).authorise(request, "add")
+            created = allocation.allocate_ips(parent.pk, _number(request, "count"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    names = ", ".join(str(o) for o in created)
+    messages.success(request, _("Allocated: %(objects)s") % {"objects": names})
+    return redirect(created[0].get_absolute_url()) if len(created) == 1 else back
+
+
+def _number(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, "1"))
+    except ValueError:
+        raise ValidationError(_("Enter a whole number.")) from None
+
+
+api.add_router("/network/prefixes/", router)

@@ -1,0 +1,20 @@
+"""Data and voice networks (statute 2.2, 2.3): zones, VRFs, VLANs, IP space, circuits, voice."""
+
+from .circuits import Circuit, Provider
+from .ipam import IPAddress, Prefix
+from .vlans import VLAN, VLANGroup
+from .voice import NumberRange, VoiceGateway
+from .zones import VRF, SecurityZone
+
+__all__ = [
+    "VLAN",
+    "VRF",
+    "Circuit",
+    "IPAddress",
+    "NumberRange",
+    "Prefix",
+    "Provider",
+    "SecurityZone",
+    "VLANGroup",
+    "VoiceGateway",
+]

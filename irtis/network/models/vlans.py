@@ -1,0 +1,113 @@
+"""VLANs and the groups (usually a site's switching domain) that keep their numbers unique."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from irtis.core.models import TaggedModel
+from irtis.core.registry import register
+from irtis.inventory.models import Site
+
+from .zones import SecurityZone
+
+
+@register(
+    group="networks",
+    columns=("name", "site", "description"),
+    filters=("site",),
+    search=("description",),
+    path="vlan-groups",
+    related=("vlans",),
+)
+class VLANGroup(TaggedModel):
+    """A set of VLANs whose numbers are unique, e.g. one data centre's switching fabric."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    site = models.ForeignKey(
+        Site,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vlan_groups",
+        verbose_name=_("site"),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("VLAN group")
+        verbose_name_plural = _("VLAN groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register(
+    group="networks",
+    columns=("vid", "name", "group", "site", "zone", "status"),
+    filters=("vid", "status", "group", "site", "zone"),
+    search=("name", "description"),
+    key="id",
+    brief=("id", "vid", "name"),
+    path="vlans",
+)
+class VLAN(TaggedModel):
+    """A virtual LAN (IEEE 802.1Q)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RESERVED = "reserved", _("reserved")
+        DEPRECATED = "deprecated", _("deprecated")
+
+    vid = models.PositiveSmallIntegerField(
+        _("VLAN ID"),
+        validators=[MinValueValidator(1), MaxValueValidator(4094)],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    group = models.ForeignKey(
+        VLANGroup,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vlans",
+        verbose_name=_("VLAN group"),
+    )
+    site = models.ForeignKey(
+        Site, models.PROTECT, null=True, blank=True, related_name="vlans", verbose_name=_("site")
+    )
+    zone = models.ForeignKey(
+        SecurityZone,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vlans",
+        verbose_name=_("security zone"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("VLAN")
+        verbose_name_plural = _("VLANs")
+        ordering = ["vid", "group_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "vid"], name="network_vlan_group_vid"),
+            models.CheckConstraint(condition=models.Q(vid__gte=1, vid__lte=4094), name="network_vlan_vid_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vid} {self.name}"
+
+    def clean(self) -> None:
+        if (
+            self.group_id
+            and self.vid
+            and VLAN.objects.filter(group_id=self.group_id, vid=self.vid).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {"vid": _("VLAN %(vid)d already exists in group %(group)s.") % {"vid": self.vid, "group": self.group}}
+            )
+        group_site = self.group.site_id if self.group_id else None
+        if group_site and self.site_id and group_site != self.site_id:
+            raise ValidationError({"site": _("The VLAN's site must be the site of its group.")})

@@ -1,0 +1,135 @@
+"""Every network model through the platform's generic contract (pages, API, import, search, audit)."""
+
+from irtis.core.models import Tag
+from irtis.network.models import (
+    VLAN,
+    VRF,
+    Circuit,
+    IPAddress,
+    NumberRange,
+    Prefix,
+    Provider,
+    SecurityZone,
+    VLANGroup,
+    VoiceGateway,
+)
+from tests.support.contract import ModelContract
+
+from .helpers import site
+
+
+class TestSecurityZone(ModelContract):
+    model = SecurityZone
+    change = {"description": "Pakeista zona", "trust_level": SecurityZone.Trust.CRITICAL}
+
+    def make(self, n: int) -> SecurityZone:
+        return SecurityZone.objects.create(code=f"Z{n}", name=f"Zona {n}")
+
+    def new_values(self) -> dict:
+        return {"code": "ŽALIA", "name": "Žalioji zona", "trust_level": SecurityZone.Trust.DMZ,
+                "tags": [Tag.objects.create(name="Kritinė", slug="kritine")]}
+
+
+class TestVRF(ModelContract):
+    model = VRF
+    change = {"description": "Atnaujinta"}
+
+    def make(self, n: int) -> VRF:
+        return VRF.objects.create(name=f"VRF-{n}", rd=f"65010:{n}")
+
+    def new_values(self) -> dict:
+        return {"name": "CCN", "rd": "10.0.0.1:140", "zone": SecurityZone.objects.create(code="CCN", name="CCN zona")}
+
+
+class TestVLANGroup(ModelContract):
+    model = VLANGroup
+    change = {"description": "Komutavimo sritis"}
+
+    def make(self, n: int) -> VLANGroup:
+        return VLANGroup.objects.create(name=f"Grupė {n}", site=site(n))
+
+    def new_values(self) -> dict:
+        return {"name": "DC1", "site": site(900)}
+
+
+class TestVLAN(ModelContract):
+    model = VLAN
+    change = {"name": "pervadintas", "status": VLAN.Status.DEPRECATED}
+
+    def make(self, n: int) -> VLAN:
+        return VLAN.objects.create(vid=n + 1, name=f"vlan-{n}")
+
+    def new_values(self) -> dict:
+        return {"vid": 4094, "name": "post-ot", "group": VLANGroup.objects.create(name="MED"),
+                "description": "Posto operacinės technologijos"}
+
+
+class TestPrefix(ModelContract):
+    model = Prefix
+    change = {"description": "Naujas aprašymas", "status": Prefix.Status.RESERVED}
+
+    def make(self, n: int) -> Prefix:
+        return Prefix.objects.create(prefix=f"10.{n // 256}.{n % 256}.0/24")
+
+    def new_values(self) -> dict:
+        return {"prefix": "192.0.2.0/24", "status": Prefix.Status.ACTIVE, "site": site(900),
+                "description": "Naujas tinklas"}
+
+
+class TestIPAddress(ModelContract):
+    model = IPAddress
+    change = {"description": "Pakeistas aprašymas", "status": IPAddress.Status.RESERVED}
+
+    def make(self, n: int) -> IPAddress:
+        return IPAddress.objects.create(address=f"10.0.{n // 256}.{n % 256 + 1}/16")
+
+    def new_values(self) -> dict:
+        return {"address": "192.0.2.10/24", "dns_name": "naujas.muitine.local", "role": IPAddress.Role.VIP}
+
+
+class TestProvider(ModelContract):
+    model = Provider
+    change = {"contact": "Pagalba, tel. +37052000000"}
+
+    def make(self, n: int) -> Provider:
+        return Provider.objects.create(name=f"Operatorius {n}")
+
+    def new_values(self) -> dict:
+        return {"name": "SVDPT operatorius", "account": "MISC-1"}
+
+
+class TestCircuit(ModelContract):
+    model = Circuit
+    change = {"bandwidth_mbps": 1000, "status": Circuit.Status.OFFLINE}
+
+    def make(self, n: int) -> Circuit:
+        return Circuit.objects.create(
+            cid=f"SVDPT-{n:03}", provider=Provider.objects.get_or_create(name="SVDPT")[0],
+            kind=Circuit.Kind.SVDPT, bandwidth_mbps=100, site_a=site(n), site_b=site(500 + n),
+        )
+
+    def new_values(self) -> dict:
+        return {"cid": "LTE-MED-01", "provider": Provider.objects.create(name="Operatorius A"),
+                "kind": Circuit.Kind.LTE, "bandwidth_mbps": 100, "site_a": site(900)}
+
+
+class TestVoiceGateway(ModelContract):
+    model = VoiceGateway
+    change = {"description": "Šliuzas į viešąjį tinklą"}
+
+    def make(self, n: int) -> VoiceGateway:
+        return VoiceGateway.objects.create(name=f"VGW-{n}", site=site(n))
+
+    def new_values(self) -> dict:
+        return {"name": "VGW-HQ-1", "site": site(900)}
+
+
+class TestNumberRange(ModelContract):
+    model = NumberRange
+    change = {"description": "Vidaus numeriai"}
+
+    def make(self, n: int) -> NumberRange:
+        return NumberRange.objects.create(start=f"+370526{n:02}000", end=f"+370526{n:02}099")
+
+    def new_values(self) -> dict:
+        return {"start": "+37046300000", "end": "+37046300199", "site": site(900)}

@@ -1,0 +1,59 @@
+"""The demo estate, and the rules of circuits and number ranges."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from irtis.audit.models import AuditEntry
+from irtis.inventory import demo as inventory_demo
+from irtis.network import demo
+from irtis.network.models import VLAN, Circuit, IPAddress, NumberRange, Prefix, Provider, VoiceGateway
+
+from .helpers import site
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_reruns_write_nothing() -> None:
+    from irtis.core import demo as core_demo
+
+    core_demo.load()
+    inventory_demo.load()
+    demo.load()
+    assert set(VLAN.objects.values_list("vid", flat=True)) == {
+        10, 20, 30, 100, 110, 120, 130, 140, 150, 160, 200, 210, 220, 300, 310, 320}
+    assert VLAN.objects.get(vid=120).description.startswith("E. paslaugų portalai")
+    assert Circuit.objects.filter(kind=Circuit.Kind.LTE).count() == 8
+    assert all(100 <= c.bandwidth_mbps <= 1000 for c in Circuit.objects.filter(site_a__code__in=demo.POSTS))
+    assert VoiceGateway.objects.filter(site__code="VNO-HQ").count() == 2 and NumberRange.objects.exists()
+    assert IPAddress.objects.filter(vrf__name="CCN").count() == 2
+    assert Prefix.objects.get(prefix="10.0.0.0/8").utilisation > 0
+    entries = AuditEntry.objects.count()
+    demo.load()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_circuit_rules() -> None:
+    provider = Provider.objects.create(name="SVDPT")
+    a = site(1)
+    Circuit(cid="INT-1", provider=provider, kind=Circuit.Kind.INTERNET, bandwidth_mbps=1000, site_a=a).full_clean()
+    with pytest.raises(ValidationError, match="two different sites"):
+        Circuit(cid="X", provider=provider, kind=Circuit.Kind.MPLS, bandwidth_mbps=100, site_a=a, site_b=a).full_clean()
+    with pytest.raises(ValidationError, match="choose site B"):
+        Circuit(cid="F", provider=provider, kind=Circuit.Kind.FIBRE, bandwidth_mbps=100, site_a=a).full_clean()
+    with pytest.raises(ValidationError, match="commit rate"):
+        Circuit(cid="C", provider=provider, kind=Circuit.Kind.LTE, bandwidth_mbps=100, commit_rate_mbps=200,
+                site_a=a).full_clean()
+
+
+def test_number_ranges_are_ordered_and_do_not_overlap() -> None:
+    first = NumberRange(start="+370 5266 0000", end="+37052660999")
+    first.full_clean()
+    first.save()
+    assert first.start == "+37052660000"
+    with pytest.raises(ValidationError, match="must not be lower"):
+        NumberRange(start="+37052669999", end="+37052669000").full_clean()
+    with pytest.raises(ValidationError, match="overlap"):
+        NumberRange(start="+37052660900", end="+37052661100").full_clean()
+    with pytest.raises(ValidationError, match="same form"):
+        NumberRange(start="+3705266", end="+370526700").full_clean()
+    NumberRange(start="+37052661000", end="+37052661099").full_clean()
