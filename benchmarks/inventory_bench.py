@@ -75,9 +75,9 @@ def bulk_writes(client: Any, ids: dict[str, int], runs: int = 5) -> list[dict[st
 
 def import_rows() -> float:
     """CSV import of 10,000 new devices through parse → plan_import → apply_plan; rows per second."""
-    from irtis.audit.models import Source
     from django.contrib.auth import get_user_model
 
+    from irtis.audit.models import Source
     from irtis.core.context import changes_by
     from irtis.core.imports import apply_plan, parse, plan_import
     from irtis.core.registry import entry_for

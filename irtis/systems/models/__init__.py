@@ -1,0 +1,11 @@
+"""Information systems (statute 1.1, 2.18): systems, components, deployments, EU systems,
+interconnections, certificates, conformance campaigns and the typed dependency graph."""
+
+from .catalogue import Component, Deployment, ImportanceCategory, InformationSystem
+from .dependency import Dependency
+from .eu import Certificate, ConformanceCampaign, EUSystem, Interconnection
+
+__all__ = [
+    "Certificate", "Component", "ConformanceCampaign", "Dependency", "Deployment", "EUSystem",
+    "ImportanceCategory", "InformationSystem", "Interconnection",
+]

@@ -1,0 +1,13 @@
+"""Pages of irtis.systems outside the registry; mounted under /systems/ (see pages.mount)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "systems_pages"
+
+urlpatterns = [
+    path("map/", views.dependency_map, name="map"),
+    path("spof/", views.spof_report, name="spof"),
+    path("certificates/expiring/", views.expiring_certificates, name="certificates_expiring"),
+]

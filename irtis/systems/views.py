@@ -1,0 +1,62 @@
+"""Pages not generated from the registry: the dependency map, the single-points-of-failure
+report and the list of expiring certificates."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from irtis.core import permissions
+
+from . import graph
+from .models import Certificate, InformationSystem
+from .models.eu import CERTIFICATE_WARNING_DAYS, expiring
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not permissions.has(request.user, InformationSystem, "view"):
+        raise PermissionDenied
+
+
+@login_required
+def dependency_map(request: HttpRequest) -> HttpResponse:
+    """The interactive map of an object's dependencies; `?object=<app.model>-<id>`."""
+    _allowed(request)
+    spec = request.GET.get("object", "")
+    try:
+        root = graph.describe(graph.existing([graph.parse(spec)]))
+    except graph.UnknownObject:
+        raise Http404(_("No such object: %(object)s") % {"object": spec}) from None
+    direction = request.GET.get("direction", "down")
+    if direction not in {"down", "up", "both"}:
+        direction = "down"
+    try:
+        depth = max(1, min(int(request.GET.get("depth", "6")), 20))
+    except ValueError:
+        depth = 6
+    info = next(iter(root.values()))
+    return render(request, "systems/map.html", {
+        "root": info, "spec": f"{info.kind}-{info.object_id}", "direction": direction, "depth": depth,
+        "failed": request.GET.getlist("failed"), "depths": range(1, 13),
+    })
+
+
+@login_required
+def spof_report(request: HttpRequest) -> HttpResponse:
+    """Single points of failure of every system whose importance category asks for the analysis."""
+    _allowed(request)
+    report = graph.spof_report()
+    return render(request, "systems/spof_report.html", {"report": sorted(report.items(), key=lambda kv: kv[0].code)})
+
+
+@login_required
+def expiring_certificates(request: HttpRequest) -> HttpResponse:
+    """Certificates expiring within `?within_days=` days (default: the warning period)."""
+    try:
+        days = max(0, min(int(request.GET.get("within_days", CERTIFICATE_WARNING_DAYS)), 3650))
+    except ValueError:
+        days = CERTIFICATE_WARNING_DAYS
+    certificates = expiring(permissions.restrict(Certificate.objects.all(), request.user), days).select_related(
+        "interconnection")
+    return render(request, "systems/certificates_expiring.html", {"certificates": certificates, "days": days})
