@@ -32,7 +32,7 @@ INSTANCES = [
     (
         "ORAPRDA1",
         Engine.ORACLE,
-        "ora-dc1-01",
+        "dc1-ora-01",
         R.RAC_NODE,
         "RAC-PRD-A",
         E.PRODUCTION,
@@ -41,7 +41,7 @@ INSTANCES = [
     (
         "ORAPRDA2",
         Engine.ORACLE,
-        "ora-dc1-02",
+        "dc1-ora-02",
         R.RAC_NODE,
         "RAC-PRD-A",
         E.PRODUCTION,
@@ -50,7 +50,7 @@ INSTANCES = [
     (
         "ORAPRDB1",
         Engine.ORACLE,
-        "ora-dc1-03",
+        "dc1-ora-03",
         R.RAC_NODE,
         "RAC-PRD-B",
         E.PRODUCTION,
@@ -59,7 +59,7 @@ INSTANCES = [
     (
         "ORAPRDB2",
         Engine.ORACLE,
-        "ora-dc1-04",
+        "dc1-ora-04",
         R.RAC_NODE,
         "RAC-PRD-B",
         E.PRODUCTION,
@@ -68,7 +68,7 @@ INSTANCES = [
     (
         "ORASBYA",
         Engine.ORACLE,
-        "ora-dc2-01",
+        "dc2-ora-01",
         R.STANDBY,
         "DG-PRD-A",
         E.PRODUCTION,
@@ -77,7 +77,7 @@ INSTANCES = [
     (
         "ORASBYB",
         Engine.ORACLE,
-        "ora-dc2-02",
+        "dc2-ora-02",
         R.STANDBY,
         "DG-PRD-B",
         E.PRODUCTION,
@@ -86,7 +86,7 @@ INSTANCES = [
     (
         "MSSQLPRD1",
         Engine.MSSQL,
-        "mssql-dc1-01",
+        "dc1-sql-01",
         R.PRIMARY,
         "AG-PRD",
         E.PRODUCTION,
@@ -95,7 +95,7 @@ INSTANCES = [
     (
         "MSSQLPRD2",
         Engine.MSSQL,
-        "mssql-dc1-02",
+        "dc1-sql-02",
         R.REPLICA,
         "AG-PRD",
         E.PRODUCTION,
@@ -104,7 +104,7 @@ INSTANCES = [
     (
         "MSSQLDR1",
         Engine.MSSQL,
-        "mssql-dc2-01",
+        "dc2-sql-01",
         R.REPLICA,
         "AG-PRD",
         E.PRODUCTION,

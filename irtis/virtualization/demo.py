@@ -22,7 +22,7 @@ CLUSTERS = [
     (
         "CL-PROD",
         "DC1",
-        [f"esx-dc1-{n:02}" for n in range(1, 9)],
+        [f"dc1-esx-{n:02}" for n in range(1, 9)],
         "120",
         "4.00",
         "Gamybinis klasteris: muitinės informacinių sistemų taikomosios ir integracinės dalys",
@@ -30,7 +30,7 @@ CLUSTERS = [
     (
         "CL-DMZ",
         "DC1",
-        ["esx-dc1-09", "esx-dc1-10"],
+        ["dc1-esx-09", "dc1-esx-10"],
         "12",
         "4.00",
         "Demilitarizuotos zonos klasteris: el. paslaugų portalai (BAP, MLS, GVS)",
@@ -38,7 +38,7 @@ CLUSTERS = [
     (
         "CL-MGMT",
         "DC1",
-        ["esx-dc1-11", "esx-dc1-12"],
+        ["dc1-esx-11", "dc1-esx-12"],
         "30",
         "6.00",
         "Valdymo klasteris: stebėsena, SIEM, privilegijuota prieiga, CMDB",
@@ -46,7 +46,7 @@ CLUSTERS = [
     (
         "CL-DC2",
         "DC2",
-        [f"esx-dc2-{n:02}" for n in range(1, 9)],
+        [f"dc2-esx-{n:02}" for n in range(1, 9)],
         "140",
         "5.00",
         "Rezervinio DC klasteris: parengiamoji, bandomoji ir kūrimo aplinkos, "
