@@ -6,6 +6,7 @@ Date and number filters also take `__gte` and `__lte`.
 """
 
 from functools import cache
+from typing import Any
 
 import django_filters as df
 from django.db import models
@@ -16,10 +17,34 @@ from .models import Tag, TaggedModel
 from .registry import ModelEntry, is_reference
 from .widgets import LookupSelectMultiple
 
+MAX_INT = 2**63 - 1
+NUMERIC_FILTERS = (df.ModelMultipleChoiceFilter, df.ModelChoiceFilter, df.NumberFilter, df.BaseInFilter)
+
+
+def _bounded(value: str) -> str:
+    """A number no database column can hold becomes plain text, which fails validation cleanly.
+
+    Sent on, it would reach the database (ids are checked with a query) and, on PostgreSQL,
+    abort the whole transaction instead of giving a 400.
+    """
+    for part in value.split(","):
+        digits = part.strip().lstrip("+-")
+        if digits.isdigit() and int(digits) > MAX_INT:
+            return "out-of-range"
+    return value
+
 
 class BaseFilterSet(df.FilterSet):
     q = df.CharFilter(method="filter_q", label=_("Search"))
     id = df.BaseInFilter(field_name="id", label="ID")
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        numeric = [n for n, f in self.filters.items() if isinstance(f, NUMERIC_FILTERS) and n in self.data]
+        if numeric:
+            self.data = self.data.copy()
+            for name in numeric:
+                self.data.setlist(name, [_bounded(v) for v in self.data.getlist(name)])
 
     def filter_q(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         value = value.strip()

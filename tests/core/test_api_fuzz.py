@@ -1,10 +1,13 @@
 """Requests generated from our own OpenAPI description: whatever they send, never a 500."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -25,10 +28,18 @@ if not os.environ.get("IRTIS_FUZZ_ALL"):
 
 
 @pytest.fixture
-def token(db: None) -> str:
+def token(db: None) -> Iterator[str]:
     user = get_user_model().objects.create_superuser("fuzz", "fuzz@example.lt", "Fuzz-Sl4ptas!")
     Site.objects.create(code="MED", name="Medininkų PKP", kind=Site.Kind.ROAD_BCP)
-    return issue(user)[1]
+    # Requests go straight to the WSGI app, not through Django's test client, so keep the
+    # request signals from closing the test's connection (open in its transaction), as the
+    # test client does.
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield issue(user)[1]
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
