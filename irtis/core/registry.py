@@ -102,7 +102,7 @@ def register(group: str, columns: tuple[str, ...], **options: object) -> Callabl
             plural = entry.model_name + ("es" if entry.model_name.endswith("s") else "s")
             entry.path = plural
         if not entry.brief:
-            entry.brief = ("id", entry.key)
+            entry.brief = tuple(dict.fromkeys(("id", entry.key)))
         _entries[model] = entry
         return model
 

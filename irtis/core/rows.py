@@ -38,7 +38,7 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
 
 def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
     """Rows of `names` (concrete field names) as dicts, in the queryset's order."""
-    query = queryset.values(*names).query
+    query = queryset.values(*dict.fromkeys(names)).query
     connection = connections[queryset.db]
     try:
         sql, params = query.get_compiler(using=queryset.db).as_sql()
