@@ -7,12 +7,13 @@ import pytest
 
 from tests.support import debian
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One browser per module; while Playwright's event loop runs, Django must allow the ORM."""
     from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     chromium = debian.ensure("chromium", "chromium", "fonts-dejavu-core")
     with sync_playwright() as playwright:
@@ -23,6 +24,7 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def test_every_message_in_code_is_in_the_catalogue(tmp_path: Path) -> None:
 def _text_outside_tags(text: str) -> list[str]:
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r"<[^>]*>", " ", text)  # attributes carry ids and classes, not prose
+    text = re.sub(r"&#?\w+;", " ", text)  # entities such as &nbsp;
     words = re.findall(r"[^\W\d_]{2,}", text)
     return [w for w in words if w not in UNTRANSLATED_WORDS]
 
