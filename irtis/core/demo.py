@@ -10,11 +10,16 @@ TAGS = [
 ]
 
 
-def ensure(model: type, key: str, values: dict) -> object:
-    """Create the object, or update it only where the demo values differ (so reruns write nothing)."""
-    obj = model.objects.filter(**{key: values[key]}).first()
+def ensure(model: type, key: str | dict, values: dict) -> object:
+    """Create the object, or update it only where the demo values differ (so reruns write nothing).
+
+    `key` names the field in `values` that identifies the object, or is a lookup of several
+    fields (a VLAN by group and number) merged into the values of a new object.
+    """
+    lookup = {key: values[key]} if isinstance(key, str) else key
+    obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model(**values)
+        obj = model(**{**lookup, **values})
         obj.full_clean()
         obj.save()
         return obj

@@ -7,8 +7,6 @@ live in VRF MGMT (10.250.<N>.0/24), the CCN/CSI gateways in the isolated VRF CCN
 
 from typing import Any
 
-from django.db import models
-
 from irtis.core.demo import ensure
 from irtis.inventory.models import Device, Site
 
@@ -168,21 +166,6 @@ NUMBER_RANGES = [
 ]
 
 
-def _ensure(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    """Like core.demo.ensure, for objects named by several fields (a VLAN by group and number)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        return obj
-    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-    if changed:
-        for name, value in changed.items():
-            setattr(obj, name, value)
-        obj.full_clean()
-        obj.save()
-    return obj
 
 
 def _octet(vid: int) -> int:
@@ -219,7 +202,7 @@ def _ip_space(zones: dict, vrfs: dict, sites: dict) -> None:
         )
         for vid in vids:
             name, zone, text = VLANS[vid]
-            vlans[code, vid] = _ensure(
+            vlans[code, vid] = ensure(
                 VLAN,
                 {"group": group, "vid": vid},
                 {
@@ -294,11 +277,11 @@ def _ip_space(zones: dict, vrfs: dict, sites: dict) -> None:
 
 def _prefix(vrf: VRF | None, prefix: str, status: str, **values: Any) -> Prefix:
     values = {"site": None, "vlan": None, "zone": None, "description": "", **values, "status": status}
-    return _ensure(Prefix, {"vrf": vrf, "prefix": prefix}, values)
+    return ensure(Prefix, {"vrf": vrf, "prefix": prefix}, values)
 
 
 def _address(vrf: VRF | None, address: str, name: str, role: str, description: str) -> IPAddress:
-    return _ensure(
+    return ensure(
         IPAddress,
         {"vrf": vrf, "address": address},
         {

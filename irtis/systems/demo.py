@@ -88,21 +88,6 @@ def _get(model: type[models.Model], **lookup: object) -> models.Model | None:
     return model.objects.filter(**lookup).first()
 
 
-def _ensure_by(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-    """Like core.demo.ensure, for objects named by several fields."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        return obj
-    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-    if changed:
-        for name, value in changed.items():
-            setattr(obj, name, value)
-        obj.full_clean()
-        obj.save()
-    return obj
 
 
 def _component(system: InformationSystem, env: str, kind: str, name: str, required: int,
@@ -110,11 +95,11 @@ def _component(system: InformationSystem, env: str, kind: str, name: str, requir
     targets = [t for t in targets if t is not None]
     if not targets:
         return None
-    component = _ensure_by(Component, {"system": system, "environment": env, "name": name},
+    component = ensure(Component, {"system": system, "environment": env, "name": name},
                            {"kind": kind, "required_instances": min(required, len(targets)), "description": description})
     for target in targets:
         field = {VirtualMachine: "virtual_machine", Device: "device", Database: "database"}.get(type(target), "dbms_instance")
-        _ensure_by(Deployment, {"component": component, field: target}, {})
+        ensure(Deployment, {"component": component, field: target}, {})
     return component
 
 
@@ -122,7 +107,7 @@ def _depends(source: models.Model | None, kind: str, target: models.Model | None
              description: str = "") -> None:
     if source is None or target is None:
         return
-    _ensure_by(Dependency, {
+    ensure(Dependency, {
         "source_type": ContentType.objects.get_for_model(source), "source_id": source.pk, "kind": kind,
         "target_type": ContentType.objects.get_for_model(target), "target_id": target.pk,
     }, {"effect": effect, "description": description})
@@ -204,7 +189,7 @@ def _eu(systems: dict[str, InformationSystem]) -> None:
         if cert:
             subject, serial, expires = cert
             issuer = "CN=CCN PKI CA, O=European Commission" if protocol != "https" else "CN=ADIC CA, O=Lietuvos muitinė"
-            _ensure_by(Certificate, {"issuer": issuer, "serial": serial}, {
+            ensure(Certificate, {"issuer": issuer, "serial": serial}, {
                 "subject": subject, "expires": datetime.date.fromisoformat(expires),
                 "not_before": datetime.date.fromisoformat(expires) - datetime.timedelta(days=730),
                 "interconnection": links[name],
