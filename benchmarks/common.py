@@ -48,19 +48,19 @@ def api_client() -> Any:
 
 
 def measure(label: str, action: Callable[[], Any], runs: int = 20) -> dict[str, Any]:
-    """Run `action` `runs` times after one warm-up; print and return median, p95 and queries."""
+    """Run `action` `runs` times after one warm-up (whose SQL queries are counted); print and return
+    median, p95 and queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    action()
+    with CaptureQueriesContext(connection) as captured:  # the warm-up run counts the queries
+        action()
+    queries = len(captured.captured_queries)
     times = []
-    queries = 0
     for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            action()
-            times.append((time.perf_counter() - start) * 1000)
-        queries = len(captured.captured_queries)
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
     times.sort()
     result = {
         "label": label,
@@ -76,3 +76,35 @@ def check_ok(response: Any, status: int = 200) -> Any:
     if response.status_code != status:
         raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
     return response
+
+
+def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[], Any]:
+    """The floor of an API list: the very SQL the endpoint runs for its rows, on a cursor, as
+    dicts, encoded with orjson — no HTTP, auth, filters, count or tags. Returns the action."""
+    import orjson
+    from django.db import connection
+    from django.http import QueryDict
+
+    from irtis.core.api import Endpoints
+    from irtis.core.filters import filterset_class
+    from irtis.core.registry import entry_for
+
+    entry = entry_for(model)
+    endpoints = Endpoints(entry)
+    params = QueryDict(query, mutable=True)
+    limit = int(params.pop("limit", ["50"])[0])
+    params.pop("brief", None)
+    filterset = filterset_class(entry)(params, queryset=model.objects.all(), given_only=True)
+    assert filterset.is_valid(), filterset.errors
+    rows = filterset.qs.order_by(*endpoints.ordering(""))[:limit]
+    columns = list(entry.brief) if brief else endpoints.columns
+    sql, sql_params = rows.values(*columns).query.sql_with_params()
+
+    def run() -> bytes:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            names = [c[0] for c in cursor.description]
+            return orjson.dumps([dict(zip(names, row, strict=True)) for row in cursor.fetchall()],
+                                option=orjson.OPT_PASSTHROUGH_DATETIME, default=str)
+
+    return run

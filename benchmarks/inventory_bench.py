@@ -18,12 +18,13 @@ import random
 import time
 from typing import Any
 
-from common import api_client, check_ok, measure, setup_database, teardown_database
+from common import api_client, bare_floor, check_ok, measure, setup_database, teardown_database
 
 # NetBox 4.6, same data (ms; bulk writes in s; import in rows/s)
 NETBOX = {
     "API list 1,000 devices": 1130, "API list 1,000 devices, brief": 118, "API list 50 devices": 121,
-    "API device detail (dev-05000)": 77, "API site-02 + role-03, 100 of 143": 136, "UI device list, 100 rows": 398,
+    "API device detail (dev-05000)": 77, "API site-02 + role-03, 100 of 143": 136,
+    "API list 1,000 IP addresses": 449, "API IPs within 10.2.0.0/16, 1,000": 850, "UI device list, 100 rows": 398,
     "Global search": 261, "API bulk create 100 devices": 4700, "API bulk update 100 devices": 2200,
 }
 NETBOX_ROWS_PER_S = 32
@@ -119,29 +120,43 @@ def main() -> None:
         ids = {"site": Site.objects.get(code="site-02").pk, "role": DeviceRole.objects.get(name="role-03").pk,
                "rack": Rack.objects.get(name="rack-02").pk, "model": HardwareModel.objects.get(name="model-03").pk,
                "platform": SoftwareVersion.objects.get(name="platform-03").pk}
+        from irtis.network.models import IPAddress
+
         detail = Device.objects.get(name="dev-05000").pk
-        filtered = f"/api/inventory/devices/?site={ids['site']}&role={ids['role']}&limit=100"
-        assert check_ok(client.get(filtered)).json()["count"] == 143
-        results = [
-            measure("API list 1,000 devices", lambda: check_ok(client.get("/api/inventory/devices/?limit=1000"))),
-            measure("API list 1,000 devices, brief",
-                    lambda: check_ok(client.get("/api/inventory/devices/?limit=1000&brief=true"))),
-            measure("API list 50 devices", lambda: check_ok(client.get("/api/inventory/devices/?limit=50"))),
-            measure("API device detail (dev-05000)",
-                    lambda: check_ok(client.get(f"/api/inventory/devices/{detail}/"))),
-            measure("API site-02 + role-03, 100 of 143", lambda: check_ok(client.get(filtered))),
+        site_role = f"site={ids['site']}&role={ids['role']}&limit=100"
+        assert check_ok(client.get(f"/api/inventory/devices/?{site_role}")).json()["count"] == 143
+        # (label, API path, model and query of the same rows for the bare-SQL floor)
+        reads = [
+            ("API list 1,000 devices", "inventory/devices/", Device, "limit=1000"),
+            ("API list 1,000 devices, brief", "inventory/devices/", Device, "limit=1000&brief=true"),
+            ("API list 50 devices", "inventory/devices/", Device, "limit=50"),
+            ("API device detail (dev-05000)", f"inventory/devices/{detail}/", Device, f"id={detail}&limit=1"),
+            ("API site-02 + role-03, 100 of 143", "inventory/devices/", Device, site_role),
+            ("API list 1,000 IP addresses", "network/ipaddresses/", IPAddress, "limit=1000"),
+            ("API IPs within 10.2.0.0/16, 1,000", "network/ipaddresses/", IPAddress,
+             "parent=10.2.0.0/16&limit=1000"),
+        ]
+        results, floors = [], {}
+        for label, path, model, query in reads:
+            url = f"/api/{path}" + ("" if path.endswith(f"{detail}/") else f"?{query}")
+            results.append(measure(label, lambda url=url: check_ok(client.get(url))))
+            floors[label] = measure("  floor: bare SQL + JSON", bare_floor(model, query, "brief" in query))
+        results += [
             measure("UI device list, 100 rows", lambda: check_ok(client.get("/inventory/devices/?per_page=100"))),
             measure("Global search", lambda: check_ok(client.get("/search/?q=dev-05000"))),
             *bulk_writes(client, ids),
         ]
         rate = import_rows()
         print(f"\ndatabase: {vendor}; parts: {', '.join(parts)}\n")
-        print(f"| {'measurement':<40} | irtis median | p95 | queries | NetBox 4.6 | ratio |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print(f"| {'measurement':<40} | irtis median | p95 | queries | NetBox 4.6 | NetBox / irtis | "
+              "bare SQL + JSON | irtis / bare |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in results:
             netbox = NETBOX[r["label"]]
-            print(f"| {r['label']:<40} | {r['median_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['queries']} | "
-                  f"{netbox:,} ms | {netbox / r['median_ms']:.1f}× |")
+            floor = floors.get(r["label"])
+            bare = f"{floor['median_ms']:.1f} ms | {r['median_ms'] / floor['median_ms']:.1f}×" if floor else "– | –"
+            print(f"| {r['label']:<40} | {r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['queries']} | "
+                  f"{netbox:,} ms | {netbox / r['median_ms']:.1f}× | {bare} |")
         print(f"| CSV import 10,000 devices (rows/s) | {rate:,.0f} | | | {NETBOX_ROWS_PER_S} (one-by-one save) | "
               f"{rate / NETBOX_ROWS_PER_S:.0f}× |")
     finally:

@@ -21,3 +21,22 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def update_many(model: type[models.Model], objects: Sequence[models.Model], names: Sequence[str]) -> None:
+    """UPDATE the named fields of each object by primary key with one executemany.
+
+    Django's bulk_update builds one CASE WHEN per field and object, whose expressions cost
+    seconds of Python for a few hundred rows; a prepared statement per row costs the database
+    about the same and Python almost nothing.
+    """
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
+    rows = [[*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -31,15 +31,10 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 DATA_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
-# A dedicated action when irtis.audit has one; until then a generation is an "update" entry
-# whose `after` names the document (and the data version leaves those out).
-GENERATED = getattr(Action, "DOCUMENT_GENERATED", None)
 
 
 def data_version() -> int:
     changes = AuditEntry.objects.filter(action__in=DATA_ACTIONS)
-    if GENERATED is None:
-        changes = changes.exclude(after__has_key="document")
     return changes.order_by("-id").values_list("id", flat=True).first() or 0
 
 
@@ -87,7 +82,7 @@ def audit(doc: Document, fmt: str, body: bytes) -> AuditEntry:
     assert doc.stamp is not None
     target = doc.target
     entry = context.current().entry(
-        action=GENERATED or Action.UPDATE,
+        action=Action.DOCUMENT_GENERATED,
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=target.pk if target is not None else None,
         object_repr=(_("Architecture description: %(name)s") % {"name": doc.code})[:200],

@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     AUDIT_READ = "audit_read", _("audit trail read")
     AUDIT_EXPORT = "audit_export", _("audit trail exported")
     AUDIT_ARCHIVE = "audit_archive", _("audit trail archived")
+    # records
+    DOCUMENT_GENERATED = "document_generated", _("document generated")
 
 
 class Source(models.TextChoices):

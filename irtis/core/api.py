@@ -116,13 +116,14 @@ class Endpoints:
         queryset = self.authorise(request, "view")
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": MAX_LIMIT})
-        filterset = filterset_class(self.entry)(request.GET, queryset=queryset)
-        unknown = set(request.GET) - set(filterset.filters) - PAGING
+        filterset_type = filterset_class(self.entry)
+        unknown = set(request.GET) - set(filterset_type.base_filters) - PAGING
         if unknown:
             return json_response({
                 "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
-                "known": sorted(set(filterset.filters) | PAGING),
+                "known": sorted(set(filterset_type.base_filters) | PAGING),
             }, 400)
+        filterset = filterset_type(request.GET, queryset=queryset, given_only=True)
         if not filterset.is_valid():
             return json_response({"detail": _("Invalid filter."), "errors": filterset.errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
@@ -251,12 +252,16 @@ class Endpoints:
                     setattr(obj, name, target)
                 else:
                     setattr(obj, field.attname, value)
+            # References were resolved above in one query per field; checking them again per
+            # object would cost a query each. A change validates the fields it sends (the others
+            # were valid when stored) and the model's cross-field rules. Per-object constraint
+            # checks run for single writes; lists rely on the batch unique check and the database.
+            exclude = {*errors.get(index, {}), *self.reference_names, "tags"}
+            if action == "change":
+                exclude |= {f.name for f in self.entry.value_fields if f.name not in values}
             try:
-                # References were resolved above in one query per field; checking them again per
-                # object would cost a query each. Per-object constraint checks run for single writes;
-                # lists rely on the batch unique check below and the database.
-                obj.full_clean(exclude=[*errors.get(index, {}), *self.reference_names, "tags"],
-                               validate_unique=False, validate_constraints=len(objects) == 1)
+                obj.full_clean(exclude=sorted(exclude), validate_unique=False,
+                               validate_constraints=len(objects) == 1)
             except ValidationError as error:
                 errors.setdefault(index, {}).update(error.message_dict)
         for index, conflicts in bulk.unique_conflicts(objects).items():

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from irtis.audit import trail
 from irtis.audit.models import Action
+from irtis.sql import update_many
 
 from . import search
 from .changes import change_entry, current_values, snapshot
@@ -38,7 +39,7 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
             names = list(fields) or [
                 f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "created"
             ]
-            model.objects.bulk_update(old, sorted({*names, "version", "updated"}), batch_size=500)
+            update_many(model, old, sorted({*names, "version", "updated"}))
         for obj in new:
             obj.version = 1
         model.objects.bulk_create(new, batch_size=500)

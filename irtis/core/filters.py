@@ -38,13 +38,23 @@ class BaseFilterSet(df.FilterSet):
     q = df.CharFilter(method="filter_q", label=_("Search"))
     id = df.BaseInFilter(field_name="id", label="ID")
 
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *args: Any, given_only: bool = False, **kwargs: Any) -> None:
+        """`given_only` leaves out the filters the query does not name (the API has no form to
+        show): each costs a copied form field and, for a reference, an evaluated empty queryset."""
         super().__init__(data, *args, **kwargs)
+        if given_only:
+            self.filters = {name: f for name, f in self.filters.items() if name in self.data}
         numeric = [n for n, f in self.filters.items() if isinstance(f, NUMERIC_FILTERS) and n in self.data]
         if numeric:
             self.data = self.data.copy()
             for name in numeric:
                 self.data.setlist(name, [_bounded(v) for v in self.data.getlist(name)])
+
+    def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        for name, value in self.form.cleaned_data.items():
+            if name in self.data:  # an absent reference filter would still evaluate an empty queryset
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def filter_q(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         value = value.strip()
@@ -58,7 +68,7 @@ def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     if field.many_to_one or field.one_to_one:
         return {name: df.ModelMultipleChoiceFilter(
             field_name=name, queryset=field.related_model.objects.all(), label=label,
-            widget=LookupSelectMultiple(field.related_model),
+            widget=LookupSelectMultiple(field.related_model), distinct=False,  # one row per object already
         )}
     if field.choices:
         return {name: df.MultipleChoiceFilter(field_name=name, choices=field.choices, label=label)}

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from . import collation
 from .registry import register
 
 
@@ -92,6 +93,7 @@ class Tag(BaseModel):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        indexes = [collation.index("name", "core_tag_lt")]
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -63,20 +64,29 @@ def matching_ids(model: type[models.Model], query: str) -> models.QuerySet:
 
 
 def search(query: str, limit_per_type: int = 10) -> list[tuple[registry.ModelEntry, list[SearchEntry], int]]:
-    """Global search: (registered model, first matches, total matches) for each model that matches."""
+    """Global search: (registered model, first matches, total matches) for each model that matches.
+
+    One scan of the index: window functions number the matches of each model and count them.
+    """
     words = normalize(query).split()
     if not words:
         return []
     rows = SearchEntry.objects.all()
     for word in words:
         rows = rows.filter(text__contains=word)
-    counts = dict(rows.values_list("content_type").annotate(n=models.Count("id")).order_by())
+    by_type = models.F("content_type_id")
+    rows = rows.annotate(
+        rank=models.Window(RowNumber(), partition_by=by_type, order_by=[models.F("title").asc(), "id"]),
+        total=models.Window(models.Count("id"), partition_by=by_type),
+    ).filter(rank__lte=limit_per_type).defer("text").order_by("content_type_id", "rank")
+    found: dict[int, list[SearchEntry]] = {}
+    for row in rows:
+        found.setdefault(row.content_type_id, []).append(row)
     results = []
     for entry in registry.entries():
-        type_id = ContentType.objects.get_for_model(entry.model).pk
-        if counts.get(type_id):
-            first = list(rows.filter(content_type_id=type_id).order_by("title")[:limit_per_type])
-            results.append((entry, first, counts[type_id]))
+        first = found.get(ContentType.objects.get_for_model(entry.model).pk)
+        if first:
+            results.append((entry, first, first[0].total))
     return results
 
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.virtualization.models import Environment
@@ -133,6 +134,7 @@ class DBMSInstance(TaggedModel):
         verbose_name = _("DBMS instance")
         verbose_name_plural = _("DBMS instances")
         ordering = ["name"]
+        indexes = [collation.index("name", "databases_dbmsinstance_lt")]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -205,6 +207,7 @@ class Database(TaggedModel):
         verbose_name = _("database")
         verbose_name_plural = _("databases")
         ordering = ["name", "instance__name"]
+        indexes = [collation.index("name", "databases_database_lt")]
         constraints = [
             models.UniqueConstraint(fields=["instance", "name"], name="database_instance_name")
         ]

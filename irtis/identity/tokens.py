@@ -141,6 +141,8 @@ def check(plain: str, source_ip: str | None) -> APIToken | None:
 def _record_use(token: APIToken, source_ip: str | None, now: object) -> None:
     from .events import record
 
+    if token.use_recorded and now - token.use_recorded <= USE_RECORD_INTERVAL:
+        return  # recorded within the hour as loaded: no write transaction on every request
     due = Q(use_recorded__isnull=True) | Q(use_recorded__lte=now - USE_RECORD_INTERVAL)
     with transaction.atomic():
         # The conditional update lets exactly one of several simultaneous requests record.

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -40,6 +41,7 @@ class ClusterType(TaggedModel):
         verbose_name = _("cluster type")
         verbose_name_plural = _("cluster types")
         ordering = ["name"]
+        indexes = [collation.index("name", "virtualiz_clustertype_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -127,6 +129,7 @@ class Cluster(TaggedModel):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name"]
+        indexes = [collation.index("name", "virtualiz_cluster_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -309,6 +312,7 @@ class VirtualMachine(TaggedModel):
         verbose_name = _("virtual machine")
         verbose_name_plural = _("virtual machines")
         ordering = ["name"]
+        indexes = [collation.index("name", "virtualiz_virtualmachine_lt")]
 
     def __str__(self) -> str:
         return self.name

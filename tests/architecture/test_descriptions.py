@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from irtis.architecture.apps import PANEL
-from irtis.audit.models import AuditEntry
+from irtis.audit.models import Action, AuditEntry
 from irtis.core.registry import entry_for
 from irtis.systems.models import InformationSystem
 
@@ -19,7 +19,7 @@ from .conftest import LETTERS
 
 
 def documents() -> list[AuditEntry]:
-    return [e for e in AuditEntry.objects.order_by("id") if (e.after or {}).get("document")]
+    return list(AuditEntry.objects.filter(action=Action.DOCUMENT_GENERATED).order_by("id"))
 
 
 def test_system_page_shows_the_architecture(admin_client, estate) -> None:

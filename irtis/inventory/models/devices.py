@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -29,6 +30,7 @@ class DeviceRole(TaggedModel):
         verbose_name = _("device role")
         verbose_name_plural = _("device roles")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_devicerole_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -63,6 +65,7 @@ class HardwareModel(TaggedModel):
         verbose_name = _("hardware model")
         verbose_name_plural = _("hardware models")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_hardwaremodel_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +83,7 @@ class Team(TaggedModel):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_team_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +153,7 @@ class Device(TaggedModel):
         verbose_name = _("device")
         verbose_name_plural = _("devices")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_device_lt")]
 
     def __str__(self) -> str:
         return self.name

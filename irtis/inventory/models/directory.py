@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -42,6 +43,7 @@ class DirectoryDomain(TaggedModel):
         verbose_name = _("directory domain")
         verbose_name_plural = _("directory domains")
         ordering = ["fqdn"]
+        indexes = [collation.index("fqdn", "inventory_directorydomai_lt")]
 
     def __str__(self) -> str:
         return self.fqdn
@@ -81,6 +83,7 @@ class DomainController(TaggedModel):
         verbose_name = _("domain controller")
         verbose_name_plural = _("domain controllers")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_domaincontroll_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -119,6 +122,7 @@ class MailSystem(TaggedModel):
         verbose_name = _("mail system")
         verbose_name_plural = _("mail systems")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_mailsystem_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -155,6 +159,7 @@ class MailServer(TaggedModel):
         verbose_name = _("mail server")
         verbose_name_plural = _("mail servers")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_mailserver_lt")]
 
     def __str__(self) -> str:
         return self.name

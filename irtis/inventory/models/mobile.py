@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -68,6 +69,7 @@ class MobileDevice(TaggedModel):
         verbose_name = _("mobile device")
         verbose_name_plural = _("mobile devices")
         ordering = ["serial"]
+        indexes = [collation.index("serial", "inventory_mobiledevice_lt")]
 
     def __str__(self) -> str:
         return self.serial

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -51,6 +52,7 @@ class Site(TaggedModel):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["code"]
+        indexes = [collation.index("code", "inventory_site_lt")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -94,6 +96,7 @@ class Location(TaggedModel):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["code"]
+        indexes = [collation.index("code", "inventory_location_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -121,6 +124,7 @@ class Manufacturer(TaggedModel):
         verbose_name = _("manufacturer")
         verbose_name_plural = _("manufacturers")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_manufacturer_lt")]
 
     def __str__(self) -> str:
         return self.name

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -43,6 +44,7 @@ class Rack(TaggedModel):
         verbose_name = _("rack")
         verbose_name_plural = _("racks")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_rack_lt")]
 
     def __str__(self) -> str:
         return self.name

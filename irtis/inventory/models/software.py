@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -41,6 +42,7 @@ class SoftwareProduct(TaggedModel):
         verbose_name = _("software product")
         verbose_name_plural = _("software products")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_softwareproduc_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -71,6 +73,7 @@ class SoftwareVersion(TaggedModel):
         verbose_name = _("software version")
         verbose_name_plural = _("software versions")
         ordering = ["name"]
+        indexes = [collation.index("name", "inventory_softwareversio_lt")]
         constraints = [models.UniqueConstraint(fields=["product", "number"], name="software_version_product")]
 
     def __str__(self) -> str:

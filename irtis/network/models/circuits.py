@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Site
@@ -28,6 +29,7 @@ class Provider(TaggedModel):
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
         ordering = ["name"]
+        indexes = [collation.index("name", "network_provider_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +89,7 @@ class Circuit(TaggedModel):
         verbose_name = _("circuit")
         verbose_name_plural = _("circuits")
         ordering = ["cid"]
+        indexes = [collation.index("cid", "network_circuit_lt")]
 
     def __str__(self) -> str:
         return self.cid

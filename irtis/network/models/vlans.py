@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Site
@@ -38,6 +39,7 @@ class VLANGroup(TaggedModel):
         verbose_name = _("VLAN group")
         verbose_name_plural = _("VLAN groups")
         ordering = ["name"]
+        indexes = [collation.index("name", "network_vlangroup_lt")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Device, Site
@@ -42,6 +43,7 @@ class VoiceGateway(TaggedModel):
         verbose_name = _("voice gateway")
         verbose_name_plural = _("voice gateways")
         ordering = ["name"]
+        indexes = [collation.index("name", "network_voicegateway_lt")]
 
     def __str__(self) -> str:
         return self.name
@@ -81,6 +83,7 @@ class NumberRange(TaggedModel):
         verbose_name = _("number range")
         verbose_name_plural = _("number ranges")
         ordering = ["start"]
+        indexes = [collation.index("start", "network_numberrange_lt")]
 
     def __str__(self) -> str:
         return f"{self.start}–{self.end}"

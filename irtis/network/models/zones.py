@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -41,6 +42,7 @@ class SecurityZone(TaggedModel):
         verbose_name = _("security zone")
         verbose_name_plural = _("security zones")
         ordering = ["code"]
+        indexes = [collation.index("code", "network_securityzone_lt")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -79,6 +81,7 @@ class VRF(TaggedModel):
         verbose_name = _("VRF")
         verbose_name_plural = _("VRFs")
         ordering = ["name"]
+        indexes = [collation.index("name", "network_vrf_lt")]
 
     def __str__(self) -> str:
         return self.name
