@@ -126,7 +126,7 @@ _MFA_ROLES = os.environ.get("IRTIS_MFA_ROLES", "irtis_admin,security_officer")
 IRTIS_MFA_ROLES = [r.strip() for r in _MFA_ROLES.split(",") if r.strip()]
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "irtis.identity.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,8 +2,10 @@
 
 import datetime
 import decimal
+import io
 from typing import Any
 
+import openpyxl
 import tablib
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -60,6 +62,19 @@ def dataset(entry: ModelEntry, queryset: Any, spreadsheet: bool) -> tablib.Datas
     return data
 
 
+def xlsx(data: tablib.Dataset, title: str) -> bytes:
+    """The workbook written row by row in openpyxl's write-only mode. tablib builds a full
+    workbook, whose cell objects for 10,000 devices took a worker past 200 MB."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # the longest sheet name Excel accepts
+    sheet.append(data.headers)
+    for row in data:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 class ExportView(EntryView):
     action = "export"
 
@@ -71,7 +86,7 @@ class ExportView(EntryView):
         if not filterset.is_valid():
             return HttpResponse(status=400)
         data = dataset(self.entry, queryset.order_by("pk"), spreadsheet=fmt in {"csv", "xlsx"})
-        content = data.export(fmt)
+        content = xlsx(data, str(self.entry.verbose_name_plural)) if fmt == "xlsx" else data.export(fmt)
         if fmt == "csv":
             content = "\ufeff" + content  # so Excel reads UTF-8 (ą, č, ę …) correctly
         response = HttpResponse(content, content_type=FORMATS[fmt])

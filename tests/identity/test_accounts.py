@@ -125,7 +125,17 @@ def test_password_policy(db):
 
 def test_session_cookie_settings(settings):
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_AGE <= 12 * 3600
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2idHasher")
+
+
+def test_passwords_are_argon2id_with_rfc9106_parameters_and_old_hashes_upgrade(db) -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, get_hasher, make_password
+
+    encoded = make_password("Žalias-kalnas-2025")
+    assert encoded.startswith("argon2$argon2id$v=19$m=65536,t=3,p=4$")
+    django_default = Argon2PasswordHasher().encode("Žalias-kalnas-2025", Argon2PasswordHasher().salt())
+    assert check_password("Žalias-kalnas-2025", django_default)
+    assert get_hasher().must_update(django_default) and not get_hasher().must_update(encoded)
 
 
 def test_check_deploy_is_clean_in_production(tmp_path: Path):

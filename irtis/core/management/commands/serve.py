@@ -2,11 +2,12 @@
 
 import os
 import secrets
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
@@ -58,7 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("IRTIS_WORKERS", "2")))
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Migrations run in a process of their own: what loading them costs (~100 MB) would
+        # otherwise stay in this process and be inherited by every forked worker.
+        subprocess.run([sys.executable, "-m", "irtis.cli", "migrate", "--no-input", "-v", "0"], check=True)
         username, password = first_administrator()
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"irtis: http://{shown_host}:{port}/"))

@@ -1,0 +1,50 @@
+"""`irtis serve` as the Quick start uses it: a fresh data directory, the printed address and
+sign-in, then the production server (gunicorn) answering over real HTTP."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("IRTIS_")}
+    env.update(IRTIS_DATA_DIR=str(tmp_path), IRTIS_MFA_ENFORCED="false")
+    server = subprocess.Popen([sys.executable, "-m", "irtis.cli", "serve", "--port", str(port), "--workers", "1"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        printed = ""
+        while "Sign in as" not in printed and server.poll() is None:
+            printed += server.stdout.readline()
+        address = re.search(r"irtis: (http://\S+)", printed).group(1)
+        username, password = re.search(r"Sign in as: (\S+) / (\S+)", printed).groups()
+        assert address == f"http://127.0.0.1:{port}/"
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        for _ in range(100):
+            try:
+                page = browser.open(address + "login/", timeout=10).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(0.2)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username, "password": password})
+        home = browser.open(urllib.request.Request(address + "login/", form.encode(), {"Referer": address}))
+        assert home.status == 200 and home.url == address
+        assert "Atsijungti" in home.read().decode()  # signed in, in Lithuanian
+    finally:
+        server.terminate()
+        server.wait(30)
