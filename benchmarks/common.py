@@ -86,7 +86,7 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
     from django.http import QueryDict
 
     from irtis.core.api import Endpoints
-    from irtis.core.filters import filterset_class
+    from irtis.core.filters import filterset_class, narrowed
     from irtis.core.registry import entry_for
 
     entry = entry_for(model)
@@ -94,7 +94,7 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
     params = QueryDict(query, mutable=True)
     limit = int(params.pop("limit", ["50"])[0])
     params.pop("brief", None)
-    filterset = filterset_class(entry)(params, queryset=model.objects.all(), given_only=True)
+    filterset = narrowed(filterset_class(entry), frozenset(params))(params, queryset=model.objects.all())
     assert filterset.is_valid(), filterset.errors
     rows = filterset.qs.order_by(*endpoints.ordering(""))[:limit]
     columns = list(entry.brief) if brief else endpoints.columns

@@ -20,7 +20,7 @@ from ninja.security import HttpBearer, django_auth
 from irtis.identity import tokens
 
 from . import bulk, collation, context, permissions, registry, schemas
-from .filters import filterset_class
+from .filters import filterset_class, narrowed
 from .models import BaseModel, StaleObjectError, Tag
 from .registry import is_reference
 from .rows import fetch
@@ -123,7 +123,7 @@ class Endpoints:
                 "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
                 "known": sorted(set(filterset_type.base_filters) | PAGING),
             }, 400)
-        filterset = filterset_type(request.GET, queryset=queryset, given_only=True)
+        filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset)
         if not filterset.is_valid():
             return json_response({"detail": _("Invalid filter."), "errors": filterset.errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))

@@ -5,7 +5,7 @@ in the registration and every foreign key (by id). Several values of one filter 
 Date and number filters also take `__gte` and `__lte`.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import django_filters as df
@@ -38,12 +38,8 @@ class BaseFilterSet(df.FilterSet):
     q = df.CharFilter(method="filter_q", label=_("Search"))
     id = df.BaseInFilter(field_name="id", label="ID")
 
-    def __init__(self, data: Any = None, *args: Any, given_only: bool = False, **kwargs: Any) -> None:
-        """`given_only` leaves out the filters the query does not name (the API has no form to
-        show): each costs a copied form field and, for a reference, an evaluated empty queryset."""
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
-        if given_only:
-            self.filters = {name: f for name, f in self.filters.items() if name in self.data}
         numeric = [n for n, f in self.filters.items() if isinstance(f, NUMERIC_FILTERS) and n in self.data]
         if numeric:
             self.data = self.data.copy()
@@ -106,6 +102,15 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
         )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
     return type(f"{model.__name__}FilterSet", (BaseFilterSet,), attrs)
+
+
+@lru_cache(maxsize=512)
+def narrowed(filterset: type[BaseFilterSet], names: frozenset[str]) -> type[BaseFilterSet]:
+    """The filter set with only the filters a query names, for the API (no form to show): each
+    instance deep-copies its filters, and a reference filter's form field holds a queryset."""
+    subclass = type(filterset.__name__, (filterset,), {})
+    subclass.base_filters = {name: f for name, f in filterset.base_filters.items() if name in names}
+    return subclass
 
 
 def visible_filters(entry: ModelEntry) -> list[str]:
