@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -70,17 +70,17 @@ def _url_templates(name: str) -> str:
 
 
 def table_body(page: Any, columns: list[Any], select_label: str) -> str:
-    """The rows of a list table, rendered in Python: a template loop costs ten times more."""
-    rows = []
+    """The rows of a list table, rendered in Python: a template loop costs ten times more, and
+    format_html per cell a third of what is left."""
     url = detail_url_template(page.object_list.model) if hasattr(page.object_list, "model") else None
+    start = ('<tr><td><input class="form-check-input" type="checkbox" name="pk" value="{}" aria-label="'
+             + escape(select_label) + '"></td>')
+    rows = []
     for obj in page:
-        cells = [display(obj, column.field, column.name) for column in columns]
+        cells = [conditional_escape(display(obj, column.field, column.name)) for column in columns]
         if cells and url:
-            cells[0] = format_html('<a href="{}">{}</a>', url.format(obj.pk), cells[0])
-        rows.append(format_html(
-            '<tr><td><input class="form-check-input" type="checkbox" name="pk" value="{}" aria-label="{}"></td>{}</tr>',
-            obj.pk, select_label, mark_safe("".join(format_html("<td>{}</td>", c) for c in cells)),
-        ))
+            cells[0] = f'<a href="{url.format(obj.pk)}">{cells[0]}</a>'
+        rows.append(start.format(obj.pk) + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return mark_safe("\n".join(rows))
 
 
