@@ -67,14 +67,19 @@ def _out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
-    body = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME, default=_default)
+    body = orjson.dumps(data, default=str)  # dates and times as ISO 8601 by orjson itself
     return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
-def _default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+class Slugs(models.Aggregate):
+    """Tag slugs joined by commas (slugs have none): GROUP_CONCAT, on PostgreSQL STRING_AGG."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
 
 
 class Endpoints:
@@ -99,16 +104,17 @@ class Endpoints:
 
     def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
         columns = list(self.entry.brief) if brief else self.columns
-        rows = fetch(queryset, columns)
-        if has_tags(self.entry) and not brief and rows:
-            through = self.model.tags.through
-            owner = f"{self.entry.model_name}_id"
-            tags: dict[int, list[str]] = {}
-            pairs = through.objects.filter(**{f"{owner}__in": [r["id"] for r in rows]})
-            for pk, slug in pairs.values_list(owner, "tag__slug"):
-                tags.setdefault(pk, []).append(slug)
-            for row in rows:
-                row["tags"] = sorted(tags.get(row["id"], []))
+        if not has_tags(self.entry) or brief:
+            return fetch(queryset, columns)
+        # The tags come in the same query, a subquery per row: a second query would carry one
+        # parameter per row, which the PostgreSQL driver parses and formats for each request.
+        through = self.model.tags.through
+        slugs = through.objects.filter(**{self.entry.model_name: models.OuterRef("pk")}).values(
+            self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs")
+        rows = fetch(queryset.annotate(tag_slugs=models.Subquery(slugs)), [*columns, "tag_slugs"])
+        for row in rows:
+            slugs = row.pop("tag_slugs")
+            row["tags"] = sorted(slugs.split(",")) if slugs else []
         return rows
 
     def listing(self, request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,

@@ -37,15 +37,16 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
 
 
 def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
-    """Rows of `names` (concrete field names) as dicts, in the queryset's order."""
+    """Rows of `names` (concrete field names, then annotations of the queryset) as dicts, in
+    the queryset's order."""
     query = queryset.values(*dict.fromkeys(names)).query
     connection = connections[queryset.db]
     try:
         sql, params = query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
         return []
-    selected = list(query.values_select)
-    fields = [queryset.model._meta.get_field(name) for name in selected]
+    selected = [*query.values_select, *query.annotation_select]
+    fields = [queryset.model._meta.get_field(name) for name in query.values_select]
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection.vendor))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
