@@ -51,7 +51,8 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
             for o in old
         ]
         trail.append(entries)
-        search.reindex(objects)
+        search.reindex(new, new=True)
+        search.reindex(old)
         for obj in objects:
             obj._loaded = current_values(obj)
 

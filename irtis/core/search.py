@@ -43,15 +43,18 @@ def entries_for(objects: Iterable[models.Model]) -> list[SearchEntry]:
     return result
 
 
-def reindex(objects: Iterable[models.Model]) -> None:
-    """Replace the index rows of these objects (bulk: two queries per model)."""
+def reindex(objects: Iterable[models.Model], new: bool = False) -> None:
+    """Replace the index rows of these objects (bulk: two queries per model); `new` objects
+    have none yet, so nothing is deleted for them."""
     rows = entries_for(objects)
-    by_type: dict[int, list[int]] = {}
-    for row in rows:
-        by_type.setdefault(row.content_type_id, []).append(row.object_id)
-    for type_id, ids in by_type.items():
-        for start in range(0, len(ids), 500):
-            SearchEntry.objects.filter(content_type_id=type_id, object_id__in=ids[start:start + 500]).delete()
+    if not new:
+        by_type: dict[int, list[int]] = {}
+        for row in rows:
+            by_type.setdefault(row.content_type_id, []).append(row.object_id)
+        for type_id, ids in by_type.items():
+            for start in range(0, len(ids), 500):
+                stale = SearchEntry.objects.filter(content_type_id=type_id, object_id__in=ids[start:start + 500])
+                stale._raw_delete(stale.db)  # no signals or cascades to honour: no need to fetch the rows
     insert_many(SearchEntry, rows)
 
 
