@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.debian import ensure
+from tests.support.debian import ensure, ensure_packages
 
 REALM = "IRTIS.TEST"
 DOMAIN = "IRTIS"
@@ -49,7 +49,9 @@ PASSWORDS = {
     "lukas": "Slaptas-Lukas1!",
     "egle": "Slaptas-Egle1!",
 }
-PACKAGES = ("samba", "samba-ad-provision", "samba-dsdb-modules")
+# samba-vfs-modules: acl_xattr, with which provisioning sets the sysvol ACLs; winbind: the DC
+# starts winbindd and stops when it cannot.
+PACKAGES = ("samba", "samba-ad-provision", "samba-dsdb-modules", "samba-vfs-modules", "winbind")
 
 
 @dataclass
@@ -141,17 +143,9 @@ def _run(command: list[str], **kwargs: Any) -> str:
 def _install() -> None:
     if os.geteuid() != 0:
         pytest.fail("the Samba AD DC tests must run as root (samba binds ports 389/636)")
-    ensure("samba", *PACKAGES)
-    ensure("samba-tool", *PACKAGES)
+    # Also when samba is there already (e.g. as a file server) without the AD DC parts.
+    ensure_packages(*PACKAGES)
     ensure("openssl", "openssl")
-    if not (Path("/usr/share/samba/setup/provision.ldif").exists()
-            and list(Path("/usr/lib").glob("*/samba/ldb/acl.so"))):
-        # samba is there (e.g. as a file server) but not the AD DC parts: add them.
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES]
-        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
-            _run(install, env=env)
 
 
 def _port_free(port: int) -> bool:
