@@ -131,7 +131,8 @@ class Endpoints:
             }, 400)
         filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset)
         if not filterset.is_valid():
-            return json_response({"detail": _("Invalid filter."), "errors": filterset.errors}, 400)
+            errors = {name: list(messages) for name, messages in filterset.errors.items()}
+            return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
         count = queryset.count()
         rows = self.rows(queryset[offset:offset + limit], brief)

@@ -9,6 +9,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 import django_filters as df
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,12 +61,37 @@ class BaseFilterSet(df.FilterSet):
         return queryset.filter(pk__in=search.matching_ids(queryset.model, value))
 
 
+class ReferenceField(forms.ModelMultipleChoiceField):
+    """Ids of existing objects; checked with one query of ids, not of whole objects."""
+
+    def _check_values(self, value: Any) -> list[Any]:
+        try:
+            wanted = {self.queryset.model._meta.pk.to_python(v) for v in value}
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                  params={"pk": ", ".join(map(str, value))}) from None
+        found = set(self.queryset.filter(pk__in=wanted).values_list("pk", flat=True))
+        for missing in sorted(wanted - found, key=str):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": missing})
+        return sorted(found)
+
+
+class ReferenceFilter(df.ModelMultipleChoiceFilter):
+    """Objects of a foreign key by id, any of several; one row per object, so no DISTINCT."""
+
+    field_class = ReferenceField
+
+    def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
+        return queryset.filter(**{f"{self.field_name}__in": value}) if value else queryset
+
+
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     name, label = field.name, field.verbose_name
     if field.many_to_one or field.one_to_one:
-        return {name: df.ModelMultipleChoiceFilter(
+        return {name: ReferenceFilter(
             field_name=name, queryset=field.related_model.objects.all(), label=label,
-            widget=LookupSelectMultiple(field.related_model), distinct=False,  # one row per object already
+            widget=LookupSelectMultiple(field.related_model),
         )}
     if field.choices:
         return {name: df.MultipleChoiceFilter(field_name=name, choices=field.choices, label=label)}

@@ -153,7 +153,9 @@ class TestApiBadInput:
         response = admin_client.post("/api/inventory/locations/", {"code": "R", "name": "R", "site": 99999},
                                      content_type="application/json")
         assert response.status_code == 400 and "site" in response.json()["errors"]
-        assert admin_client.get("/api/inventory/locations/", {"site": "abc"}).status_code == 400
+        for site in ("abc", "99999"):  # not an id; no such site
+            response = admin_client.get("/api/inventory/locations/", {"site": site})
+            assert response.status_code == 400 and response.json()["errors"]["site"][0], response.content
         assert admin_client.get(self.url, {"limit": "abc"}).status_code == 422
         assert admin_client.get(self.url, {"closed_on__gte": "yesterday"}).status_code == 400
 
