@@ -1,12 +1,14 @@
 """Database helpers below the ORM, for the few hot paths that write thousands of rows.
 
 Values go through each field's own conversion, so JSON, dates and addresses are stored exactly
-as the ORM would store them. Signals are not sent (as with bulk_create). PostgreSQL gets one
-statement per batch of rows (a round trip and a plan per row cost more than the row); SQLite,
-in-process, runs one prepared statement per row with executemany, which is as fast there.
+as the ORM would store them. Signals are not sent (as with bulk_create). PostgreSQL gets COPY
+for inserts (no statement to parse: the driver's client-side parameter parsing alone took a
+second for 100,000 placeholders) and one UPDATE … FROM (VALUES …) per batch for updates;
+SQLite, in-process, runs one prepared statement per row with executemany, which is as fast there.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -23,16 +25,63 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
-    row = f"({', '.join(['%s'] * len(fields))})"
     rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(head + row, rows)
+        if connection.vendor == "postgresql":
+            _copy(cursor, model, fields, rows)
             return
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+
+
+def _copy(cursor: Any, model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(values)
+
+
+def insert_returning(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """INSERT new objects and set their primary keys: what bulk_create does, for a fraction of
+    its Python (it compiles every value through the query compiler, in batches of 999
+    parameters on SQLite). Fields' pre_save runs as on save() (auto_now and auto_now_add), and
+    the objects are marked as stored in this database (the caller ends their `adding` state).
+    SQLite: multi-row INSERT … RETURNING, whose rows come back in the order inserted (as
+    bulk_create relies on too); PostgreSQL: numbers from the sequence, then COPY.
+    """
+    if not objects:
+        return
+    pk = model._meta.pk
+    if not pk.db_returning or any(obj.pk is not None for obj in objects):
+        raise ValueError("insert_returning leaves the numbering of new rows to the database")
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Numbers drawn from the table's sequence first, then the rows copied in with them.
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk.column, len(objects)])
+            for obj, (key,), values in zip(objects, cursor.fetchall(), rows, strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.db = connection.alias
+                values.append(key)
+            _copy(cursor, model, [*fields, pk], rows)
+            return
+        head = f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+        row = f"({', '.join(['%s'] * len(fields))})"
+        done = 0
         for batch in _batches(rows, len(fields)):
-            cursor.execute(head + ", ".join([row] * len(batch)), [value for values in batch for value in values])
+            cursor.execute(f"{head}{', '.join([row] * len(batch))} RETURNING {quote(pk.column)}",
+                           [value for values in batch for value in values])
+            for obj, (key,) in zip(objects[done:done + len(batch)], cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.db = connection.alias
+            done += len(batch)
 
 
 def update_many(model: type[models.Model], objects: Sequence[models.Model], names: Sequence[str]) -> None:

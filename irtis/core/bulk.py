@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from irtis.audit import trail
 from irtis.audit.models import Action
-from irtis.sql import update_many
+from irtis.sql import insert_returning, update_many
 
 from . import search
 from .changes import change_entry, current_values, snapshot
@@ -42,7 +42,7 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
             update_many(model, old, sorted({*names, "version", "updated"}))
         for obj in new:
             obj.version = 1
-        model.objects.bulk_create(new, batch_size=500)
+        insert_returning(model, new)
         for obj in new:
             obj._state.adding = False
         entries = [change_entry(o, Action.CREATE, None, snapshot(model, current_values(o))) for o in new]
