@@ -13,13 +13,17 @@ machine → server, server → array, system → system), 30 % of them "stops", 
 and 1 % pointing back up (cycles).
 
 Each figure is a median of repeated runs; "bare" is the same walk as one recursive CTE run on a
-cursor, without validating, naming or classifying objects.
+cursor, without validating, naming or classifying objects. The 300-node map's JSON is written to
+$IRTIS_DATA_DIR/systems_map.json for the browser measurement (benchmarks/systems_map_browser.py).
 """
 
 import datetime
+import json
+import os
 import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from common import api_client, check_ok, measure, setup_database, teardown_database
@@ -184,9 +188,22 @@ def generate(rng: random.Random) -> dict[str, int]:
               + N_DATABASES + N_SYSTEMS + len(components) + len(deployments), "dependencies": len(edges)}
     from django.db import connection
 
+    # What autovacuum does after a bulk load: statistics, and (PostgreSQL) the visibility map
+    # that lets a walk read the edge index without visiting the table.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return counts
+
+
+def bare(query: str) -> Any:
+    """A walk's SQL alone on a cursor: no validation, naming or classification."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(query)
+        return cursor.fetchall()
 
 
 def main() -> None:
@@ -194,45 +211,61 @@ def main() -> None:
     try:
         start = time.perf_counter()
         counts = generate(random.Random(SEED))
-        print(f"database: {vendor}; generated {counts} in {time.perf_counter() - start:.1f} s")
+        print(f"database: {vendor}; generated {counts} in {time.perf_counter() - start:.1f} s "
+              f"(edge index kept by triggers)")
         from irtis.inventory.models import Device
-        from irtis.systems import graph, sql
-        from irtis.systems.models import InformationSystem
+        from irtis.systems import edges, graph, sql
+        from irtis.systems.models import Edge, InformationSystem
         from irtis.virtualization.models import ClusterHost
 
+        start = time.perf_counter()
+        print(f"edge index kept by the triggers during the bulk load: {len(edges.differences())} differences from "
+              f"the records ({Edge.objects.count()} edges, compared in {time.perf_counter() - start:.1f} s)")
         host = ClusterHost.objects.order_by("pk").first().device
         array = Device.objects.get(name=f"dev-{N_SERVERS:05}")
         system = InformationSystem.objects.get(code="IS-007")
         host_node, array_node, system_node = graph.node_of(host), graph.node_of(array), graph.node_of(system)
-        stopped, affected = graph.impact_nodes([host])
-        print(f"host {host}: {len(stopped)} stopped, {len(affected) - len(stopped)} degraded")
-        stopped, affected = graph.impact_nodes([array])
-        print(f"array {array}: {len(stopped)} stopped, {len(affected) - len(stopped)} degraded")
-        print(f"downstream of {system}: {len(graph.walk([system]))} objects")
+        for name, obj in (("host", host), ("array", array)):
+            found = graph.impact([obj])
+            print(f"{name} {obj}: {found.counts['stopped']} stopped, {found.counts['degraded']} degraded; "
+                  f"named {len(found.stopped) + len(found.degraded)} systems and components")
+        print(f"downstream of {system}: {len(graph.walk([system]))} objects in 12 layers, "
+              f"{len(graph.walk([system], depth=4))} in 4")
         client = api_client()
         top50 = list(InformationSystem.objects.filter(category__code="I").order_by("pk"))
+        map_url = f"/api/systems/graph/?object=systems.informationsystem-{system.pk}&direction=both&depth=3"
         results = [
-            measure("impact (up) of one host: impact()", lambda: graph.impact([host]), runs=10),
-            measure("  bare CTE, one stage", lambda: graph._rows(sql.impact([host_node], [], True)), runs=10),
-            measure("impact (up) of one disk array: impact()", lambda: graph.impact([array]), runs=10),
-            measure("  bare CTE, one stage", lambda: graph._rows(sql.impact([array_node], [], True)), runs=10),
+            measure("impact (up) of one host: impact()", lambda: graph.impact([host]), runs=15),
+            measure("  bare CTE of the walk (everything above it)",
+                    lambda: bare(sql.closure([host_node], "up")), runs=15),
+            measure("impact (up) of one disk array: impact()", lambda: graph.impact([array]), runs=15),
+            measure("  bare CTE of the walk", lambda: bare(sql.closure([array_node], "up")), runs=15),
             measure("API GET /api/systems/impact/ (host)",
-                    lambda: check_ok(client.get(f"/api/systems/impact/?failed=inventory.device-{host.pk}")), runs=10),
-            measure("downstream (down) of one system", lambda: graph.downstream(system), runs=5),
-            measure("  bare CTE walk", lambda: graph._rows(sql.walk([system_node], "down", graph.MAX_DEPTH)), runs=5),
-            measure("downstream, 4 layers deep", lambda: graph.downstream(system, 4), runs=10),
-            measure("  bare CTE walk", lambda: graph._rows(sql.walk([system_node], "down", 4)), runs=10),
-            measure("single points of failure, 1 system", lambda: graph.single_points_of_failure(system), runs=10),
+                    lambda: check_ok(client.get(f"/api/systems/impact/?failed=inventory.device-{host.pk}")), runs=15),
+            measure("walk (down) of one system, 12 layers: walk()", lambda: graph.walk([system]), runs=9),
+            measure("  bare CTE of the walk (no distances)",
+                    lambda: bare(sql.closure([system_node], "down")), runs=9),
+            measure("downstream() of one system, 12 layers, all named", lambda: graph.downstream(system), runs=3),
+            measure("downstream() of one system, 4 layers, named", lambda: graph.downstream(system, 4), runs=15),
+            measure("single points of failure, 1 system", lambda: graph.single_points_of_failure(system), runs=5),
             measure("SPOF report, 50 category-I systems", lambda: graph.spof_report(top50), runs=3),
-            measure("map JSON, 300 nodes", lambda: graph.graph_json(system, "both", 4, limit=300), runs=10),
+            measure("map JSON, 300 nodes: graph_json()", lambda: graph.graph_json(system, "both", 4, limit=300)),
+            measure("map JSON, 300 nodes, host failed",
+                    lambda: graph.graph_json(system, "both", 4, failed=[host], limit=300)),
+            measure("API GET /api/systems/graph/ (both ways, 3 deep)", lambda: check_ok(client.get(map_url))),
         ]
         data = graph.graph_json(system, "both", 4, limit=300)
-        print(f"map: {len(data['nodes'])} nodes, {len(data['edges'])} edges")
-        by_label = {r["label"]: r for r in results}
-        up, bare_up = by_label["impact (up) of one host: impact()"], results[1]
-        down, bare_down = by_label["downstream (down) of one system"], results[6]
-        print(f"ratio impact()/bare CTE (host): {up['median_ms'] / bare_up['median_ms']:.2f}; "
-              f"downstream()/bare CTE: {down['median_ms'] / bare_down['median_ms']:.2f}")
+        served = client.get(map_url).json()
+        print(f"map: {len(data['nodes'])} nodes, {len(data['edges'])} edges; API map: {len(served['nodes'])} nodes, "
+              f"{len(served['edges'])} edges")
+        out = Path(os.environ["IRTIS_DATA_DIR"]) / "systems_map.json"
+        out.write_text(json.dumps(data))
+        print(f"map JSON for benchmarks/systems_map_browser.py: {out}")
+        start = time.perf_counter()
+        print(f"edge index rebuilt from the records ({edges.rebuild()} edges) in {time.perf_counter() - start:.1f} s")
+        for full, walk_only in ((0, 1), (2, 3), (5, 6)):  # a measurement and the bare CTE of its walk
+            print(f"ratio {results[full]['label'].split(':')[0]} / bare CTE: "
+                  f"{results[full]['median_ms'] / results[walk_only]['median_ms']:.2f}")
     finally:
         teardown_database()
 

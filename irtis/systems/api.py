@@ -9,8 +9,10 @@
     GET  /api/systems/graph/?object=…&direction=down&depth=6&failed=…
     GET  /api/systems/expiring-certificates/?within_days=30
 
-Objects are named "<app_label>.<model>-<id>" or "<content type id>-<id>"; an unknown object
-answers 404 naming it.
+Objects are named "<app_label>.<model>-<id>" or "<content type id>-<id>"; an unknown object, or
+one the user may not view, answers 404 naming it. In answers, objects the user may not view are
+anonymous placeholders ("restricted-<n>", kind "restricted") that keep their state and edges:
+the user learns that a system stops and through how many hidden objects, not their names.
 """
 
 from typing import Any
@@ -41,15 +43,21 @@ def _allowed(request: HttpRequest) -> None:
         raise HttpError(403, _("You may not view information systems."))
 
 
-def _nodes(specs: list[str]) -> list[graph.Node]:
+def _nodes(request: HttpRequest, specs: list[str]) -> list[graph.Node]:
+    """The named objects; one the user may not view is answered like one that does not exist."""
     if not specs:
         raise HttpError(400, _("Name at least one object."))
     if len(specs) > MAX_OBJECTS:
         raise HttpError(400, _("Name at most %(count)d objects.") % {"count": MAX_OBJECTS})
     try:
-        return graph.existing([graph.parse(s) for s in specs])
+        nodes = graph.existing([graph.parse(s) for s in specs])
     except graph.UnknownObject as error:
         raise HttpError(404, _("No such object: %(object)s") % {"object": error.args[0]}) from None
+    hidden = graph.hidden(nodes, request.user)
+    for spec, node in zip(specs, nodes, strict=True):
+        if node in hidden:
+            raise HttpError(404, _("No such object: %(object)s") % {"object": spec})
+    return nodes
 
 
 def _depth(depth: int) -> int:
@@ -64,13 +72,13 @@ def impact_get(request: HttpRequest, failed: list[str] = Query(...), objects: bo
                ) -> dict[str, Any]:
     """Systems and components that stop or degrade; `objects=true` lists every affected object."""
     _allowed(request)
-    return graph.impact(_nodes(failed), objects).as_dict()
+    return graph.impact(_nodes(request, failed), objects, request.user).as_dict()
 
 
 @router.post("/impact/", operation_id="systems_impact_post", summary="Impact of a set of objects failing")
 def impact_post(request: HttpRequest, payload: FailedObjects) -> dict[str, Any]:
     _allowed(request)
-    return graph.impact(_nodes(payload.failed), payload.objects).as_dict()
+    return graph.impact(_nodes(request, payload.failed), payload.objects, request.user).as_dict()
 
 
 def _layers(layers: list[list[graph.NodeInfo]]) -> list[list[dict[str, Any]]]:
@@ -80,19 +88,20 @@ def _layers(layers: list[list[graph.NodeInfo]]) -> list[list[dict[str, Any]]]:
 @router.get("/downstream/", operation_id="systems_downstream", summary="What an object depends on, layer by layer")
 def downstream(request: HttpRequest, object: str, depth: int = graph.MAX_DEPTH) -> list[list[dict[str, Any]]]:
     _allowed(request)
-    return _layers(graph.downstream(_nodes([object]), _depth(depth)))
+    return _layers(graph.downstream(_nodes(request, [object]), _depth(depth), request.user))
 
 
 @router.get("/upstream/", operation_id="systems_upstream", summary="What depends on an object, layer by layer")
 def upstream(request: HttpRequest, object: str, depth: int = graph.MAX_DEPTH) -> list[list[dict[str, Any]]]:
     _allowed(request)
-    return _layers(graph.upstream(_nodes([object]), _depth(depth)))
+    return _layers(graph.upstream(_nodes(request, [object]), _depth(depth), request.user))
 
 
-def system_named(text: str) -> InformationSystem:
-    found = InformationSystem.objects.filter(code=text).first()
+def system_named(request: HttpRequest, text: str) -> InformationSystem:
+    visible = permissions.restrict(InformationSystem.objects.all(), request.user)
+    found = visible.filter(code=text).first()
     if found is None and text.isdigit():
-        found = InformationSystem.objects.filter(pk=int(text)).first()
+        found = visible.filter(pk=int(text)).first()
     if found is None:
         raise HttpError(404, _("No such information system: %(system)s") % {"system": text})
     return found
@@ -101,7 +110,7 @@ def system_named(text: str) -> InformationSystem:
 @router.get("/spof/", operation_id="systems_spof", summary="Single points of failure of systems")
 def spof(request: HttpRequest, system: str = "") -> list[dict[str, Any]]:
     _allowed(request)
-    report = graph.spof_report([system_named(system)] if system else None)
+    report = graph.spof_report([system_named(request, system)] if system else None, request.user)
     return [{"system": s.code, "id": s.pk, "url": s.get_absolute_url(),
              "single_points_of_failure": [n.as_dict() for n in found]} for s, found in report.items()]
 
@@ -113,8 +122,9 @@ def graph_view(request: HttpRequest, object: str, direction: str = "down", depth
     _allowed(request)
     if direction not in {"down", "up", "both"}:
         raise HttpError(400, _("direction must be down, up or both."))
-    root = _nodes([object])
-    return graph.graph_json(root, direction, _depth(depth), _nodes(failed) if failed else ())
+    root = _nodes(request, [object])
+    failing = _nodes(request, failed) if failed else ()
+    return graph.graph_json(root, direction, _depth(depth), failing, user=request.user)
 
 
 class ExpiringCertificate(Schema):

@@ -1,27 +1,32 @@
-"""The edges of the dependency graph as SQL: explicit `Dependency` rows plus the edges implied
-by real foreign-key columns (a virtual machine runs on its cluster, a cluster on its hosts …).
+"""The edges of the dependency graph: explicit `Dependency` rows plus the edges implied by real
+foreign-key columns (a virtual machine runs on its cluster, a cluster on its hosts …).
 
-Nothing is copied: every edge is read from the column that records it. An edge runs from the
-object that depends to the object it depends on, and has a mode:
+An edge runs from the object that depends to the object it depends on, and has a mode:
 
 - `hard`: the target's failure stops the source;
 - `soft`: the target's failure only degrades the source;
 - `group`: the source has a redundant group of targets and keeps running while at least
   `need` of them run (a cluster's hosts, a component's deployments, a RAC database's nodes).
 
-Each edge type is a `Branch`: a FROM clause with the SQL expressions of the source and target.
-Walks use the branches one by one, each joined to the walk's current rows on an indexed column,
-so the database never materialises the whole edge set (see `graph.py` for the walks).
+Each edge type is a `Branch`: a FROM clause with the SQL expressions of the source and target,
+read from the column that records it. The walks do not read the branches: they read
+`systems_edge` (`models.Edge`), a derived index holding every branch's rows, so one recursion
+step is one index probe instead of one probe per branch (25; see docs/architecture.md).
+The index is written only here: `rebuild()` fills it from the branches, and database triggers on
+each table a branch reads (`triggers()`) rewrite the edges of a row when it is inserted, updated
+or deleted, in the same statement, whatever wrote the row (ORM, bulk writes, raw SQL). The
+triggers are (re)installed after every `migrate`, because SQLite drops a table's triggers when a
+migration rebuilds it; `differences()` compares the index with the branches.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+EDGE_COLUMNS = "origin_type, origin_id, source_type, source_id, target_type, target_id, kind, mode"
 KIND_LABELS = {
     "runs_on": _("runs on"),
     "stores_data_in": _("stores data in"),
@@ -46,27 +51,36 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Branch:
-    """One kind of edge. Expressions are SQL over `from_`; `src_t`/`dst_t` are content type ids
-    (an int for implied edges, a column for explicit ones)."""
+    """One kind of edge. Expressions are SQL over `from_`, whose row `origin_i` (of the model
+    `origin`) records the edge: the index keeps (origin, edge) so a trigger on that model can
+    rewrite a row's edges. `watch` are the origin's columns the edge reads."""
 
     from_: str
+    origin: type[models.Model]
+    origin_i: str
     src_t: str
     src_i: str
     dst_t: str
     dst_i: str
     kind: str  # an SQL expression
-    mode: str  # "hard", "soft", "group" or "dynamic" (hard where `hard_when`, else soft)
+    mode: str  # an SQL expression: 'hard', 'soft' or 'group'
+    watch: tuple[str, ...]
     where: str = "1 = 1"
-    hard_when: str = ""
-    need: str = "1"  # group edges: how many targets must survive
-    total: str = ""  # group edges: how many targets the group has
 
-    @property
-    def can_stop(self) -> bool:
-        return self.mode in {"hard", "dynamic"}
+    def select(self, origin_ids: str = "") -> str:
+        """(origin type, origin id, source t/i, target t/i, kind, mode) of the branch's edges,
+        only those recorded by the origin rows whose ids `origin_ids` (SQL) lists, if given."""
+        terms = [self.where, f"{self.src_i} IS NOT NULL", f"{self.dst_i} IS NOT NULL"]
+        if origin_ids:
+            terms.append(f"{self.origin_i} IN ({origin_ids})")
+        values = (_type_id(self.origin), self.origin_i, self.src_t, self.src_i, self.dst_t, self.dst_i, self.kind,
+                  self.mode)
+        named = ", ".join(f"{v} AS {n}" for v, n in zip(values, EDGE_COLUMNS.split(", "), strict=True))
+        return f"SELECT {named} FROM {self.from_} WHERE {' AND '.join(terms)}"
 
-    def hard_filter(self) -> str:
-        return self.hard_when if self.mode == "dynamic" else "1 = 1"
+
+def _type_id(model: type[models.Model]) -> int:
+    return ContentType.objects.get_for_model(model).id
 
 
 def _table(model: type[models.Model]) -> str:
@@ -118,42 +132,48 @@ def _branches(ids: tuple[tuple[str, int], ...]) -> tuple[Branch, ...]:
     out: list[Branch] = []
 
     def fk(model: type[models.Model], alias: str, src: str, field: str, dst: str, kind: str,
-           mode: str = "hard", **extra: str) -> None:
+           mode: str = "hard") -> None:
         column = f"{alias}.{_col(model, field)}"
+        key = f"{alias}.{_col(model, 'id')}"
         out.append(Branch(
-            f"{_table(model)} {alias}", t[src], f"{alias}.{_col(model, 'id')}", t[dst], column,
-            f"'{kind}'", mode, where=f"{column} IS NOT NULL", **extra,
+            f"{_table(model)} {alias}", model, key, t[src], key, t[dst], column, f"'{kind}'", f"'{mode}'",
+            (field,), where=f"{column} IS NOT NULL",
         ))
 
     x = "x"
     out.append(Branch(
-        f"{_table(Dependency)} {x}", f"{x}.{_col(Dependency, 'source_type')}", f"{x}.{_col(Dependency, 'source_id')}",
+        f"{_table(Dependency)} {x}", Dependency, f"{x}.{_col(Dependency, 'id')}",
+        f"{x}.{_col(Dependency, 'source_type')}", f"{x}.{_col(Dependency, 'source_id')}",
         f"{x}.{_col(Dependency, 'target_type')}", f"{x}.{_col(Dependency, 'target_id')}",
-        f"{x}.{_col(Dependency, 'kind')}", "dynamic", hard_when=f"{x}.{_col(Dependency, 'effect')} = 'stops'",
+        f"{x}.{_col(Dependency, 'kind')}",
+        f"CASE WHEN {x}.{_col(Dependency, 'effect')} = 'stops' THEN 'hard' ELSE 'soft' END",
+        ("source_type", "source_id", "kind", "effect", "target_type", "target_id"),
     ))
     fk(VirtualMachine, "v", "virtualmachine", "cluster", "cluster", "runs_on")
-    h, hc = _table(ClusterHost), _col(ClusterHost, "cluster")
     out.append(Branch(
-        f"{h} h", t["cluster"], f"h.{hc}", t["device"], f"h.{_col(ClusterHost, 'device')}", "'runs_on'", "group",
-        total=f"(SELECT COUNT(*) FROM {h} h2 WHERE h2.{hc} = h.{hc})",
+        f"{_table(ClusterHost)} h", ClusterHost, f"h.{_col(ClusterHost, 'id')}", t["cluster"],
+        f"h.{_col(ClusterHost, 'cluster')}", t["device"], f"h.{_col(ClusterHost, 'device')}", "'runs_on'", "'group'",
+        ("cluster", "device"),
     ))
     fk(Device, "d", "device", "rack", "rack", "located_in")
+    d_id = f"d.{_col(Device, 'id')}"
     out.append(Branch(
-        f"{_table(Device)} d", t["device"], f"d.{_col(Device, 'id')}", t["site"], f"d.{_col(Device, 'site')}",
-        "'located_in'", "hard", where=f"d.{_col(Device, 'rack')} IS NULL",
+        f"{_table(Device)} d", Device, d_id, t["device"], d_id, t["site"], f"d.{_col(Device, 'site')}",
+        "'located_in'", "'hard'", ("rack", "site"), where=f"d.{_col(Device, 'rack')} IS NULL",
     ))
     fk(Rack, "k", "rack", "site", "site", "located_in")
     fk(DBMSInstance, "m", "dbmsinstance", "device", "device", "runs_on")
     fk(DBMSInstance, "m", "dbmsinstance", "virtual_machine", "virtualmachine", "runs_on")
-    # A database lives on its instance; on an Oracle RAC, on any node of the instance's cluster.
+    # A database lives on its instance; on an Oracle RAC, on any node of the instance's cluster
+    # (the instance's trigger rewrites the edges of the databases of its cluster: `peer_databases`).
     dbt, it = _table(Database), _table(DBMSInstance)
     role, cname, iid = _col(DBMSInstance, "role"), _col(DBMSInstance, "cluster_name"), _col(DBMSInstance, "id")
     peers = (f"(p.{iid} = o.{iid} OR (o.{role} = 'rac_node' AND p.{role} = 'rac_node' "
              f"AND o.{cname} <> '' AND p.{cname} = o.{cname}))")
+    b_id = f"b.{_col(Database, 'id')}"
     out.append(Branch(
-        f"{dbt} b JOIN {it} o ON o.{iid} = b.{_col(Database, 'instance')} JOIN {it} p ON {peers}",
-        t["database"], f"b.{_col(Database, 'id')}", t["dbmsinstance"], f"p.{iid}", "'hosted_by'", "group",
-        total=f"(SELECT COUNT(*) FROM {it} p WHERE {peers})",
+        f"{dbt} b JOIN {it} o ON o.{iid} = b.{_col(Database, 'instance')} JOIN {it} p ON {peers}", Database, b_id,
+        t["database"], b_id, t["dbmsinstance"], f"p.{iid}", "'hosted_by'", "'group'", ("instance",),
     ))
     fk(IPAddress, "a", "ipaddress", "interface", "interface", "assigned_to")
     fk(Interface, "f", "interface", "device", "device", "part_of")
@@ -162,53 +182,140 @@ def _branches(ids: tuple[tuple[str, int], ...]) -> tuple[Branch, ...]:
     for field, target in (("virtual_machine", "virtualmachine"), ("device", "device"),
                           ("dbms_instance", "dbmsinstance"), ("database", "database")):
         fk(Deployment, "e", "deployment", field, target, "deployed_on")
-    dt, dcomp = _table(Deployment), _col(Deployment, "component")
-    out.append(Branch(
-        f"{dt} e JOIN {_table(Component)} n ON n.{_col(Component, 'id')} = e.{dcomp}",
-        t["component"], f"e.{dcomp}", t["deployment"], f"e.{_col(Deployment, 'id')}", "'has_instance'", "group",
-        need=f"n.{_col(Component, 'required_instances')}",
-        total=f"(SELECT COUNT(*) FROM {dt} e2 WHERE e2.{dcomp} = e.{dcomp})",
+    e_id = f"e.{_col(Deployment, 'id')}"
+    out.append(Branch(  # how many must run is the component's `required_instances`, read by the walks
+        f"{_table(Deployment)} e", Deployment, e_id, t["component"], f"e.{_col(Deployment, 'component')}",
+        t["deployment"], e_id, "'has_instance'", "'group'", ("component",),
     ))
+    n_id = f"n.{_col(Component, 'id')}"
     out.append(Branch(  # only production components can stop a system
-        f"{_table(Component)} n", t["informationsystem"], f"n.{_col(Component, 'system')}", t["component"],
-        f"n.{_col(Component, 'id')}", "'consists_of'", "dynamic",
-        hard_when=f"n.{_col(Component, 'environment')} = 'production'",
+        f"{_table(Component)} n", Component, n_id, t["informationsystem"], f"n.{_col(Component, 'system')}",
+        t["component"], n_id, "'consists_of'",
+        f"CASE WHEN n.{_col(Component, 'environment')} = 'production' THEN 'hard' ELSE 'soft' END",
+        ("system", "environment"),
     ))
     fk(Interconnection, "l", "interconnection", "gateway_device", "device", "connects_through")
     fk(Interconnection, "l", "interconnection", "gateway_vm", "virtualmachine", "connects_through")
     fk(Interconnection, "l", "interconnection", "eu_system", "eusystem", "connects_to")
-    lt = _table(Interconnection)
+    l_id = f"l.{_col(Interconnection, 'id')}"
     out.append(Branch(
-        f"{lt} l", t["informationsystem"], f"l.{_col(Interconnection, 'system')}", t["interconnection"],
-        f"l.{_col(Interconnection, 'id')}", "'exchanges_via'", "soft",
+        f"{_table(Interconnection)} l", Interconnection, l_id, t["informationsystem"],
+        f"l.{_col(Interconnection, 'system')}", t["interconnection"], l_id, "'exchanges_via'", "'soft'", ("system",),
     ))
-    ct = _table(Certificate)
+    s_id = f"s.{_col(Certificate, 'id')}"
     out.append(Branch(
-        f"{ct} s", t["interconnection"], f"s.{_col(Certificate, 'interconnection')}", t["certificate"],
-        f"s.{_col(Certificate, 'id')}", "'authenticates_via'", "hard",
-        where=f"s.{_col(Certificate, 'interconnection')} IS NOT NULL",
+        f"{_table(Certificate)} s", Certificate, s_id,
+        t["interconnection"], f"s.{_col(Certificate, 'interconnection')}", t["certificate"], s_id,
+        "'authenticates_via'", "'hard'", ("interconnection",),
     ))
     return tuple(out)
 
 
-def select(branch: Branch, direction: str, rec: str | None, extra: Iterable[str] = (), hard_only: bool = False,
-           columns: str = "") -> str:
-    """SELECT of one branch's neighbours of the rows of `rec` (alias r, columns t and i).
+def peer_databases(row: str) -> str:
+    """SQL: ids of the databases whose RAC edges depend on the DBMS instance `row` (NEW or OLD)."""
+    from irtis.databases.models import Database, DBMSInstance
 
-    `direction` "down" gives the targets of sources in r; "up" the sources of targets in r.
-    `columns` are appended to the select list (after t and i); `extra` are more WHERE terms.
-    With `rec` None, r is not joined here: it is an outer (LATERAL) reference.
-    """
-    near_t, near_i, far_t, far_i = (
-        (branch.src_t, branch.src_i, branch.dst_t, branch.dst_i) if direction == "down"
-        else (branch.dst_t, branch.dst_i, branch.src_t, branch.src_i)
-    )
-    terms = [f"r.t = {near_t}", f"{near_i} = r.i", branch.where, f"{far_i} IS NOT NULL"]
-    names = {"t": far_t, "i": far_i, "near_i": near_i, "need": branch.need, "total": branch.total or "0"}
-    terms += [term.format(**names) for term in extra]
-    if hard_only:
-        terms.append(branch.hard_filter())
-    more = f", {columns.format(**names)}" if columns else ""
-    source = f"{rec} r, {branch.from_}" if rec else branch.from_
-    return (f"SELECT CAST({far_t} AS INTEGER) AS t, CAST({far_i} AS BIGINT) AS i{more} "
-            f"FROM {source} WHERE {' AND '.join(terms)}")
+    iid, cname = _col(DBMSInstance, "id"), _col(DBMSInstance, "cluster_name")
+    return (f"SELECT b2.{_col(Database, 'id')} FROM {_table(Database)} b2 JOIN {_table(DBMSInstance)} o2 "
+            f"ON o2.{iid} = b2.{_col(Database, 'instance')} "
+            f"WHERE o2.{iid} = {row}.{iid} OR ({row}.{cname} <> '' AND o2.{cname} = {row}.{cname})")
+
+
+def edge_table() -> str:
+    from .models import Edge
+
+    return _table(Edge)
+
+
+def rebuild() -> int:
+    """Empty the edge index and fill it from every branch; returns the number of edges."""
+    table = edge_table()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        for branch in branches():
+            cursor.execute(f"INSERT INTO {table} ({EDGE_COLUMNS}) {branch.select()}")
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        count = cursor.fetchone()[0]
+        cursor.execute(f"ANALYZE {table}")  # the planner must know the index is selective
+        return count
+
+
+def differences(limit: int = 20) -> list[tuple]:
+    """Rows in which the edge index and the branches disagree (at most `limit` each way), each
+    prefixed with "missing" (in the branches, not in the index) or "extra"; empty when they agree."""
+    def counted(rows: str) -> str:  # a multiset: a duplicated edge is a difference too
+        return f"SELECT {EDGE_COLUMNS}, COUNT(*) AS n FROM ({rows}) r GROUP BY {EDGE_COLUMNS}"
+
+    computed = counted(" UNION ALL ".join(branch.select() for branch in branches()))
+    stored = counted(f"SELECT {EDGE_COLUMNS} FROM {edge_table()}")
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
+        for label, left, right in (("missing", computed, stored), ("extra", stored, computed)):
+            cursor.execute(f"SELECT * FROM ({left} EXCEPT {right}) d LIMIT {int(limit)}")
+            out += [(label, *row) for row in cursor.fetchall()]
+    return out
+
+
+def _origins() -> dict[type[models.Model], list[Branch]]:
+    found: dict[type[models.Model], list[Branch]] = {}
+    for branch in branches():
+        found.setdefault(branch.origin, []).append(branch)
+    return found
+
+
+def _rewrite(model: type[models.Model], owned: list[Branch], row: str, insert: bool) -> list[str]:
+    """Statements that drop (and with `insert`, write again) the edges recorded by `row`."""
+    from irtis.databases.models import Database, DBMSInstance
+
+    table, key = edge_table(), f"{row}.{_col(model, 'id')}"
+    done = [f"DELETE FROM {table} WHERE origin_type = {_type_id(model)} AND origin_id = {key}"]
+    if insert:
+        done += [f"INSERT INTO {table} ({EDGE_COLUMNS}) {b.select(f'SELECT {key}')}" for b in owned]
+    if model is DBMSInstance:
+        databases = peer_databases(row)
+        done.append(f"DELETE FROM {table} WHERE origin_type = {_type_id(Database)} AND origin_id IN ({databases})")
+        done += [f"INSERT INTO {table} ({EDGE_COLUMNS}) {b.select(databases)}" for b in _origins()[Database]]
+    return done
+
+
+def _watched(model: type[models.Model], owned: list[Branch]) -> str:
+    from irtis.databases.models import DBMSInstance
+
+    fields = {"id", *(f for b in owned for f in b.watch)}
+    if model is DBMSInstance:
+        fields |= {"role", "cluster_name"}
+    return ", ".join(sorted(_col(model, f) for f in fields))
+
+
+def triggers() -> list[str]:
+    """Statements that (re)create the triggers keeping `systems_edge` current."""
+    out = []
+    for model, owned in _origins().items():
+        table, name = _table(model), f"systems_edge_{model._meta.db_table}"
+        watched = _watched(model, owned)
+        if connection.vendor == "postgresql":
+            old, new = _rewrite(model, owned, "OLD", False), _rewrite(model, owned, "NEW", True)
+            out += [
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP <> 'INSERT' THEN {'; '.join(old)}; END IF; "
+                f"IF TG_OP <> 'DELETE' THEN {'; '.join(new)}; END IF; RETURN NULL; END $$",
+                f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+            ]
+            continue
+        for suffix, event, steps in (
+            ("i", "INSERT", _rewrite(model, owned, "NEW", True)),
+            ("u", f"UPDATE OF {watched}", _rewrite(model, owned, "OLD", False) + _rewrite(model, owned, "NEW", True)),
+            ("d", "DELETE", _rewrite(model, owned, "OLD", False)),
+        ):
+            out += [f"DROP TRIGGER IF EXISTS {name}_{suffix}",
+                    f"CREATE TRIGGER {name}_{suffix} AFTER {event} ON {table} BEGIN {'; '.join(steps)}; END"]
+    return out
+
+
+def install() -> int:
+    """(Re)create the triggers and rebuild the index from the branches; returns its size."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in triggers():
+            cursor.execute(statement)
+        return rebuild()

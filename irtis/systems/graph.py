@@ -1,7 +1,9 @@
 """The dependency graph's Python API: walks, impact of failures, single points of failure, maps.
 
-Used by the pages and the API of irtis.systems and by the architecture descriptions. Every walk
-is one recursive SQL query (see `sql.py`); objects are then named with one query per type.
+Used by the pages and the API of irtis.systems and by the architecture descriptions. Walks read
+the edge index (`edges.py`) with recursive or staged SQL (`sql.py`); objects are then named
+with one query per type. Functions taking `user` turn the objects that user may not view into
+anonymous placeholders (`redact`).
 
     downstream(system)                 -> [[NodeInfo, …] layer 0, [layer 1], …]  down to the ground
     upstream(device)                   -> layers of what depends on the device
@@ -15,12 +17,16 @@ are "<content type id>-<object id>".
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
+
+from irtis.core import permissions
 
 from . import sql
 from .edges import KIND_LABELS
@@ -43,6 +49,10 @@ LABEL_RELATED = {
     "inventory.interface": ("device",),
     "virtualization.clusterhost": ("device",),
 }
+# The only fields the str() of the most numerous named objects reads: an impact names thousands
+# of components and systems, and loading every column is a third of its time. (If a str() reads
+# another field, each object costs a query: test_query_counts_are_bounded fails.)
+LABEL_FIELDS = {"systems.component": ("name", "environment"), "systems.informationsystem": ("code", "name")}
 
 
 class UnknownObject(LookupError):
@@ -61,17 +71,18 @@ class NodeInfo:
     depth: int | None = None
     exists: bool = True
     state: str = ""  # impact: "failed", "stopped", "degraded" or ""
+    restricted: bool = False  # a placeholder for an object the user may not view (see `redact`)
 
     @property
     def id(self) -> str:
-        return f"{self.type_id}-{self.object_id}"
+        return f"restricted-{self.object_id}" if self.restricted else f"{self.type_id}-{self.object_id}"
 
     @property
     def node(self) -> Node:
         return (self.type_id, self.object_id)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, **asdict(self)}
+        return {"id": self.id, **vars(self)}  # fields are plain values: no deep copy (asdict) needed
 
 
 @dataclass
@@ -167,45 +178,105 @@ def describe(nodes: Iterable[Node], depths: dict[Node, int] | None = None) -> di
             queryset = model._default_manager.filter(pk__in=ids)
             if label in LABEL_RELATED:
                 queryset = queryset.select_related(*LABEL_RELATED[label])
+            if label in LABEL_FIELDS:
+                queryset = queryset.only(*LABEL_FIELDS[label])
             objects = {o.pk: o for o in queryset}
-        registered = model is not None and entry_for(model) is not None
+        url = _detail_url(model) if model is not None and entry_for(model) is not None else None
+        layer = LAYERS.get(label, len(set(LAYERS.values())))
         for object_id in ids:
             obj = objects.get(object_id)
             out[(type_id, object_id)] = NodeInfo(
                 type_id, object_id, label, name,
                 str(obj) if obj is not None else f"{name} #{object_id} ✗",
-                obj.get_absolute_url() if obj is not None and registered else "",
-                LAYERS.get(label, len(set(LAYERS.values()))),
-                (depths or {}).get((type_id, object_id)), exists=obj is not None,
+                url.replace(_SENTINEL, str(object_id)) if obj is not None and url else "",
+                layer, (depths or {}).get((type_id, object_id)), exists=obj is not None,
             )
     return out
 
 
+def hidden(nodes: Iterable[Node], user: Any) -> set[Node]:
+    """The nodes of existing objects the user may not view (a query per type whose view
+    permission is constrained; none for a superuser)."""
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for type_id, object_id in nodes:
+        by_type[type_id].add(object_id)
+    out: set[Node] = set()
+    for type_id, ids in by_type.items():
+        model = _model(type_id)
+        if model is None:
+            continue
+        if not permissions.has(user, model, "view"):
+            shown: set[int] = set()
+        elif permissions.constraint(user, model, "view") is None:
+            continue
+        else:
+            shown = set(permissions.restrict(model._default_manager.filter(pk__in=ids), user)
+                        .values_list("pk", flat=True))
+        existing_ids = set(model._default_manager.filter(pk__in=ids - shown).values_list("pk", flat=True))
+        out |= {(type_id, i) for i in existing_ids}
+    return out
+
+
+def redact(infos: dict[Node, NodeInfo], user: Any) -> None:
+    """Replace the objects the user may not view by anonymous placeholders, in place.
+
+    A placeholder keeps its type, state and edges: the user learns that an information system
+    stops, and through what kind of objects, but not their names, links or ids (its id is
+    "restricted-<n>", numbered afresh in each answer)."""
+    for number, node in enumerate(sorted(hidden(infos, user)), start=1):
+        info = infos[node]
+        infos[node] = NodeInfo(0, number, info.kind, info.kind_name, _("restricted object"), "", info.layer,
+                               info.depth, state=info.state, restricted=True)
+
+
+_SENTINEL = "987654321987654321"
+
+
+def _detail_url(model: type[models.Model]) -> str:
+    """The detail URL of the model's objects with a placeholder id: one URL reversal per type,
+    not per object (naming a thousand components otherwise spends most of its time there)."""
+    return model(pk=int(_SENTINEL)).get_absolute_url()
+
+
 def _rows(query: str) -> list[tuple]:
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(query)
-            return cursor.fetchall()
-    # The walks' cost estimates are far above jit_above_cost, and compiling them takes seconds.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    with _session() as cursor:
         cursor.execute(query)
         return cursor.fetchall()
+
+
+@contextmanager
+def _session() -> Iterator[Any]:
+    """A cursor in a transaction (the staged walk's temporary table lives in it)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The closures' cost estimates are far above jit_above_cost, and compiling them takes seconds.
+            cursor.execute("SET LOCAL jit = off")
+        yield cursor
 
 
 # --- walks ----------------------------------------------------------------------------------
 
 def walk(roots: Iterable[models.Model | Node], direction: str = "down", depth: int = MAX_DEPTH) -> dict[Node, int]:
     """Nodes within `depth` edges of the roots ("down": what they depend on, "up": what
-    depends on them), each with its distance. Raw: no naming, one query."""
+    depends on them), each with its distance. Raw: no naming; one statement per level."""
     if direction not in {"down", "up"}:
         raise ValueError(direction)
     seeds = [node_of(r) for r in roots]
-    return {(t, i): d for t, i, d in _rows(sql.walk(seeds, direction, max(0, min(depth, 50))))}
+    with _session() as cursor:
+        for statement in sql.walk_start(seeds):
+            cursor.execute(statement)
+        for level in range(max(0, min(depth, 50))):
+            cursor.execute(sql.walk_step(direction, level))
+            if not cursor.rowcount:
+                break
+        cursor.execute(sql.walk_result())
+        return {(t, i): d for t, i, d in cursor.fetchall()}
 
 
-def _layers(found: dict[Node, int]) -> list[list[NodeInfo]]:
+def _layers(found: dict[Node, int], user: Any) -> list[list[NodeInfo]]:
     infos = describe(found, found)
+    if user is not None:
+        redact(infos, user)
     layers: list[list[NodeInfo]] = [[] for _ in range(max(found.values(), default=-1) + 1)]
     for node, info in infos.items():
         layers[found[node]].append(info)
@@ -217,15 +288,16 @@ def _layers(found: dict[Node, int]) -> list[list[NodeInfo]]:
 Roots = models.Model | Node | Iterable[models.Model | Node]
 
 
-def downstream(root: Roots, depth: int = MAX_DEPTH) -> list[list[NodeInfo]]:
+def downstream(root: Roots, depth: int = MAX_DEPTH, user: Any = None) -> list[list[NodeInfo]]:
     """Everything the root depends on, layer by layer (layer 0 is the root) down to the ground:
-    components, deployments, databases, instances, machines, clusters, servers, racks, sites."""
-    return _layers(walk(_roots(root), "down", depth))
+    components, deployments, databases, instances, machines, clusters, servers, racks, sites.
+    With `user`, objects they may not view are placeholders."""
+    return _layers(walk(_roots(root), "down", depth), user)
 
 
-def upstream(root: Roots, depth: int = MAX_DEPTH) -> list[list[NodeInfo]]:
+def upstream(root: Roots, depth: int = MAX_DEPTH, user: Any = None) -> list[list[NodeInfo]]:
     """Everything that depends on the root, layer by layer, up to the information systems."""
-    return _layers(walk(_roots(root), "up", depth))
+    return _layers(walk(_roots(root), "up", depth), user)
 
 
 def _roots(root: Any) -> list[Node]:
@@ -236,30 +308,44 @@ def _roots(root: Any) -> list[Node]:
 
 # --- impact ---------------------------------------------------------------------------------
 
-def impact_nodes(failed: Iterable[models.Model | Node]) -> tuple[set[Node], set[Node]]:
-    """(stopped, affected) nodes if the objects fail together, with no naming.
+@dataclass
+class Reach:
+    """What a failure reaches, unnamed: the stopped objects (the failed ones included), the
+    affected ones (everything that depends on a failed one, listed or only counted)."""
+
+    stopped: set[Node]
+    affected: set[Node]
+    affected_count: int
+
+
+def impact_nodes(failed: Iterable[models.Model | Node], kinds: Iterable[int] | None = None,
+                 among: Iterable[Node] | None = None) -> Reach:
+    """What stops and what is affected if the objects fail together, with no naming; affected
+    objects are listed only of the content types `kinds` and among the nodes `among`, if given
+    (all are counted).
 
     A stage is one recursive query; a redundant group that a stage finds stopped is fed to the
     next, until no new one appears (as many stages as redundancy levels are nested, 2–4).
     """
-    seeds = existing(failed)
+    seeds = [node_of(n) for n in failed]
     if not seeds:
-        return set(), set()
+        return Reach(set(), set(), 0)
     known: set[Node] = set()
-    affected: set[Node] = set()
+    reach = Reach(set(), set(), 0)
     for stage in range(MAX_STAGES):
-        rows = _rows(sql.impact(seeds, sorted(known), affected=stage == 0))
+        rows = _rows(sql.impact(seeds, sorted(known), stage == 0, kinds, among))
         if stage == 0:
-            affected = {(t, i) for s, t, i in rows if s == "a"}
+            reach.affected = {(t, i) for s, t, i in rows if s == "a"}
+            reach.affected_count = next(t for s, t, _ in rows if s == "n")
         found = {(t, i) for s, t, i in rows if s == "g"}
         if found <= known:
             break
         known |= found
-    stopped = {(t, i) for s, t, i in rows if s == "s"}
-    return stopped, affected
+    reach.stopped = {(t, i) for s, t, i in rows if s == "s"}
+    return reach
 
 
-def impact(failed: Iterable[models.Model | Node], objects: bool = False) -> Impact:
+def impact(failed: Iterable[models.Model | Node], objects: bool = False, user: Any = None) -> Impact:
     """If the objects fail together: which systems and components stop, which degrade (lose
     redundancy or a soft dependency but keep running), which systems are unaffected.
 
@@ -267,54 +353,61 @@ def impact(failed: Iterable[models.Model | Node], objects: bool = False) -> Impa
     deployments run; a cluster while one host runs; a RAC database while one node runs.
     With `objects`, every affected object is listed (machines, servers …), not only the systems
     and components; `Impact.counts` always counts them all. Raises UnknownObject when a failed
-    object does not exist.
+    object does not exist. With `user`, objects they may not view are placeholders (`redact`).
     """
-    from .models import InformationSystem
+    from .models import Component, InformationSystem
 
     seeds = existing(failed)
-    stopped, affected = impact_nodes(seeds)
-    degraded = affected - stopped
     system_type = ContentType.objects.get_for_model(InformationSystem).id
-    touched = [i for t, i in affected if t == system_type]
+    services = {system_type, ContentType.objects.get_for_model(Component).id}
+    reach = impact_nodes(seeds, None if objects else services)
+    stopped, failed_set = reach.stopped, set(seeds)
+    touched = [i for t, i in reach.affected if t == system_type]
     others = InformationSystem.objects.exclude(pk__in=touched).values_list("pk", flat=True)
     untouched = [(system_type, pk) for pk in others]
-    failed_set = set(seeds)
-    shown = affected if objects else _service_nodes(affected) | failed_set
+    shown = reach.affected | failed_set  # stopped objects are affected too
     infos = describe([*shown, *untouched])
     for node in shown:
         infos[node].state = "failed" if node in failed_set else "stopped" if node in stopped else "degraded"
+    if user is not None:
+        redact(infos, user)
 
     def pick(nodes: Iterable[Node]) -> list[NodeInfo]:
         return sorted((infos[n] for n in nodes if n in infos), key=lambda n: (n.layer, n.label))
 
-    counts = {"stopped": len(stopped - failed_set), "degraded": len(degraded)}
+    counts = {"stopped": len(stopped - failed_set), "degraded": reach.affected_count - len(stopped)}
+    degraded = shown - stopped - failed_set
     return Impact(pick(failed_set), pick(stopped - failed_set), pick(degraded), pick(untouched), counts)
-
-
-def _service_nodes(nodes: set[Node]) -> set[Node]:
-    from .models import Component, InformationSystem
-
-    kinds = {ContentType.objects.get_for_model(m).id for m in (Component, InformationSystem)}
-    return {n for n in nodes if n[0] in kinds}
 
 
 # --- single points of failure ---------------------------------------------------------------
 
-def single_points_by_system(systems: Iterable[models.Model | Node]) -> dict[Node, list[NodeInfo]]:
+def single_points_by_system(systems: Iterable[models.Model | Node], user: Any = None) -> dict[Node, list[NodeInfo]]:
     """For each system, the objects whose failure alone stops it (one query for all systems).
-    Logical objects (systems, components, deployments) and deleted targets are left out."""
+    Logical objects (systems, components, deployments) and deleted targets are left out; with
+    `user`, objects they may not view are placeholders."""
     tops = [node_of(s) for s in systems]
     if not tops:
         return {}
+    # Stage 0 analyses every candidate; a later stage only the objects that stop a group found
+    # in the stage before (the others' answers cannot change). Stops only grow, so they add up.
     known: set[tuple[int, int, int, int]] = set()
+    stops: set[tuple[Node, Node]] = set()
+    failing: list[Node] | None = None
     for _stage in range(MAX_STAGES):
-        rows = _rows(sql.single_points(tops, sorted(known)))
+        chosen = set(failing or ())
+        mine = sorted(k for k in known if failing is None or k[2:] in chosen)
+        rows = _rows(sql.single_points(tops, mine, failing))
+        stops |= {((xt, xi), (t, i)) for s, xt, xi, t, i in rows if s == "s"}
         found = {(t, i, xt, xi) for s, xt, xi, t, i in rows if s == "g"}
         if found <= known:
             break
+        failing = sorted({k[2:] for k in found - known})
         known |= found
-    pairs = [((xt, xi), (t, i)) for s, xt, xi, t, i in rows if s == "s"]
+    pairs = sorted(stops)
     infos = describe({x for x, _ in pairs})
+    if user is not None:
+        redact(infos, user)
     out: dict[Node, list[NodeInfo]] = {top: [] for top in tops}
     for x, top in pairs:
         info = infos[x]
@@ -325,33 +418,38 @@ def single_points_by_system(systems: Iterable[models.Model | Node]) -> dict[Node
     return out
 
 
-def single_points_of_failure(system: models.Model | Node) -> list[NodeInfo]:
+def single_points_of_failure(system: models.Model | Node, user: Any = None) -> list[NodeInfo]:
     """Objects whose single failure stops the system (redundancy taken into account)."""
     top = existing([system])[0]
-    return single_points_by_system([top])[top]
+    return single_points_by_system([top], user)[top]
 
 
-def spof_report(systems: Iterable[models.Model] | None = None) -> dict[models.Model, list[NodeInfo]]:
+def spof_report(systems: Iterable[models.Model] | None = None, user: Any = None) -> dict[models.Model, list[NodeInfo]]:
     """Single points of failure of each system whose importance category asks for the analysis
-    (or of the given systems), in one query."""
+    (or of the given systems), in one query. With `user`, only the systems they may view, and
+    placeholders for the objects they may not."""
     from .models import InformationSystem
 
     if systems is None:
         systems = InformationSystem.objects.filter(category__analyse_spof=True).select_related("category")
+        if user is not None:
+            systems = permissions.restrict(systems, user)
     systems = list(systems)
-    found = single_points_by_system(systems)
+    found = single_points_by_system(systems, user)
     return {s: found[node_of(s)] for s in systems}
 
 
 # --- maps -----------------------------------------------------------------------------------
 
 def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direction: str = "down",
-               depth: int = 6, failed: Iterable[models.Model | Node] = (), limit: int = 2000) -> dict[str, Any]:
+               depth: int = 6, failed: Iterable[models.Model | Node] = (), limit: int = 2000,
+               user: Any = None) -> dict[str, Any]:
     """The map of the root's neighbourhood: {"nodes": [{id, label, kind, kind_name, layer, url,
     depth, state}], "edges": [{source, target, kind, kind_name, mode}], "truncated": bool}.
 
     `direction` is "down", "up" or "both"; `failed` colours the map with the impact of those
-    objects failing ("failed", "stopped", "degraded"); at most `limit` nearest nodes.
+    objects failing ("failed", "stopped", "degraded"); at most `limit` nearest nodes. With
+    `user`, objects they may not view are anonymous placeholders that keep their edges and state.
     """
     roots = _roots(root)
     found: dict[Node, int] = {}
@@ -364,7 +462,8 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
     infos = describe(found, found)
     if failed:
         seeds = existing(failed)
-        stopped, affected = impact_nodes(seeds)
+        reach = impact_nodes(seeds, among=found)
+        stopped, affected = reach.stopped, reach.affected
         for node, info in infos.items():
             if node in seeds:
                 info.state = "failed"
@@ -372,14 +471,16 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
                 info.state = "stopped"
             elif node in affected:
                 info.state = "degraded"
+    if user is not None:
+        redact(infos, user)
     edges = [
-        {"source": f"{st}-{si}", "target": f"{t}-{i}", "kind": kind,
+        {"source": infos[(st, si)].id, "target": infos[(t, i)].id, "kind": kind,
          "kind_name": str(KIND_LABELS.get(kind, kind)), "mode": mode}
         for st, si, t, i, kind, mode in (_rows(sql.edges_among(found)) if found else [])
     ]
     nodes = [
         {"id": n.id, "label": n.label, "kind": n.kind, "kind_name": n.kind_name, "layer": n.layer,
-         "url": n.url, "depth": n.depth, "state": n.state, "exists": n.exists}
+         "url": n.url, "depth": n.depth, "state": n.state, "exists": n.exists, "restricted": n.restricted}
         for n in sorted(infos.values(), key=lambda n: (n.layer, n.label))
     ]
     return {"nodes": nodes, "edges": edges, "truncated": truncated}

@@ -25,9 +25,12 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     spec = request.GET.get("object", "")
     try:
-        root = graph.describe(graph.existing([graph.parse(spec)]))
+        nodes = graph.existing([graph.parse(spec)])
     except graph.UnknownObject:
-        raise Http404(_("No such object: %(object)s") % {"object": spec}) from None
+        nodes = []
+    if not nodes or graph.hidden(nodes, request.user):
+        raise Http404(_("No such object: %(object)s") % {"object": spec})
+    root = graph.describe(nodes)
     direction = request.GET.get("direction", "down")
     if direction not in {"down", "up", "both"}:
         direction = "down"
@@ -46,7 +49,7 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
 def spof_report(request: HttpRequest) -> HttpResponse:
     """Single points of failure of every system whose importance category asks for the analysis."""
     _allowed(request)
-    report = graph.spof_report()
+    report = graph.spof_report(user=request.user)
     return render(request, "systems/spof_report.html", {"report": sorted(report.items(), key=lambda kv: kv[0].code)})
 
 

@@ -166,15 +166,56 @@ def test_query_counts_are_bounded(django_assert_max_num_queries: Any) -> None:
     graph.impact([e["app"]])  # warm the content type cache
     with django_assert_max_num_queries(30) as few:
         graph.impact([e["app"]])
+    with django_assert_max_num_queries(60) as mapped:  # a walk: one statement per level, both ways
+        graph.graph_json(e["system"], "both", 8, failed=[e["app"]])
+    with django_assert_max_num_queries(30) as report:  # on PostgreSQL, each query adds SAVEPOINT, SET jit, RELEASE
+        graph.spof_report(InformationSystem.objects.all())
     for n in range(3, 30):  # many more systems, components and deployments of the same types
         component(system(f"X{n}"), f"X{n} app", [e["app"]])
     with django_assert_max_num_queries(len(few.captured_queries)):
         result = graph.impact([e["app"]])
     assert len(result.systems_stopped) == 28
-    with django_assert_max_num_queries(30):  # on PostgreSQL, each walk adds SAVEPOINT, SET jit, RELEASE
-        graph.spof_report(InformationSystem.objects.all())
-    with django_assert_max_num_queries(35):
+    with django_assert_max_num_queries(len(mapped.captured_queries)):
         graph.graph_json(e["system"], "both", 8, failed=[e["app"]])
+    with django_assert_max_num_queries(len(report.captured_queries)):
+        assert len(graph.spof_report(InformationSystem.objects.all())) == 28
+
+
+def test_component_on_two_instances_degrades_then_stops() -> None:
+    from irtis.databases.models import DBMSInstance
+
+    first, second = (DBMSInstance.objects.create(name=f"PG{n}", engine="postgresql", device=racked(f"pg-{n}"))
+                     for n in (1, 2))
+    served = component(system("TWO"), "TWO db", [first, second], kind="database")
+    one = graph.impact([first])
+    assert str(served) in labels(one.degraded) and "TWO Sistema TWO" in labels(one.systems_degraded)
+    assert not one.systems_stopped and str(served) not in labels(one.stopped)
+    assert one.counts["stopped"] == 1  # the deployment on the failed instance
+    both = graph.impact([first, second])
+    assert str(served) in labels(both.stopped) and "TWO Sistema TWO" in labels(both.systems_stopped)
+    assert first.device.name not in labels(graph.single_points_of_failure(served.system))
+
+
+def test_walks_give_the_shortest_distance_in_cycles() -> None:
+    e = estate()
+    depends(e["hosts"][0], e["app"], "runs_on")  # host → VM → cluster → host: a cycle
+    depends(e["system"], e["hosts"][0])  # and a short cut: the host is also at distance 1
+    found = graph.walk([e["system"]], "down", graph.MAX_DEPTH)
+    host = graph.node_of(e["hosts"][0])
+    assert found[host] == 1 and found[graph.node_of(e["system"])] == 0
+    assert graph.walk([e["system"]], "down", 1)[host] == 1
+    assert graph.node_of(e["site"]) not in graph.walk([e["system"]], "down", 1)
+    up = graph.walk([e["app"]], "up", graph.MAX_DEPTH)
+    assert up[graph.node_of(e["hosts"][0])] == 1  # the host "depends" on the VM
+
+
+def test_impact_counts_every_object_and_names_only_services() -> None:
+    e = estate()
+    brief = graph.impact(e["hosts"])
+    full = graph.impact(e["hosts"], objects=True)
+    assert brief.counts == full.counts and brief.counts["stopped"] == len(full.stopped)
+    assert {n.kind for n in brief.stopped} <= {"systems.component", "systems.informationsystem"}
+    assert {"CL-T", "web-1"} <= labels(full.stopped) and "CL-T" not in labels(brief.stopped)
 
 
 def test_graph_json_shape() -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from irtis.inventory.models import Device
 from irtis.systems.models import Certificate, Interconnection
 
-from .factories import estate, eu, system
+from .factories import component, estate, eu, system
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,71 @@ def test_expiring_certificates(admin_client: Client) -> None:
     assert soon.expiry_state == "expiring" and expired.expiry_state == "expired"
     detail = admin_client.get(soon.get_absolute_url()).content.decode()
     assert "text-bg-warning" in detail
+
+
+@pytest.fixture
+def site_viewer(db: None) -> tuple[Client, dict]:
+    """May view information systems, components, deployments, clusters and machines, and only
+    the servers named esx-*: the Oracle server, its instance and database are hidden."""
+    from irtis.databases.models import DBMSInstance
+    from irtis.identity.models import ObjectPermission
+    from irtis.systems.models import Component, Deployment, InformationSystem
+    from irtis.virtualization.models import Cluster, VirtualMachine
+
+    e = estate()
+    user = get_user_model().objects.create_user("matantis", password="Sl4ptas-Matantis!")
+    for model, constraints in ((InformationSystem, None), (Component, None), (Deployment, None), (Cluster, None),
+                               (VirtualMachine, None), (Device, {"name__startswith": "esx-"}),
+                               (DBMSInstance, {"name": "none"})):
+        permission = ObjectPermission.objects.create(name=model.__name__, actions=["view"], constraints=constraints)
+        permission.users.add(user)
+        permission.object_types.add(ContentType.objects.get_for_model(model))
+    client = Client()
+    client.force_login(user)
+    return client, e
+
+
+def test_hidden_objects_are_placeholders_that_keep_the_analysis_honest(site_viewer: tuple[Client, dict]) -> None:
+    client, e = site_viewer
+    data = client.get("/api/systems/graph/", {"object": spec(e["system"]), "direction": "down", "depth": 8,
+                                              "failed": spec(e["app"])}).json()
+    labels = {n["label"] for n in data["nodes"]}
+    assert {"esx-1", "CL-T", "app-1"} <= labels
+    assert not labels & {"ora-1", "ORA1", "SDB", "R1"}  # hidden: a server, an instance, a database, a rack
+    hidden = [n for n in data["nodes"] if n["restricted"]]
+    assert hidden and all(n["id"].startswith("restricted-") and not n["url"] for n in hidden)
+    assert {"databases.database", "databases.dbmsinstance", "inventory.device"} <= {n["kind"] for n in hidden}
+    ids = {n["id"] for n in data["nodes"]}
+    assert all(edge["source"] in ids and edge["target"] in ids for edge in data["edges"])
+    # the hidden Oracle server fails: the user learns that their system stops, not through what
+    type_id = ContentType.objects.get_for_model(Device).id
+    assert client.get("/api/systems/impact/", {"failed": spec(e["ora_host"])}).status_code == 404
+    assert client.get("/api/systems/impact/", {"failed": f"{type_id}-{e['ora_host'].pk}"}).status_code == 404
+    assert client.get("/systems/map/", {"object": spec(e["ora_host"])}).status_code == 404
+    impact = client.get("/api/systems/impact/", {"failed": spec(e["hosts"][0]), "objects": "true"}).json()
+    assert str(e["system"]) in {n["label"] for n in impact["degraded"]}
+    everything = client.get("/api/systems/impact/", {"failed": [spec(h) for h in e["hosts"]]}).json()
+    assert str(e["system"]) in {n["label"] for n in everything["stopped"]}
+    spofs = client.get("/api/systems/spof/", {"system": "S"}).json()[0]["single_points_of_failure"]
+    shown = {n["label"] for n in spofs}
+    assert "app-1" in shown and not shown & {"ora-1", "ORA1", "SDB"}
+    assert sum(n["restricted"] for n in spofs) >= 3  # the server, instance, database (and rack, site)
+    page = client.get(e["system"].get_absolute_url()).content.decode()
+    assert "ora-1" not in page and "app-1" in page
+
+
+def test_a_hidden_system_that_stops_is_counted_and_anonymous(site_viewer: tuple[Client, dict]) -> None:
+    from irtis.identity.models import ObjectPermission
+    from irtis.systems.models import InformationSystem
+
+    client, e = site_viewer
+    component(system("SECRET"), "secret app", [e["app"]])
+    ObjectPermission.objects.filter(name="InformationSystem").update(constraints={"code": "S"})
+    data = client.get("/api/systems/impact/", {"failed": spec(e["app"])}).json()
+    stopped = [n for n in data["stopped"] if n["kind"] == "systems.informationsystem"]
+    assert [n["label"] for n in stopped if not n["restricted"]] == [str(e["system"])]
+    assert [(n["id"], n["url"]) for n in stopped if n["restricted"]] == [("restricted-1", "")]
+    assert "SECRET" not in str(data)
+    assert InformationSystem.objects.count() == 2
+    assert client.get("/api/systems/spof/", {"system": "SECRET"}).status_code == 404
+    assert [r["system"] for r in client.get("/api/systems/spof/").json()] == ["S"]

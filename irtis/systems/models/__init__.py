@@ -3,9 +3,10 @@ interconnections, certificates, conformance campaigns and the typed dependency g
 
 from .catalogue import Component, Deployment, ImportanceCategory, InformationSystem
 from .dependency import Dependency
+from .edge import Edge
 from .eu import Certificate, ConformanceCampaign, EUSystem, Interconnection
 
 __all__ = [
-    "Certificate", "Component", "ConformanceCampaign", "Dependency", "Deployment", "EUSystem",
+    "Certificate", "Component", "ConformanceCampaign", "Dependency", "Deployment", "EUSystem", "Edge",
     "ImportanceCategory", "InformationSystem", "Interconnection",
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -46,6 +47,7 @@ class EUSystem(TaggedModel):
         verbose_name = _("EU system")
         verbose_name_plural = _("EU systems")
         ordering = ["code"]
+        indexes = [collation.index("code", "systems_eusystem_lt")]
 
     def __str__(self) -> str:
         return self.code
@@ -100,6 +102,7 @@ class Interconnection(TaggedModel):
         verbose_name = _("interconnection")
         verbose_name_plural = _("interconnections")
         ordering = ["name"]
+        indexes = [collation.index("name", "systems_interconnectio_lt")]
 
     def __str__(self) -> str:
         return self.name

@@ -14,6 +14,7 @@ def node_spec(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}-{obj.pk}"
 
 
-@register.simple_tag
-def single_points_of_failure(system: models.Model) -> list[graph.NodeInfo]:
-    return graph.single_points_of_failure(system)
+@register.simple_tag(takes_context=True)
+def single_points_of_failure(context: template.Context, system: models.Model) -> list[graph.NodeInfo]:
+    """The system's single points of failure, those the reader may not view as placeholders."""
+    return graph.single_points_of_failure(system, getattr(context.get("request"), "user", None))

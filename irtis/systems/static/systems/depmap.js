@@ -26,7 +26,8 @@
     var pos = positions(data.nodes, 1200);
     var els = data.nodes.map(function (n) {
       return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind_name, url: n.url, state: n.state || "",
-        colour: n.exists ? KIND_COLOURS[n.layer % KIND_COLOURS.length] : "#adb5bd", missing: n.exists ? 0 : 1 },
+        colour: n.exists ? KIND_COLOURS[n.layer % KIND_COLOURS.length] : "#adb5bd", missing: n.exists ? 0 : 1,
+        restricted: n.restricted ? 1 : 0 },
         position: pos[n.id] };
     });
     data.edges.forEach(function (e, k) {
@@ -45,6 +46,8 @@
       { selector: "node[state = 'degraded']", style: { "background-color": STATE_COLOURS.degraded } },
       { selector: "node.marked", style: { "border-width": 4, "border-color": "#dc3545", "border-style": "double" } },
       { selector: "node[missing = 1]", style: { shape: "diamond" } },
+      { selector: "node[restricted = 1]", style: { shape: "round-rectangle", "border-width": 2, "border-style": "dashed",
+        "border-color": "#6c757d", "font-style": "italic" } },
       { selector: "edge", style: { width: 1, "line-color": "#adb5bd", "target-arrow-color": "#adb5bd",
         "target-arrow-shape": big ? "none" : "triangle", "curve-style": big ? "haystack" : "bezier", "arrow-scale": 0.7 } },
       { selector: "edge[mode = 'soft']", style: { "line-style": "dashed" } },
@@ -81,6 +84,7 @@
     (el.dataset.failed || "").split(",").filter(Boolean).forEach(function (id) { marked[id] = true; });
     cy.on("tap", "node", function (evt) {
       var id = evt.target.id();
+      if (evt.target.data("restricted")) { return; }  // the API answers 404 for what the user may not view
       if (marked[id]) { delete marked[id]; evt.target.removeClass("marked"); } else { marked[id] = true; evt.target.addClass("marked"); }
     });
     var out = document.getElementById("impact");
