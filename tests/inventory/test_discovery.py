@@ -127,9 +127,9 @@ def test_v3_sha_aes_reads_the_same(agent: snmpd.Agent) -> None:
 
 @pytest.mark.parametrize(("credentials", "words"), [
     (v2c(community="neteisinga"), "community"),
-    (v3(auth_key="Neteisingas-1"), "authentication key"),
-    (v3(priv_key="Neteisingas-1"), "privacy key"),
-    (v3(user="nezinomas"), "no SNMPv3 user"),
+    (v3(auth_key="Neteisingas-1"), "autentifikavimo raktą"),
+    (v3(priv_key="Neteisingas-1"), "šifravimo raktas"),
+    (v3(user="nezinomas"), "neturi SNMPv3 naudotojo"),
 ])
 def test_wrong_credentials_give_a_clear_error(agent: snmpd.Agent, credentials: snmp.Credentials,
                                               words: str) -> None:
@@ -139,7 +139,7 @@ def test_wrong_credentials_give_a_clear_error(agent: snmpd.Agent, credentials: s
 
 
 def test_an_unknown_name_is_a_clear_error() -> None:
-    with pytest.raises(snmp.SnmpError, match="Cannot resolve"):
+    with pytest.raises(snmp.SnmpError, match="Nepavyko rasti vardo"):
         snmp.read("nera-tokio.invalid", 161, v2c())
 
 
@@ -235,7 +235,7 @@ def test_a_record_changed_after_the_preview_is_refused(agent: snmpd.Agent, devic
         lo.save()
     before = AuditEntry.objects.count()
     response = client.post(page(device), {"token": plan["token"]}, follow=True)
-    assert "changed after the preview" in response.content.decode()
+    assert "Po peržiūros įrašai pasikeitė" in response.content.decode()
     assert AuditEntry.objects.count() == before and Interface.objects.filter(device=device).count() == 1
 
 
@@ -258,7 +258,7 @@ def test_a_tampered_or_foreign_token_is_refused(agent: snmpd.Agent, device: Devi
     token = ui(user).post(page(device), form_data(agent)).context["token"]
     for client, sent in ((ui(other), token), (ui(user), token[:-2] + "xx")):
         response = client.post(page(device), {"token": sent}, follow=True)
-        assert "expired or is not valid" in response.content.decode()
+        assert "nebegalioja arba yra netinkama" in response.content.decode()
     assert not Interface.objects.filter(device=device).exists()
 
 
@@ -280,7 +280,7 @@ def test_permission_is_needed(agent: snmpd.Agent, device: Device, client: Client
 def test_without_software_rights_the_platform_is_left_out(agent: snmpd.Agent, device: Device) -> None:
     client = ui(discoverer(add_software=False))
     context = client.post(page(device), form_data(agent)).context
-    assert "You may not add" in " ".join(context["plan"].of_kind("platform")[0].errors)
+    assert "Jums neleidžiama pridėti" in " ".join(context["plan"].of_kind("platform")[0].errors)
     client.post(page(device), {"token": context["token"]})
     device.refresh_from_db()
     assert device.platform is None and Interface.objects.filter(device=device).count() == len(machine())
@@ -293,9 +293,9 @@ def test_the_page_is_linked_from_the_device_and_shows_errors(agent: snmpd.Agent,
     assert form.status_code == 200 and 'name="community"' in form.content.decode()
     wrong = admin_client.post(page(device), form_data(agent, version="3", user=snmpd.V3_USER,
                                                       auth_key="Neteisingas-1", priv_key=snmpd.V3_PRIV))
-    assert wrong.status_code == 200 and "authentication key" in wrong.content.decode()
+    assert wrong.status_code == 200 and "autentifikavimo raktą" in wrong.content.decode()
     missing = admin_client.post(page(device), form_data(agent, version="3", auth_key="trumpas"))
-    assert "SNMPv3 needs a user name" in missing.content.decode()
+    assert "SNMPv3 reikia naudotojo vardo" in missing.content.decode()
 
 
 
@@ -324,7 +324,7 @@ def test_api_preview_and_apply(agent: snmpd.Agent, device: Device) -> None:
 
     wrong = api.post(url, form_data(agent, version="3", user=snmpd.V3_USER, auth_key="Neteisingas-1",
                                     priv_key=snmpd.V3_PRIV), content_type="application/json")
-    assert wrong.status_code == 502 and "authentication key" in wrong.json()["detail"]
+    assert wrong.status_code == 502 and "autentifikavimo raktą" in wrong.json()["detail"]
     invalid = api.post(url, form_data(agent, community=""), content_type="application/json")
     assert invalid.status_code == 400 and "community" in invalid.json()["errors"]
 
