@@ -18,7 +18,7 @@ import random
 import time
 from typing import Any
 
-from common import api_client, bare_floor, check_ok, measure, setup_database, teardown_database
+from common import analyze, api_client, bare_floor, check_ok, measure, setup_database, teardown_database
 
 # NetBox 4.6, same data (ms; bulk writes in s; import in rows/s)
 NETBOX = {
@@ -114,6 +114,7 @@ def main() -> None:
     vendor = setup_database()
     try:
         parts = generate_all()
+        analyze()
         from irtis.inventory.models import Device, DeviceRole, HardwareModel, Rack, Site, SoftwareVersion
 
         client = api_client()

@@ -296,7 +296,11 @@ def triggers() -> list[str]:
         if connection.vendor == "postgresql":
             old, new = _rewrite(model, owned, "OLD", False), _rewrite(model, owned, "NEW", True)
             out += [
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                # Custom plans: a plan cached while the tables were small (a fresh import, before
+                # autovacuum analyses them) scans the whole table on every row: 10,000 devices
+                # imported at 118 rows/s instead of over 1,000.
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                f"SET plan_cache_mode = force_custom_plan AS $$ BEGIN "
                 f"IF TG_OP <> 'INSERT' THEN {'; '.join(old)}; END IF; "
                 f"IF TG_OP <> 'DELETE' THEN {'; '.join(new)}; END IF; RETURN NULL; END $$",
                 f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table} "
