@@ -27,13 +27,14 @@ def setup_database() -> str:
 
 
 def analyze() -> None:
-    """Table statistics, as PostgreSQL's autovacuum gathers them within a minute of a bulk load:
-    measuring before it would time plans made for empty tables. SQLite plans without them."""
+    """What PostgreSQL's autovacuum does within a minute of a bulk load (statistics, and the
+    visibility map that lets COUNT(*) read an index only): measuring before it would time plans
+    made for empty tables. SQLite plans without them."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def teardown_database() -> None:
