@@ -58,6 +58,11 @@ def _register(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.connection.create_collation(NAME, _compare)
 
 
+def is_collated(field: models.Field) -> bool:
+    """Free text, ordered in Lithuanian (choices order by their stored codes)."""
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
 def ordered(model: type[models.Model], terms: list[str]) -> list[Any]:
     """ORDER BY terms with text columns in Lithuanian order ("-name" descending)."""
     result: list[Any] = []
@@ -68,7 +73,7 @@ def ordered(model: type[models.Model], terms: list[str]) -> list[Any]:
         except Exception:  # related lookups ("site__code") and "pk" stay as they are
             result.append(term)
             continue
-        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        if is_collated(field):
             expression = Collate(models.F(name), NAME)
             result.append(expression.desc() if term.startswith("-") else expression.asc())
         else:
@@ -93,7 +98,7 @@ def ordering_index_missing(model: type[models.Model]) -> str | None:
         field = model._meta.get_field(name)
     except Exception:  # ordered through a relation: no single-table index can serve it
         return None
-    if not isinstance(field, models.CharField | models.TextField) or field.choices:
+    if not is_collated(field):
         return None
     wanted = Collate(models.F(name), NAME)
     if any(list(i.expressions) == [wanted] for i in model._meta.indexes):

@@ -71,9 +71,9 @@ class ReferenceField(forms.ModelMultipleChoiceField):
             raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                   params={"pk": ", ".join(map(str, value))}) from None
         found = set(self.queryset.filter(pk__in=wanted).values_list("pk", flat=True))
-        for missing in sorted(wanted - found, key=str):
+        if missing := sorted(wanted - found, key=str):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": missing})
+                                  params={"value": missing[0]})
         return sorted(found)
 
 
