@@ -39,7 +39,9 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
 def _copy(cursor: Any, model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+    # The driver's own cursor, so its errors are turned into Django's here (IntegrityError…).
+    with connection.wrap_database_errors, \
+            cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for values in rows:
             copy.write_row(values)
 

@@ -52,8 +52,9 @@ def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
     if field.null:
         kind = Optional[kind]  # noqa: UP045 (runtime type construction)
     if optional or field.has_default() or field.blank or field.null:
+        # May be left out, but only a nullable field takes null (the default is not validated).
         default = field.get_default() if field.has_default() and not optional else None
-        return (Optional[kind], Field(default, **_constraints(field)))  # noqa: UP045
+        return (kind, Field(default, **_constraints(field)))
     return (kind, Field(..., **_constraints(field)))
 
 

@@ -137,6 +137,18 @@ class TestApiBadInput:
         assert response.status_code == 400
         assert "closed_on" in response.json()["errors"]
 
+    def test_null_is_refused_where_the_field_cannot_be_empty(self, admin_client: Client) -> None:
+        site = {"code": "N", "name": "N", "kind": "seaport", "address": None}
+        for body in (site, [site]):
+            response = admin_client.post(self.url, body, content_type=JSON)
+            assert response.status_code == 422, response.content
+        assert not Site.objects.filter(code="N").exists()
+        response = admin_client.post(self.url, {**site, "address": "Vilnius", "closed_on": None}, content_type=JSON)
+        assert response.status_code == 201, response.content
+        response = admin_client.patch(f"{self.url}{response.json()['id']}/", {"address": None}, content_type=JSON)
+        assert response.status_code == 422
+        assert Site.objects.get(code="N").address == "Vilnius"
+
     def test_a_list_is_written_whole_or_not_at_all(self, admin_client: Client) -> None:
         good = {"code": "A", "name": "A", "kind": "seaport"}
         duplicate = {"code": "A", "name": "B", "kind": "seaport"}
