@@ -99,6 +99,7 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
     from irtis.core.api import Endpoints
     from irtis.core.filters import filterset_class, narrowed
     from irtis.core.registry import entry_for
+    from irtis.core.rows import TimestamptzLoader
 
     entry = entry_for(model)
     endpoints = Endpoints(entry)
@@ -113,6 +114,8 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
 
     def run() -> bytes:
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # the driver's C loader, as the API reads
+                cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
             cursor.execute(sql, sql_params)
             names = [c[0] for c in cursor.description]
             return orjson.dumps([dict(zip(names, row, strict=True)) for row in cursor.fetchall()],

@@ -103,10 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # Parameters bound by the server: psycopg then prepares a statement it has run five times
-    # on a connection, so the API's repeated list and detail queries skip planning (≈ 1.4 ms of
-    # a list request). Not for a transaction-pooling pgbouncer in front (irtis connects directly).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # Parameters bound by the server, and a statement run five times on a connection prepared
+    # (Django turns psycopg's preparing off by default, for poolers), so the API's repeated
+    # queries skip parsing and planning. Not for a transaction-pooling pgbouncer in front
+    # (irtis connects directly).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now

@@ -20,7 +20,7 @@ from ninja.security import HttpBearer, django_auth
 from irtis.identity import tokens
 
 from . import bulk, collation, context, permissions, registry, schemas
-from .filters import filterset_class, narrowed
+from .filters import filterset_class, narrowed, unknown_references
 from .models import BaseModel, StaleObjectError, Tag
 from .registry import is_reference
 from .rows import fetch
@@ -135,6 +135,8 @@ class Endpoints:
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
         count = queryset.count()
+        if errors := unknown_references(filterset, rows_found=count > 0):
+            return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         rows = self.rows(queryset[offset:offset + limit], brief)
         return json_response({
             "count": count,
@@ -271,7 +273,8 @@ class Endpoints:
                                validate_constraints=len(objects) == 1)
             except ValidationError as error:
                 errors.setdefault(index, {}).update(error.message_dict)
-        for index, conflicts in bulk.unique_conflicts(objects).items():
+        sent = {name for values in data for name in values} if action == "change" else None
+        for index, conflicts in bulk.unique_conflicts(objects, sent).items():
             errors.setdefault(index, {}).update(conflicts)
         if errors:
             detail = errors[0] if len(objects) == 1 and 0 in errors else {str(k): v for k, v in errors.items()}

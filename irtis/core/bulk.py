@@ -4,7 +4,7 @@ Single objects are saved with `Model.save()` (signals record the change); import
 operations come here, where a thousand rows cost a handful of queries instead of thousands.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -78,10 +78,13 @@ def unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
     return sets
 
 
-def unique_conflicts(objects: Sequence[models.Model]) -> dict[int, dict[str, list[str]]]:
+def unique_conflicts(
+    objects: Sequence[models.Model], changed: Collection[str] | None = None,
+) -> dict[int, dict[str, list[str]]]:
     """Errors by object index for values repeated within `objects` or already taken in the table.
 
-    One query per unique field (or field set), instead of one per object.
+    One query per unique field (or field set), instead of one per object; with `changed` (stored
+    objects whose other fields keep their stored, unique values), only the sets it touches.
     """
     from django.utils.translation import gettext as _
 
@@ -90,6 +93,8 @@ def unique_conflicts(objects: Sequence[models.Model]) -> dict[int, dict[str, lis
     model = type(objects[0])
     errors: dict[int, dict[str, list[str]]] = {}
     for names in unique_sets(model):
+        if changed is not None and set(names).isdisjoint(changed):
+            continue
         attnames = [model._meta.get_field(n).attname for n in names]
         seen: dict[tuple, int] = {}
         for index, obj in enumerate(objects):

@@ -5,6 +5,7 @@ in the registration and every foreign key (by id). Several values of one filter 
 Date and number filters also take `__gte` and `__lte`.
 """
 
+import copy
 from functools import cache, lru_cache
 from typing import Any
 
@@ -62,7 +63,15 @@ class BaseFilterSet(df.FilterSet):
 
 
 class ReferenceField(forms.ModelMultipleChoiceField):
-    """Ids of existing objects; checked with one query of ids, not of whole objects."""
+    """Ids of existing objects; checked with one query of ids, not of whole objects.
+
+    With `deferred`, only their form is checked here: the API checks that they exist after
+    counting its rows, and only when the rows do not prove it (see `unknown_references`).
+    """
+
+    def __init__(self, *args: Any, deferred: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deferred = deferred
 
     def _check_values(self, value: Any) -> list[Any]:
         try:
@@ -70,11 +79,15 @@ class ReferenceField(forms.ModelMultipleChoiceField):
         except ValidationError:
             raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                   params={"pk": ", ".join(map(str, value))}) from None
-        found = set(self.queryset.filter(pk__in=wanted).values_list("pk", flat=True))
+        if not self.deferred:
+            self.check_existence(wanted)
+        return sorted(wanted)
+
+    def check_existence(self, wanted: set[Any]) -> None:
+        found = set(self.queryset.order_by().filter(pk__in=wanted).values_list("pk", flat=True))
         if missing := sorted(wanted - found, key=str):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": missing[0]})
-        return sorted(found)
 
 
 class ReferenceFilter(df.ModelMultipleChoiceFilter):
@@ -84,6 +97,24 @@ class ReferenceFilter(df.ModelMultipleChoiceFilter):
 
     def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
         return queryset.filter(**{f"{self.field_name}__in": value}) if value else queryset
+
+
+def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, list[str]]:
+    """Errors of deferred reference filters whose ids name no object. Filters are combined with
+    AND and every row references the object its filter names, so a found row proves each filter
+    of one id; filters of several ids ("any of") are checked with a query."""
+    errors = {}
+    for name, field in filterset.form.fields.items():
+        ids = filterset.form.cleaned_data.get(name)
+        if not isinstance(field, ReferenceField) or not field.deferred or not ids:
+            continue
+        if rows_found and len(ids) == 1:
+            continue
+        try:
+            field.check_existence(set(ids))
+        except ValidationError as error:
+            errors[name] = error.messages
+    return errors
 
 
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:
@@ -134,10 +165,19 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
 @lru_cache(maxsize=512)
 def narrowed(filterset: type[BaseFilterSet], names: frozenset[str]) -> type[BaseFilterSet]:
     """The filter set with only the filters a query names, for the API (no form to show): each
-    instance deep-copies its filters, and a reference filter's form field holds a queryset."""
+    instance deep-copies its filters, and a reference filter's form field holds a queryset.
+    Its reference filters are deferred (see `ReferenceField`)."""
     subclass = type(filterset.__name__, (filterset,), {})
-    subclass.base_filters = {name: f for name, f in filterset.base_filters.items() if name in names}
+    subclass.base_filters = {name: _deferred(f) for name, f in filterset.base_filters.items() if name in names}
     return subclass
+
+
+def _deferred(filter_: df.Filter) -> df.Filter:
+    if not isinstance(filter_, ReferenceFilter):
+        return filter_
+    copied = copy.deepcopy(filter_)
+    copied.extra["deferred"] = True
+    return copied
 
 
 def visible_filters(entry: ModelEntry) -> list[str]:

@@ -14,6 +14,11 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 
+try:
+    from psycopg.types.datetime import TimestamptzLoader
+except ImportError:  # SQLite only
+    TimestamptzLoader = None
+
 
 def _sqlite_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
     # SQLite keeps UTC without a zone (USE_TZ); the driver's converter gives a naive datetime.
@@ -49,6 +54,10 @@ def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
     fields = [queryset.model._meta.get_field(name) for name in query.values_select]
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection.vendor))]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Django's timestamptz loader is a Python subclass (it pins the zone to UTC); the
+            # driver's own, in C, gives the same instants in the session's zone, UTC as well.
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         raw = cursor.fetchall()
     result = []

@@ -4,7 +4,9 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from irtis.audit.models import AuditEntry
@@ -168,8 +170,25 @@ class TestApiBadInput:
         for site in ("abc", "99999"):  # not an id; no such site
             response = admin_client.get("/api/inventory/locations/", {"site": site})
             assert response.status_code == 400 and response.json()["errors"]["site"][0], response.content
+        site = Site.objects.create(code="V", name="V", kind=Site.Kind.SEAPORT).pk
+        Location.objects.create(site_id=site, code="R", name="R")
+        response = admin_client.get("/api/inventory/locations/", {"site": [site, 99999]})
+        assert response.status_code == 400 and "99999" in response.json()["errors"]["site"][0]
+        assert admin_client.get("/api/inventory/locations/", {"site": [site]}).json()["count"] == 1
         assert admin_client.get(self.url, {"limit": "abc"}).status_code == 422
         assert admin_client.get(self.url, {"closed_on__gte": "yesterday"}).status_code == 400
+
+    def test_found_rows_prove_a_reference_without_a_query(self, admin_client: Client) -> None:
+        sites = [Site.objects.create(code=c, name=c, kind=Site.Kind.SEAPORT).pk for c in "PQ"]
+        Location.objects.create(site_id=sites[0], code="R", name="R")
+        url = "/api/inventory/locations/"
+        admin_client.get(url)
+        queries = {}
+        for label, params in (("none", {}), ("found", {"site": sites[0]}), ("empty", {"site": sites[1]})):
+            with CaptureQueriesContext(connection) as captured:
+                assert admin_client.get(url, params).status_code == 200
+            queries[label] = len(captured)
+        assert queries["found"] == queries["none"] and queries["empty"] == queries["none"] + 1
 
     def test_unauthenticated_requests_are_refused(self, client: Client) -> None:
         assert client.get(self.url).status_code == 401
