@@ -44,18 +44,29 @@ def entries_for(objects: Iterable[models.Model]) -> list[SearchEntry]:
 
 
 def reindex(objects: Iterable[models.Model], new: bool = False) -> None:
-    """Replace the index rows of these objects (bulk: two queries per model); `new` objects
-    have none yet, so nothing is deleted for them."""
+    """Replace the index rows of these objects whose text changed (bulk: a few queries per
+    model); `new` objects have none yet, so nothing is read or deleted for them."""
     rows = entries_for(objects)
     if not new:
-        by_type: dict[int, list[int]] = {}
+        by_type: dict[int, list[SearchEntry]] = {}
         for row in rows:
-            by_type.setdefault(row.content_type_id, []).append(row.object_id)
-        for type_id, ids in by_type.items():
-            for start in range(0, len(ids), 500):
-                stale = SearchEntry.objects.filter(content_type_id=type_id, object_id__in=ids[start:start + 500])
-                stale._raw_delete(stale.db)  # no signals or cascades to honour: no need to fetch the rows
+            by_type.setdefault(row.content_type_id, []).append(row)
+        rows = []
+        for type_id, entries in by_type.items():
+            for start in range(0, len(entries), 500):
+                rows += _replace_changed(type_id, entries[start:start + 500])
     insert_many(SearchEntry, rows)
+
+
+def _replace_changed(type_id: int, entries: list[SearchEntry]) -> list[SearchEntry]:
+    """Delete the stored rows that differ from `entries`; return the entries to insert."""
+    stored = SearchEntry.objects.filter(content_type_id=type_id, object_id__in=[e.object_id for e in entries])
+    current = {object_id: (title, text) for object_id, title, text in stored.values_list("object_id", "title", "text")}
+    changed = [e for e in entries if current.get(e.object_id) != (e.title, e.text)]
+    if stale := [e.object_id for e in changed if e.object_id in current]:
+        rows = SearchEntry.objects.filter(content_type_id=type_id, object_id__in=stale)
+        rows._raw_delete(rows.db)  # no signals or cascades to honour: no need to fetch the rows
+    return changed
 
 
 def matching_ids(model: type[models.Model], query: str) -> models.QuerySet:
@@ -96,7 +107,7 @@ def search(query: str, limit_per_type: int = 10) -> list[tuple[registry.ModelEnt
 @receiver(post_save)
 def _index_saved(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if registry.entry_for(sender) and not kwargs.get("raw"):
-        reindex([instance])
+        reindex([instance], new=kwargs.get("created", False))
 
 
 @receiver(post_delete)

@@ -5,7 +5,7 @@ from django.test import Client
 
 from irtis.audit.models import AuditEntry
 from irtis.core.collation import sort_key
-from irtis.core.models import StaleObjectError
+from irtis.core.models import SearchEntry, StaleObjectError
 from irtis.inventory.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,19 @@ def test_search_ignores_case_and_diacritics(admin_client: Client) -> None:
         rows = admin_client.get("/api/inventory/sites/", {"q": query}).json()["results"]
         assert [r["code"] for r in rows] == ["SAL"], query
     assert admin_client.get("/api/inventory/sites/", {"q": "kaunas"}).json()["count"] == 0
+
+
+def test_the_index_is_rewritten_only_when_its_text_changes(admin_client: Client) -> None:
+    site = Site.objects.create(code="KEN", name="Kena", kind=Site.Kind.RAIL_BCP)
+    indexed = SearchEntry.objects.get(object_id=site.pk, title__startswith="KEN")
+    site.kind = Site.Kind.ROAD_BCP  # not searched: the row stays as it is
+    site.save()
+    assert SearchEntry.objects.get(object_id=site.pk, title__startswith="KEN").pk == indexed.pk
+    response = admin_client.patch("/api/inventory/sites/", [{"id": site.pk, "name": "Kenos GPP"}],
+                                  content_type="application/json")
+    assert response.status_code == 200
+    assert SearchEntry.objects.get(object_id=site.pk, title__startswith="KEN").title == "KEN Kenos GPP"
+    assert admin_client.get("/api/inventory/sites/", {"q": "kenos gpp"}).json()["count"] == 1
 
 
 def test_change_records_carry_who_what_where(admin_client: Client) -> None:
