@@ -5,6 +5,7 @@ count, rows, tags. Writes go through `bulk.save_objects`, so one object or a tho
 validated, versioned and audited the same way.
 """
 
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -91,6 +92,14 @@ class Endpoints:
         self.columns = [f.name for f in entry.value_fields]
         self.reference_names = [f.name for f in entry.value_fields if is_reference(f)]
 
+    @cached_property
+    def tag_slugs(self) -> models.Subquery:
+        """The tags of each row in the rows query, a subquery per row: a second query would
+        carry one parameter per row, which the PostgreSQL driver parses for each request."""
+        through = self.model.tags.through
+        return models.Subquery(through.objects.filter(**{self.entry.model_name: models.OuterRef("pk")}).values(
+            self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs"))
+
     # --- access ---------------------------------------------------------------------------
 
     def authorise(self, request: HttpRequest, action: str) -> models.QuerySet:
@@ -106,12 +115,7 @@ class Endpoints:
         columns = list(self.entry.brief) if brief else self.columns
         if not has_tags(self.entry) or brief:
             return fetch(queryset, columns)
-        # The tags come in the same query, a subquery per row: a second query would carry one
-        # parameter per row, which the PostgreSQL driver parses and formats for each request.
-        through = self.model.tags.through
-        slugs = through.objects.filter(**{self.entry.model_name: models.OuterRef("pk")}).values(
-            self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs")
-        rows = fetch(queryset.annotate(tag_slugs=models.Subquery(slugs)), [*columns, "tag_slugs"])
+        rows = fetch(queryset.annotate(tag_slugs=self.tag_slugs), [*columns, "tag_slugs"])
         for row in rows:
             slugs = row.pop("tag_slugs")
             row["tags"] = sorted(slugs.split(",")) if slugs else []
@@ -134,10 +138,12 @@ class Endpoints:
             errors = {name: list(messages) for name, messages in filterset.errors.items()}
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
-        count = queryset.count()
+        rows = self.rows(queryset[offset:offset + limit], brief)
+        # A page that is not full is the last one: the count is known without counting.
+        last_page = len(rows) < limit and (rows or not offset)
+        count = offset + len(rows) if last_page else queryset.count()
         if errors := unknown_references(filterset, rows_found=count > 0):
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
-        rows = self.rows(queryset[offset:offset + limit], brief)
         return json_response({
             "count": count,
             "next": self.page_url(request, limit, offset + limit) if offset + limit < count else None,

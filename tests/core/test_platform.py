@@ -76,3 +76,12 @@ def test_a_failed_write_leaves_no_change_record() -> None:
         stale.save()
     assert AuditEntry.objects.count() == count
     assert Site.objects.get(pk=site.pk).name == "B"
+
+
+def test_the_count_is_exact_on_every_page(admin_client: Client) -> None:
+    for n in range(5):
+        Site.objects.create(code=f"P{n}", name=f"P{n}", kind=Site.Kind.SEAPORT)
+    for offset, limit, shown in ((0, 2, 2), (2, 2, 2), (4, 2, 1), (0, 10, 5), (5, 2, 0), (9, 2, 0)):
+        page = admin_client.get("/api/inventory/sites/", {"offset": offset, "limit": limit}).json()
+        assert (page["count"], len(page["results"])) == (5, shown), (offset, limit)
+        assert (page["next"] is None) == (offset + limit >= 5)
