@@ -26,5 +26,5 @@ def attach_panel() -> None:
 
     model = system_model()
     entry = entry_for(model) if model is not None else None
-    if entry is not None and PANEL not in entry.panels:
-        entry.panels = (*entry.panels, PANEL)
+    if entry is not None:
+        entry.add_panel(PANEL)

@@ -35,6 +35,12 @@ class ModelEntry:
     panels: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
+    def add_panel(self, template: str, first: bool = False) -> None:
+        """Show a panel of another app on this model's detail page (from that app's ready();
+        once, however often it runs)."""
+        if template not in self.panels:
+            self.panels = (template, *self.panels) if first else (*self.panels, template)
+
     @property
     def app_label(self) -> str:
         return self.model._meta.app_label

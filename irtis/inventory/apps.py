@@ -14,6 +14,4 @@ class InventoryConfig(AppConfig):
         from .discovery import api  # noqa: F401  (mounts the discovery endpoints on the platform API)
         from .models import Device
 
-        entry = entry_for(Device)
-        if DISCOVERY_PANEL not in entry.panels:  # the "discover over SNMP" action on device pages
-            entry.panels = (DISCOVERY_PANEL, *entry.panels)
+        entry_for(Device).add_panel(DISCOVERY_PANEL, first=True)  # "discover over SNMP" on device pages

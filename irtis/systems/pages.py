@@ -18,5 +18,5 @@ MAPPED = (
 def show_maps_on_object_pages() -> None:
     for label in MAPPED:
         entry = registry.by_label(label)
-        if entry is not None and MAP_PANEL not in entry.panels:
-            entry.panels = (*entry.panels, MAP_PANEL)
+        if entry is not None:
+            entry.add_panel(MAP_PANEL)
