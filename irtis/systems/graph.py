@@ -324,24 +324,24 @@ def impact_nodes(failed: Iterable[models.Model | Node], kinds: Iterable[int] | N
     objects are listed only of the content types `kinds` and among the nodes `among`, if given
     (all are counted).
 
-    A stage is one recursive query; a redundant group that a stage finds stopped is fed to the
-    next, until no new one appears (as many stages as redundancy levels are nested, 2–4).
+    A stage is one recursive query; the redundant groups a stage finds stopped fail in the next,
+    which walks up from them only (what is already known to stop is not walked again), until no
+    new group appears (as many stages as redundancy levels are nested, 2–4).
     """
     seeds = [node_of(n) for n in failed]
     if not seeds:
         return Reach(set(), set(), 0)
-    known: set[Node] = set()
     reach = Reach(set(), set(), 0)
+    failing = seeds
     for stage in range(MAX_STAGES):
-        rows = _rows(sql.impact(seeds, sorted(known), stage == 0, kinds, among))
+        rows = _rows(sql.impact(failing, stage == 0, kinds, among, done=sorted(reach.stopped)))
         if stage == 0:
             reach.affected = {(t, i) for s, t, i in rows if s == "a"}
             reach.affected_count = next(t for s, t, _ in rows if s == "n")
-        found = {(t, i) for s, t, i in rows if s == "g"}
-        if found <= known:
+        reach.stopped = {(t, i) for s, t, i in rows if s == "s"}
+        failing = sorted({(t, i) for s, t, i in rows if s == "g"} - reach.stopped)
+        if not failing:
             break
-        known |= found
-    reach.stopped = {(t, i) for s, t, i in rows if s == "s"}
     return reach
 
 

@@ -6,7 +6,10 @@ of failure) are recursive CTEs over (t, i): `UNION` keeps the visited set, so ea
 expanded once and cycles terminate. Walks that need each object's distance are staged instead
 (`walk_start` / `walk_step`, one INSERT … SELECT per level into a temporary table): a recursive
 CTE carrying the depth expands an object again at every depth a path reaches it, which on a
-densely connected estate is several times the work.
+densely connected estate is several times the work. The single points of failure follow tens
+of thousands of (failed object, stopped object) pairs up: on PostgreSQL through a hash table of
+the candidates' edges built once (`cand_edges`), as an index probe per pair costs it ten times
+more; SQLite probes the index, as its recursive step runs once per row.
 
 Joins to the edges are written `CROSS JOIN`: SQLite then starts from the (small) walk's rows and
 probes the index, where it would otherwise scan the whole index to save a sort.
@@ -47,11 +50,11 @@ def _culled(condition: str) -> str:
     return f"({condition} OR r.t IS NULL)" if connection.vendor == "sqlite" else condition
 
 
-def _step(rec: str, direction: str, modes: str = "", carry: str = "", where: str = "") -> str:
+def _step(rec: str, direction: str, modes: str = "", carry: str = "", where: Iterable[str] = ()) -> str:
     """The recursive term: the far ends of the edges (of `modes`, an SQL condition on e.mode)
-    whose near end is a row of `rec`."""
+    whose near end is a row r of `rec`, meeting the further conditions `where` (on r and e)."""
     near, far = _ends(direction)
-    terms = [f"e.{near}_type = r.t", f"e.{near}_id = r.i", *(_culled(c) for c in (modes, where) if c)]
+    terms = [f"e.{near}_type = r.t", f"e.{near}_id = r.i", *([_culled(modes)] if modes else []), *where]
     return (f"SELECT e.{far}_type, e.{far}_id{', ' + carry if carry else ''} "
             f"FROM {rec} r CROSS JOIN {edge_table()} e WHERE {' AND '.join(terms)}")
 
@@ -125,35 +128,32 @@ def _need() -> str:
             f"AND c.id = e.source_id), 1)")
 
 
-def _stage(pairs: bool, restrict: str = "") -> list[str]:
-    """CTEs stop_set (what stops when the base objects and the groups already known to stop fail,
-    walked up hard edges) and grp (redundant groups left with fewer running members than they need).
-
-    With `pairs`, every row also carries the failed object (xt, xi) it stems from, so one query
-    answers "what does each object's single failure stop" for many objects at once.
-    """
-    cols = "t, i, xt, xi" if pairs else "t, i"
-    carry = "r.xt, r.xi" if pairs else ""
-    keep = ", r.xt, r.xi" if pairs else ""
+def _stage(done: bool) -> list[str]:
+    """CTEs stop_set (what stops when the objects of `base` fail, walked up hard edges) and grp
+    (redundant groups left with fewer running members than they need). With `done`, the CTE
+    `done(t, i)` holds what an earlier stage found stopped: it counts as stopped but is not walked
+    again (a later stage walks up from the new groups only)."""
+    # NOT IN: both databases hash or index `done` once; NOT EXISTS rescans it on SQLite.
+    unseen = ["(r.t, r.i) NOT IN (SELECT d.t, d.i FROM done d)"] if done else []
     total = (f"(SELECT COUNT(*) FROM {edge_table()} g WHERE g.source_type = e.source_type "
              f"AND g.source_id = e.source_id AND g.mode = 'group')")
     return [
-        f"stop_set({cols}) AS (SELECT {cols} FROM base UNION SELECT {cols} FROM known UNION "
-        f"{_step('stop_set', 'up', HARD, carry, restrict)})",
-        f"stop_mat({cols}) AS MATERIALIZED (SELECT {cols} FROM stop_set)",
-        f"grp({cols}) AS (SELECT e.source_type, e.source_id{keep} FROM stop_mat r CROSS JOIN {edge_table()} e "
+        f"stop_set(t, i) AS (SELECT t, i FROM base UNION {_step('stop_set', 'up', HARD, where=unseen)})",
+        f"stop_mat(t, i) AS MATERIALIZED (SELECT t, i FROM stop_set{' UNION SELECT t, i FROM done' if done else ''})",
+        f"grp(t, i) AS (SELECT e.source_type, e.source_id FROM stop_mat r CROSS JOIN {edge_table()} e "
         f"WHERE e.target_type = r.t AND e.target_id = r.i AND {_culled(GROUP)} "
-        f"GROUP BY e.source_type, e.source_id{keep} HAVING COUNT(DISTINCT e.target_id) > {total} - {_need()})",
+        f"GROUP BY e.source_type, e.source_id HAVING COUNT(DISTINCT e.target_id) > {total} - {_need()})",
     ]
 
 
-def impact(failed: Iterable[Node], known: Iterable[Node], affected: bool, kinds: Iterable[int] | None = None,
-           among: Iterable[Node] | None = None) -> str:
-    """One stage of an impact: rows (state, t, i) — "s" stopped, "g" redundant groups stopped
-    (feed them back as `known` until no new one appears); when `affected`, "a" the affected
-    objects (reachable up any edge), only those of the content types `kinds` and among the
-    nodes `among` if given, and one row ("n", count, 0) counting them all."""
-    ctes = [values(failed, "base"), values(known, "known"), *_stage(False)]
+def impact(failed: Iterable[Node], affected: bool, kinds: Iterable[int] | None = None,
+           among: Iterable[Node] | None = None, done: Iterable[Node] = ()) -> str:
+    """One stage of an impact: rows (state, t, i) — "s" stopped, "g" redundant groups stopped;
+    when `affected`, "a" the affected objects (reachable up any edge), only those of the content
+    types `kinds` and among the nodes `among` if given, and one row ("n", count, 0) counting
+    them all. The next stage fails the new groups, with `done` the stop set found so far."""
+    done = list(done)
+    ctes = [values(failed, "base"), *([values(done, "done")] if done else []), *_stage(bool(done))]
     tail = ""
     if affected:
         ctes.append(_reach("aff", "base", "up"))
@@ -172,20 +172,47 @@ def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, 
                   failing: Iterable[Node] | None = None) -> str:
     """One stage of the single-points-of-failure analysis: rows (state, xt, xi, t, i) — "s":
     the failure of object x alone stops system t/i; "g": groups x alone stops (feed back).
-    Every candidate x is analysed, or only those in `failing` if given."""
+    Every candidate x is analysed, or only those in `failing` if given.
+
+    Every row carries the failed object (xt, xi) it stems from, so one query answers "what does
+    each object's single failure stop" for all candidates at once (see the module's docstring
+    for how the pairs follow the hard edges up on each database).
+    """
     only = ""
     if failing is not None:
         only = " WHERE EXISTS (SELECT 1 FROM failing f WHERE f.t = cand.t AND f.i = cand.i)"
+    if connection.vendor == "postgresql":  # cand_edges holds only edges from candidates
+        up = ("SELECT e.source_type, e.source_id, r.xt, r.xi FROM stop_set r CROSS JOIN cand_edges e "
+              f"WHERE e.target_type = r.t AND e.target_id = r.i AND {HARD}")
+    else:  # kept to sources among the candidates: nothing else can stop a system
+        up = _step("stop_set", "up", HARD, "r.xt, r.xi",
+                   [_culled("(e.source_type, e.source_id) IN (SELECT cz.t, cz.i FROM cand cz)")])
     ctes = [
         values(systems, "tops"),
         values(failing or [], "failing"),
         _reach("cand", "tops", "down", NOT_SOFT),
+        _candidate_edges(),
         f"base(t, i, xt, xi) AS MATERIALIZED (SELECT t, i, t, i FROM cand{only})",
         _values4(known, "known"),
-        *_stage(True, restrict="EXISTS (SELECT 1 FROM cand cz WHERE cz.t = e.source_type AND cz.i = e.source_id)"),
+        f"stop_set(t, i, xt, xi) AS (SELECT t, i, xt, xi FROM base UNION SELECT t, i, xt, xi FROM known UNION {up})",
+        "stop_mat(t, i, xt, xi) AS MATERIALIZED (SELECT t, i, xt, xi FROM stop_set)",
+        f"grp(t, i, xt, xi) AS (SELECT e.source_type, e.source_id, r.xt, r.xi FROM stop_mat r CROSS JOIN cand_edges e "
+        f"WHERE e.target_type = r.t AND e.target_id = r.i AND {GROUP} "
+        f"GROUP BY e.source_type, e.source_id, r.xt, r.xi HAVING COUNT(DISTINCT e.target_id) > MIN(e.spare))",
     ]
     return (
         f"WITH RECURSIVE {', '.join(ctes)} "
         f"SELECT 's', s.xt, s.xi, s.t, s.i FROM stop_mat s JOIN tops ON tops.t = s.t AND tops.i = s.i "
         f"UNION ALL SELECT 'g', xt, xi, t, i FROM grp"
     )
+
+
+def _candidate_edges() -> str:
+    """CTE cand_edges: the hard and group edges from the candidates (their targets are candidates
+    too), a group's edges with its spare members (how many may fail while it runs)."""
+    members = "COUNT(*) OVER (PARTITION BY e.source_type, e.source_id, e.mode)"
+    return (f"cand_edges(source_type, source_id, target_type, target_id, mode, spare) AS MATERIALIZED ("
+            f"SELECT e.source_type, e.source_id, e.target_type, e.target_id, e.mode, "
+            f"CASE WHEN {GROUP} THEN {members} - {_need()} END "
+            f"FROM cand r CROSS JOIN {edge_table()} e WHERE e.source_type = r.t AND e.source_id = r.i "
+            f"AND {_culled(NOT_SOFT)})")

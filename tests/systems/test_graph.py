@@ -10,6 +10,7 @@ from irtis.inventory.models import Interface, Site
 from irtis.network.models import IPAddress
 from irtis.systems import graph
 from irtis.systems.models import InformationSystem
+from tests.virtualization.factories import server
 
 from .factories import component, depends, estate, racked, system
 
@@ -84,6 +85,19 @@ def test_rac_database_survives_one_node() -> None:
     assert "R Sistema R" in labels(graph.impact([node1.device, node2.device]).systems_stopped)
 
 
+def test_later_stages_count_members_stopped_in_earlier_ones() -> None:
+    # A component on a machine of the cluster and on a server of its own: the server's failure
+    # stops one deployment in the first stage, the cluster (both hosts) the other in the second.
+    e = estate()
+    solo = racked("solo-1")
+    mixed = component(system("MIX"), "MIX app", [e["web1"], solo])
+    everything = graph.impact([*e["hosts"], solo])
+    assert {str(mixed), "MIX Sistema MIX"} <= labels(everything.stopped)
+    for part in (e["hosts"], [solo]):
+        result = graph.impact(part)
+        assert str(mixed) in labels(result.degraded) and str(mixed) not in labels(result.stopped)
+
+
 def test_unaffected_systems_and_soft_dependencies() -> None:
     e = estate()
     other = system("OTHER")
@@ -150,6 +164,16 @@ def test_single_points_of_failure() -> None:
     assert "CL-T" in found  # the cluster itself (one storage, one vCenter) is
     report = graph.spof_report()
     assert list(report) == [e["system"]] and labels(report[e["system"]]) == found
+
+
+def test_single_points_respect_required_instances() -> None:
+    # Two of three deployments required: one server may fail; three of three: none may.
+    spare, tight = system("Q2"), system("Q3")
+    component(spare, "Q2 app", [server(f"q2-{n}") for n in range(3)], required=2)
+    component(tight, "Q3 app", [server(f"q3-{n}") for n in range(3)], required=3)
+    found = graph.single_points_by_system([spare, tight])
+    servers = {top: {n.label for n in nodes if n.label.startswith("q")} for top, nodes in found.items()}
+    assert servers == {graph.node_of(spare): set(), graph.node_of(tight): {"q3-0", "q3-1", "q3-2"}}
 
 
 def test_hidden_shared_storage_is_a_single_point_of_failure() -> None:
