@@ -95,11 +95,11 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
     import orjson
     from django.db import connection
     from django.http import QueryDict
+    from psycopg.types.datetime import TimestamptzLoader
 
     from irtis.core.api import Endpoints
     from irtis.core.filters import filterset_class, narrowed
     from irtis.core.registry import entry_for
-    from irtis.core.rows import TimestamptzLoader
 
     entry = entry_for(model)
     endpoints = Endpoints(entry)

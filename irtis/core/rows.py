@@ -13,11 +13,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-
-try:
-    from psycopg.types.datetime import TimestamptzLoader
-except ImportError:  # SQLite only
-    TimestamptzLoader = None
+from psycopg.types.datetime import TimestamptzLoader
 
 
 def _sqlite_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
