@@ -28,18 +28,18 @@ def _unchanged_types(field: models.Field) -> tuple[type, ...]:
     return ()
 
 
-def _prepared(obj: models.Model, fields: list[tuple[models.Field, tuple[type, ...]]], insert: bool = False) -> list:
-    """The column values of `obj`, as the ORM's save() would send them (pre_save first when
-    inserting: auto_now, auto_now_add)."""
-    row = []
-    for field, unchanged in fields:
-        value = field.pre_save(obj, True) if insert else getattr(obj, field.attname)
-        row.append(value if type(value) in unchanged else field.get_db_prep_save(value, connection))
-    return row
-
-
-def _with_types(fields: Sequence[models.Field]) -> list[tuple[models.Field, tuple[type, ...]]]:
-    return [(f, _unchanged_types(f)) for f in fields]
+def _rows(objects: Sequence[models.Model], fields: Sequence[models.Field], insert: bool = False) -> list[list]:
+    """The column values of each object, as the ORM's save() would send them (pre_save first
+    when inserting: auto_now, auto_now_add)."""
+    typed = [(f, _unchanged_types(f)) for f in fields]
+    rows = []
+    for obj in objects:
+        row = []
+        for field, unchanged in typed:
+            value = field.pre_save(obj, True) if insert else getattr(obj, field.attname)
+            row.append(value if type(value) in unchanged else field.get_db_prep_save(value, connection))
+        rows.append(row)
+    return rows
 
 
 def _batches(rows: list[list], width: int) -> list[list[list]]:
@@ -52,8 +52,7 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    typed = _with_types(fields)
-    rows = [_prepared(obj, typed) for obj in objects]
+    rows = _rows(objects, fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, model, fields, rows)
@@ -88,8 +87,7 @@ def insert_returning(model: type[models.Model], objects: Sequence[models.Model])
     if not pk.db_returning or any(obj.pk is not None for obj in objects):
         raise ValueError("insert_returning leaves the numbering of new rows to the database")
     fields = [f for f in model._meta.concrete_fields if f is not pk]
-    typed = _with_types(fields)
-    rows = [_prepared(obj, typed, insert=True) for obj in objects]
+    rows = _rows(objects, fields, insert=True)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -127,8 +125,7 @@ def update_many(model: type[models.Model], objects: Sequence[models.Model], name
     pk = model._meta.pk
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    typed = _with_types(fields)
-    rows = [[*_prepared(obj, typed), obj.pk] for obj in objects]
+    rows = [[*row, obj.pk] for obj, row in zip(objects, _rows(objects, fields), strict=True)]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)

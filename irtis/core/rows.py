@@ -53,6 +53,7 @@ def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
         if connection.vendor == "postgresql":
             # Django's timestamptz loader is a Python subclass (it pins the zone to UTC); the
             # driver's own, in C, gives the same instants in the session's zone, UTC as well.
+            # Per cursor: Django's cursor factory reads its own loader off the connection.
             cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         raw = cursor.fetchall()

@@ -314,37 +314,30 @@ def _postgresql_triggers(model: type[models.Model], owned: list[Branch], name: s
     also rewrites its peers' edges, per row for every event."""
     from irtis.databases.models import DBMSInstance
 
-    def function(fname: str, body: list[str]) -> str:
+    def trigger(suffix: str, event: str, body: list[str], per: str = "ROW", referencing: str = "") -> list[str]:
         # Custom plans: a plan cached while the tables were small (a fresh import, before
         # autovacuum analyses them) would scan the whole table on every later call.
-        return (f"CREATE OR REPLACE FUNCTION {fname}() RETURNS trigger LANGUAGE plpgsql "
-                f"SET plan_cache_mode = force_custom_plan AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END $$")
+        fname = f"{name}{suffix}"
+        return [f"CREATE OR REPLACE FUNCTION {fname}() RETURNS trigger LANGUAGE plpgsql "
+                f"SET plan_cache_mode = force_custom_plan AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END $$",
+                f"CREATE OR REPLACE TRIGGER {fname} AFTER {event} ON {table} {referencing}"
+                f"FOR EACH {per} EXECUTE FUNCTION {fname}()"]
 
     old, new = _rewrite(model, owned, "OLD", False), _rewrite(model, owned, "NEW", True)
     if model is DBMSInstance:
-        return [
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
-            f"SET plan_cache_mode = force_custom_plan AS $$ BEGIN "
-            f"IF TG_OP <> 'INSERT' THEN {'; '.join(old)}; END IF; "
-            f"IF TG_OP <> 'DELETE' THEN {'; '.join(new)}; END IF; RETURN NULL; END $$",
-            f"CREATE OR REPLACE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {name}()",
-        ]
+        return trigger("", f"INSERT OR DELETE OR UPDATE OF {watched}", [
+            f"IF TG_OP <> 'INSERT' THEN {'; '.join(old)}; END IF",
+            f"IF TG_OP <> 'DELETE' THEN {'; '.join(new)}; END IF",
+        ])
     key, kind = _col(model, "id"), _type_id(model)
     inserted = [f"INSERT INTO {edge_table()} ({EDGE_COLUMNS}) {b.select(f'SELECT {key} FROM new_rows')}"
                 for b in owned]
     deleted = [f"DELETE FROM {edge_table()} WHERE origin_type = {kind} "
                f"AND origin_id IN (SELECT {key} FROM old_rows)"]
     return [
-        function(name, old + new),
-        f"CREATE OR REPLACE TRIGGER {name} AFTER UPDATE OF {watched} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
-        function(f"{name}_ins", inserted),
-        f"CREATE OR REPLACE TRIGGER {name}_ins AFTER INSERT ON {table} "
-        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}_ins()",
-        function(f"{name}_del", deleted),
-        f"CREATE OR REPLACE TRIGGER {name}_del AFTER DELETE ON {table} "
-        f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}_del()",
+        *trigger("", f"UPDATE OF {watched}", old + new),
+        *trigger("_ins", "INSERT", inserted, "STATEMENT", "REFERENCING NEW TABLE AS new_rows "),
+        *trigger("_del", "DELETE", deleted, "STATEMENT", "REFERENCING OLD TABLE AS old_rows "),
     ]
 
 
