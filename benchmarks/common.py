@@ -23,6 +23,8 @@ def setup_database() -> str:
 
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    import irtis.wsgi  # noqa: F401  (as a server worker starts: URLs loaded, what is loaded frozen)
+
     return connection.vendor
 
 

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from . import changes, checks, collation, search  # noqa: F401  (connect receivers, checks)
+        from . import changes, checks, collation, lookups, search  # noqa: F401  (receivers, checks, lookups)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -49,10 +50,16 @@ LABEL_RELATED = {
     "inventory.interface": ("device",),
     "virtualization.clusterhost": ("device",),
 }
-# The only fields the str() of the most numerous named objects reads: an impact names thousands
-# of components and systems, and loading every column is a third of its time. (If a str() reads
-# another field, each object costs a query: test_query_counts_are_bounded fails.)
-LABEL_FIELDS = {"systems.component": ("name", "environment"), "systems.informationsystem": ("code", "name")}
+# The only fields the str() of the most numerous named objects reads. Their labels come from
+# these columns alone, given to the model's str() on a stand-in object: a walk names tens of
+# thousands of them, and a model instance each costs more than the walk (a str() that reads
+# another field fails loudly: test_labels_read_only_their_fields).
+LABEL_FIELDS = {
+    "systems.component": ("name", "environment"), "systems.informationsystem": ("code", "name"),
+    "virtualization.virtualmachine": ("name",), "virtualization.cluster": ("name",),
+    "inventory.device": ("name",), "inventory.rack": ("name",), "inventory.site": ("code", "name"),
+    "databases.database": ("name",), "databases.dbmsinstance": ("name",),
+}
 
 
 class UnknownObject(LookupError):
@@ -173,25 +180,30 @@ def describe(nodes: Iterable[Node], depths: dict[Node, int] | None = None) -> di
         model = _model(type_id)
         label = model._meta.label_lower if model else "?"
         name = str(model._meta.verbose_name) if model else "?"
-        objects = {}
-        if model is not None:
-            queryset = model._default_manager.filter(pk__in=ids)
-            if label in LABEL_RELATED:
-                queryset = queryset.select_related(*LABEL_RELATED[label])
-            if label in LABEL_FIELDS:
-                queryset = queryset.only(*LABEL_FIELDS[label])
-            objects = {o.pk: o for o in queryset}
+        labels = _labels(model, label, ids) if model is not None else {}
         url = _detail_url(model) if model is not None and entry_for(model) is not None else None
         layer = LAYERS.get(label, len(set(LAYERS.values())))
         for object_id in ids:
-            obj = objects.get(object_id)
+            text = labels.get(object_id)
             out[(type_id, object_id)] = NodeInfo(
                 type_id, object_id, label, name,
-                str(obj) if obj is not None else f"{name} #{object_id} ✗",
-                url.replace(_SENTINEL, str(object_id)) if obj is not None and url else "",
-                layer, (depths or {}).get((type_id, object_id)), exists=obj is not None,
+                text if text is not None else f"{name} #{object_id} ✗",
+                url.replace(_SENTINEL, str(object_id)) if text is not None and url else "",
+                layer, (depths or {}).get((type_id, object_id)), exists=text is not None,
             )
     return out
+
+
+def _labels(model: type[models.Model], label: str, ids: list[int]) -> dict[int, str]:
+    """str() of each existing object, by id."""
+    queryset = model._default_manager.filter(pk__in_list=ids)
+    if label in LABEL_FIELDS:
+        fields = LABEL_FIELDS[label]
+        return {pk: model.__str__(SimpleNamespace(**dict(zip(fields, values, strict=True))))
+                for pk, *values in queryset.values_list("pk", *fields)}
+    if label in LABEL_RELATED:
+        queryset = queryset.select_related(*LABEL_RELATED[label])
+    return {obj.pk: str(obj) for obj in queryset}
 
 
 def hidden(nodes: Iterable[Node], user: Any) -> set[Node]:

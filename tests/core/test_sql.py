@@ -73,3 +73,14 @@ def test_update_many_of_decimals_keeps_their_scale() -> None:
     capacities[0].used_tb, capacities[1].used_tb = Decimal("12.5"), Decimal("0.25")
     update_many(StorageCapacity, capacities, ["used_tb"])
     assert [stored(c, ["used_tb"])["used_tb"] for c in capacities] == [Decimal("12.50"), Decimal("0.25")]
+
+
+def test_in_list_lookup_matches_in_with_one_parameter() -> None:
+    maker = Manufacturer.objects.create(name="Lenovo")
+    made = [HardwareModel.objects.create(manufacturer=maker, name=f"SR{i}") for i in range(3)]
+    wanted = [made[0].pk, made[2].pk, 10**12]  # an id that exists nowhere is no error
+    many = list(range(10**9, 10**9 + 40_000))  # beyond SQLite's limit of placeholders in one statement
+    assert set(HardwareModel.objects.filter(pk__in_list=wanted)) == {made[0], made[2]}
+    assert set(HardwareModel.objects.filter(pk__in_list=[*many, made[1].pk])) == {made[1]}
+    assert not HardwareModel.objects.filter(pk__in_list=[]).exists()
+    assert len(HardwareModel.objects.filter(pk__in_list=many).query.sql_with_params()[1]) == 1

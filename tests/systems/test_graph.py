@@ -38,6 +38,16 @@ def test_downstream_walks_implied_edges_to_the_ground() -> None:
     assert depth["web-1"] < depth["CL-T"] < depth["esx-1"] < depth["R1"] < depth[str(e["site"])]
 
 
+def test_labels_read_only_their_fields() -> None:
+    """A label made from the LABEL_FIELDS columns alone is the object's own str(): a str() that
+    reads another field fails here (the stand-in has no such attribute)."""
+    e = estate()
+    named = graph.describe(graph.walk([e["system"]]))
+    for (type_id, object_id), info in named.items():
+        assert info.label == str(ContentType.objects.get_for_id(type_id).get_object_for_this_type(pk=object_id))
+    assert set(graph.LABEL_FIELDS) <= {info.kind for info in named.values()}
+
+
 def test_ip_address_interface_device_edges() -> None:
     host = racked("srv-ip")
     port = Interface.objects.create(device=host, name="eth0")
