@@ -57,6 +57,8 @@ def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
             cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         raw = cursor.fetchall()
+    if not converters:  # zip stops at the selected columns (the SQL may carry more, e.g. to order by)
+        return [dict(zip(selected, row)) for row in raw]
     result = []
     for row in raw:
         values = list(row[:len(selected)])

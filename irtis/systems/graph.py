@@ -222,9 +222,9 @@ def hidden(nodes: Iterable[Node], user: Any) -> set[Node]:
         elif permissions.constraint(user, model, "view") is None:
             continue
         else:
-            shown = set(permissions.restrict(model._default_manager.filter(pk__in=ids), user)
+            shown = set(permissions.restrict(model._default_manager.filter(pk__in_list=ids), user)
                         .values_list("pk", flat=True))
-        existing_ids = set(model._default_manager.filter(pk__in=ids - shown).values_list("pk", flat=True))
+        existing_ids = set(model._default_manager.filter(pk__in_list=ids - shown).values_list("pk", flat=True))
         out |= {(type_id, i) for i in existing_ids}
     return out
 
@@ -375,7 +375,7 @@ def impact(failed: Iterable[models.Model | Node], objects: bool = False, user: A
     reach = impact_nodes(seeds, None if objects else services)
     stopped, failed_set = reach.stopped, set(seeds)
     touched = [i for t, i in reach.affected if t == system_type]
-    others = InformationSystem.objects.exclude(pk__in=touched).values_list("pk", flat=True)
+    others = InformationSystem.objects.exclude(pk__in_list=touched).values_list("pk", flat=True)
     untouched = [(system_type, pk) for pk in others]
     shown = reach.affected | failed_set  # stopped objects are affected too
     infos = describe([*shown, *untouched])
