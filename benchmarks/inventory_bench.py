@@ -142,6 +142,10 @@ def main() -> None:
             url = f"/api/{path}" + ("" if path.endswith(f"{detail}/") else f"?{query}")
             results.append(measure(label, lambda url=url: check_ok(client.get(url))))
             floors[label] = measure("  floor: bare SQL + JSON", bare_floor(model, query, "brief" in query))
+        # What every API request costs before it reads a row: routing, middleware, the token
+        # check (a query) and the permission check; the request is refused as limit=0.
+        fixed = measure("fixed cost: token checked, no rows read",
+                        lambda: check_ok(client.get("/api/inventory/devices/?limit=0"), 400))
         results += [
             measure("UI device list, 100 rows", lambda: check_ok(client.get("/inventory/devices/?per_page=100"))),
             measure("Global search", lambda: check_ok(client.get("/search/?q=dev-05000"))),
@@ -158,6 +162,8 @@ def main() -> None:
             bare = f"{floor['median_ms']:.1f} ms | {r['median_ms'] / floor['median_ms']:.1f}×" if floor else "– | –"
             print(f"| {r['label']:<40} | {r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['queries']} | "
                   f"{netbox:,} ms | {netbox / r['median_ms']:.1f}× | {bare} |")
+        print(f"| fixed cost of an API request (token checked, nothing read) | {fixed['median_ms']:.1f} ms | "
+              f"{fixed['p95_ms']:.1f} ms | {fixed['queries']} | | | | |")
         print(f"| CSV import 10,000 devices (rows/s) | {rate:,.0f} | | | {NETBOX_ROWS_PER_S} (one-by-one save) | "
               f"{rate / NETBOX_ROWS_PER_S:.0f}× |")
     finally:
