@@ -21,9 +21,13 @@ def _allowed(request: HttpRequest) -> None:
 
 @login_required
 def dependency_map(request: HttpRequest) -> HttpResponse:
-    """The interactive map of an object's dependencies; `?object=<app.model>-<id>`."""
+    """The interactive map of an object's dependencies; `?object=<app.model>-<id>`, without it a
+    choice of the information systems (the menu's way in)."""
     _allowed(request)
     spec = request.GET.get("object", "")
+    if not spec:
+        systems = permissions.restrict(InformationSystem.objects.order_by("code"), request.user)
+        return render(request, "systems/map_choose.html", {"systems": systems})
     try:
         nodes = graph.existing([graph.parse(spec)])
     except graph.UnknownObject:

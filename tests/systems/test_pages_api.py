@@ -81,6 +81,8 @@ def test_map_page_and_panels_render(admin_client: Client) -> None:
     page = response.content.decode()
     assert "cytoscape.min.js" in page and "/api/systems/graph/" in page and str(e["system"]) in page
     assert admin_client.get("/systems/map/", {"object": "inventory.device-999999"}).status_code == 404
+    chooser = admin_client.get("/systems/map/")  # the menu's link: a choice of the systems
+    assert chooser.status_code == 200 and f'value="{spec(e["system"])}"' in chooser.content.decode()
     detail = admin_client.get(e["system"].get_absolute_url()).content.decode()
     assert 'id="spof"' in detail and "app-1" in detail and "depmap" in detail
     device_page = admin_client.get(e["ora_host"].get_absolute_url()).content.decode()
