@@ -99,14 +99,20 @@ def is_reference(field: models.Field) -> bool:
 _entries: "dict[type[BaseModel], ModelEntry]" = {}
 
 
+def _plural(name: str) -> str:
+    """The English plural of a model name, for its URL path: "dependency" → "dependencies"."""
+    if name.endswith("y") and name[-2:-1] not in tuple("aeiou"):
+        return name[:-1] + "ies"
+    return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def register(group: str, columns: tuple[str, ...], **options: object) -> Callable[[M], M]:
     """Class decorator registering a BaseModel subclass with the platform."""
 
     def wrap(model: M) -> M:
         entry = ModelEntry(model=model, group=group, columns=columns, **options)
         if not entry.path:
-            plural = entry.model_name + ("es" if entry.model_name.endswith("s") else "s")
-            entry.path = plural
+            entry.path = _plural(entry.model_name)
         if not entry.brief:
             entry.brief = tuple(dict.fromkeys(("id", entry.key)))
         _entries[model] = entry

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from irtis.audit.models import AuditEntry
+from irtis.core import registry
 from irtis.core.collation import sort_key
 from irtis.core.models import SearchEntry, StaleObjectError
 from irtis.inventory.models import Site
@@ -85,3 +86,8 @@ def test_the_count_is_exact_on_every_page(admin_client: Client) -> None:
         page = admin_client.get("/api/inventory/sites/", {"offset": offset, "limit": limit}).json()
         assert (page["count"], len(page["results"])) == (5, shown), (offset, limit)
         assert (page["next"] is None) == (offset + limit >= 5)
+
+
+def test_paths_are_english_plurals() -> None:
+    assert [registry._plural(n) for n in ("site", "dependency", "gateway", "prefix", "address", "switch")] == [
+        "sites", "dependencies", "gateways", "prefixes", "addresses", "switches"]
