@@ -58,7 +58,7 @@ def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
     if not converters:  # zip stops at the selected columns (the SQL may carry more, e.g. to order by)
-        return [dict(zip(selected, row)) for row in raw]
+        return [dict(zip(selected, row, strict=False)) for row in raw]
     result = []
     for row in raw:
         values = list(row[:len(selected)])
