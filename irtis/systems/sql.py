@@ -4,7 +4,8 @@ A step of a walk is one probe of a covering index: (target) → sources going up
 targets going down. Closures (what a failure stops or touches, the candidates of a single point
 of failure) are recursive CTEs over (t, i): `UNION` keeps the visited set, so each object is
 expanded once and cycles terminate. Walks that need each object's distance are staged instead
-(`walk_start` / `walk_step`, one INSERT … SELECT per level into a temporary table): a recursive
+(`walk_start` / `walk_step`, one INSERT … SELECT per level into a temporary table, over the
+edges' generated 64-bit keys `source_key` / `target_key`, see migration 0004): a recursive
 CTE carrying the depth expands an object again at every depth a path reaches it, which on a
 densely connected estate is several times the work. The single points of failure follow tens
 of thousands of (failed object, stopped object) pairs up: on PostgreSQL through a hash table of
@@ -24,6 +25,8 @@ from .edges import edge_table
 
 Node = tuple[int, int]
 WALK = "systems_walk"  # a temporary table: the staged walk's visited set with distances
+KEY_BITS = 40
+KEY_MASK = (1 << KEY_BITS) - 1
 HARD, GROUP, NOT_SOFT = "e.mode = 'hard'", "e.mode = 'group'", "e.mode <> 'soft'"
 
 
@@ -70,15 +73,27 @@ def closure(seeds: Iterable[Node], direction: str, modes: str = "") -> str:
     return f"WITH RECURSIVE {values(seeds)}, {_reach('reach', 'seed', direction, modes)} SELECT t, i FROM reach"
 
 
+def key(node: Node) -> int:
+    """The 64-bit key of a node, as the edge index's generated `source_key` and `target_key`
+    columns hold it (migration 0004): ids stay below 2**40."""
+    type_id, object_id = node
+    return int(type_id) << KEY_BITS | int(object_id)
+
+
+def node(key: int) -> Node:
+    return (key >> KEY_BITS, key & KEY_MASK)
+
+
 def walk_start(seeds: Iterable[Node]) -> list[str]:
-    """Statements that empty the staged walk's table and put the seeds in it at distance 0."""
-    drop = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    """Statements that empty the staged walk's table and put the seeds in it at distance 0.
+    The walk keeps one integer key per node (on SQLite the rowid itself)."""
+    drop, kind = (" ON COMMIT DROP", "BIGINT") if connection.vendor == "postgresql" else ("", "INTEGER")
+    keys = ", ".join(f"({k}, 0)" for k in sorted({key(s) for s in seeds}))
     return [
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {WALK} (t INTEGER NOT NULL, i BIGINT NOT NULL, "
-        f"depth INTEGER NOT NULL, PRIMARY KEY (t, i)){drop}",
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {WALK} (k {kind} PRIMARY KEY, depth INTEGER NOT NULL){drop}",
         f"CREATE INDEX IF NOT EXISTS {WALK}_depth ON {WALK} (depth)",
         f"DELETE FROM {WALK}",
-        f"WITH {values(seeds)} INSERT INTO {WALK} (t, i, depth) SELECT DISTINCT t, i, 0 FROM seed",
+        *([f"INSERT INTO {WALK} (k, depth) VALUES {keys}"] if keys else []),
     ]
 
 
@@ -89,14 +104,14 @@ def walk_step(direction: str, depth: int) -> str:
     reaches the same node along several edges (five edge rows per distinct node on the
     benchmark estate), and each check is an index probe."""
     near, far = _ends(direction)
-    return (f"INSERT INTO {WALK} (t, i, depth) SELECT x.t, x.i, {int(depth) + 1} FROM "
-            f"(SELECT DISTINCT e.{far}_type AS t, e.{far}_id AS i FROM {WALK} r CROSS JOIN {edge_table()} e "
-            f"WHERE r.depth = {int(depth)} AND e.{near}_type = r.t AND e.{near}_id = r.i) x "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {WALK} w WHERE w.t = x.t AND w.i = x.i)")
+    return (f"INSERT INTO {WALK} (k, depth) SELECT x.k, {int(depth) + 1} FROM "
+            f"(SELECT DISTINCT e.{far}_key AS k FROM {WALK} r CROSS JOIN {edge_table()} e "
+            f"WHERE r.depth = {int(depth)} AND e.{near}_key = r.k) x "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {WALK} w WHERE w.k = x.k)")
 
 
 def walk_result() -> str:
-    return f"SELECT t, i, depth FROM {WALK}"
+    return f"SELECT k, depth FROM {WALK}"
 
 
 def edges_among(nodes: Iterable[Node]) -> str:

@@ -48,6 +48,18 @@ def test_labels_read_only_their_fields() -> None:
     assert set(graph.LABEL_FIELDS) <= {info.kind for info in named.values()}
 
 
+def test_walk_keys_are_the_databases_for_large_ids() -> None:
+    """The staged walk reads keys the database generates (type << 40 | id); an id far beyond
+    any sequence's reach still comes back as itself, at its distance."""
+    top = system("BIG")
+    far = Site.objects.create(pk=2**40 - 1, code="BIG", name="Tolima vieta", kind="datacentre")
+    depends(top, far)
+    found = graph.walk([top])
+    assert found[graph.node_of(far)] == 1 and found[graph.node_of(top)] == 0
+    assert graph.walk([top], "up") == {graph.node_of(top): 0}
+    assert graph.walk([far], "up")[graph.node_of(top)] == 1
+
+
 def test_ip_address_interface_device_edges() -> None:
     host = racked("srv-ip")
     port = Interface.objects.create(device=host, name="eth0")

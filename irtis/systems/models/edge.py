@@ -10,6 +10,8 @@ class Edge(models.Model):
 
     `origin` is the row that records the edge (a dependency, a virtual machine's cluster column,
     a cluster host …); types are content type ids, kept as plain integers (no joins, no cascades).
+    The table also has two generated, indexed columns the model does not declare, `source_key`
+    and `target_key` (`type << 40 | id`, migration 0004), which the staged walk reads.
     """
 
     origin_type = models.IntegerField(_("origin type"))
