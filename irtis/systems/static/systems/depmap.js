@@ -6,24 +6,37 @@
   var KIND_COLOURS = ["#0d6efd", "#6610f2", "#6f42c1", "#d63384", "#20c997", "#0dcaf0", "#198754", "#495057", "#343a40", "#6c757d", "#adb5bd"];
   var STATE_COLOURS = { failed: "#dc3545", stopped: "#dc3545", degraded: "#fd7e14" };
 
-  function positions(nodes, width) {
+  var STEP = 110, ROW = 45, GAP = 90;  // px at zoom 1: between nodes of a row, rows, layers
+
+  function positions(nodes, width, height) {
+    // One band per layer (systems at the top, sites at the bottom); a band wraps into rows of
+    // `per` nodes, `per` chosen so that the whole drawing fits the map at the largest zoom,
+    // which keeps as many labels readable at the first view as the space allows.
     var layers = {};
     nodes.forEach(function (n) { (layers[n.layer] = layers[n.layer] || []).push(n); });
-    var out = {};
-    Object.keys(layers).sort(function (a, b) { return a - b; }).forEach(function (layer, row) {
+    var keys = Object.keys(layers).sort(function (a, b) { return a - b; });
+    var sizes = keys.map(function (k) { return layers[k].length; });
+    var widest = Math.max.apply(null, sizes);
+    var per = widest, best = 0;
+    for (var p = 1; p <= widest; p++) {
+      var rows = sizes.reduce(function (sum, n) { return sum + Math.ceil(n / p); }, 0);
+      var zoom = Math.min(width / (p * STEP), height / (rows * ROW + keys.length * GAP));
+      if (zoom > best) { best = zoom; per = p; }
+    }
+    var out = {}, top = 0;
+    keys.forEach(function (layer) {
       var items = layers[layer];
-      var step = Math.max(70, width / Math.max(items.length, 1));
-      var perRow = Math.max(1, Math.floor(Math.max(width, 900) * 3 / step));
       items.forEach(function (n, k) {
-        var wrap = Math.floor(k / perRow);
-        out[n.id] = { x: (k % perRow) * step + (wrap % 2) * step / 2, y: row * 140 + wrap * 40 };
+        var row = Math.floor(k / per);
+        out[n.id] = { x: (k % per) * STEP + (row % 2) * STEP / 2, y: top + row * ROW };
       });
+      top += Math.ceil(items.length / per) * ROW + GAP;
     });
     return out;
   }
 
-  function elements(data) {
-    var pos = positions(data.nodes, 1200);
+  function elements(data, width, height) {
+    var pos = positions(data.nodes, width || 1200, height || 700);
     var els = data.nodes.map(function (n) {
       return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind_name, url: n.url, state: n.state || "",
         colour: n.exists ? KIND_COLOURS[n.layer % KIND_COLOURS.length] : "#adb5bd", missing: n.exists ? 0 : 1,
@@ -128,7 +141,7 @@
       }
       var big = data.nodes.length > 150;
       var cy = window.cytoscape({
-        container: el, elements: elements(data), layout: { name: "preset", fit: true, padding: 20 }, style: style(big),
+        container: el, elements: elements(data, el.clientWidth, el.clientHeight), layout: { name: "preset", fit: true, padding: 20 }, style: style(big),
         wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4, pixelRatio: 1,
         textureOnViewport: big, hideEdgesOnViewport: big, boxSelectionEnabled: false
       });
