@@ -6,7 +6,7 @@
   var KIND_COLOURS = ["#0d6efd", "#6610f2", "#6f42c1", "#d63384", "#20c997", "#0dcaf0", "#198754", "#495057", "#343a40", "#6c757d", "#adb5bd"];
   var STATE_COLOURS = { failed: "#dc3545", stopped: "#dc3545", degraded: "#fd7e14" };
 
-  var STEP = 110, ROW = 45, GAP = 90;  // px at zoom 1: between nodes of a row, rows, layers
+  var STEP = 100, ROW = 34, GAP = 50;  // px at zoom 1: between nodes of a row, rows, layers
 
   function positions(nodes, width, height) {
     // One band per layer (systems at the top, sites at the bottom); a band wraps into rows of
@@ -53,7 +53,7 @@
     return [
       { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 10,
         "min-zoomed-font-size": big ? 9 : 6, "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18,
-        "text-wrap": "ellipsis", "text-max-width": 120 } },
+        "text-wrap": "ellipsis", "text-max-width": 95 } },
       { selector: "node[state = 'failed']", style: { "background-color": STATE_COLOURS.failed, "border-width": 4, "border-color": "#000" } },
       { selector: "node[state = 'stopped']", style: { "background-color": STATE_COLOURS.stopped } },
       { selector: "node[state = 'degraded']", style: { "background-color": STATE_COLOURS.degraded } },
