@@ -80,8 +80,9 @@ def key(node: Node) -> int:
     return int(type_id) << KEY_BITS | int(object_id)
 
 
-def node(key: int) -> Node:
-    return (key >> KEY_BITS, key & KEY_MASK)
+def node(packed: int) -> Node:
+    """The node of a key (see `key`)."""
+    return (packed >> KEY_BITS, packed & KEY_MASK)
 
 
 def walk_start(seeds: Iterable[Node]) -> list[str]:

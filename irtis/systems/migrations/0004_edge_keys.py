@@ -8,13 +8,15 @@ stored on PostgreSQL 15 and virtual on SQLite at once, and SQLite adds only a vi
 generated column without rebuilding the table, which other tables' triggers read.
 """
 
+from typing import Any
+
 from django.db import migrations
 
 KEYS = {"source_key": "(source_type << 40) | source_id", "target_key": "(target_type << 40) | target_id"}
 INDEXES = {"edge_down_key": "source_key, target_key, mode", "edge_up_key": "target_key, source_key, mode"}
 
 
-def add(apps: object, schema_editor: object) -> None:
+def add(apps: Any, schema_editor: Any) -> None:
     postgresql = schema_editor.connection.vendor == "postgresql"
     for column, expression in KEYS.items():
         if postgresql:
@@ -27,7 +29,7 @@ def add(apps: object, schema_editor: object) -> None:
         schema_editor.execute(f"CREATE INDEX {name} ON systems_edge ({columns})")
 
 
-def remove(apps: object, schema_editor: object) -> None:
+def remove(apps: Any, schema_editor: Any) -> None:
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX {name}")
     for column in KEYS:
