@@ -1,11 +1,15 @@
 """SQL over the edge index (`systems_edge`, see `edges.py`), for SQLite (≥ 3.35) and PostgreSQL.
 
+Every node is one 64-bit key, `type << 40 | id` (`key`), as the edge index's generated and
+indexed columns `source_key` / `target_key` hold it (migration 0004): an index of one integer
+per end is narrower than one of (type, id) pairs, and each comparison is one integer. Queries
+take nodes as (type, id) and give them back so.
+
 A step of a walk is one probe of a covering index: (target) → sources going up, (source) →
 targets going down. Closures (what a failure stops or touches, the candidates of a single point
-of failure) are recursive CTEs over (t, i): `UNION` keeps the visited set, so each object is
+of failure) are recursive CTEs over keys: `UNION` keeps the visited set, so each object is
 expanded once and cycles terminate. Walks that need each object's distance are staged instead
-(`walk_start` / `walk_step`, one INSERT … SELECT per level into a temporary table, over the
-edges' generated 64-bit keys `source_key` / `target_key`, see migration 0004): a recursive
+(`walk_start` / `walk_step`, one INSERT … SELECT per level into a temporary table): a recursive
 CTE carrying the depth expands an object again at every depth a path reaches it, which on a
 densely connected estate is several times the work. The single points of failure follow tens
 of thousands of (failed object, stopped object) pairs up: on PostgreSQL through a hash table of
@@ -30,13 +34,28 @@ KEY_MASK = (1 << KEY_BITS) - 1
 HARD, GROUP, NOT_SOFT = "e.mode = 'hard'", "e.mode = 'group'", "e.mode <> 'soft'"
 
 
+def key(node: Node) -> int:
+    """The 64-bit key of a node, as the edge index holds it: ids stay below 2**40."""
+    type_id, object_id = node
+    return int(type_id) << KEY_BITS | int(object_id)
+
+
+def node(packed: int) -> Node:
+    """The node of a key (see `key`)."""
+    return (packed >> KEY_BITS, packed & KEY_MASK)
+
+
+def _pair(column: str) -> str:
+    """The (type, id) columns of a key column, for a query's result."""
+    return f"{column} >> {KEY_BITS}, {column} & {KEY_MASK}"
+
+
 def values(nodes: Iterable[Node], name: str = "seed") -> str:
-    """A CTE `name(t, i)` holding the nodes (ints only: validated by the caller, never text)."""
-    rows = ", ".join(f"({int(t)}, {int(i)})" for t, i in nodes)
+    """A CTE `name(k)` holding the nodes' keys (ints only: validated by the caller, never text)."""
+    rows = ", ".join(f"({key(n)})" for n in nodes)
     if not rows:
-        return f"{name}(t, i) AS (SELECT CAST(NULL AS INTEGER), CAST(NULL AS BIGINT) WHERE 1 = 0)"
-    return (f"{name}(t, i) AS (SELECT CAST(column1 AS INTEGER) AS t, CAST(column2 AS BIGINT) AS i "
-            f"FROM (VALUES {rows}) AS v)")
+        return f"{name}(k) AS (SELECT CAST(NULL AS BIGINT) WHERE 1 = 0)"
+    return f"{name}(k) AS (SELECT CAST(column1 AS BIGINT) AS k FROM (VALUES {rows}) AS v)"
 
 
 def _ends(direction: str) -> tuple[str, str]:
@@ -50,46 +69,34 @@ def _culled(condition: str) -> str:
     filter before the first probe: 40 ms for a walk that visits 7 objects, 0.1 ms with this.
     PostgreSQL keeps the plain filter: tied to r, a NOT EXISTS becomes a subplan per edge row
     instead of a hash anti-join."""
-    return f"({condition} OR r.t IS NULL)" if connection.vendor == "sqlite" else condition
+    return f"({condition} OR r.k IS NULL)" if connection.vendor == "sqlite" else condition
 
 
 def _step(rec: str, direction: str, modes: str = "", carry: str = "", where: Iterable[str] = ()) -> str:
     """The recursive term: the far ends of the edges (of `modes`, an SQL condition on e.mode)
     whose near end is a row r of `rec`, meeting the further conditions `where` (on r and e)."""
     near, far = _ends(direction)
-    terms = [f"e.{near}_type = r.t", f"e.{near}_id = r.i", *([_culled(modes)] if modes else []), *where]
-    return (f"SELECT e.{far}_type, e.{far}_id{', ' + carry if carry else ''} "
+    terms = [f"e.{near}_key = r.k", *([_culled(modes)] if modes else []), *where]
+    return (f"SELECT e.{far}_key{', ' + carry if carry else ''} "
             f"FROM {rec} r CROSS JOIN {edge_table()} e WHERE {' AND '.join(terms)}")
 
 
 def _reach(name: str, start: str, direction: str, modes: str = "") -> str:
-    """A recursive CTE `name(t, i)`: every node reachable from those of `start`, each once."""
-    return f"{name}(t, i) AS (SELECT t, i FROM {start} UNION {_step(name, direction, modes)})"
+    """A recursive CTE `name(k)`: every node reachable from those of `start`, each once."""
+    return f"{name}(k) AS (SELECT k FROM {start} UNION {_step(name, direction, modes)})"
 
 
 def closure(seeds: Iterable[Node], direction: str, modes: str = "") -> str:
     """Every node reachable from the seeds (seeds included): the walk of an impact's "affected"
     objects, alone (the benchmark's bare CTE)."""
-    return f"WITH RECURSIVE {values(seeds)}, {_reach('reach', 'seed', direction, modes)} SELECT t, i FROM reach"
-
-
-def key(node: Node) -> int:
-    """The 64-bit key of a node, as the edge index's generated `source_key` and `target_key`
-    columns hold it (migration 0004): ids stay below 2**40."""
-    type_id, object_id = node
-    return int(type_id) << KEY_BITS | int(object_id)
-
-
-def node(packed: int) -> Node:
-    """The node of a key (see `key`)."""
-    return (packed >> KEY_BITS, packed & KEY_MASK)
+    return f"WITH RECURSIVE {values(seeds)}, {_reach('reach', 'seed', direction, modes)} SELECT {_pair('k')} FROM reach"
 
 
 def walk_start(seeds: Iterable[Node]) -> list[str]:
     """Statements that empty the staged walk's table and put the seeds in it at distance 0.
     The walk keeps one integer key per node (on SQLite the rowid itself)."""
     drop, kind = (" ON COMMIT DROP", "BIGINT") if connection.vendor == "postgresql" else ("", "INTEGER")
-    keys = ", ".join(f"({k}, 0)" for k in sorted({key(s) for s in seeds}))
+    keys = ", ".join(f"({k}, 0)" for k in sorted({key(n) for n in seeds}))
     return [
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {WALK} (k {kind} PRIMARY KEY, depth INTEGER NOT NULL){drop}",
         f"CREATE INDEX IF NOT EXISTS {WALK}_depth ON {WALK} (depth)",
@@ -116,21 +123,21 @@ def walk_result() -> str:
 
 
 def edges_among(nodes: Iterable[Node]) -> str:
-    """Edges whose both ends are among the nodes: (source t, i, target t, i, kind, mode)."""
+    """Edges whose both ends are among the nodes: (source t, i, target t, i, kind, mode). Joined,
+    not filtered with EXISTS or IN: SQLite then indexes the nodes once (an automatic index) where
+    it would otherwise scan them for every edge row or probe the index for every pair."""
     return (f"WITH {values(nodes, 'nodes')} SELECT DISTINCT e.source_type, e.source_id, e.target_type, "
-            f"e.target_id, e.kind, e.mode FROM nodes n JOIN {edge_table()} e "
-            f"ON e.source_type = n.t AND e.source_id = n.i "
-            f"WHERE EXISTS (SELECT 1 FROM nodes n2 WHERE n2.t = e.target_type AND n2.i = e.target_id)")
+            f"e.target_id, e.kind, e.mode FROM nodes n CROSS JOIN {edge_table()} e CROSS JOIN nodes n2 "
+            f"WHERE e.source_key = n.k AND n2.k = e.target_key")
 
 
-def _values4(rows: Iterable[tuple[int, int, int, int]], name: str) -> str:
-    body = ", ".join(f"({int(a)}, {int(b)}, {int(c)}, {int(d)})" for a, b, c, d in rows)
-    cast = ("CAST(column1 AS INTEGER) AS t, CAST(column2 AS BIGINT) AS i, "
-            "CAST(column3 AS INTEGER) AS xt, CAST(column4 AS BIGINT) AS xi")
+def _pairs(rows: Iterable[tuple[int, int, int, int]], name: str) -> str:
+    """A CTE `name(k, xk)` of (node t, i, failed object t, i) rows, as keys."""
+    body = ", ".join(f"({key((t, i))}, {key((xt, xi))})" for t, i, xt, xi in rows)
     if not body:
-        return (f"{name}(t, i, xt, xi) AS (SELECT CAST(NULL AS INTEGER), CAST(NULL AS BIGINT), "
-                f"CAST(NULL AS INTEGER), CAST(NULL AS BIGINT) WHERE 1 = 0)")
-    return f"{name}(t, i, xt, xi) AS (SELECT {cast} FROM (VALUES {body}) AS v)"
+        return f"{name}(k, xk) AS (SELECT CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) WHERE 1 = 0)"
+    return (f"{name}(k, xk) AS (SELECT CAST(column1 AS BIGINT) AS k, CAST(column2 AS BIGINT) AS xk "
+            f"FROM (VALUES {body}) AS v)")
 
 
 def _need() -> str:
@@ -140,8 +147,8 @@ def _need() -> str:
     table = connection.ops.quote_name(Component._meta.db_table)
     required = connection.ops.quote_name(Component._meta.get_field("required_instances").column)
     kind = ContentType.objects.get_for_model(Component).id
-    return (f"COALESCE((SELECT c.{required} FROM {table} c WHERE e.source_type = {kind} "
-            f"AND c.id = e.source_id), 1)")
+    return (f"COALESCE((SELECT c.{required} FROM {table} c WHERE c.id = e.source_key - {key((kind, 0))} "
+            f"AND e.source_key >> {KEY_BITS} = {kind}), 1)")
 
 
 def _stage(done: bool) -> list[str]:
@@ -150,15 +157,14 @@ def _stage(done: bool) -> list[str]:
     `done(t, i)` holds what an earlier stage found stopped: it counts as stopped but is not walked
     again (a later stage walks up from the new groups only)."""
     # NOT IN: both databases hash or index `done` once; NOT EXISTS rescans it on SQLite.
-    unseen = ["(r.t, r.i) NOT IN (SELECT d.t, d.i FROM done d)"] if done else []
-    total = (f"(SELECT COUNT(*) FROM {edge_table()} g WHERE g.source_type = e.source_type "
-             f"AND g.source_id = e.source_id AND g.mode = 'group')")
+    unseen = ["r.k NOT IN (SELECT d.k FROM done d)"] if done else []
+    total = f"(SELECT COUNT(*) FROM {edge_table()} g WHERE g.source_key = e.source_key AND g.mode = 'group')"
     return [
-        f"stop_set(t, i) AS (SELECT t, i FROM base UNION {_step('stop_set', 'up', HARD, where=unseen)})",
-        f"stop_mat(t, i) AS MATERIALIZED (SELECT t, i FROM stop_set{' UNION SELECT t, i FROM done' if done else ''})",
-        f"grp(t, i) AS (SELECT e.source_type, e.source_id FROM stop_mat r CROSS JOIN {edge_table()} e "
-        f"WHERE e.target_type = r.t AND e.target_id = r.i AND {_culled(GROUP)} "
-        f"GROUP BY e.source_type, e.source_id HAVING COUNT(DISTINCT e.target_id) > {total} - {_need()})",
+        f"stop_set(k) AS (SELECT k FROM base UNION {_step('stop_set', 'up', HARD, where=unseen)})",
+        f"stop_mat(k) AS MATERIALIZED (SELECT k FROM stop_set{' UNION SELECT k FROM done' if done else ''})",
+        f"grp(k) AS (SELECT e.source_key FROM stop_mat r CROSS JOIN {edge_table()} e "
+        f"WHERE e.target_key = r.k AND {_culled(GROUP)} "
+        f"GROUP BY e.source_key HAVING COUNT(DISTINCT e.target_key) > {total} - {_need()})",
     ]
 
 
@@ -175,13 +181,14 @@ def impact(failed: Iterable[Node], affected: bool, kinds: Iterable[int] | None =
         ctes.append(_reach("aff", "base", "up"))
         terms = []
         if kinds is not None:
-            terms.append(f"t IN ({', '.join(str(int(k)) for k in kinds) or 'NULL'})")
+            terms.append(f"k >> {KEY_BITS} IN ({', '.join(str(int(t)) for t in kinds) or 'NULL'})")
         if among is not None:  # IN: SQLite indexes the map's nodes once; EXISTS rescans them per row
             ctes.append(values(among, "among"))
-            terms.append("(t, i) IN (SELECT m.t, m.i FROM among m)")
+            terms.append("k IN (SELECT m.k FROM among m)")
         only = f" WHERE {' AND '.join(terms)}" if terms else ""
-        tail = f" UNION ALL SELECT 'a', t, i FROM aff{only} UNION ALL SELECT 'n', COUNT(*), 0 FROM aff"
-    return f"WITH RECURSIVE {', '.join(ctes)} SELECT 's', t, i FROM stop_mat UNION ALL SELECT 'g', t, i FROM grp{tail}"
+        tail = f" UNION ALL SELECT 'a', {_pair('k')} FROM aff{only} UNION ALL SELECT 'n', COUNT(*), 0 FROM aff"
+    return (f"WITH RECURSIVE {', '.join(ctes)} SELECT 's', {_pair('k')} FROM stop_mat "
+            f"UNION ALL SELECT 'g', {_pair('k')} FROM grp{tail}")
 
 
 def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, int]],
@@ -196,39 +203,35 @@ def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, 
     """
     only = ""
     if failing is not None:
-        only = " WHERE EXISTS (SELECT 1 FROM failing f WHERE f.t = cand.t AND f.i = cand.i)"
+        only = " WHERE EXISTS (SELECT 1 FROM failing f WHERE f.k = cand.k)"
     if connection.vendor == "postgresql":  # cand_edges holds only edges from candidates
-        up = ("SELECT e.source_type, e.source_id, r.xt, r.xi FROM stop_set r CROSS JOIN cand_edges e "
-              f"WHERE e.target_type = r.t AND e.target_id = r.i AND {HARD}")
+        up = f"SELECT e.source_key, r.xk FROM stop_set r CROSS JOIN cand_edges e WHERE e.target_key = r.k AND {HARD}"
     else:  # kept to sources among the candidates: nothing else can stop a system
-        up = _step("stop_set", "up", HARD, "r.xt, r.xi",
-                   [_culled("(e.source_type, e.source_id) IN (SELECT cz.t, cz.i FROM cand cz)")])
+        up = _step("stop_set", "up", HARD, "r.xk", [_culled("e.source_key IN (SELECT cz.k FROM cand cz)")])
     ctes = [
         values(systems, "tops"),
         values(failing or [], "failing"),
         _reach("cand", "tops", "down", NOT_SOFT),
         _candidate_edges(),
-        f"base(t, i, xt, xi) AS MATERIALIZED (SELECT t, i, t, i FROM cand{only})",
-        _values4(known, "known"),
-        f"stop_set(t, i, xt, xi) AS (SELECT t, i, xt, xi FROM base UNION SELECT t, i, xt, xi FROM known UNION {up})",
-        "stop_mat(t, i, xt, xi) AS MATERIALIZED (SELECT t, i, xt, xi FROM stop_set)",
-        f"grp(t, i, xt, xi) AS (SELECT e.source_type, e.source_id, r.xt, r.xi FROM stop_mat r CROSS JOIN cand_edges e "
-        f"WHERE e.target_type = r.t AND e.target_id = r.i AND {GROUP} "
-        f"GROUP BY e.source_type, e.source_id, r.xt, r.xi HAVING COUNT(DISTINCT e.target_id) > MIN(e.spare))",
+        f"base(k, xk) AS MATERIALIZED (SELECT k, k FROM cand{only})",
+        _pairs(known, "known"),
+        f"stop_set(k, xk) AS (SELECT k, xk FROM base UNION SELECT k, xk FROM known UNION {up})",
+        "stop_mat(k, xk) AS MATERIALIZED (SELECT k, xk FROM stop_set)",
+        f"grp(k, xk) AS (SELECT e.source_key, r.xk FROM stop_mat r CROSS JOIN cand_edges e "
+        f"WHERE e.target_key = r.k AND {GROUP} "
+        f"GROUP BY e.source_key, r.xk HAVING COUNT(DISTINCT e.target_key) > MIN(e.spare))",
     ]
     return (
         f"WITH RECURSIVE {', '.join(ctes)} "
-        f"SELECT 's', s.xt, s.xi, s.t, s.i FROM stop_mat s JOIN tops ON tops.t = s.t AND tops.i = s.i "
-        f"UNION ALL SELECT 'g', xt, xi, t, i FROM grp"
+        f"SELECT 's', {_pair('s.xk')}, {_pair('s.k')} FROM stop_mat s JOIN tops ON tops.k = s.k "
+        f"UNION ALL SELECT 'g', {_pair('xk')}, {_pair('k')} FROM grp"
     )
 
 
 def _candidate_edges() -> str:
     """CTE cand_edges: the hard and group edges from the candidates (their targets are candidates
     too), a group's edges with its spare members (how many may fail while it runs)."""
-    members = "COUNT(*) OVER (PARTITION BY e.source_type, e.source_id, e.mode)"
-    return (f"cand_edges(source_type, source_id, target_type, target_id, mode, spare) AS MATERIALIZED ("
-            f"SELECT e.source_type, e.source_id, e.target_type, e.target_id, e.mode, "
-            f"CASE WHEN {GROUP} THEN {members} - {_need()} END "
-            f"FROM cand r CROSS JOIN {edge_table()} e WHERE e.source_type = r.t AND e.source_id = r.i "
-            f"AND {_culled(NOT_SOFT)})")
+    members = "COUNT(*) OVER (PARTITION BY e.source_key, e.mode)"
+    return (f"cand_edges(source_key, target_key, mode, spare) AS MATERIALIZED ("
+            f"SELECT e.source_key, e.target_key, e.mode, CASE WHEN {GROUP} THEN {members} - {_need()} END "
+            f"FROM cand r CROSS JOIN {edge_table()} e WHERE e.source_key = r.k AND {_culled(NOT_SOFT)})")

@@ -10,8 +10,9 @@ class Edge(models.Model):
 
     `origin` is the row that records the edge (a dependency, a virtual machine's cluster column,
     a cluster host …); types are content type ids, kept as plain integers (no joins, no cascades).
-    The table also has two generated, indexed columns the model does not declare, `source_key`
-    and `target_key` (`type << 40 | id`, migration 0004), which the staged walk reads.
+    The table also has two generated columns the model does not declare, `source_key` and
+    `target_key` (`type << 40 | id`, migration 0004), each leading a covering index: a walk's
+    step reads the index only (see `sql.py`).
     """
 
     origin_type = models.IntegerField(_("origin type"))
@@ -26,11 +27,9 @@ class Edge(models.Model):
     class Meta:
         verbose_name = _("dependency graph edge")
         verbose_name_plural = _("dependency graph edges")
-        indexes = [  # covering: a walk's step reads the index only
-            models.Index(fields=["target_type", "target_id", "source_type", "source_id", "mode"], name="edge_up"),
-            models.Index(fields=["source_type", "source_id", "target_type", "target_id", "mode"], name="edge_down"),
-            models.Index(fields=["origin_type", "origin_id"], name="edge_origin"),
-        ]
+        # The walks read the indexes on the generated keys (migration 0004); this one finds the
+        # edges a changed record owns.
+        indexes = [models.Index(fields=["origin_type", "origin_id"], name="edge_origin")]
 
     def __str__(self) -> str:
         return f"{self.source_type}-{self.source_id} → {self.target_type}-{self.target_id} ({self.kind})"
