@@ -282,7 +282,7 @@ def walk(roots: Iterable[models.Model | Node], direction: str = "down", depth: i
             if not cursor.rowcount:
                 break
         cursor.execute(sql.walk_result())
-        return {sql.node(k): d for k, d in cursor.fetchall()}
+        return {(t, i): d for t, i, d in cursor.fetchall()}
 
 
 def _layers(found: dict[Node, int], user: Any) -> list[list[NodeInfo]]:

@@ -40,22 +40,24 @@ def key(node: Node) -> int:
     return int(type_id) << KEY_BITS | int(object_id)
 
 
-def node(packed: int) -> Node:
-    """The node of a key (see `key`)."""
-    return (packed >> KEY_BITS, packed & KEY_MASK)
-
-
 def _pair(column: str) -> str:
     """The (type, id) columns of a key column, for a query's result."""
     return f"{column} >> {KEY_BITS}, {column} & {KEY_MASK}"
 
 
+def _keys(name: str, columns: tuple[str, ...], rows: Iterable[tuple[int, ...]]) -> str:
+    """A CTE `name(columns)` of rows of keys (ints only: validated by the caller, never text)."""
+    body = ", ".join(f"({', '.join(str(int(k)) for k in row)})" for row in rows)
+    if not body:
+        empty = ", ".join("CAST(NULL AS BIGINT)" for _ in columns)
+        return f"{name}({', '.join(columns)}) AS (SELECT {empty} WHERE 1 = 0)"
+    cast = ", ".join(f"CAST(column{n} AS BIGINT) AS {c}" for n, c in enumerate(columns, start=1))
+    return f"{name}({', '.join(columns)}) AS (SELECT {cast} FROM (VALUES {body}) AS v)"
+
+
 def values(nodes: Iterable[Node], name: str = "seed") -> str:
-    """A CTE `name(k)` holding the nodes' keys (ints only: validated by the caller, never text)."""
-    rows = ", ".join(f"({key(n)})" for n in nodes)
-    if not rows:
-        return f"{name}(k) AS (SELECT CAST(NULL AS BIGINT) WHERE 1 = 0)"
-    return f"{name}(k) AS (SELECT CAST(column1 AS BIGINT) AS k FROM (VALUES {rows}) AS v)"
+    """A CTE `name(k)` holding the nodes' keys."""
+    return _keys(name, ("k",), ((key(n),) for n in nodes))
 
 
 def _ends(direction: str) -> tuple[str, str]:
@@ -119,7 +121,7 @@ def walk_step(direction: str, depth: int) -> str:
 
 
 def walk_result() -> str:
-    return f"SELECT k, depth FROM {WALK}"
+    return f"SELECT {_pair('k')}, depth FROM {WALK}"
 
 
 def edges_among(nodes: Iterable[Node]) -> str:
@@ -129,15 +131,6 @@ def edges_among(nodes: Iterable[Node]) -> str:
     return (f"WITH {values(nodes, 'nodes')} SELECT DISTINCT e.source_type, e.source_id, e.target_type, "
             f"e.target_id, e.kind, e.mode FROM nodes n CROSS JOIN {edge_table()} e CROSS JOIN nodes n2 "
             f"WHERE e.source_key = n.k AND n2.k = e.target_key")
-
-
-def _pairs(rows: Iterable[tuple[int, int, int, int]], name: str) -> str:
-    """A CTE `name(k, xk)` of (node t, i, failed object t, i) rows, as keys."""
-    body = ", ".join(f"({key((t, i))}, {key((xt, xi))})" for t, i, xt, xi in rows)
-    if not body:
-        return f"{name}(k, xk) AS (SELECT CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) WHERE 1 = 0)"
-    return (f"{name}(k, xk) AS (SELECT CAST(column1 AS BIGINT) AS k, CAST(column2 AS BIGINT) AS xk "
-            f"FROM (VALUES {body}) AS v)")
 
 
 def _need() -> str:
@@ -214,7 +207,7 @@ def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, 
         _reach("cand", "tops", "down", NOT_SOFT),
         _candidate_edges(),
         f"base(k, xk) AS MATERIALIZED (SELECT k, k FROM cand{only})",
-        _pairs(known, "known"),
+        _keys("known", ("k", "xk"), ((key((t, i)), key((xt, xi))) for t, i, xt, xi in known)),
         f"stop_set(k, xk) AS (SELECT k, xk FROM base UNION SELECT k, xk FROM known UNION {up})",
         "stop_mat(k, xk) AS MATERIALIZED (SELECT k, xk FROM stop_set)",
         f"grp(k, xk) AS (SELECT e.source_key, r.xk FROM stop_mat r CROSS JOIN cand_edges e "
