@@ -5,6 +5,7 @@ operations come here, where a thousand rows cost a handful of queries instead of
 """
 
 from collections.abc import Collection, Sequence
+from typing import cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -60,7 +61,7 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
 def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> None:
     # Lock only this table's rows, in no particular order: a default ordering through a
     # nullable foreign key would make PostgreSQL refuse FOR UPDATE.
-    rows = model.objects.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in objects]).order_by()
+    rows = model._default_manager.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in objects]).order_by()
     current = dict(rows.values_list("pk", "version"))
     for obj in objects:
         if current.get(obj.pk) != obj.version:
@@ -69,7 +70,7 @@ def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> 
 
 def unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
     """Field-name tuples whose values must be unique together (single unique fields included)."""
-    sets = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    sets: list[tuple[str, ...]] = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     sets += [tuple(names) for names in model._meta.unique_together]
     sets += [
         tuple(c.fields) for c in model._meta.constraints
@@ -95,7 +96,7 @@ def unique_conflicts(
     for names in unique_sets(model):
         if changed is not None and set(names).isdisjoint(changed):
             continue
-        attnames = [model._meta.get_field(n).attname for n in names]
+        attnames = [cast(models.Field, model._meta.get_field(n)).attname for n in names]  # columns
         seen: dict[tuple, int] = {}
         for index, obj in enumerate(objects):
             key = tuple(getattr(obj, a) for a in attnames)
@@ -113,7 +114,7 @@ def unique_conflicts(
                 query = models.Q()
                 for key in chunk:
                     query |= models.Q(**dict(zip(attnames, key, strict=True)))
-            for row in model.objects.filter(query).values_list("pk", *attnames):
+            for row in model._default_manager.filter(query).values_list("pk", *attnames):
                 index = seen[tuple(row[1:])]
                 if objects[index].pk != row[0]:
                     errors.setdefault(index, {})[names[-1]] = [_("Another object already has this value.")]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from irtis.audit.models import AuditEntry, Source
 
@@ -18,7 +19,7 @@ class ChangeContext:
 
     def entry(self, **values: object) -> AuditEntry:
         """A new, unchained audit entry attributed to this context."""
-        user = self.user if getattr(self.user, "is_authenticated", False) else None
+        user: Any = self.user if getattr(self.user, "is_authenticated", False) else None
         return AuditEntry(
             actor=user,
             actor_name=user.get_username() if user else "",
@@ -37,7 +38,7 @@ def current() -> ChangeContext:
 
 
 @contextmanager
-def changes_by(user: object | None = None, source: str = Source.SYSTEM, **values: object) -> Iterator[ChangeContext]:
+def changes_by(user: object | None = None, source: str = Source.SYSTEM, **values: Any) -> Iterator[ChangeContext]:
     """Attribute the changes made inside the block to `user` acting through `source`."""
     ctx = replace(ChangeContext(), user=user, source=source, **values)
     token = _current.set(ctx)

@@ -6,13 +6,15 @@ Date and number filters also take `__gte` and `__lte`.
 """
 
 import copy
+from collections import OrderedDict
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, cast
 
 import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -40,6 +42,7 @@ def _bounded(value: str) -> str:
 class BaseFilterSet(df.FilterSet):
     q = df.CharFilter(method="filter_q", label=_("Search"))
     id = df.BaseInFilter(field_name="id", label="ID")
+    data: QueryDict  # pages and the API pass request.GET
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
@@ -69,6 +72,8 @@ class ReferenceField(forms.ModelMultipleChoiceField):
     counting its rows, and only when the rows do not prove it (see `unknown_references`).
     """
 
+    queryset: models.QuerySet  # always given: a filter's field lists objects of its model
+
     def __init__(self, *args: Any, deferred: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deferred = deferred
@@ -93,7 +98,7 @@ class ReferenceField(forms.ModelMultipleChoiceField):
 class ReferenceFilter(df.ModelMultipleChoiceFilter):
     """Objects of a foreign key by id, any of several; one row per object, so no DISTINCT."""
 
-    field_class = ReferenceField
+    field_class = ReferenceField  # type: ignore[assignment]  # django-filter's own field adds only a null choice
 
     def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
         return queryset.filter(**{f"{self.field_name}__in": value}) if value else queryset
@@ -120,18 +125,19 @@ def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, l
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     name, label = field.name, field.verbose_name
     if field.many_to_one or field.one_to_one:
+        related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
         return {name: ReferenceFilter(
-            field_name=name, queryset=field.related_model.objects.all(), label=label,
-            widget=LookupSelectMultiple(field.related_model),
+            field_name=name, queryset=related._default_manager.all(), label=label,
+            widget=LookupSelectMultiple(related),
         )}
     if field.choices:
         return {name: df.MultipleChoiceFilter(field_name=name, choices=field.choices, label=label)}
     if isinstance(field, models.BooleanField):
         return {name: df.BooleanFilter(field_name=name, label=label)}
     if isinstance(field, models.DateField | models.IntegerField | models.DecimalField | models.FloatField):
-        filter_class = {
+        filter_class = dict[type[models.Field], type[df.Filter]]({
             models.DateTimeField: df.IsoDateTimeFilter, models.DateField: df.DateFilter,
-        }.get(type(field), df.NumberFilter)
+        }).get(type(field), df.NumberFilter)
         return {
             name: filter_class(field_name=name, label=label),
             f"{name}__gte": filter_class(field_name=name, lookup_expr="gte", label=label),
@@ -152,7 +158,7 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
     ]
     attrs: dict[str, object] = {}
     for name in names:
-        attrs.update(_filters_for(model._meta.get_field(name)))
+        attrs.update(_filters_for(entry.field(name)))
     if issubclass(model, TaggedModel):
         attrs["tag"] = df.ModelMultipleChoiceFilter(
             field_name="tags__slug", to_field_name="slug", queryset=Tag.objects.all(),
@@ -167,8 +173,9 @@ def narrowed(filterset: type[BaseFilterSet], names: frozenset[str]) -> type[Base
     """The filter set with only the filters a query names, for the API (no form to show): each
     instance deep-copies its filters, and a reference filter's form field holds a queryset.
     Its reference filters are deferred (see `ReferenceField`)."""
-    subclass = type(filterset.__name__, (filterset,), {})
-    subclass.base_filters = {name: _deferred(f) for name, f in filterset.base_filters.items() if name in names}
+    subclass: type[BaseFilterSet] = type(filterset.__name__, (filterset,), {})
+    subclass.base_filters = OrderedDict(
+        (name, _deferred(f)) for name, f in filterset.base_filters.items() if name in names)
     return subclass
 
 

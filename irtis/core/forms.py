@@ -1,6 +1,6 @@
 """Edit forms generated from a registration, carrying the version read for optimistic locking."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -32,22 +32,23 @@ class VersionedForm(forms.ModelForm):
     def _post_clean(self) -> None:
         if self.instance.pk and self.cleaned_data.get("version"):
             self.instance.version = self.cleaned_data["version"]
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from its stubs
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    if is_reference(field) and entry_for(field.related_model):
-        kwargs["widget"] = LookupSelect(field.related_model)
+    related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+    if is_reference(field) and entry_for(related):
+        kwargs["widget"] = LookupSelect(related)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return field.formfield(**kwargs)
 
 
 def form_class(entry: ModelEntry) -> type[VersionedForm]:
-    return forms.modelform_factory(
+    return cast(type[VersionedForm], forms.modelform_factory(
         entry.model, form=VersionedForm, fields=entry.editable_fields,
-        formfield_callback=_formfield,
-    )
+        formfield_callback=_formfield,  # type: ignore[arg-type]  # Django leaves out a None field; stubs forbid it
+    ))
 
 
 class BulkEditForm(forms.Form):
@@ -66,7 +67,7 @@ class BulkEditForm(forms.Form):
             field = model_form.fields[name]
             field.required = False
             if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
-                field.choices = [("", "---------"), *[c for c in field.choices if c[0] != ""]]
+                field.choices = [("", "---------"), *[c for c in cast(list[tuple[Any, Any]], field.choices) if c[0] != ""]]
             self.fields[name] = field
         nullable = [
             (n, entry.field(n).verbose_name) for n in self.fields

@@ -8,7 +8,7 @@ Nothing is written while any row is invalid, unless the user chooses to skip inv
 import datetime
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import tablib
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import bulk, permissions, tabular
 from .exports import FORMULA_STARTS
-from .models import BaseModel, StaleObjectError, Tag
+from .models import BaseModel, StaleObjectError, Tag, TaggedModel
 from .registry import ModelEntry, is_reference
 from .views import EntryView
 
@@ -172,7 +172,7 @@ class Importer:
         keys = set()
         for row in self.rows if key in headers else []:
             try:
-                keys.add(model._meta.get_field(key).to_python(row.get(key) or None))
+                keys.add(self.entry.field(key).to_python(row.get(key) or None))
             except ValidationError:  # reported for its row when the value is set
                 pass
         keys.discard(None)
@@ -184,10 +184,10 @@ class Importer:
         return {"id": by_id, "key": by_key}
 
     def _references(self, column: tabular.TableColumn) -> dict[str, models.Model]:
-        related = column.field.related_model
+        related = cast(type[models.Model], column.field.related_model)  # resolved once the apps are loaded
         key = tabular.related_key(column.field)
         values = {r[column.name] for r in self.rows if r.get(column.name)}
-        return {str(getattr(o, key)): o for o in related.objects.filter(**{f"{key}__in": values})}
+        return {str(getattr(o, key)): o for o in related._default_manager.filter(**{f"{key}__in": values})}
 
     def _tags(self) -> dict[str, Tag]:
         slugs = {s.strip() for r in self.rows for s in r.get("tags", "").split(",") if s.strip()}
@@ -241,7 +241,7 @@ class Importer:
             target = self.references[column.name].get(text)
             if target is None:
                 raise ValidationError(_("No %(model)s “%(value)s” exists.") % {
-                    "model": field.related_model._meta.verbose_name, "value": text})
+                    "model": cast(type[models.Model], field.related_model)._meta.verbose_name, "value": text})
             setattr(obj, field.name, target)
             return
         if field.choices and text:
@@ -299,7 +299,7 @@ def apply_plan(plan: Plan, user: object, skip_invalid: bool = False) -> list[Bas
         bulk.save_objects(list(good.values()))
         for number, tags in plan.tags.items():
             if number in good:
-                good[number].tags.set(tags)
+                cast(TaggedModel, good[number]).tags.set(tags)  # tags only for a tagged model
         permissions.ensure(user, list(good.values()), "import")
     return list(good.values())
 
@@ -343,9 +343,9 @@ class ImportView(EntryView):
         upload = request.FILES.get("file")
         fmt = request.POST.get("format", "")
         if upload:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
+            if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
                 raise ImportFileError(too_large())
-            fmt = fmt or upload.name.rsplit(".", 1)[-1].lower().replace("yml", "yaml")
+            fmt = fmt or (upload.name or "").rsplit(".", 1)[-1].lower().replace("yml", "yaml")
             return parse(upload.read(), fmt)
         text = request.POST.get("text", "")
         if not text.strip():

@@ -1,6 +1,6 @@
 """The base every recorded object stands on: versions, tags, journal, change records, search."""
 
-from typing import Any
+from typing import Any, ClassVar, Self, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -43,6 +43,9 @@ class BaseModel(ChangeLogged):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # For code handling any registered model; each concrete model gets its own from Django.
+    objects: ClassVar[models.Manager[Self]]
+    _m2m: dict[str, Any]  # many-to-many values a form sets after saving (core.forms)
 
     class Meta:
         abstract = True
@@ -63,9 +66,9 @@ class BaseModel(ChangeLogged):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        from .registry import entry_for
+        from .registry import ModelEntry, entry_for
 
-        return reverse(entry_for(type(self)).url_name("detail"), args=[self.pk])
+        return reverse(cast(ModelEntry, entry_for(type(self))).url_name("detail"), args=[self.pk])  # registered
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
         if super()._do_update(

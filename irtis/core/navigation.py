@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,7 @@ from . import permissions, registry
 class Link:
     """A page that is not a model list, shown to users holding `permission` (any user if empty)."""
 
-    label: str
+    label: str | Promise
     url_name: str
     permission: str = ""
 
@@ -22,8 +24,8 @@ class Link:
 @dataclass(frozen=True)
 class Group:
     key: str
-    label: str
-    coming: str = ""
+    label: str | Promise
+    coming: str | Promise = ""
     links: tuple[Link, ...] = field(default=())
 
 
@@ -76,7 +78,7 @@ def _items(language: str) -> tuple[tuple[Group, str, tuple[Item, ...]], ...]:
     return tuple(result)
 
 
-def menu(user: object) -> list[tuple[str, str, list[Item]]]:
+def menu(user: Any) -> list[tuple[str, str, list[Item]]]:
     """(group label, what is coming, items the user may open) for each group."""
     shown = []
     for group, label, items in _items(get_language() or "lt"):

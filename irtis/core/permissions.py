@@ -14,7 +14,7 @@ import datetime
 import decimal
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied, ValidationError
 from django.db import models
@@ -100,7 +100,7 @@ def _load(user: Any) -> Grants:
                 if q is None or result.get(key, []) is None:
                     result[key] = None
                 else:
-                    result.setdefault(key, []).append(q)
+                    cast(list[models.Q], result.setdefault(key, [])).append(q)  # None is handled above
     return result
 
 
@@ -114,7 +114,7 @@ def _substitute(value: Any, user: Any) -> Any:
 
 def constraint_q(
     constraints: Any, user: Any, model: type[models.Model]
-) -> "models.Q | bool | None":
+) -> "models.Q | Literal[False] | None":
     """The filter that `constraints` mean for `model`: None (no constraint) or False (invalid)."""
     if constraints in (None, {}, []):
         return None
@@ -245,7 +245,7 @@ _LOOKUPS = {
 
 def _matches(obj: models.Model, q: models.Q) -> bool:
     results = [
-        _matches(obj, child) if isinstance(child, models.Q) else _condition(obj, *child)
+        _matches(obj, child) if isinstance(child, models.Q) else _condition(obj, *cast(tuple[str, Any], child))
         for child in q.children
     ]
     outcome = any(results) if q.connector == models.Q.OR else all(results)
@@ -287,7 +287,7 @@ def _prepared(field: models.Field, value: Any, lookup: str) -> Any:
         "iexact",
     }:
         return value
-    target = field.target_field if field.many_to_one else field
+    target = cast(models.ForeignKey, field).target_field if field.many_to_one else field
     convert = target.to_python
     if lookup == "in":
         return [convert(v) for v in value]

@@ -7,7 +7,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 
@@ -47,7 +47,7 @@ class ModelEntry:
 
     @property
     def model_name(self) -> str:
-        return self.model._meta.model_name
+        return cast(str, self.model._meta.model_name)  # None only before the class is built
 
     @property
     def label(self) -> str:
@@ -88,15 +88,15 @@ class ModelEntry:
         return tuple(f for f in self.model._meta.concrete_fields)
 
     def field(self, name: str) -> models.Field:
-        return self.model._meta.get_field(name)
+        return cast(models.Field, self.model._meta.get_field(name))  # callers name columns
 
 
 def is_reference(field: models.Field) -> bool:
     """A column pointing at one other object: a foreign key or a one-to-one field."""
-    return field.is_relation and field.concrete and (field.many_to_one or field.one_to_one)
+    return bool(field.is_relation and field.concrete and (field.many_to_one or field.one_to_one))
 
 
-_entries: "dict[type[BaseModel], ModelEntry]" = {}
+_entries: dict[type[models.Model], ModelEntry] = {}
 
 
 def _plural(name: str) -> str:
@@ -106,7 +106,7 @@ def _plural(name: str) -> str:
     return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
 
 
-def register(group: str, columns: tuple[str, ...], **options: object) -> Callable[[M], M]:
+def register(group: str, columns: tuple[str, ...], **options: Any) -> Callable[[M], M]:
     """Class decorator registering a BaseModel subclass with the platform."""
 
     def wrap(model: M) -> M:

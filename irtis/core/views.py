@@ -1,6 +1,6 @@
 """Generic pages for every registered model: list, detail, edit, clone, delete, bulk actions."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,8 +19,11 @@ from irtis.audit.models import AuditEntry
 from . import permissions, tables
 from .filters import filterset_class, visible_filters
 from .forms import BulkEditForm, apply_changes, form_class, is_tagged, save_m2m
-from .models import JournalEntry, StaleObjectError
+from .models import BaseModel, JournalEntry, StaleObjectError, TaggedModel
 from .registry import ModelEntry
+
+if TYPE_CHECKING:
+    from irtis.identity.models import User
 
 PAGE_SIZES = (25, 50, 100, 250, 500, 1000)
 STALE_MESSAGE = _("Someone else changed this object after you opened it. Your changes were not "
@@ -30,10 +33,10 @@ STALE_MESSAGE = _("Someone else changed this object after you opened it. Your ch
 class EntryView(LoginRequiredMixin, View):
     """A page about one registered model; `action` is the permission it needs."""
 
-    entry: ModelEntry = None  # set by as_view(entry=…) in core.urls
+    entry: ModelEntry = None  # type: ignore[assignment]  # set by as_view(entry=…) in core.urls
     action = "view"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not permissions.allowed(request.user, self.entry, self.action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -44,7 +47,7 @@ class EntryView(LoginRequiredMixin, View):
             queryset = self.entry.queryset(queryset)
         return permissions.restrict(queryset, self.request.user, action or self.action)
 
-    def get_object(self, pk: int) -> models.Model:
+    def get_object(self, pk: int) -> BaseModel:
         return get_object_or_404(self.queryset(), pk=pk)
 
     def context(self, **extra: Any) -> dict[str, Any]:
@@ -91,7 +94,7 @@ class DetailView(EntryView):
         journal = JournalEntry.objects.filter(content_type=content_type, object_id=obj.pk).select_related("author")
         return render(request, "core/detail.html", self.context(
             object=obj, fields=fields, related=related_lists(obj, request.user),
-            tags=obj.tags.all() if is_tagged(self.entry.model) else None,
+            tags=cast(TaggedModel, obj).tags.all() if is_tagged(self.entry.model) else None,
             history=history, journal=journal, journal_kinds=JournalEntry.Kind.choices,
         ))
 
@@ -107,7 +110,7 @@ def related_lists(obj: models.Model, user: object) -> list[tuple[ModelEntry, str
 
     relations = []
     for rel in obj._meta.related_objects:
-        entry = entry_for(rel.related_model)
+        entry = entry_for(cast(type[models.Model], rel.related_model))  # resolved once the apps are loaded
         if entry is None or not rel.one_to_many or not permissions.allowed(user, entry, "view"):
             continue
         relations.append((entry, rel))
@@ -115,7 +118,7 @@ def related_lists(obj: models.Model, user: object) -> list[tuple[ModelEntry, str
         return []
     counts = {}
     for index, (_entry, rel) in enumerate(relations):
-        visible = permissions.restrict(rel.related_model.objects.all(), user, "view")
+        visible = permissions.restrict(cast(type[models.Model], rel.related_model)._default_manager.all(), user, "view")
         per_object = (visible.filter(**{rel.field.name: models.OuterRef("pk")}).order_by()
                       .values(rel.field.name).annotate(n=models.Count("pk")).values("n"))
         counts[f"n{index}"] = Coalesce(models.Subquery(per_object), 0)
@@ -241,8 +244,8 @@ class BulkEditView(BulkView):
 
 
 def bulk_apply(
-    objects: list[models.Model], values: dict[str, Any], user: object
-) -> list[tuple[models.Model, ValidationError]]:
+    objects: list[BaseModel], values: dict[str, Any], user: object
+) -> list[tuple[BaseModel, ValidationError]]:
     """Set `values` on every object and save them all, or none if any is invalid."""
     errors = []
     for obj in objects:
@@ -290,6 +293,6 @@ class JournalView(EntryView):
         if not text or kind not in JournalEntry.Kind.values:
             messages.error(request, _("Write a comment before saving it."))
         else:
-            JournalEntry.objects.create(target=obj, author=request.user, kind=kind, comments=text)
+            JournalEntry.objects.create(target=obj, author=cast("User", request.user), kind=kind, comments=text)
         return redirect(obj.get_absolute_url() + "#journal")
 
