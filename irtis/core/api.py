@@ -99,7 +99,8 @@ class Endpoints:
         Compiled once: its SQL never changes (it reads the row by its table's name, the alias
         of a query's own table), and compiling it was a tenth of a one-object read."""
         through = cast(type[TaggedModel], self.model).tags.through  # read only when has_tags
-        subquery = models.Subquery(through._default_manager.filter(**{self.entry.model_name: models.OuterRef("pk")}).values(
+        subquery = models.Subquery(through._default_manager.filter(
+            **{self.entry.model_name: models.OuterRef("pk")}).values(
             self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs"))
         query = self.model.objects.annotate(tag_slugs=subquery).query
         sql, params = query.get_compiler(connection=connection).compile(query.annotations["tag_slugs"])

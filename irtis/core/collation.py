@@ -58,7 +58,7 @@ def _register(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.connection.create_collation(NAME, _compare)
 
 
-def is_collated(field: models.Field) -> bool:
+def is_collated(field: object) -> bool:
     """Free text, ordered in Lithuanian (choices order by their stored codes)."""
     return isinstance(field, models.CharField | models.TextField) and not field.choices
 

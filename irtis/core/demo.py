@@ -1,5 +1,7 @@
 """Demo tags used across the estate."""
 
+from django.db import models
+
 from irtis.core.models import Tag
 
 TAGS = [
@@ -10,14 +12,14 @@ TAGS = [
 ]
 
 
-def ensure(model: type, key: str | dict, values: dict) -> object:
+def ensure(model: type[models.Model], key: str | dict, values: dict) -> object:
     """Create the object, or update it only where the demo values differ (so reruns write nothing).
 
     `key` names the field in `values` that identifies the object, or is a lookup of several
     fields (a VLAN by group and number) merged into the values of a new object.
     """
     lookup = {key: values[key]} if isinstance(key, str) else key
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**{**lookup, **values})
         obj.full_clean()

@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import io
-from typing import Any
+from typing import Any, cast
 
 import openpyxl
 import tablib
@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from . import tabular
+from .models import TaggedModel
 from .registry import ModelEntry
 from .views import EntryView
 
@@ -48,9 +49,9 @@ def dataset(entry: ModelEntry, queryset: Any, spreadsheet: bool) -> tablib.Datas
     tags: dict[int, list[str]] = {}
     if tabular.has_tags(entry):
         headers.append("tags")
-        through = entry.model.tags.through
+        through = cast(type[TaggedModel], entry.model).tags.through
         owner = f"{entry.model_name}_id"
-        pairs = through.objects.filter(**{f"{owner}__in": queryset.values("pk")})
+        pairs = through._default_manager.filter(**{f"{owner}__in": queryset.values("pk")})
         for pk, slug in pairs.values_list(owner, "tag__slug"):
             tags.setdefault(pk, []).append(slug)
     data = tablib.Dataset(headers=headers)
@@ -88,7 +89,7 @@ class ExportView(EntryView):
         data = dataset(self.entry, queryset.order_by("pk"), spreadsheet=fmt in {"csv", "xlsx"})
         content = xlsx(data, str(self.entry.verbose_name_plural)) if fmt == "xlsx" else data.export(fmt)
         if fmt == "csv":
-            content = "\ufeff" + content  # so Excel reads UTF-8 (ą, č, ę …) correctly
+            content = "\ufeff" + cast(str, content)  # so Excel reads UTF-8 (ą, č, ę …) correctly
         response = HttpResponse(content, content_type=FORMATS[fmt])
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="{self.entry.path}-{stamp}.{fmt}"'

@@ -67,7 +67,8 @@ class BulkEditForm(forms.Form):
             field = model_form.fields[name]
             field.required = False
             if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
-                field.choices = [("", "---------"), *[c for c in cast(list[tuple[Any, Any]], field.choices) if c[0] != ""]]
+                choices = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
+                field.choices = [("", "---------"), *[c for c in choices if c[0] != ""]]
             self.fields[name] = field
         nullable = [
             (n, entry.field(n).verbose_name) for n in self.fields

@@ -17,14 +17,14 @@ class ChangeContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.id = str(uuid.uuid4())
+        request_id = str(uuid.uuid4())
         source = Source.API if request.path.startswith("/api/") else Source.UI
         # The API authenticates inside the view; it sets the user on the context there.
         with changes_by(
-            request.user, source, source_ip=request.META.get("REMOTE_ADDR"), request_id=request.id
+            request.user, source, source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id
         ):
             response = self.get_response(request)
-        response["X-Request-ID"] = request.id
+        response["X-Request-ID"] = request_id
         return response
 
 

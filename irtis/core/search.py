@@ -93,7 +93,7 @@ def search(query: str, limit_per_type: int = 10) -> list[tuple[registry.ModelEnt
         rank=models.Window(RowNumber(), partition_by=by_type, order_by=[models.F("title").asc(), "id"]),
         total=models.Window(models.Count("id"), partition_by=by_type),
     ).filter(rank__lte=limit_per_type).defer("text").order_by("content_type_id", "rank")
-    found: dict[int, list[SearchEntry]] = {}
+    found: dict[int, list[Any]] = {}  # entries annotated with their type's `total`
     for row in rows:
         found.setdefault(row.content_type_id, []).append(row)
     results = []

@@ -1,6 +1,7 @@
 """List tables: chosen columns, sorting by any column, cells rendered from model fields."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 from django.http import HttpRequest
@@ -53,7 +54,8 @@ def ordering(request: HttpRequest, entry: ModelEntry) -> tuple[str, list[str]]:
     direction = "-" if sort.startswith("-") else ""
     field = entry.field(name)
     if is_reference(field):
-        order = [direction + name + "__" + o.lstrip("-") for o in field.related_model._meta.ordering or ["pk"]]
+        order = [direction + name + "__" + o.lstrip("-")
+                 for o in cast(type[models.Model], field.related_model)._meta.ordering or ["pk"]]
     else:
         order = [direction + name]
     return sort, collation.ordered(entry.model, [*order, direction + "pk"])

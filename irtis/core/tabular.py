@@ -5,6 +5,7 @@ Columns are field names. A foreign key holds the natural key of the object it po
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -27,7 +28,7 @@ class TableColumn:
 
 def related_key(field: models.Field) -> str:
     """The field that names an object of `field`'s related model in a file."""
-    related = entry_for(field.related_model)
+    related = entry_for(cast(type[models.Model], field.related_model))  # resolved once the apps are loaded
     return related.key if related else "pk"
 
 

@@ -132,7 +132,7 @@ class EditView(EntryView):
 
     action = "change"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if "pk" not in kwargs:
             self.action = "add"
         return super().dispatch(request, *args, **kwargs)

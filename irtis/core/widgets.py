@@ -13,7 +13,7 @@ from django.urls import reverse
 LOOKUP_THRESHOLD = 100
 
 
-class LookupMixin:
+class LookupMixin(forms.Select):
     template_name = "core/widgets/lookup.html"
 
     def __init__(self, model: type[models.Model], *args: Any, **kwargs: Any) -> None:
@@ -21,7 +21,7 @@ class LookupMixin:
         self.model = model
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
-        queryset = getattr(self.choices, "queryset", None)
+        queryset: Any = getattr(self.choices, "queryset", None)
         lookup = queryset is not None and queryset.count() > LOOKUP_THRESHOLD
         if lookup:
             chosen = [v for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")]

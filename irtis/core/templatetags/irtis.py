@@ -2,11 +2,12 @@
 
 import datetime
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.db import models
 from django.http import QueryDict
+from django.template import loader
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -77,7 +78,7 @@ def table_body(page: Any, columns: list[Any], select_label: str) -> str:
              + escape(select_label) + '"></td>')
     rows = []
     for obj in page:
-        cells = [conditional_escape(display(obj, column.field, column.name)) for column in columns]
+        cells: list[str] = [conditional_escape(display(obj, column.field, column.name)) for column in columns]
         if cells and url:
             cells[0] = f'<a href="{url.format(obj.pk)}">{cells[0]}</a>'
         rows.append(start.format(obj.pk) + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
@@ -126,9 +127,9 @@ def object_url(obj: models.Model, action: str) -> str:
     """`{{ object|object_url:'edit' }}`: the address of one object's page."""
     from django.urls import reverse
 
-    from irtis.core.registry import entry_for
+    from irtis.core.registry import ModelEntry, entry_for
 
-    return reverse(entry_for(type(obj)).url_name(action), args=[obj.pk])
+    return reverse(cast(ModelEntry, entry_for(type(obj))).url_name(action), args=[obj.pk])  # registered
 
 
 @register.filter
@@ -146,7 +147,7 @@ def filter_widget(field: Any) -> str:
 @register.simple_tag
 def form_field(field: Any) -> str:
     """A form field with its label, help and errors, in Bootstrap's layout."""
-    return template.loader.render_to_string("core/field.html", {"field": field})
+    return loader.render_to_string("core/field.html", {"field": field})
 
 
 @register.filter
@@ -189,6 +190,6 @@ def verbose_name(obj: models.Model) -> str:
 @register.filter
 def choice(obj: models.Model, name: str) -> str:
     """`{{ entry|choice:"action" }}`: the label of a choice, without get_FOO_display's cost."""
-    field = obj._meta.get_field(name)
+    field = cast(models.Field, obj._meta.get_field(name))  # a column with choices
     value = getattr(obj, field.attname)
     return str(choice_labels(field).get(value, value))
