@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -310,7 +310,7 @@ def _close(conn: Connection) -> None:
 
 
 def search(conn: Connection, base: str, filter_: str, attributes: Iterable[str],
-           scope: str = SUBTREE) -> list[tuple[str, dict[str, list[str]]]]:
+           scope: Literal["BASE", "LEVEL", "SUBTREE"] = SUBTREE) -> list[tuple[str, dict[str, list[str]]]]:
     """(dn, attributes) of the entries found; referrals are ignored."""
     ok = conn.search(base, filter_, search_scope=scope, attributes=list(attributes))
     if not ok and conn.result.get("result") not in (0, 32):  # 32: noSuchObject

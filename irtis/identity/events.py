@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_out
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -101,7 +102,7 @@ def _names(model: type[models.Model], pks: set[int] | None) -> list[str]:
         return sorted(Group.objects.filter(pk__in=pks or ()).values_list("name", flat=True))
     if model is User:
         return sorted(User.objects.filter(pk__in=pks or ()).values_list("username", flat=True))
-    return sorted(f"{ct.app_label}.{ct.model}" for ct in model.objects.filter(pk__in=pks or ()))
+    return sorted(f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.filter(pk__in=pks or ()))
 
 
 _PERMISSION_FIELDS = {
@@ -131,7 +132,7 @@ def _relation_changed(
 
 def _permission_relation_changed(
     sender: type,
-    instance: models.Model,
+    instance: Any,  # a permission, or a role, user or object type
     action: str,
     reverse: bool,
     model: type[models.Model],
@@ -160,7 +161,7 @@ def _permission_relation_changed(
 
 
 def _groups_changed(
-    instance: models.Model,
+    instance: Any,  # a user, or a role
     action: str,
     reverse: bool,
     model: type[models.Model],

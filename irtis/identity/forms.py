@@ -2,7 +2,7 @@
 
 import ipaddress
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -22,7 +22,7 @@ from .ldap import REQUEST_FLAG
 from .models import ObjectPermission, User
 
 
-def _styled(form: forms.Form) -> None:
+def _styled(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -49,7 +49,7 @@ class SignInForm(DirectoryAuthenticationForm):
         password = self.cleaned_data.get("password")
         if not username or not password:
             return self.cleaned_data
-        address = client_ip(self.request)
+        address = client_ip(self.request) if self.request else None
         until = lockout.locked_until(username, address)
         if until:
             record(Action.LOGIN_FAILED, username, after={"reason": "locked out"})
@@ -170,7 +170,7 @@ class ObjectPermissionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_types"].queryset = object_type_choices()
+        cast(forms.ModelMultipleChoiceField, self.fields["object_types"]).queryset = object_type_choices()
         self.fields["object_types"].widget.attrs["size"] = 12
         if self.instance.constraints is not None:
             self.initial["constraints"] = json.dumps(self.instance.constraints, ensure_ascii=False)
@@ -192,7 +192,7 @@ class ObjectPermissionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         from irtis.core.permissions import constraint_q
 
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # a model form's cleaned_data
         if data.get("constraints") is None:
             return data
         for content_type in data.get("object_types") or []:
@@ -216,5 +216,5 @@ class UserRolesForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = Group.objects.order_by("name")
+        cast(forms.ModelMultipleChoiceField, self.fields["groups"]).queryset = Group.objects.order_by("name")
         _styled(self)

@@ -1,5 +1,7 @@
 """Staff accounts: local or Active Directory."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,7 @@ class User(AbstractUser):
     """A member of staff who signs in to irtis."""
 
     department = models.CharField(_("department"), max_length=200, blank=True)
+    backend: str  # the authentication backend, set by django.contrib.auth.authenticate()
     # Where the account lives: "ad" accounts are created and synced by identity.ldap at sign-in.
     source = models.CharField(
         _("source"), max_length=8, default="local",
@@ -84,6 +87,7 @@ class ObjectPermission(models.Model):
     )
     # Created and kept up to date by `irtis roles sync`; its grants follow the role definitions.
     managed = models.BooleanField(_("managed by irtis"), default=False, editable=False)
+    _snapshot: dict[str, Any]  # the values as loaded, for the audit entry of a change (identity.events)
 
     class Meta:
         verbose_name = _("permission")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import navigation, registry
@@ -28,7 +29,7 @@ IDENTITY = ("identity.objectpermission", "identity.user", "identity.apitoken")
 @dataclass(frozen=True)
 class Role:
     code: str
-    label: str
+    label: str | Promise
     writes: tuple[str, ...] = ()  # navigation groups whose models the role changes
     extra_view: tuple[str, ...] = ()  # further model labels it may read
     extra_write: tuple[str, ...] = ()  # further model labels it may change
@@ -68,7 +69,7 @@ def default_grants(role: Role) -> dict[str, tuple[set[str], tuple[str, ...]]]:
         role.extra_write
     )
     read = (everything - written) | (set(role.extra_view) - written)
-    grants = {}
+    grants: dict[str, tuple[set[str], tuple[str, ...]]] = {}
     if read:
         grants[f"role:{role.code}:read"] = (read, READ)
     if written:

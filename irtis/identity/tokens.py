@@ -10,7 +10,7 @@ nothing new, while one entry an hour still proves who used which token from wher
 import hashlib
 import ipaddress
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -80,7 +80,7 @@ def revoke(token: APIToken) -> bool:
             Action.TOKEN_REVOKED,
             str(token),
             {"revoked": None},
-            {"revoked": token.revoked.isoformat()},
+            {"revoked": token.revoked.isoformat() if token.revoked else None},
         )
     return True
 
@@ -100,7 +100,7 @@ def _refuse(reason: str, token: APIToken | None, plain: str, source_ip: str | No
     )
 
 
-def _refusal(token: APIToken | None, source_ip: str | None, now: object) -> str | None:
+def _refusal(token: APIToken | None, source_ip: str | None, now: datetime) -> str | None:
     if token is None:
         return "unknown"
     if token.revoked:
@@ -132,13 +132,14 @@ def check(plain: str, source_ip: str | None) -> APIToken | None:
     if reason:
         _refuse(reason, token, plain, source_ip)
         return None
+    assert token is not None  # refused as "unknown" above
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):
         APIToken.objects.filter(pk=token.pk).update(last_used=now)
     _record_use(token, source_ip, now)
     return token
 
 
-def _record_use(token: APIToken, source_ip: str | None, now: object) -> None:
+def _record_use(token: APIToken, source_ip: str | None, now: datetime) -> None:
     from .events import record
 
     if token.use_recorded and now - token.use_recorded <= USE_RECORD_INTERVAL:

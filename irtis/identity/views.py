@@ -2,11 +2,12 @@
 and API tokens, and the pages that manage permissions and roles."""
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -59,7 +60,7 @@ class LoginView(DirectoryLoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if mfa.required(user):
             self.request.session[PENDING] = {
@@ -95,7 +96,7 @@ def _finish(request: HttpRequest, user: Any, data: dict[str, Any], factor: str) 
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator, or a recovery code."""
     user, data = _pending(request)
-    if user is None:
+    if user is None or data is None:
         return redirect("login")
     if not mfa.enrolled(user):
         return redirect("account:mfa_enrol")
@@ -194,7 +195,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     """The user's own sign-in settings: second factor and recovery codes."""
-    user = request.user
+    user = cast(User, request.user)  # login_required
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify(user, form.cleaned_data["code"]) == "totp":
@@ -236,14 +237,14 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         _token, plain = tokens.issue(
-            request.user,
+            cast(User, request.user),  # login_required
             days=data["days"],
             read_only=data["read_only"],
             description=data["description"],
             networks=data["networks"],
         )
         form = TokenForm()
-    own = APIToken.objects.filter(user=request.user)
+    own = APIToken.objects.filter(user=cast(User, request.user))
     response = render(
         request,
         "identity/tokens.html",
