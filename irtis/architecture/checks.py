@@ -7,7 +7,7 @@ from . import diagram, pdf
 
 @checks.register("irtis")
 def architecture_tools(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
-    found = []
+    found: list[checks.CheckMessage] = []
     if diagram.dot_path() is None:
         found.append(checks.Warning(
             "Graphviz `dot` is missing: architecture descriptions are generated without the "

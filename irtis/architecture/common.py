@@ -5,7 +5,7 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
@@ -33,7 +33,7 @@ def link(obj: models.Model | None, text: str | None = None, warn: bool = False) 
 
 def label(model: type[models.Model], name: str) -> str:
     """A field's verbose name, capitalised, as column headings show it."""
-    name = str(model._meta.get_field(name).verbose_name)
+    name = str(cast(models.Field, model._meta.get_field(name)).verbose_name)  # a column
     return name[:1].upper() + name[1:]
 
 
@@ -55,7 +55,7 @@ def text(value: Any) -> str:
 
 def field_text(obj: models.Model, name: str) -> str:
     """A field's value as text: the label of a choice, the name of a related object."""
-    field = obj._meta.get_field(name)
+    field = cast(models.Field, obj._meta.get_field(name))  # a column
     if field.choices:
         value = getattr(obj, field.attname)
         return text(dict(field.flatchoices).get(value, value)) if value not in (None, "") else "—"

@@ -9,6 +9,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
+
+from django.db import models
 
 
 @dataclass
@@ -83,9 +86,9 @@ class Document:
     diagram_dot: str = ""  # Graphviz source of the dependency diagram ("" for none)
     diagram_note: str = ""  # why there is no picture, when there is none
     stamp: Stamp | None = None
-    target: object = None  # the object the description is about (the system), for the audit trail
+    target: models.Model | None = None  # the object the description is about (the system), for the audit trail
 
-    def section(self, key: str, title: str, **values: object) -> Section:
+    def section(self, key: str, title: str, **values: Any) -> Section:
         section = Section(key=key, title=title, **values)
         self.sections.append(section)
         return section

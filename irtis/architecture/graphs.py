@@ -57,14 +57,14 @@ def restricted(graph: dict, user: object) -> dict:
     return {**graph, "nodes": nodes, "edges": edges}
 
 
-def system_graph(system: models.Model, user: object) -> dict:
+def system_graph(system: Any, user: object) -> dict:
     module = sources.graph()
     if module is None:
         return {"nodes": [], "edges": []}
     return restricted(module.graph_json(system, "down", DEPTH, limit=LIMIT), user)
 
 
-def recorded(system: models.Model, user: object, outgoing: bool) -> list[tuple[Any, models.Model]]:
+def recorded(system: Any, user: object, outgoing: bool) -> list[tuple[Any, models.Model]]:
     """(dependency, other end) of the recorded dependencies from (or to) the system."""
     Dependency = sources.model("Dependency")
     if Dependency is None:
@@ -84,7 +84,7 @@ def recorded(system: models.Model, user: object, outgoing: bool) -> list[tuple[A
     return result
 
 
-def dependency_tables(section: Section, system: models.Model, user: object) -> None:
+def dependency_tables(section: Section, system: Any, user: object) -> None:
     """What the system depends on and what depends on it (recorded dependencies)."""
     for outgoing, caption in ((True, _("Depends on")), (False, _("Depended on by"))):
         rows = recorded(system, user, outgoing)
@@ -118,7 +118,7 @@ def _point(obj: models.Model) -> Point:
     return Point(node_id(obj), obj._meta.label_lower, str(obj._meta.verbose_name), str(obj), url(obj))
 
 
-def fallback_spofs(system: models.Model) -> list[Point]:
+def fallback_spofs(system: Any) -> list[Point]:
     """What runs a production component that has no spare deployment, and the only host of a
     cluster: used only when the graph API fails, so the document still says something."""
     from irtis.virtualization.models import Environment
@@ -166,7 +166,7 @@ def _spof_cell(info: Any) -> Cell:
 
 # --- the sections --------------------------------------------------------------------------------
 
-def system_sections(doc: Document, system: models.Model, user: object) -> None:
+def system_sections(doc: Document, system: Any, user: object) -> None:
     points = spofs_by_system([system], user).get(system.pk, [])
     graph = system_graph(system, user)
     add_diagram(doc, graph, node_id(system), frozenset(i.id for i in points))

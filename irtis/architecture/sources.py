@@ -11,14 +11,14 @@ from django.apps import apps
 from django.db import models
 
 
-def model(name: str) -> type[models.Model] | None:
+def model(name: str) -> type[Any] | None:  # fields known at run time only
     try:
         return apps.get_model("systems", name)
     except LookupError:
         return None
 
 
-def system_model() -> type[models.Model] | None:
+def system_model() -> type[Any] | None:
     return model("InformationSystem")
 
 

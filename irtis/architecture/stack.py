@@ -21,7 +21,7 @@ from .common import address_network, field_text, label, link, text, unique, visi
 from .document import Cell, Table
 
 
-def _version(version: object) -> Cell:
+def _version(version: Any) -> Cell:
     """A software version, in red when its vendor support or life has ended."""
     if version is None:
         return Cell("—")
@@ -43,7 +43,7 @@ def vm_table(vms: Iterable[VirtualMachine]) -> Table:
     return table
 
 
-def cluster_table(clusters: Iterable[Cluster]) -> Table:
+def cluster_table(clusters: Iterable[Any]) -> Table:  # clusters `with_capacity`
     table = Table([label(Cluster, "name"), label(Cluster, "type"), label(Cluster, "site"),
                    label(Cluster, "status"), _("Hosts"), _("Physical cores"), _("Memory (GB)"),
                    _("Virtual machines"), _("Allocated vCPUs")])
@@ -135,7 +135,7 @@ def _prefix_of(address: str, vrf_id: int | None = None, any_vrf: bool = True) ->
     key = ip.key(network.ip)
     found = Prefix.objects.filter(start_key__lte=key, end_key__gte=key, family=network.version)
     if not any_vrf or vrf_id is not None:
-        found = found.filter(vrf_id=vrf_id)
+        found = found.filter(vrf_id=vrf_id)  # type: ignore[misc]  # None: the global table (IS NULL)
     return found.select_related("vlan__zone", "zone", "site", "vrf").order_by("-length").first()
 
 

@@ -1,7 +1,7 @@
 """The architecture description of one information system, read from the live database."""
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from .common import field_text, label, link, text, unique, visible
 from .document import Cell, Document, Table
 
 
-def describe(system: models.Model, user: object) -> Document:
+def describe(system: Any, user: object) -> Document:
     doc = Document(kind="system", code=system.code, target=system,
                    title=_("Architecture description of the information system %(code)s") % {
                        "code": system.code},
@@ -22,7 +22,7 @@ def describe(system: models.Model, user: object) -> Document:
     _overview(doc, system)
     components = list(visible(system.components.all(), user).order_by("environment", "name"))
     deployments = list(
-        visible(sources.model("Deployment").objects.filter(component__in=components), user)
+        visible(cast(type[Any], sources.model("Deployment")).objects.filter(component__in=components), user)
         .select_related("virtual_machine__cluster__site", "virtual_machine__operating_system",
                         "device__site", "dbms_instance__software_version", "database__instance")
     )
@@ -39,7 +39,7 @@ def describe(system: models.Model, user: object) -> Document:
     return doc
 
 
-def _overview(doc: Document, system: models.Model) -> None:
+def _overview(doc: Document, system: Any) -> None:
     model = type(system)
     section = doc.section("overview", _("Purpose and importance"), text=system.purpose)
     category = system.category
@@ -98,7 +98,7 @@ def _components(doc: Document, components: list, deployments: list) -> None:
         section.tables.append(table)
 
 
-def _stack(doc: Document, user: object, deployments: list, system: models.Model) -> list:
+def _stack(doc: Document, user: object, deployments: list, system: Any) -> list:
     """Hosting, databases and networks of the deployments; returns every machine in the stack."""
     vms = unique(d.virtual_machine for d in deployments)
     devices = unique(d.device for d in deployments)
@@ -153,7 +153,7 @@ def _caption(table: Table, caption: str) -> Table:
     return table
 
 
-def _interconnections(doc: Document, system: models.Model, user: object, machines: list) -> None:
+def _interconnections(doc: Document, system: Any, user: object, machines: list) -> None:
     section = doc.section("interconnections", _("Interconnections and certificates"),
                           empty=_("No interconnections or certificates are recorded."))
     graphs.dependency_tables(section, system, user)

@@ -39,6 +39,7 @@ def _respond(request: HttpRequest, doc: Document, fmt: str) -> HttpResponse:
                       status=503)
     publish.audit(doc, fmt, body)
     response = HttpResponse(body, content_type=publish.CONTENT_TYPES[fmt])
+    assert doc.stamp is not None  # set by publish.stamp above
     response["Content-Disposition"] = f'attachment; filename="{doc.file_stem}-{doc.stamp.label}.{fmt}"'
     return response
 

@@ -7,9 +7,11 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from docx import Document as new_docx
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from .document import Cell, Document, Table
 
@@ -32,7 +34,7 @@ def stamp_lines(doc: Document) -> list[tuple[str, str]]:
     ]
 
 
-def _text(paragraph: object, cell: Cell, bold: bool = False) -> None:
+def _text(paragraph: Paragraph, cell: Cell, bold: bool = False) -> None:
     run = paragraph.add_run(cell.text)
     run.bold = bold
     if cell.warn:
@@ -40,7 +42,7 @@ def _text(paragraph: object, cell: Cell, bold: bool = False) -> None:
         run.bold = True
 
 
-def _table(word: object, table: Table) -> None:
+def _table(word: DocxDocument, table: Table) -> None:
     if table.caption:
         word.add_paragraph(table.caption, style="Heading 3")
     grid = word.add_table(rows=1, cols=len(table.columns))
@@ -70,6 +72,7 @@ def build(doc: Document, picture: "Picture") -> bytes:
     word.core_properties.version = doc.stamp.label if doc.stamp else ""
 
     footer = section.footer.paragraphs[0]
+    assert doc.stamp is not None  # stamped before it is written
     footer.text = f"{doc.title} · {_('Document version')} {doc.stamp.label} · SHA-256 {doc.stamp.sha256}"
     footer.runs[0].font.size = Pt(7)
 

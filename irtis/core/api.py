@@ -102,7 +102,7 @@ class Endpoints:
         subquery = models.Subquery(through._default_manager.filter(
             **{self.entry.model_name: models.OuterRef("pk")}).values(
             self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs"))
-        query = self.model.objects.annotate(tag_slugs=subquery).query
+        query = self.model._default_manager.annotate(tag_slugs=subquery).query
         sql, params = query.get_compiler(connection=connection).compile(query.annotations["tag_slugs"])
         return RawSQL(sql, params, output_field=models.TextField())
 
@@ -113,7 +113,7 @@ class Endpoints:
             raise HttpError(403, _("This token is read-only."))
         if not permissions.allowed(request.user, self.entry, action):
             raise HttpError(403, _("You do not have permission to do this."))
-        return permissions.restrict(self.model.objects.all(), request.user, action)
+        return permissions.restrict(self.model._default_manager.all(), request.user, action)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -185,7 +185,7 @@ class Endpoints:
             raise HttpError(400, _("Send at least one object."))
         objects = [self.model() for _ in items]
         self.write(request, "add", objects, [item.model_dump(exclude_unset=True) for item in items])
-        result = self.rows(self.model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
+        result = self.rows(self.model._default_manager.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
         return json_response(result if isinstance(payload, list) else result[0], 201)
 
     def update(self, request: HttpRequest, pk: int, payload: Any, partial: bool) -> HttpResponse:
@@ -200,7 +200,7 @@ class Endpoints:
             message = _("The object has changed since you read it (version %(version)d now).")
             raise HttpError(412, message % {"version": obj.version})
         self.write(request, "change", [obj], [data])
-        row = self.rows(self.model.objects.filter(pk=pk), False)[0]
+        row = self.rows(self.model._default_manager.filter(pk=pk), False)[0]
         return json_response(row, headers={"ETag": f'"{row["version"]}"'})
 
     def bulk_update(self, request: HttpRequest, payload: list[Any]) -> HttpResponse:
@@ -221,7 +221,7 @@ class Endpoints:
             if expected is not None and expected != obj.version:
                 raise HttpError(412, _("Object %(id)d has changed since you read it.") % {"id": obj.pk})
         self.write(request, "change", objects, data)
-        return json_response(self.rows(self.model.objects.filter(pk__in=ids).order_by("pk"), False))
+        return json_response(self.rows(self.model._default_manager.filter(pk__in=ids).order_by("pk"), False))
 
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.authorise(request, "delete").filter(pk=pk).first()

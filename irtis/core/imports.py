@@ -176,7 +176,7 @@ class Importer:
             except ValidationError:  # reported for its row when the value is set
                 pass
         keys.discard(None)
-        found = model.objects.filter(models.Q(pk__in=ids) | models.Q(**{f"{key}__in": keys}))
+        found = model._default_manager.filter(models.Q(pk__in=ids) | models.Q(**{f"{key}__in": keys}))
         by_id, by_key = {}, {}
         for obj in found:
             by_id[str(obj.pk)] = obj

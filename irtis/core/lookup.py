@@ -18,6 +18,6 @@ def lookup(request: HttpRequest, label: str) -> HttpResponse:
     query = request.GET.get("lookup-q", "").strip()
     matches = []
     if query:
-        objects = permissions.restrict(entry.model.objects.all(), request.user)
+        objects = permissions.restrict(entry.model._default_manager.all(), request.user)
         matches = list(objects.filter(pk__in=matching_ids(entry.model, query))[:LIMIT])
     return render(request, "core/widgets/lookup_results.html", {"matches": matches})

@@ -1,6 +1,6 @@
 """The base every recorded object stands on: versions, tags, journal, change records, search."""
 
-from typing import Any, ClassVar, Self, cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -43,8 +43,6 @@ class BaseModel(ChangeLogged):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # For code handling any registered model; each concrete model gets its own from Django.
-    objects: ClassVar[models.Manager[Self]]
     _m2m: dict[str, Any]  # many-to-many values a form sets after saving (core.forms)
 
     class Meta:

@@ -15,7 +15,7 @@ from .search import normalize, search
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     counts = [
-        (entry, permissions.restrict(entry.model.objects.all(), request.user).count())
+        (entry, permissions.restrict(entry.model._default_manager.all(), request.user).count())
         for entry in registry.entries()
         if permissions.allowed(request.user, entry, "view")
     ]
@@ -39,7 +39,7 @@ def restricted_search(
         if not permissions.allowed(user, entry, "view"):
             continue
         if permissions.constraint(user, entry, "view") is not None:
-            visible = permissions.restrict(entry.model.objects.all(), user, "view").values("pk")
+            visible = permissions.restrict(entry.model._default_manager.all(), user, "view").values("pk")
             matching = SearchEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(entry.model), object_id__in=visible
             )

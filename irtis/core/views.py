@@ -42,7 +42,7 @@ class EntryView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def queryset(self, action: str | None = None) -> models.QuerySet:
-        queryset = self.entry.model.objects.all()
+        queryset = self.entry.model._default_manager.all()
         if self.entry.queryset:
             queryset = self.entry.queryset(queryset)
         return permissions.restrict(queryset, self.request.user, action or self.action)
@@ -61,7 +61,7 @@ class EntryView(LoginRequiredMixin, View):
     def filtered(self) -> tuple[Any, models.QuerySet]:
         filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"))
         if not filterset.is_valid():
-            return filterset, self.entry.model.objects.none()
+            return filterset, self.entry.model._default_manager.none()
         return filterset, filterset.qs
 
 
@@ -217,7 +217,7 @@ class BulkView(EntryView):
             _, queryset = self.filtered()
         else:
             ids = [p for p in self.request.POST.getlist("pk") if p.isdigit()]
-            queryset = self.entry.model.objects.filter(pk__in=ids)
+            queryset = self.entry.model._default_manager.filter(pk__in=ids)
         return queryset.filter(pk__in=self.queryset().values("pk"))
 
     def back(self) -> HttpResponse:

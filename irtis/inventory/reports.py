@@ -71,7 +71,7 @@ def out_of_support(user: object, on: datetime.date | None = None) -> list[Findin
         related = [version, f"{version}__product"] + [
             paths[k] for k in ("target", "site", "team", "fallback_team") if paths.get(k)
         ]
-        rows = permissions.restrict(model.objects.all(), user).filter(
+        rows = permissions.restrict(model._default_manager.all(), user).filter(
             SoftwareVersion.unsupported_q(on, prefix=f"{version}__")
         ).exclude(**paths.get("exclude", {})).select_related(*related)
         for row in rows:

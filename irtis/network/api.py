@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -67,9 +68,9 @@ def _parent(request: HttpRequest, pk: int) -> Prefix:
     return found
 
 
-def _rows(model: type, objects: list[Any]) -> list[dict[str, Any]]:
+def _rows(model: type[models.Model], objects: list[Any]) -> list[dict[str, Any]]:
     """The created objects as the generic API returns them."""
-    return _endpoints(model).rows(model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
+    return _endpoints(model).rows(model._default_manager.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
 
 
 def _invalid(error: ValidationError) -> InvalidData:

@@ -85,7 +85,7 @@ EC_CONTACT = "DG TAXUD ITSM paslaugų centras (servicedesk@itsmtaxud.europa.eu)"
 
 
 def _get(model: type[models.Model], **lookup: object) -> models.Model | None:
-    return model.objects.filter(**lookup).first()
+    return model._default_manager.filter(**lookup).first()
 
 
 

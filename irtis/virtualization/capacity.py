@@ -14,7 +14,7 @@ What counts:
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -22,7 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from .models import Cluster, VirtualMachine
+    from .models import VirtualMachine
 
 COMPUTE_STATUSES = ("active", "staged", "planned")
 MB_PER_GB = 1024
@@ -69,7 +69,7 @@ def _ratio(allocated: float, available: float) -> float | None:
 
 
 def _number(value: float | Decimal, places: int = 1) -> str:
-    return number_format(round(value, places), places)
+    return number_format(cast(float | Decimal, round(value, places)), places)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Capacity:
     memory_limit: Decimal
 
     @classmethod
-    def of(cls, cluster: "Cluster") -> "Capacity":
+    def of(cls, cluster: Any) -> "Capacity":  # a Cluster with the annotations
         """From a cluster annotated by `CapacityQuerySet.with_capacity`."""
         return cls(
             hosts=cluster.capacity_hosts,
@@ -199,7 +199,7 @@ class Capacity:
         if self.storage_ratio is not None and self.storage_ratio > 1:
             found.append(Problem("danger", _(
                 "Virtual disks (%(allocated)s GB) exceed the datastore capacity (%(capacity)s GB)."
-            ) % {"allocated": _number(self.disk_gb, 0), "capacity": _number(self.storage_gb, 0)}))
+            ) % {"allocated": _number(self.disk_gb, 0), "capacity": _number(self.storage_gb or 0, 0)}))
         return found + self._resilience_problems()
 
     def _resilience_problems(self) -> list[Problem]:
