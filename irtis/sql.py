@@ -8,7 +8,7 @@ SQLite, in-process, runs one prepared statement per row with executemany, which 
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -20,7 +20,7 @@ def _unchanged_types(field: models.Field) -> tuple[type, ...]:
     numbers of an integer or foreign key field), so the call can be skipped: for a thousand audit
     and search rows it cost more than the database's work."""
     if field.is_relation:
-        field = field.target_field
+        field = cast(models.ForeignKey, field).target_field
     if isinstance(field, models.CharField | models.TextField):
         return (str, type(None))
     if isinstance(field, models.IntegerField):  # AutoField and BigAutoField too
@@ -84,7 +84,7 @@ def insert_returning(model: type[models.Model], objects: Sequence[models.Model])
     if not objects:
         return
     pk = model._meta.pk
-    if not pk.db_returning or any(obj.pk is not None for obj in objects):
+    if not pk.db_returning or any(obj.pk is not None for obj in objects):  # type: ignore[attr-defined]  # not in stubs
         raise ValueError("insert_returning leaves the numbering of new rows to the database")
     fields = [f for f in model._meta.concrete_fields if f is not pk]
     rows = _rows(objects, fields, insert=True)
@@ -121,7 +121,7 @@ def update_many(model: type[models.Model], objects: Sequence[models.Model], name
     """
     if not objects:
         return
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [cast(models.Field, model._meta.get_field(name)) for name in names]  # columns
     pk = model._meta.pk
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -134,7 +134,7 @@ def update_many(model: type[models.Model], objects: Sequence[models.Model], name
         # One array per column, unnested into rows: the statement stays the same for any number
         # of objects, so the driver neither parses a placeholder per value nor misses its cache.
         columns = [*fields, pk]
-        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in columns)
+        arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in columns)  # type: ignore[attr-defined]  # not in stubs
         names_sql = ", ".join(f"c{i}" for i in range(len(columns)))
         assignments = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(fields))
         cursor.execute(

@@ -90,6 +90,7 @@ def archive(before: datetime, out: Path, chunk: int = 10000) -> ArchiveResult:
             .values_list("id", "prev_hash")
             .first()
         )
+        assert nxt is not None  # the newest entry stays, after the cutoff
         result = _write(out, start_prev, cutoff, nxt, chunk)
         anchor = ArchiveAnchor(
             time=datetime.now(UTC),
@@ -176,6 +177,7 @@ def _write(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    assert first_id is not None  # the cutoff is an entry
     return ArchiveResult(count, first_id, cutoff, out, _file_sha256(out))
 
 

@@ -3,12 +3,14 @@
 import json
 from typing import IO
 
+from django.core.management.base import OutputWrapper
+
 from .models import Action, AuditEntry
 from .records import record
 from .trail import content
 
 
-def export_jsonl(out: IO[str], since: int = 0, chunk: int = 5000, *, cli: bool = True) -> int:
+def export_jsonl(out: IO[str] | OutputWrapper, since: int = 0, chunk: int = 5000, *, cli: bool = True) -> int:
     """Write every entry with id > `since` to `out`; the export itself is recorded first."""
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     record(Action.AUDIT_EXPORT, {"format": "jsonl", "since": since, "until": last}, cli=cli)

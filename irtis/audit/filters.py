@@ -1,9 +1,12 @@
 """Filters of the audit trail page: who, what, which object, how, when."""
 
+from typing import Any
+
 import django_filters as df
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import DateRangeWidget
 
 from .models import Action, AuditEntry, Source
 
@@ -19,14 +22,14 @@ class AuditEntryFilter(df.FilterSet):
     source = df.ChoiceFilter(choices=Source.choices, label=_("source"))
     time = df.DateFromToRangeFilter(
         label=_("time"),
-        widget=df.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeWidget(attrs={"type": "date"}),
     )
 
     class Meta:
         model = AuditEntry
         fields = ("actor", "content_type", "object_id", "action", "source", "time")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             widget = field.widget

@@ -1,11 +1,15 @@
 """Entries about the trail itself: reading, exporting and archiving it are audited too."""
 
 import getpass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 
 from . import trail
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from irtis.core.context import ChangeContext
 
 
 def record(action: str, detail: dict, *, cli: bool = False) -> AuditEntry:
@@ -19,7 +23,7 @@ def record(action: str, detail: dict, *, cli: bool = False) -> AuditEntry:
     return _append(current(), action, detail)
 
 
-def _append(ctx: object, action: str, detail: dict) -> AuditEntry:
+def _append(ctx: "ChangeContext", action: str, detail: dict) -> AuditEntry:
     entry = ctx.entry(
         action=action,
         content_type=ContentType.objects.get_for_model(AuditEntry),

@@ -1,5 +1,7 @@
 """The audit trail page: entitled users read and filter the trail; each reading is recorded."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from .records import record
 PER_PAGE = 50
 
 
-def may_read(user: object) -> bool:
+def may_read(user: Any) -> bool:
     """Superusers and holders of audit.view_auditentry (the auditor role) read the trail."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

@@ -1,8 +1,12 @@
 """Demo tags used across the estate."""
 
+from typing import TypeVar
+
 from django.db import models
 
 from irtis.core.models import Tag
+
+M = TypeVar("M", bound=models.Model)
 
 TAGS = [
     ("kritine", "Kritinė sistema", "#dc3545", "Kategorija I: sutrikimas stabdo muitinės veiklą"),
@@ -12,7 +16,7 @@ TAGS = [
 ]
 
 
-def ensure(model: type[models.Model], key: str | dict, values: dict) -> object:
+def ensure(model: type[M], key: str | dict, values: dict) -> M:
     """Create the object, or update it only where the demo values differ (so reruns write nothing).
 
     `key` names the field in `values` that identifies the object, or is a lookup of several

@@ -21,7 +21,7 @@ VERSIONS = {
     Engine.POSTGRESQL: "PostgreSQL 16",
     Engine.MSSQL: "Microsoft SQL Server 2019",
 }
-CHARSETS = {
+CHARSETS: dict[str, str] = {
     Engine.ORACLE: "AL32UTF8",
     Engine.POSTGRESQL: "UTF8",
     Engine.MSSQL: "Lithuanian_100_CI_AS",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
@@ -19,7 +20,7 @@ class Engine(models.TextChoices):
     OTHER = "other", _("other")
 
 
-DEFAULT_PORTS = {
+DEFAULT_PORTS: dict[str, int] = {
     Engine.ORACLE: 1521,
     Engine.POSTGRESQL: 5432,
     Engine.MSSQL: 1433,
@@ -154,7 +155,7 @@ class DBMSInstance(TaggedModel):
         return self.device if self.device_id else self.virtual_machine
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if not self.device_id and not self.virtual_machine_id:
             errors["device"] = _("Choose the server or the virtual machine the instance runs on.")
         elif self.device_id and self.virtual_machine_id:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +11,9 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self) -> None:
-        from irtis.core.registry import entry_for
+        from irtis.core.registry import ModelEntry, entry_for
 
         from .discovery import api  # noqa: F401  (mounts the discovery endpoints on the platform API)
         from .models import Device
 
-        entry_for(Device).add_panel(DISCOVERY_PANEL, first=True)  # "discover over SNMP" on device pages
+        cast(ModelEntry, entry_for(Device)).add_panel(DISCOVERY_PANEL, first=True)  # "discover over SNMP"

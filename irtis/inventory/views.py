@@ -1,12 +1,14 @@
 """Inventory pages beyond the generic ones: rack elevations and the out-of-support report."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from irtis.core import permissions
-from irtis.core.registry import entry_for
+from irtis.core.registry import ModelEntry, entry_for
 
 from . import elevation, reports
 from .models import Device, Rack
@@ -27,7 +29,7 @@ def rack_elevation(request: HttpRequest, pk: int, face: str = "front") -> HttpRe
 @login_required
 def out_of_support(request: HttpRequest) -> HttpResponse:
     """Software running past its vendor support or end-of-life date, per site and per team."""
-    if not permissions.allowed(request.user, entry_for(Device), "view"):
+    if not permissions.allowed(request.user, cast(ModelEntry, entry_for(Device)), "view"):
         raise PermissionDenied
     findings = reports.out_of_support(request.user)
     return render(request, "inventory/out_of_support.html", {

@@ -6,7 +6,7 @@ GET  /api/network/prefixes/<id>/available-prefixes/?length=24
 POST /api/network/prefixes/<id>/available-prefixes/   {"length": 24, "status": "active"}
 """
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -57,8 +57,8 @@ class FreePrefix(Schema):
     vrf: int | None
 
 
-def _endpoints(model: type) -> Endpoints:
-    return Endpoints(registry.entry_for(model))
+def _endpoints(model: type[models.Model]) -> Endpoints:
+    return Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))  # a registered model
 
 
 def _parent(request: HttpRequest, pk: int) -> Prefix:

@@ -10,6 +10,7 @@ Objects of other apps are looked up by name; a missing one is skipped. Reruns wr
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -91,14 +92,15 @@ def _get(model: type[models.Model], **lookup: object) -> models.Model | None:
 
 
 def _component(system: InformationSystem, env: str, kind: str, name: str, required: int,
-               targets: list[models.Model], description: str = "") -> Component | None:
-    targets = [t for t in targets if t is not None]
-    if not targets:
+               targets: Sequence[models.Model | None], description: str = "") -> Component | None:
+    found = [t for t in targets if t is not None]
+    if not found:
         return None
     component = ensure(Component, {"system": system, "environment": env, "name": name},
-                           {"kind": kind, "required_instances": min(required, len(targets)), "description": description})
-    for target in targets:
-        field = {VirtualMachine: "virtual_machine", Device: "device", Database: "database"}.get(type(target), "dbms_instance")
+                           {"kind": kind, "required_instances": min(required, len(found)), "description": description})
+    for target in found:
+        field = dict[type[models.Model], str](
+            {VirtualMachine: "virtual_machine", Device: "device", Database: "database"}).get(type(target), "dbms_instance")
         ensure(Deployment, {"component": component, field: target}, {})
     return component
 

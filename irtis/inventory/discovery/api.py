@@ -5,7 +5,7 @@ POST /api/inventory/devices/<id>/discovery/preview/  {"address": "10.1.1.1", "ve
 POST /api/inventory/devices/<id>/discovery/apply/    {"token": "…"} → the applied plan; 409 if records changed
 """
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from irtis.core import permissions
 from irtis.core.api import Endpoints, InvalidData, api, json_response
-from irtis.core.registry import entry_for
+from irtis.core.registry import ModelEntry, entry_for
 
 from ..models import Device
 from . import plan as plans
@@ -46,7 +46,7 @@ class ApplyRequest(Schema):
 
 
 def _device(request: HttpRequest, pk: int) -> Device:
-    Endpoints(entry_for(Device)).authorise(request, "change")  # read-only tokens stop here
+    Endpoints(cast(ModelEntry, entry_for(Device))).authorise(request, "change")  # read-only tokens stop here
     device = permissions.restrict(Device.objects.all(), request.user).filter(pk=pk).first()
     if device is None:
         raise HttpError(404, _("Not found."))

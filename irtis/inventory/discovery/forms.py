@@ -1,6 +1,6 @@
 """The discovery form: where the agent is and how to authenticate; the API validates through it too."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +34,10 @@ class DiscoveryForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vrf"].queryset = permissions.restrict(VRF.objects.all(), user)
+        cast(forms.ModelChoiceField, self.fields["vrf"]).queryset = permissions.restrict(VRF.objects.all(), user)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # a form's cleaned_data
         if data.get("version") == "2c":
             if not data.get("community"):
                 self.add_error("community", _("SNMPv2c needs a community."))

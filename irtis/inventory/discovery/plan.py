@@ -12,7 +12,7 @@ import hashlib
 import ipaddress
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -160,7 +160,7 @@ def build(device: Device, reading: Reading, vrf: VRF | None, user: Any) -> Plan:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    return str(cast(models.Field, model._meta.get_field(name)).verbose_name)  # a column
 
 
 def _shown(model: type[models.Model], name: str, value: Any) -> str:
@@ -168,7 +168,7 @@ def _shown(model: type[models.Model], name: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    choices = dict(model._meta.get_field(name).flatchoices)
+    choices = dict(cast(models.Field, model._meta.get_field(name)).flatchoices)  # a column
     return str(choices.get(value, value))
 
 
@@ -273,7 +273,7 @@ def _address_items(device: Device, reading: Reading, vrf: VRF | None, interfaces
         if obj.address_key not in seen:
             items.append(Item("address", NOT_SEEN, obj.address, obj.pk, obj.version, notes=[
                 _("Recorded on %(interface)s but not reported by the device; left as it is.")
-                % {"interface": obj.interface.name}]))
+                % {"interface": cast(Interface, obj.interface).name}]))  # filtered by interface
     return items
 
 
@@ -288,7 +288,7 @@ def _address_item(device: Device, vrf: VRF | None, address: Any, interface: Inte
         if vrf is not None:
             changes.append(Change("vrf", _label(IPAddress, "vrf"), "", str(vrf), (None, vrf.pk)))
         return Item("address", CREATE, text, changes=changes, errors=_errors(obj), obj=obj, extra={"interface": name})
-    if obj.interface_id and obj.interface.device_id != device.pk:
+    if obj.interface and obj.interface.device_id != device.pk:
         return Item("address", SKIPPED, text, obj.pk, obj.version, errors=[
             _("Recorded on interface %(interface)s of another device; move it by hand if it has moved.")
             % {"interface": obj.interface}])
@@ -296,7 +296,7 @@ def _address_item(device: Device, vrf: VRF | None, address: Any, interface: Inte
     if obj.address != text:
         changes.append(Change("address", _label(IPAddress, "address"), obj.address, text, (obj.address, text)))
         obj.address = text
-    current = obj.interface.name if obj.interface_id else ""
+    current = obj.interface.name if obj.interface else ""
     if current != name:
         changes.append(Change("interface", _label(IPAddress, "interface"), current, name, (current, name)))
         obj.interface = target
@@ -399,7 +399,8 @@ def _execute(plan: Plan, user: Any) -> None:
     def save(obj: models.Model) -> None:
         action = "add" if obj._state.adding else "change"
         for related in obj._meta.concrete_fields:  # take the id of a parent saved just before (a new product)
-            if related.is_relation and related.is_cached(obj) and related.get_cached_value(obj) is not None:
+            if (isinstance(related, models.ForeignKey) and related.is_cached(obj)
+                    and related.get_cached_value(obj) is not None):
                 setattr(obj, related.name, related.get_cached_value(obj))
         obj.full_clean()
         obj.save()

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
@@ -166,13 +167,13 @@ class Device(TaggedModel):
         loaded = getattr(self, "_loaded", None)
         if loaded and all(loaded.get(name) == getattr(self, name) for name in self.PLACEMENT):
             return  # placement unchanged: checked when it was set (a bulk status change costs no query)
-        errors: dict[str, str] = {}
-        if self.location_id and self.site_id and self.location.site_id != self.site_id:
+        errors: dict[str, str | Promise] = {}
+        if self.location_id and self.site_id and self.location and self.location.site_id != self.site_id:
             errors["location"] = _("The location must be at the device's site.")
         if self.rack_id:
-            if self.site_id and self.rack.site_id != self.site_id:
+            if self.site_id and self.rack and self.rack.site_id != self.site_id:
                 errors["rack"] = _("The rack must be at the device's site.")
-            elif self.location_id and self.rack.location_id and self.rack.location_id != self.location_id:
+            elif self.location_id and self.rack and self.rack.location_id and self.rack.location_id != self.location_id:
                 errors["rack"] = _("The rack must be in the device's location.")
         if self.position is not None:
             errors.update(self._placement_errors())
@@ -181,12 +182,13 @@ class Device(TaggedModel):
         if errors:
             raise ValidationError(errors)
 
-    def _placement_errors(self) -> dict[str, str]:
+    def _placement_errors(self) -> dict[str, str | Promise]:
+        assert self.position is not None  # clean() asks only for a placed device
         if not self.rack_id:
             return {"position": _("Only a device in a rack has a position.")}
         if not self.face:
             return {"face": _("Choose the face of the rack the device is mounted on.")}
-        if not self.hardware_model_id or not self.rack.u_height:
+        if not self.hardware_model_id or not self.rack or not self.rack.u_height:
             return {}
         height = self.hardware_model.u_height
         if height == 0:

@@ -1,6 +1,6 @@
 """The address-space panel of a prefix page: hierarchy, utilisation, free space, allocation."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 
@@ -23,12 +23,12 @@ def prefix_space(context: template.Context, prefix: Prefix) -> dict[str, Any]:
         "children": children[:SHOWN],
         "more_children": len(children) > SHOWN,
         "container": prefix.status == Prefix.Status.CONTAINER,
-        "can_add_ip": permissions.allowed(user, registry.entry_for(IPAddress), "add"),
-        "can_add_prefix": permissions.allowed(user, registry.entry_for(Prefix), "add"),
+        "can_add_ip": permissions.allowed(user, cast(registry.ModelEntry, registry.entry_for(IPAddress)), "add"),
+        "can_add_prefix": permissions.allowed(user, cast(registry.ModelEntry, registry.entry_for(Prefix)), "add"),
         "max_length": prefix.network.max_prefixlen,
         "next_length": _suggested_length(prefix),
-        "ip_list_url": registry.entry_for(IPAddress).list_url + f"?parent={prefix.prefix}",
-        "prefix_list_url": registry.entry_for(Prefix).list_url + f"?parent={prefix.prefix}",
+        "ip_list_url": cast(registry.ModelEntry, registry.entry_for(IPAddress)).list_url + f"?parent={prefix.prefix}",
+        "prefix_list_url": cast(registry.ModelEntry, registry.entry_for(Prefix)).list_url + f"?parent={prefix.prefix}",
     }
     if space["container"]:
         space["free_prefixes"] = allocation.available_prefixes(prefix, space["next_length"], 5)
