@@ -61,9 +61,9 @@ def load() -> None:
         })
         if neighbour == "BY" and not site.tags.filter(pk=border.pk).exists():
             site.tags.add(border)
-    for site_code, code, name, kind, parent in LOCATIONS:
+    for site_code, code, name, location_kind, parent in LOCATIONS:
         ensure(Location, "code", {
-            "site": Site.objects.get(code=site_code), "code": code, "name": name, "kind": kind,
+            "site": Site.objects.get(code=site_code), "code": code, "name": name, "kind": location_kind,
             "parent": Location.objects.get(code=parent) if parent else None,
         })
     for name, website, description in MANUFACTURERS:

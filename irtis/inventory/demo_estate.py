@@ -2,6 +2,7 @@
 
 import datetime
 import zlib
+from collections.abc import Sequence
 from decimal import Decimal
 
 from irtis.core.demo import ensure
@@ -68,7 +69,7 @@ HARDWARE = [
 ]
 MS, RH = "Microsoft", "Red Hat"
 # product, maker, kind, [(number, release, vendor support end, end of life)]
-SOFTWARE = [
+SOFTWARE: list[tuple[str, str, str, list[tuple[str, datetime.date, datetime.date, datetime.date | None]]]] = [
     ("Windows Server", MS, "os", [("2012 R2", D(2013, 11, 25), D(2018, 10, 9), D(2023, 10, 10)),
                                   ("2016", D(2016, 10, 15), D(2022, 1, 11), D(2027, 1, 12)),
                                   ("2019", D(2018, 11, 13), D(2024, 1, 9), D(2029, 1, 9)),
@@ -189,7 +190,7 @@ def _mac(name: str, port: int) -> str:
     return "00:1b:21:" + ":".join(f"{(digest >> s) & 0xFF:02x}" for s in (16, 8, 0))
 
 
-def _ports(role: str) -> list[tuple[str, str, int | None]]:
+def _ports(role: str) -> Sequence[tuple[str, str, int | None]]:
     if role in (SAN,):
         return [(f"fc{n}", "32gfc-sfp28", None) for n in range(1, 5)] + [("mgmt0", "mgmt", 1500)]
     if role == ARRAY:

@@ -113,7 +113,7 @@ def load_directory() -> None:
         ("dc2-ad-02", "DC2", None, "", "Virtualus DC rezerviniame DC"),
     ):
         ensure(DomainController, "name", {
-            "name": name, "domain": domain, "site": sites[site], "device": devices.get(device),
+            "name": name, "domain": domain, "site": sites[site], "device": devices.get(device) if device else None,
             "fsmo_roles": fsmo, "global_catalog": True, "read_only": False, "description": description})
     exchange = ensure(MailSystem, "name", {
         "name": "Muitinės Exchange", "domains": "lrmuitine.lt, cust.lt",

@@ -1,6 +1,7 @@
 """Rack elevations drawn on the server as SVG: one face of a rack, devices at their units."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 from django.utils.html import escape
@@ -44,7 +45,7 @@ def mounted_devices(rack: Rack) -> list[Mounted]:
         .order_by("position")
     )
     return [
-        Mounted(d.pk, d.name, d.position, max(d.hardware_model.u_height, 1), d.face,
+        Mounted(d.pk, d.name, cast(int, d.position), max(d.hardware_model.u_height, 1), d.face,
                 d.hardware_model.full_depth, d.role.name, d.role.color, d.get_absolute_url())
         for d in rows
     ]

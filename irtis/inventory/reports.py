@@ -13,7 +13,7 @@ irtis.virtualization can add its VM installations without inventory importing it
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -39,15 +39,15 @@ class Finding:
 
 def sources() -> list[tuple[type[models.Model], dict[str, Any]]]:
     """(model, paths) of every model that records software running somewhere."""
-    found = []
+    found: list[tuple[type[models.Model], dict[str, Any]]] = []
     for rel in SoftwareVersion._meta.related_objects:
         paths = getattr(rel.related_model, "support_report", None)
         if rel.one_to_many and paths and paths.get("version", "software_version") == rel.field.name:
-            found.append((rel.related_model, {"version": rel.field.name, **paths}))
+            found.append((cast(type[models.Model], rel.related_model), {"version": rel.field.name, **paths}))
     return found
 
 
-def _follow(obj: models.Model, path: str | None) -> Any:
+def _follow(obj: models.Model | None, path: str | None) -> Any:
     """The object at the end of `path` ("" is the object itself; None or a gap gives None)."""
     if path is None:
         return None
@@ -81,7 +81,7 @@ def out_of_support(user: object, on: datetime.date | None = None) -> list[Findin
                 version=release,
                 site=_follow(row, paths.get("site")),
                 team=_follow(row, paths.get("team")) or _follow(row, paths.get("fallback_team")),
-                via=str(model._meta.get_field(version).verbose_name)
+                via=str(cast(models.Field, model._meta.get_field(version)).verbose_name)
                 if paths.get("target", "") == "" else str(model._meta.verbose_name),
                 ended=_ended(release, on),
             ))

@@ -159,7 +159,7 @@ def allocate_from_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if what == "prefix":
             _endpoints(Prefix).authorise(request, "add")
-            created = [
+            created: list[Prefix] | list[IPAddress] = [
                 allocation.allocate_prefix(
                     parent.pk,
                     _number(request, "length"),

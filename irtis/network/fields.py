@@ -13,7 +13,8 @@ like Django's GenericForeignKey), which the generic code already understands:
 (Platform candidates: computed columns and custom filter methods in `core.registry`.)
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,7 +49,7 @@ class _Virtual(models.Field):
         kwargs.update(editable=False, blank=True, null=True, serialize=False)
         super().__init__(verbose_name, **kwargs)
 
-    def get_attname_column(self) -> tuple[str, None]:
+    def get_attname_column(self) -> tuple[str, None]:  # type: ignore[override]  # no column: Django skips it
         return self.get_attname(), None
 
     def contribute_to_class(self, cls: type[models.Model], name: str, private_only: bool = False) -> None:
@@ -56,7 +57,7 @@ class _Virtual(models.Field):
         # A default for instances loaded without the annotation (and for Model.clean_fields).
         setattr(cls, self.attname, None)
 
-    def deconstruct(self) -> tuple[str, str, list, dict]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, f"{type(self).__module__}.{type(self).__name__}", args, kwargs
 
@@ -88,7 +89,7 @@ class ContainedInField(_Virtual):
         self.key_fields, self.strict = key_fields, strict
         super().__init__(verbose_name, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list, dict]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs.update(key_fields=self.key_fields, strict=self.strict)
         return name, path, args, kwargs
@@ -110,7 +111,8 @@ class _Inside(Lookup):
             return "1 = 0", []
         field: ContainedInField = self.lhs.target
         table = compiler.quote_name_unless_alias(self.lhs.alias)
-        start, end = (connection.ops.quote_name(field.model._meta.get_field(n).column) for n in field.key_fields)
+        start, end = (connection.ops.quote_name(cast(models.Field, field.model._meta.get_field(n)).column)
+                      for n in field.key_fields)
         low, high = self.rhs
         sql, params = f"{table}.{start} >= %s AND {table}.{end} <= %s", [low, high]
         if field.strict:

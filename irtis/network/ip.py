@@ -118,7 +118,7 @@ def free_networks(network: Network, length: int, taken: Iterable[Network], limit
     block = 1 << (network.max_prefixlen - length)
     make = type(network)
     end = int(network.broadcast_address)
-    cursor, result = int(network.network_address), []
+    cursor, result = int(network.network_address), list[Network]()
     spans = sorted((int(t.network_address), int(t.broadcast_address)) for t in taken)
     spans.append((end + 1, end + 1))  # a sentinel past the end
     for low, high in spans:

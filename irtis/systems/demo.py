@@ -145,7 +145,7 @@ def _deploy(systems: dict[str, InformationSystem]) -> None:
                     _component(system, env, kind, f"{code} {tier}", 1, _vms(prefix, tier, tail))
         if db in DB_SERVERS:
             database = _get(Database, name=code.upper(), instance__environment=E.PRODUCTION)
-            targets = [database] if database else [_get(Device, name=n) for n in DB_SERVERS[db]]
+            targets: list[models.Model | None] = [database] if database else [_get(Device, name=n) for n in DB_SERVERS[db]]
             _component(system, E.PRODUCTION, "database", f"{code} db", 1, targets, "Oracle RAC / SQL Server")
         elif db:
             _component(system, E.PRODUCTION, "database", f"{code} db", 1,

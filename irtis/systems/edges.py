@@ -21,6 +21,7 @@ migration rebuilds it; `differences()` compares the index with the branches.
 
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
@@ -88,7 +89,7 @@ def _table(model: type[models.Model]) -> str:
 
 
 def _col(model: type[models.Model], field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+    return connection.ops.quote_name(cast(models.Field, model._meta.get_field(field)).column)
 
 
 def type_ids() -> tuple[tuple[str, int], ...]:

@@ -21,16 +21,20 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from irtis.core import permissions
+from irtis.core.models import BaseModel
 
 from . import sql
 from .edges import KIND_LABELS
+
+if TYPE_CHECKING:
+    from .models import InformationSystem
 
 Node = tuple[int, int]
 MAX_DEPTH = 12
@@ -146,11 +150,11 @@ def parse(text: str) -> Node:
         raise UnknownObject(text) from None
 
 
-def existing(nodes: Iterable[Node]) -> list[Node]:
+def existing(nodes: Iterable[models.Model | Node]) -> list[Node]:
     """The nodes, checked: raises UnknownObject naming the first one that does not exist."""
-    nodes = [node_of(n) for n in nodes]
+    checked = [node_of(n) for n in nodes]
     by_type: dict[int, set[int]] = defaultdict(set)
-    for type_id, object_id in nodes:
+    for type_id, object_id in checked:
         by_type[type_id].add(object_id)
     for type_id, ids in by_type.items():
         model = _model(type_id)
@@ -158,7 +162,7 @@ def existing(nodes: Iterable[Node]) -> list[Node]:
         missing = sorted(ids - found)
         if missing:
             raise UnknownObject(f"{type_id}-{missing[0]}")
-    return nodes
+    return checked
 
 
 def _model(type_id: int) -> type[models.Model] | None:
@@ -247,7 +251,7 @@ _SENTINEL = "987654321987654321"
 def _detail_url(model: type[models.Model]) -> str:
     """The detail URL of the model's objects with a placeholder id: one URL reversal per type,
     not per object (naming a thousand components otherwise spends most of its time there)."""
-    return model(pk=int(_SENTINEL)).get_absolute_url()
+    return cast(BaseModel, model(pk=int(_SENTINEL))).get_absolute_url()  # a registered model
 
 
 def _rows(query: str) -> list[tuple]:
@@ -425,8 +429,8 @@ def single_points_by_system(systems: Iterable[models.Model | Node], user: Any = 
         info = infos[x]
         if info.exists and info.kind not in LOGICAL and x != top:
             out[top].append(info)
-    for found in out.values():
-        found.sort(key=lambda n: (n.layer, n.label))
+    for listed in out.values():
+        listed.sort(key=lambda n: (n.layer, n.label))
     return out
 
 
@@ -436,7 +440,9 @@ def single_points_of_failure(system: models.Model | Node, user: Any = None) -> l
     return single_points_by_system([top], user)[top]
 
 
-def spof_report(systems: Iterable[models.Model] | None = None, user: Any = None) -> dict[models.Model, list[NodeInfo]]:
+def spof_report(
+    systems: "Iterable[InformationSystem] | None" = None, user: Any = None,
+) -> "dict[InformationSystem, list[NodeInfo]]":
     """Single points of failure of each system whose importance category asks for the analysis
     (or of the given systems), in one query. With `user`, only the systems they may view, and
     placeholders for the objects they may not."""

@@ -44,7 +44,7 @@ class DiscoveryForm(forms.Form):
             return data
         if not data.get("user"):
             self.add_error("user", _("SNMPv3 needs a user name."))
-        level = data.get("level")
+        level = data.get("level", "")
         needed = {"noAuthNoPriv": (), "authNoPriv": ("auth_key",), "authPriv": ("auth_key", "priv_key")}
         for name in needed.get(level, ()):
             if len(data.get(name) or "") < 8:  # RFC 3414: shorter passphrases are refused by agents

@@ -96,7 +96,7 @@ class DomainController(TaggedModel):
         self.fsmo_roles = ", ".join(r for r in FSMO_ROLES if r in roles)
         if self.fsmo_roles and self.read_only:
             raise ValidationError({"fsmo_roles": _("A read-only domain controller holds no FSMO role.")})
-        if self.device_id and self.site_id and self.device.site_id != self.site_id:
+        if self.device_id and self.site_id and self.device and self.device.site_id != self.site_id:
             raise ValidationError({"device": _("The device must be at the domain controller's site.")})
 
 

@@ -102,7 +102,7 @@ class Location(TaggedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id and self.site_id and self.parent.site_id != self.site_id:
+        if self.parent_id and self.site_id and self.parent and self.parent.site_id != self.site_id:
             raise ValidationError({"parent": _("The parent location must be at the same site.")})
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A location cannot contain itself.")})

@@ -50,7 +50,7 @@ class Rack(TaggedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.location_id and self.site_id and self.location.site_id != self.site_id:
+        if self.location_id and self.site_id and self.location and self.location.site_id != self.site_id:
             raise ValidationError({"location": _("The location must be at the rack's site.")})
         if not self.pk:
             return

@@ -110,6 +110,6 @@ class VLAN(TaggedModel):
             raise ValidationError(
                 {"vid": _("VLAN %(vid)d already exists in group %(group)s.") % {"vid": self.vid, "group": self.group}}
             )
-        group_site = self.group.site_id if self.group_id else None
+        group_site = self.group.site_id if self.group_id and self.group else None
         if group_site and self.site_id and group_site != self.site_id:
             raise ValidationError({"site": _("The VLAN's site must be the site of its group.")})

@@ -112,5 +112,5 @@ class NumberRange(TaggedModel):
         overlap = same_form.filter(start__lte=self.end, end__gte=self.start).exclude(pk=self.pk).first()
         if overlap is not None:
             raise ValidationError(_("The numbers overlap the range %(range)s.") % {"range": overlap})
-        if self.gateway_id and self.site_id is None:
+        if self.gateway_id and self.site_id is None and self.gateway:
             self.site_id = self.gateway.site_id

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
@@ -159,7 +160,7 @@ class Component(TaggedModel):
         # The label of the one choice, not get_environment_display(), which translates every
         # choice on each call: a third of the time of naming an impact's thousand components.
         try:
-            environment = Environment(self.environment).label
+            environment: str | Promise = Environment(self.environment).label
         except ValueError:  # a value outside the choices, shown as it is
             environment = self.environment
         return f"{self.name} ({environment})"
