@@ -38,6 +38,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
+        request.token = found  # type: ignore[attr-defined]  # read by Endpoints.authorise (read-only tokens)
         context.set_user(found.user)
         return found
 

@@ -17,7 +17,7 @@ class ChangeContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = str(uuid.uuid4())
+        request_id = request.id = str(uuid.uuid4())  # type: ignore[attr-defined]  # kept on the request for views
         source = Source.API if request.path.startswith("/api/") else Source.UI
         # The API authenticates inside the view; it sets the user on the context there.
         with changes_by(
