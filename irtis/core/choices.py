@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,7 @@ def parent_fields(model: type[models.Model], names: Mapping[str, Any]) -> dict[s
     for name, value in names.items():
         try:
             field = model._meta.get_field(name)
-        except models.FieldDoesNotExist:
+        except FieldDoesNotExist:
             raise ValueError(name) from None
         if not is_reference(field):
             raise ValueError(name)
