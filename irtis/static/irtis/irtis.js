@@ -122,8 +122,10 @@ const refreshChoices = async (select) => {
   const url = lookupUrl(select, lookup ? { "lookup-options": 1, "lookup-pk": select.value } : { "lookup-options": 1 });
   select.dataset.asked = url;
   const response = await fetch(url);
-  if (!response.ok || select.dataset.asked !== url) return;
-  const html = await response.text();
+  const html = response.ok ? await response.text() : null;
+  if (select.dataset.asked !== url) return; // a later request was sent
+  delete select.dataset.asked;
+  if (html === null) return;
   const before = select.value;
   const empty = Array.from(select.options).filter((o) => o.value === "");
   select.innerHTML = html;
