@@ -115,23 +115,23 @@ def prepare(form: forms.ModelForm, entry: ModelEntry, user: object) -> None:
     for name, field in form.fields.items():
         if not isinstance(field, forms.ModelChoiceField) or entry_for(field.queryset.model) is None:
             continue
-        held = _value(form, name, bound=False)
-        held = None if held in (None, "") or isinstance(held, list | tuple) else held
+        value = _value(form, name, bound=False)
+        held = [getattr(v, "pk", v) for v in value] if isinstance(value, list | tuple) else [value]
+        held = field.queryset.filter(pk__in=[v for v in held if v not in (None, "")])
         queryset = permissions.restrict(field.queryset, user)
         if isinstance(field.widget, LookupMixin):
             field.widget.lookup = queryset.count() > LOOKUP_THRESHOLD
-        if held is not None:
-            queryset = queryset | field.queryset.filter(pk=held)
+        queryset = queryset | held
         parents = [p for p in entry.depends.get(name, ()) if p in form.fields]
         if parents:
-            queryset = _narrowed(form, name, field, queryset, parents)
-            if held is not None and not form.is_bound:
-                queryset = queryset | field.queryset.filter(pk=held)
+            queryset = _narrowed(form, field, queryset, parents)
+            if not form.is_bound:
+                queryset = queryset | held
         field.queryset = labelled(queryset)
 
 
 def _narrowed(
-    form: forms.BaseForm, name: str, field: forms.ModelChoiceField, queryset: models.QuerySet, parents: list[str],
+    form: forms.BaseForm, field: forms.ModelChoiceField, queryset: models.QuerySet, parents: list[str],
 ) -> models.QuerySet:
     field.widget.attrs["data-depends"] = json.dumps({p: form[p].html_name for p in parents})
     field.error_messages["invalid_choice"] = _("Choose one that fits the choices above: %(fields)s.") % {
