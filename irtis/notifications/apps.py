@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import api  # noqa: F401  (mounts /api/notifications/ on the platform API)
+        from . import api, checks  # noqa: F401  (mounts /api/notifications/; registers the checks)

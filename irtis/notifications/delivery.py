@@ -87,7 +87,7 @@ def send(batch: list[Message], now: datetime) -> int:
     connection = mail.connection()
     try:
         connection.open()
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:  # whatever it is, each claimed message gets its outcome recorded
         for message in batch:
             _failed(message, error, now)
         return 0
@@ -96,7 +96,7 @@ def send(batch: list[Message], now: datetime) -> int:
         for message in batch:
             try:
                 connection.send_messages([mail.email(message)])
-            except (smtplib.SMTPException, OSError) as error:
+            except Exception as error:
                 _failed(message, error, now, final=_permanent(error))
             else:
                 message.status, message.sent, message.next_attempt, message.last_error = (

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irtis.core.models import ChangeLogged
 
@@ -76,7 +77,7 @@ class Message(models.Model):
     kind = models.CharField(_("kind"), max_length=100)
     to = models.CharField(_("address"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=255, blank=True)
     body = models.TextField(_("text"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

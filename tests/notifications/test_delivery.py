@@ -191,8 +191,9 @@ def test_roles_and_object_permissions_choose_the_recipients(smtp: SMTPServer) ->
     inactive = person("isejo", is_active=False)
     for user in (admin, viewer, outsider, inactive):
         user.groups.add(on_duty)
-    from irtis.identity.models import ObjectPermission
     from django.contrib.contenttypes.models import ContentType
+
+    from irtis.identity.models import ObjectPermission
 
     grant = ObjectPermission.objects.create(name="žymės", actions=["view"], constraints={"slug": "zyme-1"})
     grant.users.add(viewer)

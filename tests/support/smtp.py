@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 HOST = "127.0.0.1"
-USER, PASSWORD = "irtis", "Pašto-slaptažodis-1"
+USER, PASSWORD = "irtis", "Pasto-slaptazodis-1"  # smtplib signs in with ASCII only (irtis.E101)
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
-        tls = session.ssl is not None
+        tls = server.transport.get_extra_info("ssl_object") is not None  # STARTTLS or implicit TLS
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, tls, login))
         return "250 Message accepted"
 
@@ -60,7 +60,7 @@ class Mailbox:
         self.mechanisms.append(mechanism)
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
             USER.encode(), PASSWORD.encode())
-        return AuthResult(success=ok, auth_data=auth_data)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)  # failure: aiosmtpd answers 535
 
 
 def free_port() -> int:
@@ -104,8 +104,9 @@ class SMTPServer:
             options.update(tls_context=context, require_starttls=True)
         if auth:
             excluded = [m for m in ("LOGIN", "PLAIN") if m not in mechanisms]
+            # aiosmtpd sees only STARTTLS as TLS; an implicit TLS connection is encrypted from the start
             options.update(authenticator=self.mailbox.authenticate, auth_required=True,
-                           auth_exclude_mechanism=excluded, auth_require_tls=security != "none")
+                           auth_exclude_mechanism=excluded, auth_require_tls=security == "starttls")
         self.controller = Controller(
             self.mailbox, hostname=HOST, port=self.port,
             ssl_context=context if security == "tls" else None, **options,
