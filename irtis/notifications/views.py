@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -146,6 +147,6 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This message is already waiting to be sent."))
     else:
         delivery.resend(message)
-        events.request_delivery()
+        transaction.on_commit(events.request_delivery)
         messages.success(request, _("The message is queued to be sent again."))
     return redirect("notifications:messages")

@@ -22,6 +22,8 @@ INCIDENT = kinds.register(
 
 
 def tag(n: int) -> Tag:
+    if found := Tag.objects.filter(slug=f"zyme-{n}").first():
+        return found
     obj = Tag(name=f"Žymė {n}", slug=f"zyme-{n}")
     obj.full_clean()
     obj.save()
