@@ -33,7 +33,7 @@ COMPOSED = ["composed", "to", "language", "subject", "body", "status", "attempts
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4 … minutes after the failed attempt, at most an hour (10 attempts: about 6 hours)."""
+    """1, 2, 4 … minutes after the failed attempt, at most an hour (10 attempts span about 4 hours)."""
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
