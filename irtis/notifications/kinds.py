@@ -7,8 +7,8 @@
                    template="operations/notifications/incident_opened.txt", digest=1)
 
 `subject` is a translated string formatted with the event's context and `object` (the object's
-name); `template` renders one event inside the e-mail (context: `event`, `object`, `url`, and
-the event's context). Each user may change the channel and the digest window of every kind.
+name); `template` renders one event inside the e-mail (context: `event`, `kind`, `object`, `url`
+and the event's context). Each user may change the channel and the digest window of every kind.
 """
 
 from dataclasses import dataclass

@@ -57,7 +57,9 @@ def compose(events: list[Notification], user: Any, code: str) -> tuple[str, str]
         items.append({
             "event": event,
             "url": absolute(event.url),
-            "text": render_to_string(kind.template, {**values, "event": event, "url": absolute(event.url)}).strip(),
+            "text": render_to_string(
+                kind.template, {**values, "event": event, "kind": kind, "url": absolute(event.url)},
+            ).strip(),
         })
     total = sum(e.count for e in events)
     if total == 1:
