@@ -17,7 +17,8 @@ from ninja.errors import HttpError
 
 from irtis.core.api import MAX_LIMIT, api
 
-from .views import inbox_of, labels
+from . import kinds
+from .views import inbox_of
 
 router = Router(tags=["Notifications"])
 
@@ -26,6 +27,7 @@ class NotificationOut(Schema):
     id: int
     kind: str
     label: str
+    title: str
     object_type: str | None
     object_id: int | None
     object: str
@@ -50,11 +52,12 @@ class Marked(Schema):
 FIELDS = ("id", "kind", "object_id", "object_repr", "url", "context", "count", "first", "time", "read")
 
 
-def _out(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+def _out(row: dict[str, Any]) -> dict[str, Any]:
     app_label, model = row.pop("content_type__app_label"), row.pop("content_type__model")
+    kind = kinds.lookup(row["kind"])
     row["object"] = row.pop("object_repr")
     row["object_type"] = f"{app_label}.{model}" if app_label else None
-    row["label"] = names.get(row["kind"], row["kind"])
+    row["label"], row["title"] = str(kind.label), kind.title(row["context"], row["object"])
     return row
 
 
@@ -75,12 +78,11 @@ def notification_list(
     totals = rows.aggregate(count=Count("id"), unread=Count("id", filter=Q(read__isnull=True)))
     if unread:
         rows = rows.filter(read__isnull=True)
-    names = labels()
     page = rows.values(*FIELDS, "content_type__app_label", "content_type__model")[offset:offset + limit]
     return {
         "count": totals["unread"] if unread else totals["count"],
         "unread": totals["unread"],
-        "results": [_out(row, names) for row in page],
+        "results": [_out(row) for row in page],
     }
 
 
@@ -100,7 +102,7 @@ def read_one(request: HttpRequest, pk: int) -> dict[str, Any]:
     found = rows.values(*FIELDS, "content_type__app_label", "content_type__model").first()
     if found is None:
         raise HttpError(404, _("No such notification."))
-    return _out(found, labels())
+    return _out(found)
 
 
 api.add_router("/notifications/", router)

@@ -26,6 +26,13 @@ class Kind:
     channel: str = "both"  # default of Preference.channel
     digest: int = 5  # minutes events wait to be sent together, by default
 
+    def title(self, context: dict, object_repr: str) -> str:
+        """The subject of one event, in the active language (its label if the context no longer fits)."""
+        try:
+            return str(self.subject) % {**context, "object": object_repr}
+        except (KeyError, ValueError, TypeError):
+            return str(object_repr or self.label)
+
 
 _kinds: dict[str, Kind] = {}
 
@@ -51,6 +58,11 @@ def get(code: str) -> Kind:
         return _kinds[code]
     except KeyError:
         raise KeyError(f"No notification kind {code!r} is registered") from None
+
+
+def lookup(code: str) -> Kind:
+    """The kind named `code`, or a stand-in for one whose app is gone (its events still show)."""
+    return _kinds.get(code) or Kind(code, code, code, "notifications/events/default.txt")
 
 
 def all_kinds() -> list[Kind]:

@@ -41,16 +41,9 @@ def absolute(path: str) -> str:
     return settings.IRTIS_BASE_URL + path
 
 
-def _kind(code: str) -> kinds.Kind:
-    try:
-        return kinds.get(code)
-    except KeyError:  # the app that declared it is gone; its messages still go out
-        return kinds.Kind(code, code, code, "notifications/events/default.txt")
-
-
 def compose(events: list[Notification], user: Any, code: str) -> tuple[str, str]:
     """(subject, text) of an e-mail carrying `events`, in the active language."""
-    kind = _kind(code)
+    kind = kinds.lookup(code)
     items = []
     for event in events:
         values = {**event.context, "object": event.object_repr}
@@ -63,7 +56,7 @@ def compose(events: list[Notification], user: Any, code: str) -> tuple[str, str]
         })
     total = sum(e.count for e in events)
     if total == 1:
-        subject = str(kind.subject) % {**events[0].context, "object": events[0].object_repr}
+        subject = kind.title(events[0].context, events[0].object_repr)
     else:
         subject = ngettext("%(kind)s: %(count)d event", "%(kind)s: %(count)d events", total) % {
             "kind": kind.label, "count": total,

@@ -27,8 +27,12 @@ def inbox_of(user: object) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, shown=True)
 
 
-def labels() -> dict[str, str]:
-    return {k.code: str(k.label) for k in kinds.all_kinds()}
+def describe(notification: Notification) -> Notification:
+    """Give a notification its `title` and kind `label` in the active language."""
+    kind = kinds.lookup(notification.kind)
+    notification.title = kind.title(notification.context, notification.object_repr)
+    notification.label = str(kind.label)
+    return notification
 
 
 @login_required
@@ -38,8 +42,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         rows = rows.filter(read__isnull=True)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [describe(n) for n in page.object_list]
     return render(request, "notifications/inbox.html", {
-        "page": page, "unread_only": unread_only, "labels": labels(), "query": "unread=1" if unread_only else "",
+        "page": page, "unread_only": unread_only, "query": "unread=1" if unread_only else "",
         "unread": inbox_of(request.user).filter(read__isnull=True).count(),
     })
 
@@ -126,7 +131,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/messages.html", {
         "page": page, "status": status, "q": query, "query": _query(request),
-        "statuses": Message.Status.choices, "labels": labels(),
+        "statuses": Message.Status.choices, "labels": {k.code: str(k.label) for k in kinds.all_kinds()},
         "may_resend": permissions.has(request.user, Message, "change"),
     })
 

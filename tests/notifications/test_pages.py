@@ -153,6 +153,7 @@ def test_api_lists_and_marks_in_constant_queries(settings: Any, django_assert_ma
     assert (body["count"], body["unread"], len(body["results"])) == (3, 3, 3)
     first = body["results"][0]
     assert first["object_type"] == "core.tag" and first["label"] == "incident opened"
+    assert first["title"] == f"Incident on {first['object']} (P2)"
     assert first["context"] == {"severity": "P2"} and first["url"].startswith("/core/tags/")
     Notification.objects.filter(recipient=user).delete()
     events_for(user, 30)
