@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db import models
 
 if TYPE_CHECKING:
+    from .graph import GraphEdge
     from .models import BaseModel
 
 M = TypeVar("M", bound="type[BaseModel]")
@@ -25,6 +26,7 @@ class ModelEntry:
     filters: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
     key: str = "name"
+    edges: "tuple[GraphEdge, ...]" = ()  # how the model takes part in the dependency graph (core/graph.py)
     brief: tuple[str, ...] = ()
     path: str = ""
     related: tuple[str, ...] = ()

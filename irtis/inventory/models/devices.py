@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -96,6 +97,10 @@ class Team(TaggedModel):
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
     related=("interfaces",),
+    edges=(
+        GraphEdge("located_in", _("located in"), target="rack"),
+        GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
+    ),
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""
@@ -224,6 +229,7 @@ class Device(TaggedModel):
     search=("mac_address", "description"),
     key="id",
     brief=("id", "device", "name"),
+    edges=(GraphEdge("part_of", _("part of"), target="device"),),
 )
 class Interface(TaggedModel):
     """A network port of a device; IP addresses (irtis.network) are assigned to it."""

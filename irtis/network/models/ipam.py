@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Sub
 from django.db.models.functions import Cast, Power
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Interface, Site
@@ -257,6 +258,7 @@ class Prefix(TaggedModel):
     key="id",
     brief=("id", "address", "vrf"),
     path="ipaddresses",
+    edges=(GraphEdge("assigned_to", _("assigned to"), target="interface"),),
 )
 class IPAddress(TaggedModel):
     """An IP address with its network mask, e.g. 10.10.100.11/24."""
