@@ -108,17 +108,17 @@ def main() -> None:
         results: list[dict[str, Any]] = [
             measure(
                 "API list 500 VMs",
-                lambda: check_ok(client.get("/api/virtualization/virtualmachines/?limit=500")),
+                lambda: check_ok(client.get("/api/virtualization/virtual-machines/?limit=500")),
             ),
             measure(
                 "API VMs of cluster-3, 100",
                 lambda: check_ok(
-                    client.get(f"/api/virtualization/virtualmachines/?cluster={third}&limit=100")
+                    client.get(f"/api/virtualization/virtual-machines/?cluster={third}&limit=100")
                 ),
             ),
             measure(
                 "UI list of 100 VMs",
-                lambda: check_ok(client.get("/virtualization/virtualmachines/?per_page=100")),
+                lambda: check_ok(client.get("/virtualization/virtual-machines/?per_page=100")),
             ),
             measure(
                 "UI cluster type with capacity of 5 clusters",

@@ -277,7 +277,6 @@ class Interface(TaggedModel):
     columns=("device", "raw_tb", "usable_tb", "used_tb"),
     filters=("device",),
     key="id",
-    path="storage-capacities",
 )
 class StorageCapacity(TaggedModel):
     """Raw, usable and used capacity of a disk array (diskų masyvas), in terabytes."""

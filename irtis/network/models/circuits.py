@@ -15,7 +15,6 @@ from irtis.inventory.models import Site
     group="networks",
     columns=("name", "account", "contact", "description"),
     search=("account", "contact", "description"),
-    path="providers",
     related=("circuits",),
 )
 class Provider(TaggedModel):
@@ -42,7 +41,6 @@ class Provider(TaggedModel):
     filters=("kind", "status", "provider", "site_a", "site_b", "bandwidth_mbps"),
     search=("contract_ref", "description"),
     key="cid",
-    path="circuits",
     edges=(
         GraphEdge("terminates_at", _("terminates at"), target="site_a"),
         GraphEdge("terminates_at", _("terminates at"), target="site_b"),

@@ -115,7 +115,6 @@ class PrefixManager(models.Manager):
     search=("description",),
     key="id",
     brief=("id", "prefix", "vrf"),
-    path="prefixes",
     panels=("network/prefix_panel.html",),
 )
 class Prefix(TaggedModel):
@@ -257,7 +256,6 @@ class Prefix(TaggedModel):
     search=("dns_name", "description"),
     key="id",
     brief=("id", "address", "vrf"),
-    path="ipaddresses",
     edges=(GraphEdge("assigned_to", _("assigned to"), target="interface"),),
 )
 class IPAddress(TaggedModel):

@@ -20,7 +20,6 @@ from irtis.virtualization.models import Environment
     filters=("analyse_spof",),
     search=("code", "description"),
     key="code",
-    path="categories",
 )
 class ImportanceCategory(TaggedModel):
     """A step of the configurable importance scale (svarba / kategorija) of information systems.

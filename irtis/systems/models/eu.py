@@ -24,7 +24,6 @@ CERTIFICATE_WARNING_DAYS = 30
     filters=("area",),
     search=("code", "description"),
     key="code",
-    path="eu-systems",
     related=("interconnections",),
 )
 class EUSystem(TaggedModel):
@@ -187,7 +186,6 @@ def expiring(queryset: models.QuerySet, days: int) -> models.QuerySet:
     columns=("name", "eu_system", "system", "started", "ended", "result"),
     filters=("eu_system", "system", "result", "started", "ended"),
     search=("notes",),
-    path="conformance-campaigns",
 )
 class ConformanceCampaign(TaggedModel):
     """A conformance-test campaign of a national system against an EU system (e.g. NCTS P6)."""
