@@ -32,8 +32,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
     """Write the cluster type, clusters and virtual machines with bulk SQL; returns counts."""
     from django.db.models import Q
 
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Site, SoftwareVersion
     from irtis.virtualization.models import Cluster, ClusterType, VirtualMachine
 
@@ -75,8 +75,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
 
 def _reference_sites() -> None:
     """The sites the part stands on, when run without the inventory part."""
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Site
 
     with changes_by():

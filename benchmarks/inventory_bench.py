@@ -78,8 +78,8 @@ def import_rows() -> float:
     """CSV import of 10,000 new devices through parse → plan_import → apply_plan; rows per second."""
     from django.contrib.auth import get_user_model
 
+    from irtis.audit.context import changes_by
     from irtis.audit.models import Source
-    from irtis.core.context import changes_by
     from irtis.core.imports import apply_plan, parse, plan_import
     from irtis.core.registry import entry_for
     from irtis.inventory.models import Device
