@@ -101,6 +101,7 @@ class Team(TaggedModel):
         GraphEdge("located_in", _("located in"), target="rack"),
         GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
     ),
+    depends={"location": ("site",), "rack": ("site", "location")},
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""

@@ -20,6 +20,7 @@ from .places import Location, Site
     search=("description",),
     panels=("inventory/rack_elevation.html",),
     edges=(GraphEdge("located_in", _("located in"), target="site"),),
+    depends={"location": ("site",)},
 )
 class Rack(TaggedModel):
     """A rack (spinta) whose units hold mounted devices."""

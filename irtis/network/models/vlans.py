@@ -51,6 +51,7 @@ class VLANGroup(TaggedModel):
     search=("name", "description"),
     key="id",
     brief=("id", "vid", "name"),
+    depends={"group": ("site",)},
 )
 class VLAN(TaggedModel):
     """A virtual LAN (IEEE 802.1Q)."""
