@@ -122,6 +122,11 @@ AUTHENTICATION_BACKENDS = [
     "irtis.identity.backends.ObjectPermissionBackend",
 ]
 # Sign-in throttling (irtis.identity.lockout): failures within the window lock for SECONDS.
+# What the platform (irtis.core) asks identity for, so that core imports no app above it:
+# who an API request's bearer token names, and which object permissions a user has.
+IRTIS_API_AUTHENTICATION = ["irtis.identity.api.TokenAuth"]
+IRTIS_PERMISSION_GRANTS = "irtis.identity.grants.granted"
+
 IRTIS_LOCKOUT_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ATTEMPTS", "5"))
 IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEMPTS", "20"))
 IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))

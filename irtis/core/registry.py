@@ -4,6 +4,7 @@
     class Site(BaseModel): ...
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import models
 
 if TYPE_CHECKING:
+    from .graph import GraphEdge
     from .models import BaseModel
 
 M = TypeVar("M", bound="type[BaseModel]")
@@ -25,8 +27,9 @@ class ModelEntry:
     filters: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
     key: str = "name"
+    edges: "tuple[GraphEdge, ...]" = ()  # how the model takes part in the dependency graph (core/graph.py)
     brief: tuple[str, ...] = ()
-    path: str = ""
+    path: str = field(default="", init=False)  # the URL segment of pages and API: see `url_path`
     related: tuple[str, ...] = ()
     # Adds computed values (annotations) to list and detail querysets; `columns` may name them,
     # with their headings in `labels`.
@@ -102,11 +105,18 @@ def is_reference(field: models.Field) -> bool:
 _entries: dict[type[models.Model], ModelEntry] = {}
 
 
-def _plural(name: str) -> str:
-    """The English plural of a model name, for its URL path: "dependency" → "dependencies"."""
+def plural(name: str) -> str:
+    """The English plural of a word: "dependency" → "dependencies", "address" → "addresses"."""
     if name.endswith("y") and name[-2:-1] not in tuple("aeiou"):
         return name[:-1] + "ies"
     return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def url_path(model: type[models.Model]) -> str:
+    """The one rule for a model's page and API path, as NetBox's: the hyphenated plural of its
+    class name, acronyms kept whole ("DeviceRole" → "device-roles", "IPAddress" → "ip-addresses")."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", model.__name__).lower()
+    return plural(words)
 
 
 def register(group: str, columns: tuple[str, ...], **options: Any) -> Callable[[M], M]:
@@ -114,8 +124,7 @@ def register(group: str, columns: tuple[str, ...], **options: Any) -> Callable[[
 
     def wrap(model: M) -> M:
         entry = ModelEntry(model=model, group=group, columns=columns, **options)
-        if not entry.path:
-            entry.path = _plural(entry.model_name)
+        entry.path = url_path(model)
         if not entry.brief:
             entry.brief = tuple(dict.fromkeys(("id", entry.key)))
         _entries[model] = entry

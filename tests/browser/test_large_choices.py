@@ -77,7 +77,7 @@ def test_deployment_and_ip_address_among_thousands(live_server: object, signed_i
     deployment = Deployment.objects.get()
     assert (deployment.component.name, deployment.virtual_machine.name) == ("Komponentas 0777", "vm-0777")
 
-    page.goto(f"{live_server.url}/network/ipaddresses/add/")
+    page.goto(f"{live_server.url}/network/ip-addresses/add/")
     page.fill("#id_address", "10.1.2.3/24")
     search(page, "device", "srv-0500")
     page.keyboard.press("Enter")

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import AuditEntry, Source
-from irtis.core.context import changes_by
 from irtis.identity import tokens
 from irtis.identity.models import ObjectPermission, User
 from irtis.inventory.discovery import plan as plans

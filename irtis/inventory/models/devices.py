@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -97,6 +98,10 @@ class Team(TaggedModel):
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
     related=("interfaces",),
+    edges=(
+        GraphEdge("located_in", _("located in"), target="rack"),
+        GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
+    ),
     depends={"location": ("site",), "rack": ("site", "location")},
 )
 class Device(TaggedModel):
@@ -227,6 +232,7 @@ class Device(TaggedModel):
     search=("mac_address", "description"),
     key="id",
     brief=("id", "device", "name"),
+    edges=(GraphEdge("part_of", _("part of"), target="device"),),
 )
 class Interface(TaggedModel):
     """A network port of a device; IP addresses (irtis.network) are assigned to it."""
@@ -274,7 +280,6 @@ class Interface(TaggedModel):
     columns=("device", "raw_tb", "usable_tb", "used_tb"),
     filters=("device",),
     key="id",
-    path="storage-capacities",
 )
 class StorageCapacity(TaggedModel):
     """Raw, usable and used capacity of a disk array (diskų masyvas), in terabytes."""

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.virtualization.models import Environment
@@ -20,7 +21,6 @@ from irtis.virtualization.models import Environment
     filters=("analyse_spof",),
     search=("code", "description"),
     key="code",
-    path="categories",
 )
 class ImportanceCategory(TaggedModel):
     """A step of the configurable importance scale (svarba / kategorija) of information systems.
@@ -113,6 +113,8 @@ class InformationSystem(TaggedModel):
     key="id",
     brief=("id", "system", "name"),
     related=("deployments",),
+    # Only production components can stop a system.
+    edges=(GraphEdge("consists_of", _("consists of"), source="system", hard_if=("environment", "production")),),
 )
 class Component(TaggedModel):
     """A part of a system in one environment: web, application, integration, database …
@@ -173,6 +175,11 @@ class Component(TaggedModel):
     search=("description",),
     key="id",
     brief=("id", "component"),
+    edges=(
+        *(GraphEdge("deployed_on", _("deployed on"), target=field)
+          for field in ("virtual_machine", "device", "dbms_instance", "database")),
+        GraphEdge("has_instance", _("has instance"), source="component", mode="group", need="required_instances"),
+    ),
 )
 class Deployment(TaggedModel):
     """A component running on one virtual machine, device, DBMS instance or database.

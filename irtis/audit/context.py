@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from irtis.audit.models import AuditEntry, Source
+from .models import AuditEntry, Source
 
 
 @dataclass(frozen=True)
