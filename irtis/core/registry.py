@@ -19,6 +19,8 @@ M = TypeVar("M", bound="type[BaseModel]")
 
 @dataclass(eq=False)
 class ModelEntry:
+    """A registered model and its options; every option is described in docs/platform.md."""
+
     model: "type[BaseModel]"
     group: str
     columns: tuple[str, ...]
@@ -27,13 +29,11 @@ class ModelEntry:
     key: str = "name"
     brief: tuple[str, ...] = ()
     path: str = ""
-    related: tuple[str, ...] = ()
     # Adds computed values (annotations) to list and detail querysets; `columns` may name them,
     # with their headings in `labels`.
     queryset: Callable[[models.QuerySet], models.QuerySet] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     panels: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
     def add_panel(self, template: str, first: bool = False) -> None:
         """Show a panel of another app on this model's detail page (from that app's ready();
@@ -81,6 +81,16 @@ class ModelEntry:
             if f.concrete and getattr(f, "editable", False) and not f.auto_created
             and f.name not in {"created", "updated", "version"}
         )
+
+    @cached_property
+    def many_fields(self) -> tuple[models.ManyToManyField, ...]:
+        """Many-to-many fields a user sets (tags included): lists of ids in the API, natural
+        keys in one cell of a file."""
+        return tuple(f for f in self.model._meta.many_to_many if f.name in self.editable_fields)
+
+    @cached_property
+    def many_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.many_fields)
 
     @cached_property
     def value_fields(self) -> tuple[models.Field, ...]:

@@ -17,6 +17,7 @@ from .views import (
     EditView,
     JournalView,
     ListView,
+    RelatedView,
 )
 
 PAGES = (
@@ -30,6 +31,7 @@ PAGES = (
     ("<int:pk>/edit/", EditView, "edit"),
     ("<int:pk>/delete/", DeleteView, "delete"),
     ("<int:pk>/journal/", JournalView, "journal"),
+    ("<int:pk>/related/<str:relation>/", RelatedView, "related"),
 )
 
 

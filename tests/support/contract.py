@@ -186,7 +186,8 @@ class ModelContract:
     # --- API ------------------------------------------------------------------------------
 
     def api_payload(self) -> dict[str, Any]:
-        return {k: [t.slug for t in v] if k == "tags" else api_value(v) for k, v in self.new_values().items()}
+        return {k: [api_value(t) for t in v] if isinstance(v, list) else api_value(v)
+                for k, v in self.new_values().items()}
 
     def test_api_crud(self, admin_client: Client, django_assert_max_num_queries: Any) -> None:
         for n in range(3):

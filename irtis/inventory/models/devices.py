@@ -95,7 +95,6 @@ class Team(TaggedModel):
     filters=("site", "role", "status", "face", "warranty_end", "support_end"),
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
-    related=("interfaces",),
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""

@@ -19,7 +19,6 @@ from .zones import SecurityZone
     filters=("site",),
     search=("description",),
     path="vlan-groups",
-    related=("vlans",),
 )
 class VLANGroup(TaggedModel):
     """A set of VLANs whose numbers are unique, e.g. one data centre's switching fabric."""

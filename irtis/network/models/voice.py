@@ -22,7 +22,6 @@ NUMBER = re.compile(r"^\+?\d{3,15}$")
     filters=("site", "device"),
     search=("description",),
     path="voice-gateways",
-    related=("number_ranges",),
 )
 class VoiceGateway(TaggedModel):
     """An IP telephony gateway joining the internal voice network to the public telephone network."""

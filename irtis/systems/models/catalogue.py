@@ -54,7 +54,6 @@ class ImportanceCategory(TaggedModel):
     filters=("category", "lifecycle", "rto_hours", "rpo_minutes"),
     search=("code", "purpose", "owner_unit", "controller", "processor", "security_officer", "description"),
     key="code",
-    related=("components", "interconnections"),
     panels=("systems/system_panel.html",),
 )
 class InformationSystem(TaggedModel):
@@ -111,7 +110,6 @@ class InformationSystem(TaggedModel):
     search=("description",),
     key="id",
     brief=("id", "system", "name"),
-    related=("deployments",),
 )
 class Component(TaggedModel):
     """A part of a system in one environment: web, application, integration, database …

@@ -24,7 +24,6 @@ CERTIFICATE_WARNING_DAYS = 30
     search=("code", "description"),
     key="code",
     path="eu-systems",
-    related=("interconnections",),
 )
 class EUSystem(TaggedModel):
     """A trans-European system run by DG TAXUD (CCN/CSI, NCTS, ICS2, EOS …)."""
@@ -58,7 +57,6 @@ class EUSystem(TaggedModel):
     columns=("name", "system", "eu_system", "protocol", "gateway_device", "gateway_vm", "status"),
     filters=("system", "eu_system", "protocol", "status"),
     search=("queue", "ec_contact", "description"),
-    related=("certificates",),
 )
 class Interconnection(TaggedModel):
     """A link between a national system and an EU system, through a gateway."""
