@@ -83,7 +83,7 @@ class BulkEditForm(forms.Form):
             self.fields[name] = field
             if name in entry.many_names:
                 self.fields[f"{name}_mode"] = forms.ChoiceField(
-                    label=_("What to do with them"), choices=self.MODES, initial=self.ADD,
+                    label=_("What to do with them"), choices=self.MODES, initial=self.ADD, required=False,
                     widget=forms.RadioSelect,
                 )
         nullable = [

@@ -76,6 +76,12 @@ def assign(objects: Sequence[BaseModel], field: models.ManyToManyField,
         changed.append(obj)
     if not changed:
         return
+    if issubclass(through, BaseModel):  # rows named in the audit trail by their two objects
+        owners = {obj.pk: obj for obj in changed}
+        targets = field.related_model._default_manager.in_bulk({getattr(row, target) for row in added})
+        for row in added:
+            setattr(row, field.m2m_field_name(), owners[getattr(row, owner)])
+            setattr(row, field.m2m_reverse_field_name(), targets[getattr(row, target)])
     with transaction.atomic():
         if removed:
             query = models.Q()

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
+from irtis.inventory.models import Site
+from irtis.network.models import SecurityZone
 from irtis.virtualization.models import Environment
 
 
@@ -91,6 +93,10 @@ class InformationSystem(TaggedModel):
     lifecycle = models.CharField(
         _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.PRODUCTION,
     )
+    sites = models.ManyToManyField(
+        Site, through="SystemSite", blank=True, related_name="systems", verbose_name=_("sites of use"),
+        help_text=_("Border crossing points, posts and offices whose officers work in the system."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -141,6 +147,10 @@ class Component(TaggedModel):
     required_instances = models.PositiveSmallIntegerField(
         _("instances required"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("How many deployments must run for full service (the rest are redundancy)."),
+    )
+    zones = models.ManyToManyField(
+        SecurityZone, blank=True, related_name="components", verbose_name=_("security zones"),
+        help_text=_("The network security zones the component serves or is placed in."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -237,3 +247,36 @@ class Deployment(TaggedModel):
                 (chosen[1] if len(chosen) > 1 else "virtual_machine"): _(
                     "Choose exactly one target: a virtual machine, a device, a DBMS instance or a database."),
             })
+
+
+@register(
+    group="systems",
+    columns=("system", "site", "workstations", "fallback_procedure", "description"),
+    filters=("system", "site", "fallback_procedure", "workstations"),
+    search=("description",),
+    key="id",
+    path="system-sites",
+)
+class SystemSite(TaggedModel):
+    """An information system used at a site: how many workstations work in it there, and whether
+    the site has a paper fallback procedure (veiklos tęstinumo procedūra) for its outages."""
+
+    system = models.ForeignKey(
+        InformationSystem, models.CASCADE, related_name="site_uses", verbose_name=_("information system"),
+    )
+    site = models.ForeignKey(Site, models.CASCADE, related_name="system_uses", verbose_name=_("site"))
+    workstations = models.PositiveIntegerField(_("workstations"), null=True, blank=True)
+    fallback_procedure = models.BooleanField(
+        _("fallback procedure"), default=False,
+        help_text=_("The site can go on working on paper while the system is down."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("site of use")
+        verbose_name_plural = _("sites of use")
+        ordering = ["system", "site"]
+        constraints = [models.UniqueConstraint(fields=["system", "site"], name="systems_systemsite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} @ {self.site.code}"
