@@ -100,3 +100,25 @@ def test_reverse_relations_show_only_what_the_reader_may_see(client: Client) -> 
     assert {r.name: n for r, n in page.context["related"]} == {"systems.informationsystem.sites": 1}
     panel = client.get(site.get_absolute_url() + "related/systems.informationsystem.sites/").content.decode()
     assert "S00" in panel and "S01" not in panel
+
+
+def test_openapi_describes_many_to_many_fields_as_arrays_of_ids(admin_client: Client) -> None:
+    schemas = admin_client.get("/api/openapi.json").json()["components"]["schemas"]
+    for name in ("InformationSystem", "InformationSystemCreate", "InformationSystemPatch"):
+        sites = schemas[name]["properties"]["sites"]
+        kinds = [sites] if "type" in sites else sites["anyOf"]
+        assert {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}} in [
+            {k: v for k, v in kind.items() if k in {"type", "items"}} for kind in kinds], sites
+
+
+def test_a_list_shows_a_many_to_many_column_in_one_query_per_page(
+    admin_client: Client, django_assert_max_num_queries: Any,
+) -> None:
+    site = posts(1)[0]
+    relations.assign(systems(3), SITES, [[site.pk]] * 3)
+    url = "/systems/informationsystems/?columns=code&columns=sites"
+    with django_assert_max_num_queries(30) as few:
+        assert "P00 Postas 0" in admin_client.get(url).content.decode()
+    relations.assign(systems(20, start=3), SITES, [[site.pk]] * 17)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert admin_client.get(url).content.decode().count("P00 Postas 0") == 20
