@@ -95,6 +95,7 @@ class Team(TaggedModel):
     filters=("site", "role", "status", "face", "warranty_end", "support_end"),
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
+    depends={"location": ("site",), "rack": ("site", "location")},
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""

@@ -69,6 +69,7 @@ class Site(TaggedModel):
     filters=("site", "parent", "kind"),
     search=("code", "description"),
     key="code",
+    depends={"parent": ("site",)},
 )
 class Location(TaggedModel):
     """A building, floor or room within a site."""
