@@ -1,7 +1,8 @@
 """The REST API: CRUD for every registered model under /api/<app>/<models>/.
 
-Lists read only the columns they return (`values()`), in three queries whatever the page size:
-count, rows, tags. Writes go through `bulk.save_objects`, so one object or a thousand are
+Lists read only the columns they return (`values()`), in two queries whatever the page size:
+count and rows (each many-to-many field, tags included, a subquery of the rows query). Writes
+go through `bulk.save_objects` and `relations.assign`, so one object or a thousand are
 validated, versioned and audited the same way.
 """
 
@@ -21,12 +22,11 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from . import bulk, collation, permissions, registry, schemas
+from . import bulk, collation, permissions, registry, relations, schemas
 from .filters import filterset_class, narrowed, unknown_references
-from .models import BaseModel, StaleObjectError, Tag, TaggedModel
+from .models import BaseModel, StaleObjectError
 from .registry import is_reference
 from .rows import fetch
-from .tabular import has_tags
 
 MAX_LIMIT = 1000
 PAGING = {"limit", "offset", "brief", "ordering"}
@@ -63,17 +63,6 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
-class Slugs(models.Aggregate):
-    """Tag slugs joined by commas (slugs have none): GROUP_CONCAT, on PostgreSQL STRING_AGG."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = models.TextField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
-
-
 class Endpoints:
     """The operations of one registered model."""
 
@@ -84,18 +73,26 @@ class Endpoints:
         self.reference_names = [f.name for f in entry.value_fields if is_reference(f)]
 
     @cached_property
-    def tag_slugs(self) -> RawSQL:
-        """The tags of each row in the rows query, a subquery per row: a second query would
-        carry one parameter per row, which the PostgreSQL driver parses for each request.
-        Compiled once: its SQL never changes (it reads the row by its table's name, the alias
-        of a query's own table), and compiling it was a tenth of a one-object read."""
-        through = cast(type[TaggedModel], self.model).tags.through  # read only when has_tags
-        subquery = models.Subquery(through._default_manager.filter(
-            **{self.entry.model_name: models.OuterRef("pk")}).values(
-            self.entry.model_name).annotate(slugs=Slugs("tag__slug")).values("slugs"))
-        query = self.model._default_manager.annotate(tag_slugs=subquery).query
-        sql, params = query.get_compiler(connection=connection).compile(query.annotations["tag_slugs"])
-        return RawSQL(sql, params, output_field=models.TextField())
+    def many_ids(self) -> dict[str, RawSQL]:
+        """For each many-to-many field, the ids of each row in the rows query, a subquery per
+        row (on the join table's unique index): a second query would carry one parameter per
+        row, which the PostgreSQL driver parses for each request. Written in SQL once: it reads
+        the row by its table's name, the alias of a query's own table. PostgreSQL gives an
+        array of ids, SQLite the ids joined by commas."""
+        quote = connection.ops.quote_name
+        row = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
+        result = {}
+        for field in self.entry.many_fields:
+            through = field.remote_field.through._meta
+            owner = quote(through.get_field(field.m2m_field_name()).column)
+            target = quote(through.get_field(field.m2m_reverse_field_name()).column)
+            join = quote(through.db_table)
+            if connection.vendor == "postgresql":
+                sql = f"ARRAY(SELECT j.{target} FROM {join} j WHERE j.{owner} = {row} ORDER BY 1)"
+            else:
+                sql = f"(SELECT GROUP_CONCAT(j.{target}) FROM {join} j WHERE j.{owner} = {row})"
+            result[f"{field.name}__ids"] = RawSQL(sql, (), output_field=models.TextField())
+        return result
 
     # --- access ---------------------------------------------------------------------------
 
@@ -110,12 +107,19 @@ class Endpoints:
 
     def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
         columns = list(self.entry.brief) if brief else self.columns
-        if not has_tags(self.entry) or brief:
+        if not self.many_ids or brief:
             return fetch(queryset, columns)
-        rows = fetch(queryset.annotate(tag_slugs=self.tag_slugs), [*columns, "tag_slugs"])
+        rows = fetch(queryset.annotate(**self.many_ids), [*columns, *self.many_ids])
+        names = [(name, name.removesuffix("__ids")) for name in self.many_ids]
+        if connection.vendor == "postgresql":  # arrays of ids already
+            for row in rows:
+                for name, field in names:
+                    row[field] = row.pop(name)
+            return rows
         for row in rows:
-            slugs = row.pop("tag_slugs")
-            row["tags"] = sorted(slugs.split(",")) if slugs else []
+            for name, field in names:
+                ids = row.pop(name)
+                row[field] = sorted(map(int, ids.split(","))) if ids else []
         return rows
 
     def listing(self, request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
@@ -249,11 +253,10 @@ class Endpoints:
     def write(self, request: HttpRequest, action: str, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
         references = self.references(data)
-        tag_sets = self.tags(data)
-        errors: dict[int, dict[str, Any]] = {}
+        errors = self.check_many(request, data)
         for index, (obj, values) in enumerate(zip(objects, data, strict=True)):
             for name, value in values.items():
-                if name == "tags":
+                if name in self.entry.many_names:
                     continue
                 field = self.entry.field(name)
                 if is_reference(field) and value is not None:
@@ -268,7 +271,7 @@ class Endpoints:
             # object would cost a query each. A change validates the fields it sends (the others
             # were valid when stored) and the model's cross-field rules. Per-object constraint
             # checks run for single writes; lists rely on the batch unique check and the database.
-            exclude = {*errors.get(index, {}), *self.reference_names, "tags"}
+            exclude = {*errors.get(index, {}), *self.reference_names, *self.entry.many_names}
             if action == "change":
                 exclude |= {f.name for f in self.entry.value_fields if f.name not in values}
             try:
@@ -284,11 +287,10 @@ class Endpoints:
             raise InvalidData(detail)
         try:
             with transaction.atomic():
-                changed = {name for values in data for name in values if name != "tags"}
+                changed = {name for values in data for name in values if name not in self.entry.many_names}
                 bulk.save_objects(objects, fields=sorted(changed))
-                for obj, slugs in zip(objects, tag_sets, strict=True):
-                    if slugs is not None:
-                        cast(TaggedModel, obj).tags.set(slugs)  # slugs only for a tagged model
+                for field in self.entry.many_fields:
+                    relations.assign(objects, field, [values.get(field.name) for values in data])
                 permissions.ensure(request.user, objects, action)
         except PermissionDenied as refusal:
             raise HttpError(403, str(refusal)) from None
@@ -306,15 +308,39 @@ class Endpoints:
                     result[field.name] = cast(type[models.Model], field.related_model)._default_manager.in_bulk(ids)
         return result
 
-    def tags(self, data: list[dict[str, Any]]) -> list[list[Tag] | None]:
-        if not has_tags(self.entry):
-            return [None] * len(data)
-        wanted = {s for d in data for s in d.get("tags") or []}
-        found = Tag.objects.in_bulk(wanted, field_name="slug")
-        unknown = wanted - set(found)
-        if unknown:
-            raise HttpError(400, _("Unknown tags: %(tags)s") % {"tags": ", ".join(sorted(unknown))})
-        return [None if d.get("tags") is None else [found[s] for s in d["tags"]] for d in data]
+    def check_many(self, request: HttpRequest, data: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """Errors, by item and field, naming the ids of many-to-many values that are repeated,
+        name no object, or name one the user may not see; one query per field sent (two when
+        some are refused)."""
+        errors: dict[int, dict[str, Any]] = {}
+        for field in self.entry.many_fields:
+            wanted = {pk for values in data for pk in values.get(field.name) or []}
+            if not wanted:
+                continue
+            related = field.related_model.objects.all()
+            visible = related
+            if registry.entry_for(field.related_model):
+                visible = permissions.restrict(related, request.user, "view")
+            found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
+            hidden = set()
+            if wanted - found:
+                hidden = set(related.filter(pk__in=wanted - found).values_list("pk", flat=True))
+            for index, values in enumerate(data):
+                ids = values.get(field.name) or []
+                messages = []
+                if repeated := sorted({pk for pk in ids if ids.count(pk) > 1}):
+                    messages.append(_("Listed more than once: %(ids)s") % {"ids": _ids(repeated)})
+                if unknown := sorted(set(ids) - found - hidden):
+                    messages.append(_("No objects with ids: %(ids)s") % {"ids": _ids(unknown)})
+                if refused := sorted(set(ids) & hidden):
+                    messages.append(_("You may not refer to objects with ids: %(ids)s") % {"ids": _ids(refused)})
+                if messages:
+                    errors.setdefault(index, {})[field.name] = messages
+        return errors
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(map(str, ids))
 
 
 def _if_match(request: HttpRequest) -> int | None:

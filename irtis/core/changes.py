@@ -73,7 +73,9 @@ def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
 
 
 @receiver(m2m_changed)
-def _record_tags(sender: type, instance: models.Model, action: str, pk_set: set | None, **kwargs: Any) -> None:
+def _record_many(sender: type, instance: models.Model, action: str, pk_set: set | None, **kwargs: Any) -> None:
+    """Many-to-many changes made with the ORM's add() and remove() (demo loaders, the shell);
+    the platform's writers go through `relations.assign`, which records them itself."""
     if not isinstance(instance, ChangeLogged) or action not in {"post_add", "post_remove"}:
         return
     if kwargs.get("reverse") or not pk_set:

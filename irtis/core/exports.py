@@ -10,8 +10,7 @@ import tablib
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from . import tabular
-from .models import TaggedModel
+from . import relations, tabular
 from .registry import ModelEntry
 from .views import EntryView
 
@@ -44,23 +43,28 @@ def _plain(value: Any) -> Any:
 
 def dataset(entry: ModelEntry, queryset: Any, spreadsheet: bool) -> tablib.Dataset:
     cols = tabular.columns(entry)
-    headers = [c.name for c in cols]
-    rows = queryset.values_list(*[c.lookup for c in cols])
-    tags: dict[int, list[str]] = {}
-    if tabular.has_tags(entry):
-        headers.append("tags")
-        through = cast(type[TaggedModel], entry.model).tags.through
-        owner = f"{entry.model_name}_id"
-        pairs = through._default_manager.filter(**{f"{owner}__in": queryset.values("pk")})
-        for pk, slug in pairs.values_list(owner, "tag__slug"):
-            tags.setdefault(pk, []).append(slug)
-    data = tablib.Dataset(headers=headers)
+    plain = [c for c in cols if not c.many]
+    many = [c for c in cols if c.many]
+    rows = list(queryset.values_list(*[c.lookup for c in plain]))
+    # One query per many-to-many field: the natural keys of each row's related objects.
+    keys = {c.name: _related_keys(c.field, queryset) for c in many}
+    data = tablib.Dataset(headers=[c.name for c in plain + many])
     for row in rows:
         values = [_plain(v) for v in row]
-        if tabular.has_tags(entry):
-            values.append(",".join(sorted(tags.get(row[0], []))))
+        values += [f"{relations.SEPARATOR} ".join(sorted(keys[c.name].get(row[0], []))) for c in many]
         data.append([neutralise(v) for v in values] if spreadsheet else values)
     return data
+
+
+def _related_keys(field: Any, queryset: Any) -> dict[int, list[str]]:
+    owner, _target = relations.ends(field)
+    through = field.remote_field.through
+    key = f"{field.m2m_reverse_field_name()}__{tabular.related_key(field)}"
+    pairs = through.objects.filter(**{f"{owner}__in": queryset.values("pk")}).order_by()
+    result: dict[int, list[str]] = {}
+    for pk, value in pairs.values_list(owner, key):
+        result.setdefault(pk, []).append(str(value))
+    return result
 
 
 def xlsx(data: tablib.Dataset, title: str) -> bytes:

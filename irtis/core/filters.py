@@ -1,8 +1,10 @@
 """Query-string filters generated from a registration; the same FilterSet serves pages and API.
 
-Every list understands `q` (free text, diacritics ignored), `id`, `tag` (slug), each filter named
-in the registration and every foreign key (by id). Several values of one filter mean "any of".
-Date and number filters also take `__gte` and `__lte`.
+Every list understands `q` (free text, diacritics ignored), `id`, each filter named in the
+registration, every foreign key (by id) and every many-to-many field (tags too), by id
+(`?systems=3&systems=5`) or by the natural key of the related objects (`?systems__code=MDAS`,
+`?tags__slug=kritine`). Several values of one filter mean "any of". Date and number filters
+also take `__gte` and `__lte`.
 """
 
 import copy
@@ -17,8 +19,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .models import Tag, TaggedModel
+from . import relations, search, tabular
 from .registry import ModelEntry, is_reference
 from .widgets import LookupSelectMultiple
 
@@ -104,6 +105,22 @@ class ReferenceFilter(df.ModelMultipleChoiceFilter):
         return queryset.filter(**{f"{self.field_name}__in": value}) if value else queryset
 
 
+class ManyFilter(ReferenceFilter):
+    """Objects related through a many-to-many field to any of several objects, by id."""
+
+    def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
+        return related_to(queryset, self.field_name, value) if value else queryset
+
+
+def related_to(queryset: models.QuerySet, name: str, objects: list[Any]) -> models.QuerySet:
+    """The objects of `queryset` related to any of `objects` (or ids) through the many-to-many
+    field `name`: a subquery of the join table, so one row per object, no DISTINCT."""
+    field = queryset.model._meta.get_field(name)
+    owner, target = relations.ends(field)
+    ids = [getattr(o, "pk", o) for o in objects]
+    return queryset.filter(pk__in=field.remote_field.through.objects.filter(**{f"{target}__in": ids}).values(owner))
+
+
 def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, list[str]]:
     """Errors of deferred reference filters whose ids name no object. Filters are combined with
     AND and every row references the object its filter names, so a found row proves each filter
@@ -124,6 +141,18 @@ def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, l
 
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     name, label = field.name, field.verbose_name
+    if field.many_to_many:
+        key = tabular.related_key(field)
+        filters = {name: ManyFilter(
+            field_name=name, queryset=field.related_model.objects.all(), label=label,
+            widget=LookupSelectMultiple(field.related_model),
+        )}
+        if key != "pk":
+            filters[f"{name}__{key}"] = df.ModelMultipleChoiceFilter(
+                field_name=name, to_field_name=key, queryset=field.related_model.objects.all(), label=label,
+                method=lambda queryset, name, value: related_to(queryset, name, value) if value else queryset,
+            )
+        return filters
     if field.many_to_one or field.one_to_one:
         related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
         return {name: ReferenceFilter(
@@ -153,17 +182,12 @@ def _filters_for(field: models.Field) -> dict[str, df.Filter]:
 def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
     model = entry.model
     names = list(entry.filters) + [
-        f.name for f in model._meta.concrete_fields
-        if is_reference(f) and f.name not in entry.filters
+        f.name for f in [*model._meta.concrete_fields, *entry.many_fields]
+        if (is_reference(f) or f.many_to_many) and f.name not in entry.filters
     ]
     attrs: dict[str, object] = {}
     for name in names:
-        attrs.update(_filters_for(entry.field(name)))
-    if issubclass(model, TaggedModel):
-        attrs["tag"] = df.ModelMultipleChoiceFilter(
-            field_name="tags__slug", to_field_name="slug", queryset=Tag.objects.all(),
-            label=_("tag"),
-        )
+        attrs.update(_filters_for(model._meta.get_field(name)))
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
     return type(f"{model.__name__}FilterSet", (BaseFilterSet,), attrs)
 
@@ -188,5 +212,7 @@ def _deferred(filter_: df.Filter) -> df.Filter:
 
 
 def visible_filters(entry: ModelEntry) -> list[str]:
-    """The filters offered in the list page's filter panel."""
-    return ["q", *entry.filters, *(["tag"] if issubclass(entry.model, TaggedModel) else [])]
+    """The filters offered in the list page's filter panel: the registration's, then each
+    many-to-many field (tags last)."""
+    many = sorted((f.name for f in entry.many_fields if f.name not in entry.filters), key=lambda n: n == "tags")
+    return ["q", *entry.filters, *many]

@@ -6,10 +6,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import choices
-from .models import BaseModel, TaggedModel
+from . import choices, relations
 from .registry import ModelEntry, entry_for, is_reference
-from .widgets import LookupSelect
+from .widgets import LookupSelect, LookupSelectMultiple
 
 
 class VersionedForm(forms.ModelForm):
@@ -35,11 +34,19 @@ class VersionedForm(forms.ModelForm):
             self.instance.version = self.cleaned_data["version"]
         super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from its stubs
 
+    def _save_m2m(self) -> None:
+        """Many-to-many values as every writer sets them (`relations.assign`: one audit entry
+        with the ids before and after)."""
+        for field in self.instance._meta.many_to_many:
+            if field.name in self.fields and field.name in self.cleaned_data:
+                relations.assign([self.instance], field, [[o.pk for o in self.cleaned_data[field.name]]])
+
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
-    if is_reference(field) and entry_for(related):
-        kwargs["widget"] = LookupSelect(related)
+    if is_reference(field) and entry_for(field.related_model):
+        kwargs["widget"] = LookupSelect(field.related_model)
+    elif field.many_to_many and entry_for(field.related_model):
+        kwargs["widget"] = LookupSelectMultiple(field.related_model)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return field.formfield(**kwargs)
@@ -55,7 +62,11 @@ def form_class(entry: ModelEntry) -> type[VersionedForm]:
 
 
 class BulkEditForm(forms.Form):
-    """Sets the filled-in fields on every selected object; empty fields stay as they are."""
+    """Sets the filled-in fields on every selected object; empty fields stay as they are.
+    Objects chosen in a many-to-many field are added, removed, or replace the set (`<name>_mode`)."""
+
+    ADD, REMOVE, REPLACE = "add", "remove", "replace"
+    MODES = ((ADD, _("add these")), (REMOVE, _("remove these")), (REPLACE, _("replace with these")))
 
     def __init__(self, entry: ModelEntry, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,9 +84,14 @@ class BulkEditForm(forms.Form):
                 choices = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
                 field.choices = [("", "---------"), *[c for c in choices if c[0] != ""]]
             self.fields[name] = field
+            if name in entry.many_names:
+                self.fields[f"{name}_mode"] = forms.ChoiceField(
+                    label=_("What to do with them"), choices=self.MODES, initial=self.ADD, required=False,
+                    widget=forms.RadioSelect,
+                )
         nullable = [
-            (n, entry.field(n).verbose_name) for n in self.fields
-            if getattr(entry.field(n), "null", False) or getattr(entry.field(n), "blank", False)
+            (n, entry.field(n).verbose_name) for n in self.fields if n in entry.editable_fields
+            and (getattr(entry.field(n), "null", False) or getattr(entry.field(n), "blank", False))
         ]
         self.fields["clear"] = forms.MultipleChoiceField(
             label=_("Clear these fields"), choices=nullable, required=False,
@@ -83,32 +99,18 @@ class BulkEditForm(forms.Form):
         )
 
     def changes(self) -> dict[str, Any]:
+        """Field → value; a many-to-many field → (mode, objects)."""
         data = self.cleaned_data
-        values = {
+        values: dict[str, Any] = {
             name: value for name, value in data.items()
-            if name != "clear" and value not in (None, "", [])
+            if name in self.entry.editable_fields and value not in (None, "", [])
             and not (isinstance(self.fields[name], forms.BooleanField) and not value)
+            and not (name in self.entry.many_names and not value)
         }
+        for name in values:
+            if name in self.entry.many_names:
+                values[name] = (data.get(f"{name}_mode") or self.ADD, list(values[name]))
         for name in data.get("clear", []):
             field = self.entry.field(name)
-            values[name] = [] if field.many_to_many else (None if field.null else "")
+            values[name] = (self.REPLACE, []) if field.many_to_many else (None if field.null else "")
         return values
-
-
-def apply_changes(obj: BaseModel, values: dict[str, Any]) -> None:
-    """Set plain fields now; many-to-many values are applied by `save_m2m` after saving."""
-    obj._m2m = {}
-    for name, value in values.items():
-        if obj._meta.get_field(name).many_to_many:
-            obj._m2m[name] = value
-        else:
-            setattr(obj, name, value)
-
-
-def save_m2m(obj: BaseModel) -> None:
-    for name, value in getattr(obj, "_m2m", {}).items():
-        getattr(obj, name).set(value)
-
-
-def is_tagged(model: type[models.Model]) -> bool:
-    return issubclass(model, TaggedModel)

@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import bulk, permissions, tabular
+from . import bulk, permissions, relations, tabular
 from .exports import FORMULA_STARTS
-from .models import BaseModel, StaleObjectError, Tag, TaggedModel
+from .models import BaseModel, StaleObjectError
 from .registry import ModelEntry, is_reference
 from .views import EntryView
 
@@ -50,7 +50,7 @@ class Plan:
     """What an import would do: objects to write, and every error found."""
 
     objects: list[BaseModel] = field(default_factory=list)
-    tags: dict[int, list[Tag]] = field(default_factory=dict)  # row number → tags to set
+    many: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # field → row → ids to set
     rows: dict[int, BaseModel] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
@@ -78,7 +78,7 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return ",".join(str(v) for v in value)
+        return relations.SEPARATOR.join(str(v) for v in value)
     return str(value).strip()
 
 
@@ -148,7 +148,7 @@ class Importer:
 
     def run(self) -> Plan:
         headers = list(self.rows[0]) if self.rows else []
-        known = set(self.columns) | ({"tags"} if tabular.has_tags(self.entry) else set())
+        known = set(self.columns)
         for name in headers:
             if name not in known:
                 message = _("Unknown column. Known columns: %(columns)s") % {"columns": ", ".join(sorted(known))}
@@ -159,8 +159,7 @@ class Importer:
             return self.plan
         self.existing = self._existing(headers)
         self.references = {name: self._references(col) for name, col in self.columns.items()
-                           if is_reference(col.field) and name in headers}
-        self.tag_slugs = self._tags() if "tags" in headers else {}
+                           if (is_reference(col.field) or col.many) and name in headers}
         for number, row in enumerate(self.rows, start=1):
             self._row(number, row)
         self._check_unique()
@@ -186,32 +185,32 @@ class Importer:
     def _references(self, column: tabular.TableColumn) -> dict[str, models.Model]:
         related = cast(type[models.Model], column.field.related_model)  # resolved once the apps are loaded
         key = tabular.related_key(column.field)
-        values = {r[column.name] for r in self.rows if r.get(column.name)}
-        return {str(getattr(o, key)): o for o in related._default_manager.filter(**{f"{key}__in": values})}
-
-    def _tags(self) -> dict[str, Tag]:
-        slugs = {s.strip() for r in self.rows for s in r.get("tags", "").split(",") if s.strip()}
-        return {t.slug: t for t in Tag.objects.filter(slug__in=slugs)}
+        if column.many:
+            values = {v for r in self.rows for v in relations.split(r.get(column.name, ""))}
+        else:
+            values = {r[column.name] for r in self.rows if r.get(column.name)}
+        return {str(getattr(o, key)): o for o in related.objects.filter(**{f"{key}__in": values})}
 
     def _row(self, number: int, row: dict[str, str]) -> None:
         obj = self._target(number, row)
         if obj is None:
             return
         for name, text in row.items():
-            if name in {"id", "tags"}:
+            if name == "id":
                 continue
             try:
-                self._set(obj, self.columns[name], clean_text(text))
+                if self.columns[name].many:
+                    self._set_many(number, self.columns[name], clean_text(text))
+                else:
+                    self._set(obj, self.columns[name], clean_text(text))
             except ValidationError as error:
                 self.plan.error(number, name, "; ".join(error.messages))
-        if "tags" in row:
-            self._set_tags(number, row["tags"])
         references = [c.field for c in self.columns.values() if is_reference(c.field)]
         for reference in references:
             missing = not reference.null and getattr(obj, reference.attname) is None and obj._state.adding
             if missing and (number, reference.name) not in {(e.row, e.column) for e in self.plan.errors}:
                 self.plan.error(number, reference.name, _("This field is required."))
-        excluded = [f.name for f in references] + ["tags"]
+        excluded = [f.name for f in references] + [f.name for f in self.entry.many_fields]
         try:
             obj.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -261,14 +260,17 @@ class Importer:
             return
         setattr(obj, field.attname, field.to_python(text))
 
-    def _set_tags(self, number: int, text: str) -> None:
-        tags = []
-        for slug in (s.strip() for s in text.split(",") if s.strip()):
-            if slug in self.tag_slugs:
-                tags.append(self.tag_slugs[slug])
-            else:
-                self.plan.error(number, "tags", _("No tag “%(value)s” exists.") % {"value": slug})
-        self.plan.tags[number] = tags
+    def _set_many(self, number: int, column: tabular.TableColumn, text: str) -> None:
+        """The objects named in a many-to-many cell; every unknown or repeated key is named."""
+        found = self.references[column.name]
+        keys = relations.split(text)
+        unknown = [k for k in keys if k not in found]
+        if unknown:
+            raise ValidationError(_("No %(model)s “%(value)s” exists.") % {
+                "model": column.field.related_model._meta.verbose_name, "value": "”, “".join(unknown)})
+        if repeated := sorted({k for k in keys if keys.count(k) > 1}):
+            raise ValidationError(_("Named more than once: %(values)s") % {"values": ", ".join(repeated)})
+        self.plan.many.setdefault(column.name, {})[number] = [found[k].pk for k in keys]
 
     def _check_unique(self) -> None:
         numbers = list(self.plan.rows)
@@ -297,9 +299,10 @@ def apply_plan(plan: Plan, user: object, skip_invalid: bool = False) -> list[Bas
     good = {n: o for n, o in plan.rows.items() if n not in plan.bad_rows}
     with transaction.atomic():
         bulk.save_objects(list(good.values()))
-        for number, tags in plan.tags.items():
-            if number in good:
-                cast(TaggedModel, good[number]).tags.set(tags)  # tags only for a tagged model
+        model = type(next(iter(good.values()))) if good else None
+        for name, by_row in plan.many.items():
+            numbers = [n for n in by_row if n in good]
+            relations.assign([good[n] for n in numbers], model._meta.get_field(name), [by_row[n] for n in numbers])
         permissions.ensure(user, list(good.values()), "import")
     return list(good.values())
 
@@ -354,9 +357,7 @@ class ImportView(EntryView):
 
     def show(self, status: int = 200, **extra: Any) -> HttpResponse:
         columns = [c.name for c in tabular.columns(self.entry)]
-        if tabular.has_tags(self.entry):
-            columns.append("tags")
         required = [c.name for c in tabular.columns(self.entry)
-                    if c.name != "id" and not c.field.blank and not c.field.has_default()]
+                    if c.name != "id" and not c.many and not c.field.blank and not c.field.has_default()]
         return render(self.request, "core/import.html", self.context(
             columns=columns, required=required, formats=FORMATS, **extra), status=status)

@@ -81,7 +81,8 @@ class BaseModel(ChangeLogged):
         return f'"{self.version}"'
 
 
-@register(group="admin", columns=("name", "slug", "color", "description"), search=("slug", "description"))
+@register(group="admin", columns=("name", "slug", "color", "description"), search=("slug", "description"),
+          key="slug")
 class Tag(BaseModel):
     """A label any tagged object can carry, for filtering and grouping."""
 
@@ -101,7 +102,7 @@ class Tag(BaseModel):
 
 
 class TaggedModel(BaseModel):
-    """A registered object that carries tags."""
+    """A registered object that carries tags: a many-to-many field like any other."""
 
     tags = models.ManyToManyField(Tag, blank=True, related_name="+", verbose_name=_("tags"))
 

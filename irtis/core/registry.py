@@ -21,6 +21,8 @@ M = TypeVar("M", bound="type[BaseModel]")
 
 @dataclass(eq=False)
 class ModelEntry:
+    """A registered model and its options; every option is described in docs/platform.md."""
+
     model: "type[BaseModel]"
     group: str
     columns: tuple[str, ...]
@@ -30,7 +32,6 @@ class ModelEntry:
     edges: "tuple[GraphEdge, ...]" = ()  # how the model takes part in the dependency graph (core/graph.py)
     brief: tuple[str, ...] = ()
     path: str = field(default="", init=False)  # the URL segment of pages and API: see `url_path`
-    related: tuple[str, ...] = ()
     # Adds computed values (annotations) to list and detail querysets; `columns` may name them,
     # with their headings in `labels`.
     queryset: Callable[[models.QuerySet], models.QuerySet] | None = None
@@ -39,7 +40,6 @@ class ModelEntry:
     # Related fields whose choices follow other fields of the form, by the related model's fields
     # of the same names: {"rack": ("site", "location")} (see core.choices).
     depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
 
     def add_panel(self, template: str, first: bool = False) -> None:
         """Show a panel of another app on this model's detail page (from that app's ready();
@@ -87,6 +87,16 @@ class ModelEntry:
             if f.concrete and getattr(f, "editable", False) and not f.auto_created
             and f.name not in {"created", "updated", "version"}
         )
+
+    @cached_property
+    def many_fields(self) -> tuple[models.ManyToManyField, ...]:
+        """Many-to-many fields a user sets (tags included): lists of ids in the API, natural
+        keys in one cell of a file."""
+        return tuple(f for f in self.model._meta.many_to_many if f.name in self.editable_fields)
+
+    @cached_property
+    def many_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.many_fields)
 
     @cached_property
     def value_fields(self) -> tuple[models.Field, ...]:

@@ -1,6 +1,7 @@
 """Pydantic schemas of registered models for the REST API and its OpenAPI description.
 
-Foreign keys are plain ids: related objects are never expanded, so a list costs one query.
+Foreign keys are plain ids and many-to-many fields (tags too) arrays of ids: related objects
+are never expanded, so a list costs one query.
 """
 
 import datetime
@@ -13,7 +14,6 @@ from pydantic import BaseModel as Schema
 from pydantic import ConfigDict, Field, create_model
 
 from .registry import ModelEntry, is_reference
-from .tabular import has_tags
 
 MAX_INT = 2**63 - 1  # what both databases store in a bigint
 Integer = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
@@ -58,21 +58,25 @@ def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
     return (kind, Field(..., **_constraints(field)))
 
 
+def _many_description(field: models.ManyToManyField) -> str:
+    return f"{field.verbose_name}: ids of {field.related_model._meta.verbose_name_plural}"
+
+
 @cache
 def output_schema(entry: ModelEntry) -> type[Schema]:
     fields: dict[str, Any] = {f.name: (Optional[python_type(f)], None) for f in entry.value_fields}  # noqa: UP045
-    if has_tags(entry):
-        fields["tags"] = (list[str], [])
+    for field in entry.many_fields:
+        fields[field.name] = (list[Id], Field([], description=_many_description(field)))
     return create_model(f"{entry.model.__name__}", **fields)
 
 
 @cache
 def write_schema(entry: ModelEntry, partial: bool) -> type[Schema]:
     fields: dict[str, Any] = {
-        name: _definition(entry.field(name), partial) for name in entry.editable_fields if name != "tags"
+        name: _definition(entry.field(name), partial) for name in entry.editable_fields if name not in entry.many_names
     }
-    if has_tags(entry):
-        fields["tags"] = (Optional[list[str]], Field(None, description="tag slugs"))  # noqa: UP045
+    for field in entry.many_fields:  # left out: unchanged (empty on create); a list replaces the set
+        fields[field.name] = (Optional[list[Id]], Field(None, description=_many_description(field)))  # noqa: UP045
     if partial:
         fields["version"] = (Optional[int], Field(None, description="version read; refused if stale"))  # noqa: UP045
     suffix = "Patch" if partial else "Create"

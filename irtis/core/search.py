@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -25,6 +26,9 @@ def normalize(text: str) -> str:
 def _document(entry: registry.ModelEntry, obj: models.Model) -> str:
     parts = [str(obj)]
     for name in entry.search:
+        if name in entry.many_names:  # the names of the related objects
+            parts += [str(related) for related in getattr(obj, name).all()]
+            continue
         value = getattr(obj, name, None)
         if value not in (None, ""):
             parts.append(str(value))
@@ -32,6 +36,14 @@ def _document(entry: registry.ModelEntry, obj: models.Model) -> str:
 
 
 def entries_for(objects: Iterable[models.Model]) -> list[SearchEntry]:
+    objects = list(objects)
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, group in by_model.items():  # one query per searched many-to-many field
+        entry = registry.entry_for(model)
+        if names := [n for n in entry.search if n in entry.many_names] if entry else []:
+            prefetch_related_objects(group, *names)
     result = []
     for obj in objects:
         entry = registry.entry_for(type(obj))

@@ -20,10 +20,14 @@ class Column:
     def is_relation(self) -> bool:
         return self.field is not None and is_reference(self.field)
 
+    @property
+    def is_many(self) -> bool:
+        return self.field is not None and self.field.many_to_many
+
 
 def all_columns(entry: ModelEntry) -> list[Column]:
     """Every column a user may choose: registered columns first, then the other fields."""
-    fields = {f.name: f for f in entry.model._meta.concrete_fields}
+    fields = {f.name: f for f in [*entry.model._meta.concrete_fields, *entry.many_fields]}
     names = list(entry.columns) + [n for n in fields if n not in entry.columns and n not in {"id", "version"}]
     return [
         Column(n, str(fields[n].verbose_name), fields[n]) if n in fields
@@ -48,7 +52,7 @@ def ordering(request: HttpRequest, entry: ModelEntry) -> tuple[str, list[str]]:
     """The `sort` parameter (a column name, `-` for descending) and the ORDER BY it means."""
     sort = request.GET.get("sort", "")
     name = sort.lstrip("-")
-    names = {c.name for c in all_columns(entry) if c.field is not None}
+    names = {c.name for c in all_columns(entry) if c.field is not None and not c.is_many}
     if name not in names:
         return "", collation.ordered(entry.model, [*(entry.model._meta.ordering or []), "pk"])
     direction = "-" if sort.startswith("-") else ""
@@ -62,5 +66,9 @@ def ordering(request: HttpRequest, entry: ModelEntry) -> tuple[str, list[str]]:
 
 
 def table_queryset(queryset: models.QuerySet, columns: list[Column]) -> models.QuerySet:
+    """Related objects of the shown columns read with the page: a join per foreign key, a
+    query per many-to-many column."""
     related = [c.name for c in columns if c.is_relation]
-    return queryset.select_related(*related) if related else queryset
+    many = [c.name for c in columns if c.is_many]
+    queryset = queryset.select_related(*related) if related else queryset
+    return queryset.prefetch_related(*many) if many else queryset

@@ -1,7 +1,8 @@
 """The column layout shared by imports and exports, so an export imports again unchanged.
 
 Columns are field names. A foreign key holds the natural key of the object it points to
-(a site's code, a manufacturer's name), tags hold comma-separated slugs.
+(a site's code, a manufacturer's name); a many-to-many field (tags too) holds the natural keys
+of its objects in one cell, separated by `relations.SEPARATOR` (";").
 """
 
 from dataclasses import dataclass
@@ -9,7 +10,6 @@ from typing import cast
 
 from django.db import models
 
-from .models import TaggedModel
 from .registry import ModelEntry, entry_for, is_reference
 
 
@@ -17,6 +17,10 @@ from .registry import ModelEntry, entry_for, is_reference
 class TableColumn:
     name: str
     field: models.Field
+
+    @property
+    def many(self) -> bool:
+        return self.field.many_to_many
 
     @property
     def lookup(self) -> str:
@@ -33,9 +37,7 @@ def related_key(field: models.Field) -> str:
 
 
 def columns(entry: ModelEntry) -> list[TableColumn]:
-    names = ["id", *[n for n in entry.editable_fields if n != "tags"]]
+    """Every column of a file: id, the fields a user sets, many-to-many fields last."""
+    names = ["id", *[n for n in entry.editable_fields if n not in entry.many_names],
+             *[f.name for f in entry.many_fields]]
     return [TableColumn(n, entry.field(n)) for n in names]
-
-
-def has_tags(entry: ModelEntry) -> bool:
-    return issubclass(entry.model, TaggedModel)

@@ -19,6 +19,7 @@ from .views import (
     EditView,
     JournalView,
     ListView,
+    RelatedView,
 )
 
 PAGES = (
@@ -32,6 +33,7 @@ PAGES = (
     ("<int:pk>/edit/", EditView, "edit"),
     ("<int:pk>/delete/", DeleteView, "delete"),
     ("<int:pk>/journal/", JournalView, "journal"),
+    ("<int:pk>/related/<str:relation>/", RelatedView, "related"),
 )
 
 

@@ -1,5 +1,6 @@
 """Generic pages for every registered model: list, detail, edit, clone, delete, bulk actions."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -9,18 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from irtis.audit.models import AuditEntry
 
-from . import choices, permissions, tables
-from .filters import filterset_class, visible_filters
-from .forms import BulkEditForm, apply_changes, form_class, is_tagged, save_m2m
-from .models import BaseModel, JournalEntry, StaleObjectError, TaggedModel
-from .registry import ModelEntry
+from . import choices, permissions, relations, tables
+from .filters import filterset_class, related_to, visible_filters
+from .forms import BulkEditForm, form_class
+from .models import BaseModel, JournalEntry, StaleObjectError
+from .registry import ModelEntry, entry_for
 
 if TYPE_CHECKING:
     from irtis.identity.models import User
@@ -89,42 +91,80 @@ class DetailView(EntryView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(pk)
         fields = [f for f in self.entry.model._meta.concrete_fields if f.name not in {"id"}]
+        many = [(f, list(getattr(obj, f.name).all())) for f in self.entry.many_fields]  # a query each
         content_type = ContentType.objects.get_for_model(obj)
         history = AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk).order_by("-id")[:50]
         journal = JournalEntry.objects.filter(content_type=content_type, object_id=obj.pk).select_related("author")
         return render(request, "core/detail.html", self.context(
-            object=obj, fields=fields, related=related_lists(obj, request.user),
-            tags=cast(TaggedModel, obj).tags.all() if is_tagged(self.entry.model) else None,
+            object=obj, fields=fields, many=many, related=related_lists(obj, request.user),
             history=history, journal=journal, journal_kinds=JournalEntry.Kind.choices,
         ))
 
 
-def related_lists(obj: models.Model, user: object) -> list[tuple[ModelEntry, str, int]]:
-    """(model, filtered list link, count) for each registered model that points at `obj`.
+class RelatedView(EntryView):
+    """One page of the objects of one reverse relation, for the detail page's panel (htmx)."""
 
-    Counts only the objects the user may see, all in one query (a subquery per relation).
-    """
-    from django.db.models.functions import Coalesce
+    PER_PAGE = 10
 
-    from .registry import entry_for
+    def get(self, request: HttpRequest, pk: int, relation: str) -> HttpResponse:
+        obj = self.get_object(pk)
+        found = next((r for r in reverse_relations(self.entry.model, request.user) if r.name == relation), None)
+        if found is None:
+            raise Http404
+        columns = [c for c in tables.all_columns(found.entry)
+                   if c.name in found.entry.columns and c.name != found.field.name][:3]
+        queryset = found.objects(obj, request.user)
+        queryset = tables.table_queryset(queryset.order_by(*tables.ordering(request, found.entry)[1]), columns)
+        page = Paginator(queryset, self.PER_PAGE).get_page(request.GET.get("page"))
+        return render(request, "core/related_panel.html", self.context(
+            object=obj, relation=found, columns=columns, page=page))
 
+
+@dataclass(frozen=True)
+class Reverse:
+    """A registered model's foreign key or many-to-many field pointing at another model."""
+
+    entry: ModelEntry
+    field: models.Field
+
+    @property
+    def name(self) -> str:
+        return f"{self.entry.label}.{self.field.name}"
+
+    def objects(self, obj: models.Model, user: object) -> models.QuerySet:
+        visible = permissions.restrict(self.entry.model.objects.all(), user, "view")
+        if self.field.many_to_many:
+            return related_to(visible, self.field.name, [obj.pk])
+        return visible.filter(**{self.field.name: obj.pk})
+
+
+def reverse_relations(model: type[models.Model], user: object) -> list[Reverse]:
+    """The registered models the user may see that point at `model` (foreign keys, one-to-one
+    and many-to-many fields; not those declared hidden with related_name "+", like tags)."""
     relations = []
-    for rel in obj._meta.related_objects:
-        entry = entry_for(cast(type[models.Model], rel.related_model))  # resolved once the apps are loaded
-        if entry is None or not rel.one_to_many or not permissions.allowed(user, entry, "view"):
+    for rel in model._meta.related_objects:
+        entry = entry_for(rel.related_model)
+        if entry is None or rel.hidden or not permissions.allowed(user, entry, "view"):
             continue
-        relations.append((entry, rel))
+        relations.append(Reverse(entry, rel.field))
+    return relations
+
+
+def related_lists(obj: models.Model, user: object) -> list[tuple[Reverse, int]]:
+    """Each reverse relation of `obj` with the number of objects the user may see in it, all
+    counted in one query (a subquery per relation)."""
+    relations = reverse_relations(type(obj), user)
     if not relations:
         return []
     counts = {}
-    for index, (_entry, rel) in enumerate(relations):
-        visible = permissions.restrict(cast(type[models.Model], rel.related_model)._default_manager.all(), user, "view")
-        per_object = (visible.filter(**{rel.field.name: models.OuterRef("pk")}).order_by()
-                      .values(rel.field.name).annotate(n=models.Count("pk")).values("n"))
+    for index, relation in enumerate(relations):
+        visible = permissions.restrict(relation.entry.model.objects.all(), user, "view")
+        name = relation.field.name
+        per_object = (visible.filter(**{name: models.OuterRef("pk")}).order_by()
+                      .values(name).annotate(n=models.Count("pk")).values("n"))
         counts[f"n{index}"] = Coalesce(models.Subquery(per_object), 0)
     row = type(obj)._default_manager.filter(pk=obj.pk).values(**counts).first() or {}
-    return [(entry, f"{rel.field.name}={obj.pk}", row.get(f"n{index}", 0))
-            for index, (entry, rel) in enumerate(relations)]
+    return [(relation, row.get(f"n{index}", 0)) for index, relation in enumerate(relations)]
 
 
 class EditView(EntryView):
@@ -248,12 +288,16 @@ class BulkEditView(BulkView):
 
 
 def bulk_apply(
-    objects: list[BaseModel], values: dict[str, Any], user: object
-) -> list[tuple[BaseModel, ValidationError]]:
-    """Set `values` on every object and save them all, or none if any is invalid."""
+    objects: list[models.Model], values: dict[str, Any], user: object
+) -> list[tuple[models.Model, ValidationError]]:
+    """Set `values` on every object and save them all, or none if any is invalid. A
+    many-to-many value is a (mode, objects) pair: add them, remove them, or replace the set."""
     errors = []
+    many = {name: value for name, value in values.items() if objects[0]._meta.get_field(name).many_to_many}
     for obj in objects:
-        apply_changes(obj, values)
+        for name, value in values.items():
+            if name not in many:
+                setattr(obj, name, value)
         try:
             obj.full_clean()
         except ValidationError as error:
@@ -262,7 +306,14 @@ def bulk_apply(
         with transaction.atomic():
             for obj in objects:
                 obj.save()
-                save_m2m(obj)
+            for name, (mode, chosen) in many.items():
+                field = objects[0]._meta.get_field(name)
+                current = relations.related_ids(field, [obj.pk for obj in objects])
+                ids = {o.pk for o in chosen}
+                wanted = [ids if mode == BulkEditForm.REPLACE else
+                          set(current[obj.pk]) | ids if mode == BulkEditForm.ADD else
+                          set(current[obj.pk]) - ids for obj in objects]
+                relations.assign(objects, field, wanted)
             permissions.ensure(user, objects, "change")
     return errors
 

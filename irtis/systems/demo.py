@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (data tables read best one row per line)
 """Demo information systems (shared domain facts, sections 1 and 4): the customs systems with
 their importance, RTO/RPO, components deployed on the demo machines, databases and servers of
-the other apps' demos, the EU systems and interconnections, certificates, campaigns, and the
+the other apps' demos, the security zones each component serves, the posts where each system is
+used, the EU systems and interconnections, certificates, campaigns, and the
 explicit dependencies — among them a hidden single point of failure: the production vSphere
 cluster and the Oracle RAC servers all keep their disks on one array, dc1-masyvas-01 (the March
 2021 outage took down MDAS, NTKS and IDAIS together).
@@ -16,9 +17,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from irtis.core import relations
 from irtis.core.demo import ensure
 from irtis.databases.models import Database
-from irtis.inventory.models import Device
+from irtis.inventory.models import Device, Site
+from irtis.network.models import SecurityZone
 from irtis.virtualization.models import Cluster, Environment, VirtualMachine
 
 from .models import (
@@ -31,6 +34,7 @@ from .models import (
     ImportanceCategory,
     InformationSystem,
     Interconnection,
+    SystemSite,
 )
 
 E = Environment
@@ -83,6 +87,18 @@ LINKS = [
     ("BAP–UUM&DS", "BAP", "UUM&DS", "https", "", "bap-integ-01.prod", "https://uumds.ec.europa.eu/", ("CN=bap.lrmuitine.lt", "7C11E9", "2026-12-20")),
 ]
 EC_CONTACT = "DG TAXUD ITSM paslaugų centras (servicedesk@itsmtaxud.europa.eu)"
+
+
+# Where the customs systems are used: workstations at each open border crossing point and post
+# (synthetic), and the systems with a paper fallback procedure (MDAS, NTKS: domain facts, 1).
+POST_WORKSTATIONS = {"MED": 24, "SAL": 16, "KYB": 20, "KYB-RW": 8, "KLP": 30, "VNO-AP": 10, "KUN-P": 12}
+USED_AT_POSTS = {  # system: site codes (None: every post)
+    "MDAS": None, "iMDAS": None, "NTKS": None, "ICS2-NAT": None, "PPMKS": None,
+    "ANPR": ["MED", "SAL", "KYB"], "XRAY-NET": ["MED", "SAL", "KYB", "KLP"],
+}
+FALLBACK = {"MDAS", "NTKS"}
+PORTALS = {"BAP", "MLS", "GVS"}  # served to traders from the DMZ
+EU_LINKED = {"MDAS", "NTKS", "ICS2-NAT", "GVS", "MLS", "LITAR"}  # integration over CCN/CSI or CCN2
 
 
 def _get(model: type[models.Model], **lookup: object) -> models.Model | None:
@@ -160,6 +176,33 @@ def _deploy(systems: dict[str, InformationSystem]) -> None:
                 *Device.objects.filter(name__in=["hq-dc-01", "hq-dc-02"]).order_by("name")])
 
 
+def _zone_codes(component: Component) -> list[str]:
+    """The security zones a component serves or sits in, by its kind and system."""
+    code = component.system.code
+    if component.environment != E.PRODUCTION:
+        return ["TEST"]
+    if code in {"ANPR", "XRAY-NET"}:
+        return ["POST-OT"]
+    if component.kind == "web":
+        return ["DMZ", "USERS"] if code in PORTALS else ["PROD", "USERS"]
+    if component.kind == "integration" and code in EU_LINKED:
+        return ["PROD", "CCN", "B2G"] if code == "ICS2-NAT" else ["PROD", "CCN"]
+    return ["PROD"]
+
+
+def _zones_and_sites(systems: dict[str, InformationSystem]) -> None:
+    zones = {z.code: z.pk for z in SecurityZone.objects.all()}
+    components = list(Component.objects.select_related("system").order_by("pk"))
+    wanted = [{zones[c] for c in _zone_codes(component) if c in zones} for component in components]
+    relations.assign(components, Component._meta.get_field("zones"), wanted)
+    sites = {s.code: s for s in Site.objects.filter(code__in=POST_WORKSTATIONS)}
+    for code, posts in USED_AT_POSTS.items():
+        for post in posts or POST_WORKSTATIONS:
+            if post in sites:
+                ensure(SystemSite, {"system": systems[code], "site": sites[post]}, {
+                    "workstations": POST_WORKSTATIONS[post], "fallback_procedure": code in FALLBACK})
+
+
 def _dependencies(systems: dict[str, InformationSystem]) -> None:
     array, array2 = _get(Device, name="dc1-masyvas-01"), _get(Device, name="dc1-masyvas-02")
     note = "Visi duomenų diskai viename masyve (nenustatyta rezervinė kopija DC2)"
@@ -211,5 +254,6 @@ def _eu(systems: dict[str, InformationSystem]) -> None:
 def load() -> None:
     systems = _systems()
     _deploy(systems)
+    _zones_and_sites(systems)
     _dependencies(systems)
     _eu(systems)

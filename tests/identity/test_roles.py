@@ -194,7 +194,7 @@ def test_constrained_objects_absent_from_lists_search_export_and_counts(estate, 
     assert found == {"MED Vieta MED", "SAL Vieta SAL"}
     assert restricted_search("VLN", user) == []
     assert ui.get(reverse("search") + "?q=VLN").context["results"] == []
-    counts = {e.label: n for e, _link, n in related_lists(estate["MED"], user)}
+    counts = {relation.entry.label: n for relation, n in related_lists(estate["MED"], user)}
     assert counts["inventory.location"] == 1  # MED-B1 is outside the location constraint
 
 

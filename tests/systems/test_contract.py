@@ -3,8 +3,10 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 
 from irtis.inventory.models import Site
+from irtis.network.models import SecurityZone
 from irtis.systems.models import (
     Certificate,
     Component,
@@ -15,6 +17,7 @@ from irtis.systems.models import (
     ImportanceCategory,
     InformationSystem,
     Interconnection,
+    SystemSite,
 )
 from tests.support.contract import ModelContract
 from tests.virtualization.factories import server, vm
@@ -37,6 +40,11 @@ class TestInformationSystem(ModelContract):
     model = InformationSystem
     change = {"name": "Pervadinta sistema"}
 
+    def many_targets(self, field: models.ManyToManyField, n: int) -> list:
+        if field.name == "sites":
+            return [Site.objects.create(code=f"PKP{i}", name=f"Postas {i}", kind="road_bcp") for i in range(n)]
+        return super().many_targets(field, n)
+
     def make(self, n: int) -> InformationSystem:
         return InformationSystem.objects.create(code=f"SYS{n}", name=f"Sistema {n}", category=category())
 
@@ -49,6 +57,11 @@ class TestInformationSystem(ModelContract):
 class TestComponent(ModelContract):
     model = Component
     change = {"required_instances": 3}
+
+    def many_targets(self, field: models.ManyToManyField, n: int) -> list:
+        if field.name == "zones":
+            return [SecurityZone.objects.create(code=f"Z{i}", name=f"Zona {i}") for i in range(n)]
+        return super().many_targets(field, n)
 
     def make(self, n: int) -> Component:
         return Component.objects.create(system=system("MDAS"), name=f"Komponentas{n}", kind="web")
@@ -137,3 +150,16 @@ class TestDependency(ModelContract):
         b = Site.objects.create(code="NB", name="B", kind="datacentre")
         return {"source_type": kind, "source_id": a.pk, "kind": "powered_by", "effect": "degrades",
                 "target_type": kind, "target_id": b.pk}
+
+
+class TestSystemSite(ModelContract):
+    model = SystemSite
+    change = {"workstations": 12}
+
+    def make(self, n: int) -> SystemSite:
+        site = Site.objects.create(code=f"P{n}", name=f"Postas {n}", kind="road_bcp")
+        return SystemSite.objects.create(system=system("MDAS"), site=site, fallback_procedure=True)
+
+    def new_values(self) -> dict:
+        site = Site.objects.create(code="MED", name="Medininkų PKP", kind="road_bcp")
+        return {"system": system("NTKS"), "site": site, "workstations": 24, "fallback_procedure": True}

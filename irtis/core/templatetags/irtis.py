@@ -24,6 +24,8 @@ def display(obj: models.Model, field: models.Field | None, name: str = "") -> st
     if field is None:  # a computed column
         value = getattr(obj, name, None)
         return EMPTY if value is None else str(number_format(value) if isinstance(value, float | int) else value)
+    if field.many_to_many:  # prefetched by the list, read by the detail page
+        return many_links(getattr(obj, field.name).all())
     if field.many_to_one or field.one_to_one:
         related = getattr(obj, field.name)
         if related is None:
@@ -46,6 +48,23 @@ def display(obj: models.Model, field: models.Field | None, name: str = "") -> st
     if field.name == "color":
         return format_html('<span class="badge" style="background:{}">{}</span>', value, value)
     return str(value)
+
+
+@register.simple_tag
+def many_links(objects: Any) -> str:
+    """Links to related objects; an object with a colour (a tag) as a badge of that colour."""
+    objects = list(objects)
+    if not objects:
+        return EMPTY
+    url = detail_url_template(type(objects[0]))
+    parts = []
+    for obj in objects:
+        color = getattr(obj, "color", None)
+        attrs = format_html(' class="badge" style="background:{}"', color) if color else ""
+        parts.append(format_html('<a href="{}"{}>{}</a>', url.format(obj.pk), attrs, obj) if url
+                     else format_html("<span{}>{}</span>", attrs, obj))
+    badges = any(getattr(o, "color", None) for o in objects)
+    return mark_safe((" " if badges else ", ").join(parts))
 
 
 @functools.cache
@@ -166,13 +185,21 @@ def diff(change: Any) -> list[tuple[str, Any, Any]]:
             except Exception:  # a field since removed keeps its raw name
                 label = key
         old, new = before.get(key), after.get(key)
-        if key == "tags":
-            from irtis.core.models import Tag
-
-            names = dict(Tag.objects.filter(pk__in=[*(old or []), *(new or [])]).values_list("pk", "name"))
+        field = _many_field(model, key)
+        if field is not None:  # ids of related objects, shown by name
+            ids = [*(old or []), *(new or [])]
+            names = {o.pk: str(o) for o in field.related_model._default_manager.filter(pk__in=ids)}
             old, new = (", ".join(names.get(pk, str(pk)) for pk in value or []) for value in (old, new))
         rows.append((label, old, new))
     return rows
+
+
+def _many_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except Exception:  # a field since removed
+        return None
+    return field if field is not None and field.many_to_many else None
 
 
 @register.filter

@@ -97,7 +97,6 @@ class Team(TaggedModel):
     filters=("site", "role", "status", "face", "warranty_end", "support_end"),
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
-    related=("interfaces",),
     edges=(
         GraphEdge("located_in", _("located in"), target="rack"),
         GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack

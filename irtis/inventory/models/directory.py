@@ -105,7 +105,6 @@ class DomainController(TaggedModel):
     columns=("name", "software_version", "domains"),
     filters=("software_version",),
     search=("domains", "description"),
-    related=("servers",),
 )
 class MailSystem(TaggedModel):
     """An e-mail system (e.g. the Exchange organisation) and the mail domains it serves."""

@@ -15,7 +15,6 @@ from irtis.core.registry import register
     filters=("kind", "status", "city", "border", "closed_on"),
     search=("code", "address", "city", "description"),
     key="code",
-    related=("locations",),
 )
 class Site(TaggedModel):
     """A place where customs ICT equipment stands or is used."""
@@ -70,7 +69,6 @@ class Site(TaggedModel):
     filters=("site", "parent", "kind"),
     search=("code", "description"),
     key="code",
-    related=("children",),
     depends={"parent": ("site",)},
 )
 class Location(TaggedModel):

@@ -15,7 +15,6 @@ from irtis.inventory.models import Site
     group="networks",
     columns=("name", "account", "contact", "description"),
     search=("account", "contact", "description"),
-    related=("circuits",),
 )
 class Provider(TaggedModel):
     """An operator delivering circuits: the secure state network (SVDPT), mobile or fixed-line operators."""

@@ -18,7 +18,6 @@ from .zones import SecurityZone
     columns=("name", "site", "description"),
     filters=("site",),
     search=("description",),
-    related=("vlans",),
 )
 class VLANGroup(TaggedModel):
     """A set of VLANs whose numbers are unique, e.g. one data centre's switching fabric."""

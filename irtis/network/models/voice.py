@@ -21,7 +21,6 @@ NUMBER = re.compile(r"^\+?\d{3,15}$")
     columns=("name", "site", "device", "description"),
     filters=("site", "device"),
     search=("description",),
-    related=("number_ranges",),
 )
 class VoiceGateway(TaggedModel):
     """An IP telephony gateway joining the internal voice network to the public telephone network."""

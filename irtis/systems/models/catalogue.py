@@ -12,6 +12,8 @@ from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
+from irtis.inventory.models import Site
+from irtis.network.models import SecurityZone
 from irtis.virtualization.models import Environment
 
 
@@ -55,7 +57,6 @@ class ImportanceCategory(TaggedModel):
     filters=("category", "lifecycle", "rto_hours", "rpo_minutes"),
     search=("code", "purpose", "owner_unit", "controller", "processor", "security_officer", "description"),
     key="code",
-    related=("components", "interconnections"),
     panels=("systems/system_panel.html",),
 )
 class InformationSystem(TaggedModel):
@@ -93,6 +94,10 @@ class InformationSystem(TaggedModel):
     lifecycle = models.CharField(
         _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.PRODUCTION,
     )
+    sites = models.ManyToManyField(
+        Site, through="SystemSite", blank=True, related_name="systems", verbose_name=_("sites of use"),
+        help_text=_("Border crossing points, posts and offices whose officers work in the system."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -112,7 +117,6 @@ class InformationSystem(TaggedModel):
     search=("description",),
     key="id",
     brief=("id", "system", "name"),
-    related=("deployments",),
     # Only production components can stop a system.
     edges=(GraphEdge("consists_of", _("consists of"), source="system", hard_if=("environment", "production")),),
 )
@@ -146,6 +150,10 @@ class Component(TaggedModel):
     required_instances = models.PositiveSmallIntegerField(
         _("instances required"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("How many deployments must run for full service (the rest are redundancy)."),
+    )
+    zones = models.ManyToManyField(
+        SecurityZone, blank=True, related_name="components", verbose_name=_("security zones"),
+        help_text=_("The network security zones the component serves or is placed in."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -247,3 +255,35 @@ class Deployment(TaggedModel):
                 (chosen[1] if len(chosen) > 1 else "virtual_machine"): _(
                     "Choose exactly one target: a virtual machine, a device, a DBMS instance or a database."),
             })
+
+
+@register(
+    group="systems",
+    columns=("system", "site", "workstations", "fallback_procedure", "description"),
+    filters=("system", "site", "fallback_procedure", "workstations"),
+    search=("description",),
+    key="id",
+)
+class SystemSite(TaggedModel):
+    """An information system used at a site: how many workstations work in it there, and whether
+    the site has a paper fallback procedure (veiklos tęstinumo procedūra) for its outages."""
+
+    system = models.ForeignKey(
+        InformationSystem, models.CASCADE, related_name="site_uses", verbose_name=_("information system"),
+    )
+    site = models.ForeignKey(Site, models.CASCADE, related_name="system_uses", verbose_name=_("site"))
+    workstations = models.PositiveIntegerField(_("workstations"), null=True, blank=True)
+    fallback_procedure = models.BooleanField(
+        _("fallback procedure"), default=False,
+        help_text=_("The site can go on working on paper while the system is down."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("site of use")
+        verbose_name_plural = _("sites of use")
+        ordering = ["system", "site"]
+        constraints = [models.UniqueConstraint(fields=["system", "site"], name="systems_systemsite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} @ {self.site.code}"

@@ -24,7 +24,6 @@ CERTIFICATE_WARNING_DAYS = 30
     filters=("area",),
     search=("code", "description"),
     key="code",
-    related=("interconnections",),
 )
 class EUSystem(TaggedModel):
     """A trans-European system run by DG TAXUD (CCN/CSI, NCTS, ICS2, EOS …)."""
@@ -58,7 +57,6 @@ class EUSystem(TaggedModel):
     columns=("name", "system", "eu_system", "protocol", "gateway_device", "gateway_vm", "status"),
     filters=("system", "eu_system", "protocol", "status"),
     search=("queue", "ec_contact", "description"),
-    related=("certificates",),
     edges=(
         GraphEdge("connects_through", _("connects through"), target="gateway_device"),
         GraphEdge("connects_through", _("connects through"), target="gateway_vm"),
