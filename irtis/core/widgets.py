@@ -17,7 +17,7 @@ LOOKUP_THRESHOLD = 100
 
 class LookupMixin(forms.Select):
     template_name = "core/widgets/lookup.html"
-    # Search box or plain select: decided by the form (core.choices.prepare), else by counting.
+    # Search box or plain select: decided by the form (core.choices.prepare), else by the rows.
     lookup: bool | None = None
 
     def __init__(self, model: type[models.Model], *args: Any, **kwargs: Any) -> None:
@@ -27,9 +27,15 @@ class LookupMixin(forms.Select):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         queryset: Any = getattr(self.choices, "queryset", None)
         lookup = self.lookup
-        if lookup is None:
-            lookup = queryset is not None and queryset.count() > LOOKUP_THRESHOLD
         choices = self.choices
+        if lookup is None and queryset is not None:
+            # One query decides and, under the threshold, gives the options too.
+            rows = list(queryset[:LOOKUP_THRESHOLD + 1])
+            lookup = len(rows) > LOOKUP_THRESHOLD
+            if not lookup:
+                iterator: Any = choices
+                empty = [] if iterator.field.empty_label is None else [("", iterator.field.empty_label)]
+                self.choices = empty + [iterator.choice(obj) for obj in rows]
         if lookup:  # only the chosen objects are rendered: the search box finds the others
             values = value if isinstance(value, list | tuple) else [value]
             chosen = [v for v in values if str(v).isdigit()]

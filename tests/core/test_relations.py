@@ -31,7 +31,7 @@ def entries(model: type, pk: int) -> list[AuditEntry]:
 
 def test_rows_of_a_join_model_are_written_like_objects(admin_client: Client) -> None:
     system, (med, sal) = systems(1)[0], posts(2)
-    response = admin_client.patch(f"/api/systems/informationsystems/{system.pk}/", {"sites": [med.pk, sal.pk]},
+    response = admin_client.patch(f"/api/systems/information-systems/{system.pk}/", {"sites": [med.pk, sal.pk]},
                                   content_type="application/json")
     assert response.status_code == 200, response.content
     row = SystemSite.objects.get(system=system, site=med)
@@ -39,7 +39,7 @@ def test_rows_of_a_join_model_are_written_like_objects(admin_client: Client) -> 
     assert [e.action for e in entries(SystemSite, row.pk)] == ["create"]
     assert entries(InformationSystem, system.pk)[-1].after == {"sites": sorted([med.pk, sal.pk])}
     assert admin_client.get("/api/systems/system-sites/", {"site": med.pk}).json()["count"] == 1
-    admin_client.patch(f"/api/systems/informationsystems/{system.pk}/", {"sites": [sal.pk]},
+    admin_client.patch(f"/api/systems/information-systems/{system.pk}/", {"sites": [sal.pk]},
                        content_type="application/json")
     assert [e.action for e in entries(SystemSite, row.pk)] == ["create", "delete"]
     assert list(system.sites.all()) == [sal]
@@ -49,11 +49,11 @@ def test_import_names_unknown_and_repeated_keys(admin_client: Client) -> None:
     systems(1)
     posts(1)
     text = 'code,name,sites\nS00,Sistema 0,"P00; NOPE"\n'
-    response = admin_client.post("/systems/informationsystems/import/", {"text": text, "format": "csv"})
+    response = admin_client.post("/systems/information-systems/import/", {"text": text, "format": "csv"})
     assert response.status_code == 400
     assert any("NOPE" in e.message and e.column == "sites" for e in response.context["plan"].errors)
     text = 'code,name,sites\nS00,Sistema 0,"P00; P00"\n'
-    response = admin_client.post("/systems/informationsystems/import/", {"text": text, "format": "csv"})
+    response = admin_client.post("/systems/information-systems/import/", {"text": text, "format": "csv"})
     assert any("P00" in e.message for e in response.context["plan"].errors)
 
 
@@ -116,7 +116,7 @@ def test_a_list_shows_a_many_to_many_column_in_one_query_per_page(
 ) -> None:
     site = posts(1)[0]
     relations.assign(systems(3), SITES, [[site.pk]] * 3)
-    url = "/systems/informationsystems/?columns=code&columns=sites"
+    url = "/systems/information-systems/?columns=code&columns=sites"
     with django_assert_max_num_queries(30) as few:
         assert admin_client.get(url).content.decode().count("P00 Postas 0</a>") == 3
     relations.assign(systems(20, start=3), SITES, [[site.pk]] * 17)
