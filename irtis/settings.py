@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory: the task tests' worker processes open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
     # Parameters bound by the server, and a statement run five times on a connection prepared
     # (Django turns psycopg's preparing off by default, for poolers), so the API's repeated
@@ -205,6 +207,8 @@ else:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"IRTIS_TASKS must be `database` or `rq`, not {IRTIS_TASKS!r}")
+# Seconds between a working run's liveness marks; a run unmarked for 5 of them lost its worker.
+IRTIS_TASK_HEARTBEAT = float(os.environ.get("IRTIS_TASK_HEARTBEAT", "2"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tasks": _progress_cache,

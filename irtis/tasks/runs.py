@@ -37,8 +37,6 @@ from .models import ACTIVE, Run, Status
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT = 2.0  # seconds between a working run's liveness marks
-LOST_AFTER = 10.0  # a running run without a mark for this long lost its worker
 
 
 class ObjectGone(Exception):  # noqa: N818  (named for what happened, like Django's DoesNotExist)
@@ -160,9 +158,13 @@ def retry_or_fail(run: Run, error: BaseException | str) -> None:
         transaction.on_commit(lambda: submit(run, delay))
 
 
+def lost_after() -> float:
+    return 5 * settings.IRTIS_TASK_HEARTBEAT
+
+
 def reap() -> int:
     """Retry the runs whose worker stopped marking them alive (killed mid-task); how many."""
-    cutoff = timezone.now() - timedelta(seconds=LOST_AFTER)
+    cutoff = timezone.now() - timedelta(seconds=lost_after())
     running = [run for run in Run.objects.filter(status=Status.RUNNING, started_at__lt=cutoff) if is_job(run.task)]
     if not running:
         return 0
@@ -226,10 +228,10 @@ class Progress:
 
     def _write(self) -> None:
         self._written = time.monotonic()
-        caches["tasks"].set(self.key, {"progress": self.percent, "message": self.message}, LOST_AFTER)
+        caches["tasks"].set(self.key, {"progress": self.percent, "message": self.message}, lost_after())
 
     def _beat(self) -> None:
-        while not self._stop.wait(HEARTBEAT):
+        while not self._stop.wait(settings.IRTIS_TASK_HEARTBEAT):
             self._write()
 
     def __enter__(self) -> "Progress":

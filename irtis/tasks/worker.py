@@ -5,6 +5,7 @@ and each lost run is taken by one of them (row locks)."""
 import logging
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
@@ -34,11 +35,11 @@ def start_due_schedules() -> int:
 
 
 class Beat(threading.Thread):
-    """Every `interval` seconds: due schedules, then lost runs."""
+    """Every heartbeat (IRTIS_TASK_HEARTBEAT): due schedules, then lost runs."""
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(self) -> None:
         super().__init__(name="irtis-beat", daemon=True)
-        self.interval = interval
+        self.interval = settings.IRTIS_TASK_HEARTBEAT
         self.stopped = threading.Event()
 
     def run(self) -> None:
