@@ -39,11 +39,11 @@ logger = logging.getLogger(__name__)
 
 
 
-class ObjectGone(Exception):  # noqa: N818  (named for what happened, like Django's DoesNotExist)
+class ObjectGone(Exception):
     """The object a run works on no longer exists: the run fails at once, without retries."""
 
 
-class Superseded(Exception):  # noqa: N818
+class Superseded(Exception):
     """This attempt was declared lost and retried elsewhere: its writes are rolled back."""
 
 
@@ -101,18 +101,29 @@ def schedulable() -> dict[str, Job]:
     return _jobs
 
 
-def submit(run: Run, delay: float = 0) -> None:
+def submit(run: Run) -> None:
     """Hand the run to the engine; a run the engine refuses fails with the reason."""
     task: Job = import_string(run.task)
-    run_after = timezone.now() + timedelta(seconds=delay) if delay else None
     try:
-        result = task.using(queue_name=run.queue, run_after=run_after).enqueue(str(run.pk))
+        result = task.using(queue_name=run.queue).enqueue(str(run.pk))
     except Exception as exc:  # the engine is unreachable or refuses the queue: say so on the run
         logger.exception("Run %s could not be queued", run.pk)
         Run.objects.filter(pk=run.pk).update(status=Status.FAILED, finished_at=timezone.now(),
                                              error=_("Could not be queued: %s") % exc)
         return
-    Run.objects.filter(pk=run.pk).update(result_id=result.id, run_after=run_after)
+    Run.objects.filter(pk=run.pk).update(result_id=result.id)
+
+
+def submit_due() -> int:
+    """Hand the engine the retries whose backoff is over; how many. Kept here rather than in an
+    engine's own scheduler, so that a retry waits the same way on every engine."""
+    due = Run.objects.filter(status=Status.QUEUED, result_id="", run_after__lte=timezone.now())
+    count = 0
+    for run in due:
+        if Run.objects.filter(pk=run.pk, result_id="", run_after=run.run_after).update(run_after=None):
+            submit(run)
+            count += 1
+    return count
 
 
 def execute(run_id: str) -> Any:
@@ -152,10 +163,8 @@ def retry_or_fail(run: Run, error: BaseException | str) -> None:
         if permanent or run.attempts >= task.max_attempts:
             changed.update(status=Status.FAILED, finished_at=timezone.now(), error=text)
             return
-        if not changed.update(status=Status.QUEUED, error=text):
-            return
-        delay = task.backoff * 2 ** (run.attempts - 1)
-        transaction.on_commit(lambda: submit(run, delay))
+        delay = timedelta(seconds=task.backoff * 2 ** (run.attempts - 1))
+        changed.update(status=Status.QUEUED, error=text, result_id="", run_after=timezone.now() + delay)
 
 
 def lost_after() -> float:

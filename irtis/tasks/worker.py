@@ -1,6 +1,6 @@
 """What every `irtis worker` does beside working off its queues: start the schedules that are
-due and retry the runs whose worker was lost. Several workers may do it at once: each schedule
-and each lost run is taken by one of them (row locks)."""
+due, hand the engine the retries whose backoff is over, and retry the runs whose worker was lost.
+Several workers may do it at once: each schedule and each run is taken by one of them."""
 
 import logging
 import threading
@@ -13,7 +13,7 @@ from irtis.audit.models import Source
 from irtis.core.context import changes_by
 
 from .models import Schedule, next_time
-from .runs import reap, schedulable
+from .runs import reap, schedulable, submit_due
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def start_due_schedules() -> int:
 
 
 class Beat(threading.Thread):
-    """Every heartbeat (IRTIS_TASK_HEARTBEAT): due schedules, then lost runs."""
+    """Every heartbeat (IRTIS_TASK_HEARTBEAT): due schedules, retries due, then lost runs."""
 
     def __init__(self) -> None:
         super().__init__(name="irtis-beat", daemon=True)
@@ -47,6 +47,7 @@ class Beat(threading.Thread):
             try:
                 close_old_connections()
                 start_due_schedules()
+                submit_due()
                 reap()
             except Exception:  # a locked SQLite or a lost connection: next round
                 logger.exception("Schedules or lost runs could not be handled")

@@ -1,7 +1,9 @@
 """A real worker process on the configured engine (IRTIS_TASKS: the database queue, or RQ on the
 machine's Redis), sharing the test database."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -38,19 +40,27 @@ def start_worker(transactional_db: None) -> Iterator[Callable[[], subprocess.Pop
     def start() -> subprocess.Popen:
         env = {**os.environ, "IRTIS_DATABASE_URL": database_url(), "IRTIS_TASK_HEARTBEAT": HEARTBEAT,
                "PYTHONPATH": str(ROOT)}
-        worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], env=env, cwd=ROOT)
+        # Its own process group: RQ's scheduler is a child process, killed with it.
+        worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], env=env, cwd=ROOT,
+                                  start_new_session=True)
         started.append(worker)
         return worker
 
     yield start
     for worker in started:
-        worker.terminate()
+        stop(worker, signal.SIGTERM)
     for worker in started:
         try:
             worker.wait(15)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            stop(worker, signal.SIGKILL)
             worker.wait()
+
+
+def stop(worker: subprocess.Popen, signum: int) -> None:
+    """Send `signum` to the worker and the processes it started."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signum)
 
 
 def wait_for(run: Run, *statuses: str, timeout: float = 60) -> Run:

@@ -11,7 +11,7 @@ from irtis.inventory.models import Site
 from irtis.tasks.models import Run, Status
 from irtis.tasks.runs import progress_of
 
-from .conftest import wait_for
+from .conftest import stop, wait_for
 from .jobs import fail_after_writing, rename, slow_rename
 
 
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_run_has_the_run_retried_with_nothing_half_written(s
     while not run.message:  # the first attempt has written and says it is working
         run = wait_for(run, Status.RUNNING)
         progress_of([run])
-    first.send_signal(signal.SIGKILL)
+    stop(first, signal.SIGKILL)
     first.wait()
     start_worker()
     run = wait_for(run, Status.DONE, Status.FAILED)

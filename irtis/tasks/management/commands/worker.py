@@ -33,7 +33,7 @@ class Command(BaseCommand):
             # Tasks run in the worker's process (no fork per task): a job's writes are one
             # transaction, and a worker that dies has its runs retried by the others' beat.
             worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)
-            worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+            worker.work(burst=burst, logging_level="WARNING")
         else:
             from django_tasks_db.management.commands.db_worker import Worker
 
