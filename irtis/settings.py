@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "irtis.databases",
     "irtis.systems",
     "irtis.architecture",
+    "irtis.discovery",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,7 +9,8 @@
 
 A job's writes commit together with its "done", or not at all: a failed attempt or a worker killed
 half way leaves nothing behind, and the attempt is retried after 10 s, 20 s, 40 s… up to
-`max_attempts`. `ObjectGone` (the object was deleted before the run) fails at once, not retried.
+`max_attempts`. `Refused` (e.g. `ObjectGone`: the object was deleted before the run) fails at
+once, with its message, and is not retried.
 """
 
 import logging
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -39,8 +40,12 @@ logger = logging.getLogger(__name__)
 
 
 
-class ObjectGone(Exception):
-    """The object a run works on no longer exists: the run fails at once, without retries."""
+class Refused(Exception):
+    """The run cannot succeed (bad input, an unreachable device): it fails at once with this message."""
+
+
+class ObjectGone(Refused):
+    """The object a run works on no longer exists."""
 
 
 class Superseded(Exception):
@@ -56,6 +61,7 @@ class Job(Task):
 
     body: Callable[..., Any]
     key: str = ""  # the keyword argument naming the object: one active run per object
+    secrets: tuple[str, ...] = ()  # keyword arguments erased from the run once it is over
     max_attempts: int = 3
     backoff: float = 10.0  # seconds before the second attempt, doubled for each further one
 
@@ -79,8 +85,13 @@ class Job(Task):
         transaction.on_commit(lambda: submit(run))
         return run
 
+    def public(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The arguments without the secrets, kept once the run is over."""
+        return {name: value for name, value in arguments.items() if name not in self.secrets}
 
-def job(*, key: str = "", max_attempts: int = 3, backoff: float = 10.0, schedulable: bool = False) -> Callable:
+
+def job(*, key: str = "", secrets: tuple[str, ...] = (), max_attempts: int = 3, backoff: float = 10.0,
+        schedulable: bool = False) -> Callable:
     """Make `func(run, **kwargs)` a job (see the module's docstring)."""
 
     def wrap(func: Callable[..., Any]) -> Job:
@@ -88,7 +99,7 @@ def job(*, key: str = "", max_attempts: int = 3, backoff: float = 10.0, schedula
         def attempt(run_id: str) -> Any:
             return execute(run_id)
 
-        result = Job(func=attempt, body=func, key=key, max_attempts=max_attempts, backoff=backoff)
+        result = Job(func=attempt, body=func, key=key, secrets=secrets, max_attempts=max_attempts, backoff=backoff)
         if schedulable:
             _jobs[result.module_path] = result
         return result
@@ -141,13 +152,12 @@ def execute(run_id: str) -> Any:
             value = task.body(run, **run.arguments)
             done = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts).update(
                 status=Status.DONE, finished_at=timezone.now(), progress=100, result=value, error="",
-                message=progress.message)
+                message=progress.message, arguments=task.public(run.arguments))
             if not done:
                 raise Superseded(run.pk)
     except Superseded:
         return None
     except Exception as exc:
-        close_old_connections()
         retry_or_fail(run, exc)
         raise
     return value
@@ -156,12 +166,13 @@ def execute(run_id: str) -> Any:
 def retry_or_fail(run: Run, error: BaseException | str) -> None:
     """After a failed or lost attempt: queue the next one after a backoff, or fail the run."""
     task: Job = import_string(run.task)
-    permanent = isinstance(error, ObjectGone)
+    permanent = isinstance(error, Refused)
     text = str(error) if permanent or isinstance(error, str) else f"{type(error).__name__}: {error}"
     with transaction.atomic():
         changed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts)
         if permanent or run.attempts >= task.max_attempts:
-            changed.update(status=Status.FAILED, finished_at=timezone.now(), error=text)
+            changed.update(status=Status.FAILED, finished_at=timezone.now(), error=text,
+                           arguments=task.public(run.arguments))
             return
         delay = timedelta(seconds=task.backoff * 2 ** (run.attempts - 1))
         changed.update(status=Status.QUEUED, error=text, result_id="", run_after=timezone.now() + delay)
