@@ -44,11 +44,11 @@ def discover(request: HttpRequest, pk: int) -> HttpResponse:
         run = jobs.start(request.user, device, form.cleaned_data, form.credentials())
         context.update(run=run, next=f"{request.path}?run={run.pk}")
     elif "run" in request.GET:
-        _reading(request, device, form, context)
+        _reading(request, device, context)
     return render(request, "discovery/device.html", context)
 
 
-def _reading(request: HttpRequest, device: Device, form: DiscoveryForm, context: dict) -> None:
+def _reading(request: HttpRequest, device: Device, context: dict) -> None:
     """The preview of a finished reading, its error, or its progress while it works."""
     try:
         run_id = uuid.UUID(request.GET["run"])
@@ -58,11 +58,11 @@ def _reading(request: HttpRequest, device: Device, form: DiscoveryForm, context:
     if run is None:
         raise Http404
     if run.status == Status.FAILED:
-        form.add_error(None, run.error)
+        context["error"] = run.error
     elif run.status != Status.DONE:
         context.update(run=run, next=request.get_full_path())
     elif (vrf_id := run.arguments.get("vrf_id")) and not VRF.objects.filter(pk=vrf_id).exists():
-        form.add_error(None, changed_message())
+        context["error"] = changed_message()
     else:
         vrf = VRF.objects.filter(pk=vrf_id).first() if vrf_id else None
         plan = plans.build(device, Reading.from_dict(run.result), vrf, request.user)
