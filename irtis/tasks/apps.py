@@ -7,4 +7,8 @@ class TasksConfig(AppConfig):
     verbose_name = _("Background tasks")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import api, signals  # noqa: F401  (API routes; runs of plain django-tasks tasks)
+
+        autodiscover_modules("jobs")  # every app's jobs.py: the jobs that schedules may name
