@@ -82,7 +82,11 @@ class Job(Task):
             if active is None:
                 raise
             return active
-        transaction.on_commit(lambda: submit(run))
+        if settings.IRTIS_TASKS == "database":
+            with transaction.atomic():  # the run and its queue entry commit together
+                submit(run)
+        else:  # the engine must not see the run before it is committed
+            transaction.on_commit(lambda: submit(run))
         return run
 
     def public(self, arguments: dict[str, Any]) -> dict[str, Any]:
