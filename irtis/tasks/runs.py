@@ -259,7 +259,7 @@ class Progress:
             self._write()
 
     def __enter__(self) -> "Progress":
-        self._write()
+        # The first mark comes after a heartbeat: a short run never touches the store.
         self._thread = threading.Thread(target=self._beat, daemon=True)
         self._thread.start()
         return self
@@ -267,4 +267,5 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        caches["tasks"].delete(self.key)
+        if self._written:
+            caches["tasks"].delete(self.key)
