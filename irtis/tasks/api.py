@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core.api import MAX_LIMIT, api, json_response
@@ -20,8 +20,8 @@ router = Router(tags=["Background tasks"])
 
 class RunFilter(Schema):
     status: Status | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=0, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def as_dict(run: Run) -> dict[str, Any]:
@@ -59,8 +59,7 @@ def run_list(request: HttpRequest, filters: Query[RunFilter]) -> HttpResponse:
     rows = visible_runs(request.user)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    offset = max(filters.offset, 0)
-    runs = list(rows[offset:offset + min(max(filters.limit, 0), MAX_LIMIT)])
+    runs = list(rows[filters.offset:filters.offset + filters.limit])
     progress_of(runs)
     return json_response([as_dict(run) for run in runs])
 

@@ -6,7 +6,8 @@ class TestSchedule(ModelContract):
     model = Schedule
 
     def make(self, n: int) -> Schedule:
-        return Schedule.objects.create(name=f"Tvarkaraštis {n}", task="irtis.audit.jobs.verify", cron=f"{n % 60} 3 * * *")
+        return Schedule.objects.create(name=f"Tvarkaraštis {n}", task="irtis.audit.jobs.verify",
+                                       cron=f"{n % 60} 3 * * *")
 
     def new_values(self) -> dict:
         return {"name": "Naktinis patikrinimas", "task": "irtis.audit.jobs.verify", "cron": "30 2 * * 1-5"}

@@ -50,7 +50,7 @@ def make_runs(admin_user: object) -> list[Run]:
     ]
 
 
-def test_the_runs_page_and_api_list_runs_in_constant_queries(admin_client, admin_user, django_assert_max_num_queries) -> None:
+def test_the_runs_page_and_api_list_runs(admin_client, admin_user, django_assert_max_num_queries) -> None:
     make_runs(admin_user)
     with django_assert_max_num_queries(12):
         page = admin_client.get(reverse("tasks_pages:runs"))
@@ -76,7 +76,7 @@ def test_others_see_only_their_own_runs(client, admin_user, django_user_model) -
 
 
 def test_the_progress_partial_polls_while_the_run_is_active(admin_client, admin_user) -> None:
-    done, failed, queued = make_runs(admin_user)
+    done, _, queued = make_runs(admin_user)
     url = reverse("tasks_pages:progress", args=[queued.pk])
     assert 'hx-trigger="every 1s"' in admin_client.get(url).content.decode()
     finished = admin_client.get(reverse("tasks_pages:progress", args=[done.pk]), {"next": "/audit/"}).content.decode()
