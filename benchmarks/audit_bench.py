@@ -53,9 +53,9 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 
 from irtis.audit import checkpoints, keys, trail, verify  # noqa: E402
+from irtis.audit.context import current  # noqa: E402
 from irtis.audit.models import AuditCheckpoint, AuditEntry  # noqa: E402
 from irtis.core import changes  # noqa: E402
-from irtis.core.context import current  # noqa: E402
 from irtis.inventory.models import Site  # noqa: E402
 
 

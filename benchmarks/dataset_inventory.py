@@ -38,8 +38,8 @@ STATUSES = (("active", 90), ("planned", 5), ("maintenance", 3), ("planned", 2))
 
 def generate(rng: random.Random | None = None) -> dict[str, int]:
     """Write the inventory part with bulk SQL; returns the counts."""
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import (
         Device,
         DeviceRole,

@@ -40,8 +40,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
     """Write the prefixes, VLANs and IP addresses with bulk SQL; returns counts."""
     from django.db.models import Q
 
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Interface, Site
     from irtis.network.models import VLAN, IPAddress, Prefix
 
@@ -99,8 +99,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
 
 def reference_sites() -> None:
     """The six sites the VLANs stand on, when run without the inventory part."""
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Site
 
     with changes_by():

@@ -32,8 +32,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
     """Write the cluster type, clusters and virtual machines with bulk SQL; returns counts."""
     from django.db.models import Q
 
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Site, SoftwareVersion
     from irtis.virtualization.models import Cluster, ClusterType, VirtualMachine
 
@@ -75,8 +75,8 @@ def generate(rng: random.Random | None = None) -> dict[str, int]:
 
 def _reference_sites() -> None:
     """The sites the part stands on, when run without the inventory part."""
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Site
 
     with changes_by():
@@ -108,17 +108,17 @@ def main() -> None:
         results: list[dict[str, Any]] = [
             measure(
                 "API list 500 VMs",
-                lambda: check_ok(client.get("/api/virtualization/virtualmachines/?limit=500")),
+                lambda: check_ok(client.get("/api/virtualization/virtual-machines/?limit=500")),
             ),
             measure(
                 "API VMs of cluster-3, 100",
                 lambda: check_ok(
-                    client.get(f"/api/virtualization/virtualmachines/?cluster={third}&limit=100")
+                    client.get(f"/api/virtualization/virtual-machines/?cluster={third}&limit=100")
                 ),
             ),
             measure(
                 "UI list of 100 VMs",
-                lambda: check_ok(client.get("/virtualization/virtualmachines/?per_page=100")),
+                lambda: check_ok(client.get("/virtualization/virtual-machines/?per_page=100")),
             ),
             measure(
                 "UI cluster type with capacity of 5 clusters",

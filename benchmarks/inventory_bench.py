@@ -78,8 +78,8 @@ def import_rows() -> float:
     """CSV import of 10,000 new devices through parse → plan_import → apply_plan; rows per second."""
     from django.contrib.auth import get_user_model
 
+    from irtis.audit.context import changes_by
     from irtis.audit.models import Source
-    from irtis.core.context import changes_by
     from irtis.core.imports import apply_plan, parse, plan_import
     from irtis.core.registry import entry_for
     from irtis.inventory.models import Device
@@ -133,8 +133,8 @@ def main() -> None:
             ("API list 50 devices", "inventory/devices/", Device, "limit=50"),
             ("API device detail (dev-05000)", f"inventory/devices/{detail}/", Device, f"id={detail}&limit=1"),
             ("API site-02 + role-03, 100 of 143", "inventory/devices/", Device, site_role),
-            ("API list 1,000 IP addresses", "network/ipaddresses/", IPAddress, "limit=1000"),
-            ("API IPs within 10.2.0.0/16, 1,000", "network/ipaddresses/", IPAddress,
+            ("API list 1,000 IP addresses", "network/ip-addresses/", IPAddress, "limit=1000"),
+            ("API IPs within 10.2.0.0/16, 1,000", "network/ip-addresses/", IPAddress,
              "parent=10.2.0.0/16&limit=1000"),
         ]
         results, floors = [], {}

@@ -108,14 +108,14 @@ def main() -> None:
         print("after start:", worker_memory(server.pid))
         reads = ["/api/inventory/devices/?limit=1000", "/api/inventory/devices/?limit=1000&brief=true",
                  "/api/inventory/devices/?limit=50", "/api/inventory/devices/5000/",
-                 "/api/network/ipaddresses/?limit=1000", "/api/network/ipaddresses/?parent=10.2.0.0/16&limit=1000",
+                 "/api/network/ip-addresses/?limit=1000", "/api/network/ip-addresses/?parent=10.2.0.0/16&limit=1000",
                  "/api/inventory/interfaces/?limit=1000", "/search/?q=dev-05000"]
         for _ in range(25):
             for path in reads:
                 request(base, token, path)
         site = json.loads(request(base, token, "/api/inventory/sites/?limit=1"))["results"][0]["id"]
-        model = json.loads(request(base, token, "/api/inventory/hardwaremodels/?limit=1"))["results"][0]["id"]
-        role = json.loads(request(base, token, "/api/inventory/deviceroles/?limit=1"))["results"][0]["id"]
+        model = json.loads(request(base, token, "/api/inventory/hardware-models/?limit=1"))["results"][0]["id"]
+        role = json.loads(request(base, token, "/api/inventory/device-roles/?limit=1"))["results"][0]["id"]
         for batch in range(10):
             created = json.loads(request(base, token, "/api/inventory/devices/", "POST", [
                 {"name": f"mem-{batch}-{k}", "site": site, "hardware_model": model, "role": role}

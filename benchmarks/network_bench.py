@@ -45,15 +45,15 @@ def main() -> None:
 
         slash16 = Prefix.objects.get(prefix="10.5.0.0/16").pk
         top = Prefix.objects.get(prefix="10.0.0.0/8")
-        assert check_ok(client.get("/api/network/ipaddresses/?parent=10.2.0.0/16&limit=1")).json()["count"] == 10000
-        assert check_ok(client.get("/api/network/ipaddresses/?q=10.1.&limit=1")).json()["count"] == 10000
+        assert check_ok(client.get("/api/network/ip-addresses/?parent=10.2.0.0/16&limit=1")).json()["count"] == 10000
+        assert check_ok(client.get("/api/network/ip-addresses/?q=10.1.&limit=1")).json()["count"] == 10000
         results: list[dict[str, Any]] = [
             measure("API list 1,000 IP addresses",
-                    lambda: check_ok(client.get("/api/network/ipaddresses/?limit=1000"))),
+                    lambda: check_ok(client.get("/api/network/ip-addresses/?limit=1000"))),
             measure("API IPs within 10.2.0.0/16 (10,000), 1,000",
-                    lambda: check_ok(client.get("/api/network/ipaddresses/?parent=10.2.0.0/16&limit=1000"))),
+                    lambda: check_ok(client.get("/api/network/ip-addresses/?parent=10.2.0.0/16&limit=1000"))),
             measure("API ?q=10.1. (10,000), 1,000",
-                    lambda: check_ok(client.get("/api/network/ipaddresses/?q=10.1.&limit=1000"))),
+                    lambda: check_ok(client.get("/api/network/ip-addresses/?q=10.1.&limit=1000"))),
             measure("API first 10 free IPs of 10.5.0.0/16",
                     lambda: check_ok(client.get(f"/api/network/prefixes/{slash16}/available-ips/"))),
             measure("UI prefix list with utilisation (6)",

@@ -13,8 +13,8 @@ COUNT = 10_000
 
 
 def generate() -> None:
+    from irtis.audit.context import changes_by
     from irtis.core.bulk import save_objects
-    from irtis.core.context import changes_by
     from irtis.inventory.models import Location, Site
 
     kinds = [k for k, _ in Site.Kind.choices]
@@ -29,7 +29,7 @@ def import_rows(n: int) -> float:
     """CSV import of `n` new locations through the import code path; returns rows/s."""
     from django.contrib.auth import get_user_model
 
-    from irtis.core.context import changes_by
+    from irtis.audit.context import changes_by
     from irtis.core.imports import apply_plan, parse, plan_import
     from irtis.core.registry import entry_for
     from irtis.inventory.models import Location

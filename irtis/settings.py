@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "irtis.core",
     "irtis.identity",
     "irtis.audit",
+    "irtis.notifications",
     "irtis.inventory",
     "irtis.network",
     "irtis.virtualization",
@@ -128,6 +129,11 @@ AUTHENTICATION_BACKENDS = [
     "irtis.identity.backends.ObjectPermissionBackend",
 ]
 # Sign-in throttling (irtis.identity.lockout): failures within the window lock for SECONDS.
+# What the platform (irtis.core) asks identity for, so that core imports no app above it:
+# who an API request's bearer token names, and which object permissions a user has.
+IRTIS_API_AUTHENTICATION = ["irtis.identity.api.TokenAuth"]
+IRTIS_PERMISSION_GRANTS = "irtis.identity.grants.granted"
+
 IRTIS_LOCKOUT_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ATTEMPTS", "5"))
 IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEMPTS", "20"))
 IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))
@@ -248,3 +254,21 @@ if ACTIVE_DIRECTORY["URI"]:  # AD first; ModelBackend (local break-glass account
         "irtis.identity.ldap.ActiveDirectoryBackend",
         *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
     ]
+
+# --- E-mail: notifications over SMTP (irtis.notifications; every variable in docs/notifications.md) ---
+_SMTP_SECURITY = os.environ.get("IRTIS_SMTP_SECURITY", "starttls").lower()
+if _SMTP_SECURITY not in {"none", "starttls", "tls"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("IRTIS_SMTP_SECURITY must be none, starttls or tls")
+EMAIL_BACKEND = "irtis.notifications.mail.EmailBackend"
+EMAIL_HOST = os.environ.get("IRTIS_SMTP_HOST", "")  # empty: e-mail is off, notifications stay in irtis
+EMAIL_PORT = int(os.environ.get("IRTIS_SMTP_PORT") or {"none": 25, "starttls": 587, "tls": 465}[_SMTP_SECURITY])
+EMAIL_HOST_USER = os.environ.get("IRTIS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("IRTIS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _SMTP_SECURITY == "starttls"
+EMAIL_USE_SSL = _SMTP_SECURITY == "tls"
+EMAIL_TIMEOUT = int(os.environ.get("IRTIS_SMTP_TIMEOUT", "20"))
+IRTIS_SMTP_CA_FILE = os.environ.get("IRTIS_SMTP_CA_FILE", "")  # CA of the relay's certificate, if not a public one
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("IRTIS_MAIL_FROM", "irtis@localhost")
+IRTIS_BASE_URL = os.environ.get("IRTIS_BASE_URL", "").rstrip("/")  # links in e-mails, e.g. https://irtis.muitine.lt

@@ -17,9 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from irtis.audit import trail
+from irtis.audit import context, trail
 from irtis.audit.models import Action, AuditEntry
-from irtis.core import context
 
 from . import diagram, pdf, word
 from .document import Document, Stamp

@@ -5,13 +5,12 @@ import getpass
 from django.contrib.contenttypes.models import ContentType
 
 from . import trail
+from .context import changes_by, current
 from .models import AuditEntry
 
 
 def record(action: str, detail: dict, *, cli: bool = False) -> AuditEntry:
     """Append one entry about the trail, attributed to the current request, job or command."""
-    from irtis.core.context import changes_by, current  # core imports audit, not the reverse
-
     if cli:
         detail = {**detail, "os_user": _os_user()}
         with changes_by(None, "cli"):

@@ -13,10 +13,9 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from irtis.audit import trail
+from irtis.audit import context, trail
 from irtis.audit.models import Action, AuditEntry
 
-from . import context
 from .models import ChangeLogged
 
 IGNORED = {"updated"}

@@ -7,9 +7,8 @@ from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Source
-
-from .context import changes_by
 
 
 class ChangeContextMiddleware:

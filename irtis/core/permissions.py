@@ -2,22 +2,25 @@
 
 Every view, API endpoint, search, import and export asks `allowed` and `restrict`.
 
-A user may do an action on a model if they are an active superuser, or if an enabled
-`identity.ObjectPermission` given to them or to one of their roles (groups) names the model
-and the action. A permission may carry constraints (a filter dict, or a list of them meaning
-OR); the user then acts only on the objects that match. All permissions of a user are read
-once (two queries) and kept on the user object, so a page asking a hundred times costs the
-same as asking once.
+A user may do an action on a model if they are an active superuser, or if an enabled object
+permission (kept by identity, read through `IRTIS_PERMISSION_GRANTS`) given to them or to one
+of their roles (groups) names the model and the action. A permission may carry constraints (a
+filter dict, or a list of them meaning OR); the user then acts only on the objects that match.
+All permissions of a user are read once (two queries) and kept on the user object, so a page
+asking a hundred times costs the same as asking once.
 """
 
 import datetime
 import decimal
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied, ValidationError
 from django.db import models
+from django.utils.module_loading import import_string
 
 from .registry import ModelEntry
 
@@ -40,6 +43,13 @@ def _label(target: "ModelEntry | type[models.Model] | str") -> str:
 
 def _active(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+@cache
+def _granted() -> Callable[[Any], Iterable[tuple[str, Any, Any, list[str]]]]:
+    """The function reading a user's permissions from where they are kept (`IRTIS_PERMISSION_GRANTS`,
+    identity's object permissions): (name, actions, constraints, model labels) of each."""
+    return import_string(settings.IRTIS_PERMISSION_GRANTS)
 
 
 def grants(user: Any) -> Grants:
@@ -66,25 +76,9 @@ def forget(user: Any) -> None:
 def _load(user: Any) -> Grants:
     from django.apps import apps
 
-    from irtis.identity.models import ObjectPermission
-
-    rows = list(
-        ObjectPermission.objects.filter(enabled=True)
-        .filter(models.Q(users=user) | models.Q(groups__user=user))
-        .distinct()
-        .values_list("pk", "name", "actions", "constraints")
-    )
-    if not rows:
-        return {}
-    types = ObjectPermission.object_types.through.objects.filter(
-        objectpermission_id__in=[r[0] for r in rows]
-    ).values_list("objectpermission_id", "contenttype__app_label", "contenttype__model")
-    labels: dict[int, list[str]] = {}
-    for pk, app_label, model_name in types:
-        labels.setdefault(pk, []).append(f"{app_label}.{model_name}")
     result: Grants = {}
-    for pk, name, actions, constraints in rows:
-        for label in labels.get(pk, []):
+    for name, actions, constraints, labels in _granted()(user):
+        for label in labels:
             try:
                 model = apps.get_model(label)
             except LookupError:

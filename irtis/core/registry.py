@@ -4,6 +4,7 @@
     class Site(BaseModel): ...
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db import models
 
 if TYPE_CHECKING:
+    from .graph import GraphEdge
     from .models import BaseModel
 
 M = TypeVar("M", bound="type[BaseModel]")
@@ -25,14 +27,18 @@ class ModelEntry:
     filters: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
     key: str = "name"
+    edges: "tuple[GraphEdge, ...]" = ()  # how the model takes part in the dependency graph (core/graph.py)
     brief: tuple[str, ...] = ()
-    path: str = ""
+    path: str = field(default="", init=False)  # the URL segment of pages and API: see `url_path`
     related: tuple[str, ...] = ()
     # Adds computed values (annotations) to list and detail querysets; `columns` may name them,
     # with their headings in `labels`.
     queryset: Callable[[models.QuerySet], models.QuerySet] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     panels: tuple[str, ...] = ()
+    # Related fields whose choices follow other fields of the form, by the related model's fields
+    # of the same names: {"rack": ("site", "location")} (see core.choices).
+    depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def add_panel(self, template: str, first: bool = False) -> None:
@@ -99,11 +105,18 @@ def is_reference(field: models.Field) -> bool:
 _entries: "dict[type[BaseModel], ModelEntry]" = {}
 
 
-def _plural(name: str) -> str:
-    """The English plural of a model name, for its URL path: "dependency" → "dependencies"."""
+def plural(name: str) -> str:
+    """The English plural of a word: "dependency" → "dependencies", "address" → "addresses"."""
     if name.endswith("y") and name[-2:-1] not in tuple("aeiou"):
         return name[:-1] + "ies"
     return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def url_path(model: type[models.Model]) -> str:
+    """The one rule for a model's page and API path, as NetBox's: the hyphenated plural of its
+    class name, acronyms kept whole ("DeviceRole" → "device-roles", "IPAddress" → "ip-addresses")."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", model.__name__).lower()
+    return plural(words)
 
 
 def register(group: str, columns: tuple[str, ...], **options: object) -> Callable[[M], M]:
@@ -111,8 +124,7 @@ def register(group: str, columns: tuple[str, ...], **options: object) -> Callabl
 
     def wrap(model: M) -> M:
         entry = ModelEntry(model=model, group=group, columns=columns, **options)
-        if not entry.path:
-            entry.path = _plural(entry.model_name)
+        entry.path = url_path(model)
         if not entry.brief:
             entry.brief = tuple(dict.fromkeys(("id", entry.key)))
         _entries[model] = entry

@@ -1,9 +1,11 @@
 """URL patterns: every app's own `urls` module, then the pages generated for registered models."""
 
+from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import registry
@@ -43,6 +45,16 @@ def app_urlpatterns() -> list[URLResolver]:
     return result
 
 
+def _moved(old: str, new: str) -> Callable[..., HttpResponsePermanentRedirect]:
+    """Bookmarks of a page under its model's former path (the model name run together,
+    "deviceroles") lead to the page under its path ("device-roles")."""
+
+    def view(request: HttpRequest, rest: str = "") -> HttpResponsePermanentRedirect:
+        return HttpResponsePermanentRedirect(request.get_full_path().replace(f"/{old}/", f"/{new}/", 1))
+
+    return view
+
+
 def model_urlpatterns() -> list[URLResolver]:
     apps: dict[str, list[URLPattern]] = {}
     for entry in registry.entries():
@@ -51,4 +63,8 @@ def model_urlpatterns() -> list[URLResolver]:
             patterns.append(path(
                 f"{entry.path}/{suffix}", view.as_view(entry=entry), name=f"{entry.model_name}_{action}",
             ))
+        former = registry.plural(entry.model_name)
+        if former != entry.path:
+            patterns.append(path(f"{former}/<path:rest>", _moved(former, entry.path)))
+            patterns.append(path(f"{former}/", _moved(former, entry.path)))
     return [path(f"{label}/", include((patterns, label))) for label, patterns in apps.items()]

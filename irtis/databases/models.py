@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge, Peers
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.virtualization.models import Environment
@@ -51,6 +52,10 @@ DEFAULT_PORTS = {
         "port",
     ),
     search=("cluster_name", "description"),
+    edges=(
+        GraphEdge("runs_on", _("runs on"), target="device"),
+        GraphEdge("runs_on", _("runs on"), target="virtual_machine"),
+    ),
 )
 class DBMSInstance(TaggedModel):
     """A running database management system (DBMS) instance on a server or a virtual machine."""
@@ -176,6 +181,9 @@ class DBMSInstance(TaggedModel):
     search=("character_set", "description"),
     key="id",
     brief=("id", "instance", "name"),
+    # On an Oracle RAC, a database lives on any node of its instance's cluster.
+    edges=(GraphEdge("hosted_by", _("hosted by"), target="instance", mode="group",
+                     peers=Peers("cluster_name", "role", "rac_node")),),
 )
 class Database(TaggedModel):
     """A database (duomenų bazė) held by a DBMS instance; its name is unique within the instance."""

@@ -19,8 +19,8 @@ def _sync_roles(sender: AppConfig, using: str = "default", plan: Any = None, **k
     """After every migrate: the division's roles and their default permissions exist."""
     from django.db import connections
 
+    from irtis.audit.context import changes_by
     from irtis.audit.models import Source
-    from irtis.core.context import changes_by
 
     from . import roles
     from .models import ObjectPermission

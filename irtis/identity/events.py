@@ -15,9 +15,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from irtis.audit import trail
+from irtis.audit import context, trail
 from irtis.audit.models import Action, AuditEntry
-from irtis.core import context, permissions
+from irtis.core import permissions
 
 from .models import ObjectPermission, User
 

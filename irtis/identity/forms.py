@@ -125,7 +125,7 @@ class TokenForm(forms.Form):
 
 def object_type_choices() -> Any:
     """Content types a permission may name: registered models and the security models."""
-    labels = {e.label for e in registry.entries()} | {roles.AUDIT, *roles.IDENTITY}
+    labels = {e.label for e in registry.entries()} | {roles.AUDIT, *roles.IDENTITY, roles.MAIL_LOG}
     ids = [ct.pk for ct in ContentType.objects.all() if f"{ct.app_label}.{ct.model}" in labels]
     return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
 

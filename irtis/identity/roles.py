@@ -23,6 +23,7 @@ WRITE = ("view", "add", "change", "delete", "import", "export")
 # Models outside the registry that roles are given rights on.
 AUDIT = "audit.auditentry"
 IDENTITY = ("identity.objectpermission", "identity.user", "identity.apitoken")
+MAIL_LOG = "notifications.message"
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,12 @@ ROLES = (
     Role("procurement", _("procurement specialist"), ("procurement",)),
     Role("service_desk", _("service desk"), ("servicedesk",)),
     Role("manager", _("manager")),
-    Role("auditor", _("auditor"), extra_view=(AUDIT, *IDENTITY)),
+    Role("auditor", _("auditor"), extra_view=(AUDIT, *IDENTITY, MAIL_LOG)),
     Role(
         "irtis_admin",
         _("irtis administrator"),
         tuple(g.key for g in navigation.GROUPS),
-        extra_write=IDENTITY,
+        extra_write=(*IDENTITY, MAIL_LOG),
     ),
 )
 BY_CODE = {role.code: role for role in ROLES}

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from irtis.core import permissions
 
 from . import sql
-from .edges import KIND_LABELS
+from .branches import kind_labels
 
 Node = tuple[int, int]
 MAX_DEPTH = 12
@@ -485,9 +485,10 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
                 info.state = "degraded"
     if user is not None:
         redact(infos, user)
+    labels = kind_labels()
     edges = [
         {"source": infos[(st, si)].id, "target": infos[(t, i)].id, "kind": kind,
-         "kind_name": str(KIND_LABELS.get(kind, kind)), "mode": mode}
+         "kind_name": str(labels.get(kind, kind)), "mode": mode}
         for st, si, t, i, kind, mode in (_rows(sql.edges_among(found)) if found else [])
     ]
     nodes = [

@@ -22,9 +22,9 @@ probes the index, where it would otherwise scan the whole index to save a sort.
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from .branches import db_column, db_table, needs, type_id
 from .edges import edge_table
 
 Node = tuple[int, int]
@@ -134,14 +134,14 @@ def edges_among(nodes: Iterable[Node]) -> str:
 
 
 def _need() -> str:
-    """How many members of the group of source e must run: a component's required instances, else 1."""
-    from .models import Component
-
-    table = connection.ops.quote_name(Component._meta.db_table)
-    required = connection.ops.quote_name(Component._meta.get_field("required_instances").column)
-    kind = ContentType.objects.get_for_model(Component).id
-    return (f"COALESCE((SELECT c.{required} FROM {table} c WHERE c.id = e.source_key - {key((kind, 0))} "
-            f"AND e.source_key >> {KEY_BITS} = {kind}), 1)")
+    """How many members of the group of source e must run: the number its model declares
+    (`GraphEdge.need`, a component's required instances), else 1."""
+    terms = []
+    for need in needs():
+        kind, pk = type_id(need.model), db_column(need.model, need.model._meta.pk.name)
+        terms.append(f"(SELECT c.{db_column(need.model, need.column)} FROM {db_table(need.model)} c "
+                     f"WHERE c.{pk} = e.source_key - {key((kind, 0))} AND e.source_key >> {KEY_BITS} = {kind})")
+    return f"COALESCE({', '.join([*terms, '1'])})"
 
 
 def _stage(done: bool) -> list[str]:

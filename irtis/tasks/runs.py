@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
 from irtis.audit.models import Source
-from irtis.core.context import changes_by, current
+from irtis.audit.context import changes_by, current
 
 from .models import ACTIVE, Run, Status
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued, task_finished, task_started
 
-from irtis.core.context import current
+from irtis.audit.context import current
 
 from .models import Run, Status
 from .runs import Job

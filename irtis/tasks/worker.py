@@ -10,7 +10,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from irtis.audit.models import Source
-from irtis.core.context import changes_by
+from irtis.audit.context import changes_by
 
 from .models import Schedule, next_time
 from .runs import reap, schedulable, submit_due

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -153,6 +154,7 @@ class Cluster(TaggedModel):
     search=("description",),
     key="id",
     brief=("id", "device", "cluster"),
+    edges=(GraphEdge("runs_on", _("runs on"), source="cluster", target="device", mode="group"),),
 )
 class ClusterHost(TaggedModel):
     """A physical server (inventory device) that hosts a cluster's hypervisor, with its capacity.
@@ -238,6 +240,7 @@ def validate_ip(value: str) -> None:
     ),
     search=("primary_ip", "description"),
     panels=("virtualization/vm_capacity.html",),
+    edges=(GraphEdge("runs_on", _("runs on"), target="cluster"),),
 )
 class VirtualMachine(TaggedModel):
     """A virtual machine (virtualioji mašina) running on a cluster."""

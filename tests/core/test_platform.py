@@ -89,5 +89,23 @@ def test_the_count_is_exact_on_every_page(admin_client: Client) -> None:
 
 
 def test_paths_are_english_plurals() -> None:
-    assert [registry._plural(n) for n in ("site", "dependency", "gateway", "prefix", "address", "switch")] == [
+    assert [registry.plural(n) for n in ("site", "dependency", "gateway", "prefix", "address", "switch")] == [
         "sites", "dependencies", "gateways", "prefixes", "addresses", "switches"]
+
+
+def test_every_path_follows_one_rule() -> None:
+    """Pages and API: the hyphenated plural of the class name, acronyms whole (as NetBox)."""
+    paths = {e.model.__name__: e.path for e in registry.entries()}
+    assert {name: paths[name] for name in ("DeviceRole", "IPAddress", "VLANGroup", "StorageCapacity", "EUSystem",
+                                           "DBMSInstance", "VLAN", "Prefix", "ImportanceCategory")} == {
+        "DeviceRole": "device-roles", "IPAddress": "ip-addresses", "VLANGroup": "vlan-groups",
+        "StorageCapacity": "storage-capacities", "EUSystem": "eu-systems", "DBMSInstance": "dbms-instances",
+        "VLAN": "vlans", "Prefix": "prefixes", "ImportanceCategory": "importance-categories"}
+    assert all(path == registry.url_path(model) for model, path in ((e.model, e.path) for e in registry.entries()))
+
+
+def test_a_bookmark_of_a_former_path_is_redirected(admin_client: Client) -> None:
+    response = admin_client.get("/inventory/deviceroles/?q=x")
+    assert (response.status_code, response["Location"]) == (301, "/inventory/device-roles/?q=x")
+    assert admin_client.get("/network/ipaddresses/7/edit/")["Location"] == "/network/ip-addresses/7/edit/"
+    assert admin_client.get("/inventory/device-roles/").status_code == 200

@@ -99,7 +99,7 @@ def test_api_refuses_two_hosts(admin_client: Client) -> None:
         "virtual_machine": vm("pg-01.prod", cluster()).pk,
     }
     response = admin_client.post(
-        "/api/databases/dbmsinstances/", payload, content_type="application/json"
+        "/api/databases/dbms-instances/", payload, content_type="application/json"
     )
     assert response.status_code == 400
     assert not DBMSInstance.objects.filter(name="BAD").exists()

@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import AuditEntry, Source
-from irtis.core.context import changes_by
 from irtis.discovery import plan as plans
 from irtis.discovery import platforms, snmp
 from irtis.identity import tokens

@@ -98,11 +98,11 @@ def test_parent_filter_in_api_and_list(admin_client: Client) -> None:
     prefix("10.0.0.0/8", status=Prefix.Status.CONTAINER)
     for text in ("10.1.0.1/16", "10.1.0.2/16", "10.2.0.1/16"):
         address(text, dns_name="host.muitine.local")
-    rows = admin_client.get("/api/network/ipaddresses/", {"parent": "10.1.0.0/16"}).json()
+    rows = admin_client.get("/api/network/ip-addresses/", {"parent": "10.1.0.0/16"}).json()
     assert rows["count"] == 2
-    assert admin_client.get("/api/network/ipaddresses/", {"parent": "zzz"}).json()["count"] == 0
-    assert admin_client.get("/api/network/ipaddresses/", {"q": "10.1."}).json()["count"] == 2
-    page = admin_client.get("/network/ipaddresses/", {"parent": "10.2.0.0/16"}).content.decode()
+    assert admin_client.get("/api/network/ip-addresses/", {"parent": "zzz"}).json()["count"] == 0
+    assert admin_client.get("/api/network/ip-addresses/", {"q": "10.1."}).json()["count"] == 2
+    page = admin_client.get("/network/ip-addresses/", {"parent": "10.2.0.0/16"}).content.decode()
     assert "10.2.0.1/16" in page and "10.1.0.1/16" not in page
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -96,6 +97,11 @@ class Team(TaggedModel):
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
     related=("interfaces",),
+    edges=(
+        GraphEdge("located_in", _("located in"), target="rack"),
+        GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
+    ),
+    depends={"location": ("site",), "rack": ("site", "location")},
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""
@@ -224,6 +230,7 @@ class Device(TaggedModel):
     search=("mac_address", "description"),
     key="id",
     brief=("id", "device", "name"),
+    edges=(GraphEdge("part_of", _("part of"), target="device"),),
 )
 class Interface(TaggedModel):
     """A network port of a device; IP addresses (irtis.network) are assigned to it."""
@@ -271,7 +278,6 @@ class Interface(TaggedModel):
     columns=("device", "raw_tb", "usable_tb", "used_tb"),
     filters=("device",),
     key="id",
-    path="storage-capacities",
 )
 class StorageCapacity(TaggedModel):
     """Raw, usable and used capacity of a disk array (diskų masyvas), in terabytes."""

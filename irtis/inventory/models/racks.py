@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -18,6 +19,8 @@ from .places import Location, Site
     filters=("site", "location", "status"),
     search=("description",),
     panels=("inventory/rack_elevation.html",),
+    edges=(GraphEdge("located_in", _("located in"), target="site"),),
+    depends={"location": ("site",)},
 )
 class Rack(TaggedModel):
     """A rack (spinta) whose units hold mounted devices."""

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Site
@@ -14,7 +15,6 @@ from irtis.inventory.models import Site
     group="networks",
     columns=("name", "account", "contact", "description"),
     search=("account", "contact", "description"),
-    path="providers",
     related=("circuits",),
 )
 class Provider(TaggedModel):
@@ -41,7 +41,10 @@ class Provider(TaggedModel):
     filters=("kind", "status", "provider", "site_a", "site_b", "bandwidth_mbps"),
     search=("contract_ref", "description"),
     key="cid",
-    path="circuits",
+    edges=(
+        GraphEdge("terminates_at", _("terminates at"), target="site_a"),
+        GraphEdge("terminates_at", _("terminates at"), target="site_b"),
+    ),
 )
 class Circuit(TaggedModel):
     """A link between two sites, or from a site to a provider's network (internet, LTE, voice trunk)."""

@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Sub
 from django.db.models.functions import Cast, Power
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.inventory.models import Interface, Site
@@ -114,7 +115,6 @@ class PrefixManager(models.Manager):
     search=("description",),
     key="id",
     brief=("id", "prefix", "vrf"),
-    path="prefixes",
     panels=("network/prefix_panel.html",),
 )
 class Prefix(TaggedModel):
@@ -256,7 +256,8 @@ class Prefix(TaggedModel):
     search=("dns_name", "description"),
     key="id",
     brief=("id", "address", "vrf"),
-    path="ipaddresses",
+    edges=(GraphEdge("assigned_to", _("assigned to"), target="interface"),),
+    depends={"interface": ("device",)},
 )
 class IPAddress(TaggedModel):
     """An IP address with its network mask, e.g. 10.10.100.11/24."""

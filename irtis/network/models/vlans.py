@@ -18,7 +18,6 @@ from .zones import SecurityZone
     columns=("name", "site", "description"),
     filters=("site",),
     search=("description",),
-    path="vlan-groups",
     related=("vlans",),
 )
 class VLANGroup(TaggedModel):
@@ -52,7 +51,7 @@ class VLANGroup(TaggedModel):
     search=("name", "description"),
     key="id",
     brief=("id", "vid", "name"),
-    path="vlans",
+    depends={"group": ("site",)},
 )
 class VLAN(TaggedModel):
     """A virtual LAN (IEEE 802.1Q)."""

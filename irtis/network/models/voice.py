@@ -21,7 +21,6 @@ NUMBER = re.compile(r"^\+?\d{3,15}$")
     columns=("name", "site", "device", "description"),
     filters=("site", "device"),
     search=("description",),
-    path="voice-gateways",
     related=("number_ranges",),
 )
 class VoiceGateway(TaggedModel):
@@ -59,7 +58,6 @@ def _normalise(number: str) -> str:
     filters=("gateway", "site"),
     search=("start", "end", "description"),
     key="start",
-    path="number-ranges",
 )
 class NumberRange(TaggedModel):
     """A block of telephone numbers (DID range), e.g. +37052660000 to +37052660999."""

@@ -20,7 +20,6 @@ RD = re.compile(r"^(\d{1,10}|\d{1,3}(\.\d{1,3}){3}):\d{1,10}$")
     filters=("trust_level",),
     search=("code", "description"),
     key="code",
-    path="zones",
 )
 class SecurityZone(TaggedModel):
     """A network security zone: networks of equal trust, separated from others by a firewall."""
@@ -53,7 +52,6 @@ class SecurityZone(TaggedModel):
     columns=("name", "rd", "zone", "description"),
     filters=("zone",),
     search=("rd", "description"),
-    path="vrfs",
 )
 class VRF(TaggedModel):
     """A routing domain with its own address space; prefixes without one are in the global table."""

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 from irtis.virtualization.models import Environment
@@ -19,7 +20,6 @@ from irtis.virtualization.models import Environment
     filters=("analyse_spof",),
     search=("code", "description"),
     key="code",
-    path="categories",
 )
 class ImportanceCategory(TaggedModel):
     """A step of the configurable importance scale (svarba / kategorija) of information systems.
@@ -112,6 +112,8 @@ class InformationSystem(TaggedModel):
     key="id",
     brief=("id", "system", "name"),
     related=("deployments",),
+    # Only production components can stop a system.
+    edges=(GraphEdge("consists_of", _("consists of"), source="system", hard_if=("environment", "production")),),
 )
 class Component(TaggedModel):
     """A part of a system in one environment: web, application, integration, database …
@@ -172,6 +174,11 @@ class Component(TaggedModel):
     search=("description",),
     key="id",
     brief=("id", "component"),
+    edges=(
+        *(GraphEdge("deployed_on", _("deployed on"), target=field)
+          for field in ("virtual_machine", "device", "dbms_instance", "database")),
+        GraphEdge("has_instance", _("has instance"), source="component", mode="group", need="required_instances"),
+    ),
 )
 class Deployment(TaggedModel):
     """A component running on one virtual machine, device, DBMS instance or database.

@@ -3,8 +3,10 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from irtis.core.graph import GraphEdge
 from irtis.core.models import BaseModel
 from irtis.core.registry import register
 
@@ -26,6 +28,8 @@ def node_label(content_type: ContentType | None, object_id: int | None) -> str:
     search=("description",),
     key="id",
     brief=("id", "kind"),
+    edges=(GraphEdge(F("kind"), source=("source_type", "source_id"), target=("target_type", "target_id"),
+                     hard_if=("effect", "stops")),),
 )
 class Dependency(BaseModel):
     """The source object depends on the target object.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
+from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
 
@@ -23,7 +24,6 @@ CERTIFICATE_WARNING_DAYS = 30
     filters=("area",),
     search=("code", "description"),
     key="code",
-    path="eu-systems",
     related=("interconnections",),
 )
 class EUSystem(TaggedModel):
@@ -59,6 +59,12 @@ class EUSystem(TaggedModel):
     filters=("system", "eu_system", "protocol", "status"),
     search=("queue", "ec_contact", "description"),
     related=("certificates",),
+    edges=(
+        GraphEdge("connects_through", _("connects through"), target="gateway_device"),
+        GraphEdge("connects_through", _("connects through"), target="gateway_vm"),
+        GraphEdge("connects_to", _("connects to"), target="eu_system"),
+        GraphEdge("exchanges_via", _("exchanges data via"), source="system", mode="soft"),
+    ),
 )
 class Interconnection(TaggedModel):
     """A link between a national system and an EU system, through a gateway."""
@@ -120,6 +126,7 @@ class Interconnection(TaggedModel):
     key="id",
     brief=("id", "subject", "expires"),
     panels=("systems/certificate_panel.html",),
+    edges=(GraphEdge("authenticates_via", _("authenticates via"), source="interconnection"),),
 )
 class Certificate(TaggedModel):
     """A digital certificate (skaitmeninis sertifikatas) used by an interconnection or an object."""
@@ -179,7 +186,6 @@ def expiring(queryset: models.QuerySet, days: int) -> models.QuerySet:
     columns=("name", "eu_system", "system", "started", "ended", "result"),
     filters=("eu_system", "system", "result", "started", "ended"),
     search=("notes",),
-    path="conformance-campaigns",
 )
 class ConformanceCampaign(TaggedModel):
     """A conformance-test campaign of a national system against an EU system (e.g. NCTS P6)."""

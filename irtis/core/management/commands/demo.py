@@ -8,8 +8,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Source
-from irtis.core.context import changes_by
 
 
 class Command(BaseCommand):

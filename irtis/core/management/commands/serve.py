@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Source
-from irtis.core.context import changes_by
 
 PASSWORD_FILE = settings.DATA_DIR / "initial_admin_password"
 

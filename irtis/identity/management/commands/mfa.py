@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Action, Source
-from irtis.core.context import changes_by
 from irtis.identity import mfa
 from irtis.identity.events import about, record
 from irtis.identity.models import User

@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Source
-from irtis.core.context import changes_by
 from irtis.identity import roles
 from irtis.identity.models import User
 

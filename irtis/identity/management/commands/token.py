@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from irtis.audit.context import changes_by
 from irtis.audit.models import Source
-from irtis.core.context import changes_by
 from irtis.identity import tokens
 from irtis.identity.models import APIToken, User
 

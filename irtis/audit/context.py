@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
-from irtis.audit.models import AuditEntry, Source
+from .models import AuditEntry, Source
 
 
 @dataclass(frozen=True)
