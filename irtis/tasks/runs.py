@@ -31,8 +31,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
-from irtis.audit.models import Source
 from irtis.audit.context import changes_by, current
+from irtis.audit.models import Source
 
 from .models import ACTIVE, Run, Status
 

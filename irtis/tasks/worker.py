@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from irtis.audit.models import Source
 from irtis.audit.context import changes_by
+from irtis.audit.models import Source
 
 from .models import Schedule, next_time
 from .runs import reap, schedulable, submit_due

@@ -5,8 +5,8 @@ import signal
 
 from django.contrib.auth import get_user_model
 
-from irtis.audit.models import AuditEntry, Source
 from irtis.audit.context import changes_by
+from irtis.audit.models import AuditEntry, Source
 from irtis.inventory.models import Site
 from irtis.tasks.models import Run, Status
 from irtis.tasks.runs import progress_of
