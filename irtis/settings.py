@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "irtis.databases",
     "irtis.systems",
     "irtis.architecture",
+    "irtis.discovery",
+    "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory: the task tests' worker processes open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
     # Parameters bound by the server, and a statement run five times on a connection prepared
     # (Django turns psycopg's preparing off by default, for poolers), so the API's repeated
@@ -183,6 +190,36 @@ MAX_UPLOAD_BYTES = int(os.environ.get("IRTIS_MAX_UPLOAD_MB", "20")) * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+# --- Background work (irtis.tasks, docs/tasks.md) ---
+# IRTIS_TASKS picks the engine: `database` (the embedded queue that `irtis serve` works off) or
+# `rq` (RQ on Redis at IRTIS_REDIS_URL, worked off by `irtis worker` processes). Queues are
+# `default` plus one per network zone named in IRTIS_TASK_QUEUES (`irtis worker --queue ZONE`).
+IRTIS_TASKS = os.environ.get("IRTIS_TASKS", "database")
+IRTIS_REDIS_URL = os.environ.get("IRTIS_REDIS_URL", "redis://127.0.0.1:6379/0")
+IRTIS_TASK_QUEUES = list(dict.fromkeys(
+    ["default", *(q.strip() for q in os.environ.get("IRTIS_TASK_QUEUES", "").split(",") if q.strip())]))
+if IRTIS_TASKS == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": IRTIS_TASK_QUEUES}}
+    RQ_QUEUES = {q: {"URL": IRTIS_REDIS_URL, "DEFAULT_TIMEOUT": 3600} for q in IRTIS_TASK_QUEUES}
+    # Progress and worker liveness, seen by every worker and web process wherever they run.
+    _progress_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IRTIS_REDIS_URL}
+elif IRTIS_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": IRTIS_TASK_QUEUES}}
+    RQ_QUEUES = {}
+    # Outside the database: a task's own writes hold SQLite's write lock until they commit.
+    _progress_cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                       "LOCATION": str(DATA_DIR / "task-progress")}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"IRTIS_TASKS must be `database` or `rq`, not {IRTIS_TASKS!r}")
+# Seconds between a working run's liveness marks; a run unmarked for 5 of them lost its worker.
+IRTIS_TASK_HEARTBEAT = float(os.environ.get("IRTIS_TASK_HEARTBEAT", "2"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tasks": _progress_cache,
+}
 
 LOGGING = {
     "version": 1,

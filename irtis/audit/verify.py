@@ -7,7 +7,7 @@ walk and names the first broken entry.
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -168,8 +168,10 @@ def _link_problem(entry_id: int, prev_id: int, stored_prev: str) -> Problem:
 class _Walk:
     """The state of one verification walk; `run` returns the report."""
 
-    def __init__(self, chunk: int) -> None:
+    def __init__(self, chunk: int, progress: Callable[[int, int], None] | None = None) -> None:
         self.chunk = chunk
+        self.progress = progress
+        self.total = AuditEntry.objects.count() if progress else 0
         self.report = Report()
         self.signed_up_to = 0
 
@@ -262,6 +264,8 @@ class _Walk:
             if report.first_id is None:
                 report.first_id = entry_id
             report.checked += 1
+            if self.progress and report.checked % self.chunk == 0:
+                self.progress(report.checked, self.total)
             prev_id, prev_hash = entry_id, stored
         report.last_id = prev_id if report.checked else None
         while cp is not None:
@@ -273,6 +277,7 @@ class _Walk:
         return None
 
 
-def verify_trail(chunk: int = 10000) -> Report:
-    """Walk the whole trail; the report names the first problem, if any."""
-    return _Walk(chunk).run()
+def verify_trail(chunk: int = 10000, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Walk the whole trail; the report names the first problem, if any. `progress(checked, total)`
+    is called after every chunk."""
+    return _Walk(chunk, progress).run()

@@ -3,12 +3,10 @@
 from django.urls import path
 
 from . import views
-from .discovery import views as discovery
 
 app_name = "inventory_pages"
 
 urlpatterns = [
     path("racks/<int:pk>/elevation.svg", views.rack_elevation, name="rack_elevation"),
     path("reports/out-of-support/", views.out_of_support, name="out_of_support"),
-    path("devices/<int:pk>/discovery/", discovery.discover, name="device_discovery"),
 ]

@@ -45,6 +45,19 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
         home = browser.open(urllib.request.Request(address + "login/", form.encode(), {"Referer": address}))
         assert home.status == 200 and home.url == address
         assert "Atsijungti" in home.read().decode()  # signed in, in Lithuanian
+        # Background work runs on the embedded worker that serve started: verify the audit trail.
+        trail = browser.open(address + "audit/").read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', trail).group(1)
+        started = browser.open(urllib.request.Request(
+            address + "audit/verify/", urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode(),
+            {"Referer": address})).read().decode()
+        progress = re.search(r'hx-get="([^"]+)"', started).group(1).replace("&amp;", "&")
+        for _ in range(300):
+            partial = browser.open(address.rstrip("/") + progress).read().decode()
+            if "hx-get" not in partial:  # no longer polled: the run is over
+                break
+            time.sleep(0.2)
+        assert "text-bg-success" in partial and "100 %" in partial, partial
     finally:
         server.terminate()
         server.wait(30)

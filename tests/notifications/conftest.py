@@ -49,3 +49,10 @@ def person(username: str, language: str = "lt", superuser: bool = True, **values
     profile.full_clean()
     profile.save()
     return user
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings) -> None:
+    """These tests run tasks in the request (django-tasks' immediate backend); the queue and its
+    workers are tested in tests/tasks."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,4 +1,5 @@
-"""Run irtis in production: migrate, make sure an administrator exists, start gunicorn."""
+"""Run irtis in production: migrate, make sure an administrator exists, start gunicorn and the
+embedded task worker (with IRTIS_TASKS=database)."""
 
 import os
 import secrets
@@ -67,7 +68,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"irtis: http://{shown_host}:{port}/"))
         if password:
             self.stdout.write(f"Sign in as: {username} / {password}")
-        Server({
-            "bind": f"{host}:{port}", "workers": workers, "threads": 4,
-            "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-        }).run()
+        # The embedded task queue's worker runs beside the web server: no other service to start.
+        worker = None
+        if settings.IRTIS_TASKS == "database":
+            worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"])
+        try:
+            Server({
+                "bind": f"{host}:{port}", "workers": workers, "threads": 4,
+                "worker_class": "gthread", "accesslog": "-", "timeout": 120,
+            }).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(30)

@@ -4,6 +4,7 @@ The truth the readings are checked against is this machine's own network configu
 (`ip -j addr`), which the agent reports from the kernel.
 """
 
+import contextlib
 import ipaddress
 import json
 import subprocess
@@ -12,18 +13,21 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from irtis.audit.context import changes_by
 from irtis.audit.models import AuditEntry, Source
+from irtis.discovery import plan as plans
+from irtis.discovery import platforms, snmp
 from irtis.identity import tokens
 from irtis.identity.models import ObjectPermission, User
-from irtis.inventory.discovery import plan as plans
-from irtis.inventory.discovery import platforms, snmp
 from irtis.inventory.models import Device, Interface
 from irtis.network.models import IPAddress, Prefix
+from irtis.tasks.models import Run
+from irtis.tasks.runs import Refused, execute
 from tests.inventory import factories
 from tests.support import snmpd
 
@@ -97,7 +101,18 @@ def ui(user: object) -> Client:
 
 
 def page(device: Device) -> str:
-    return reverse("inventory_pages:device_discovery", args=[device.pk])
+    return reverse("discovery:device", args=[device.pk])
+
+
+def read(client: Client, device: Device, data: dict[str, object]) -> HttpResponse:
+    """Post the form; the agent is read by a background run, done here in-process (the worker's
+    part, tested with real workers in tests/tasks), then the page shows the preview or the error."""
+    response = client.post(page(device), data)
+    if response.status_code != 200 or response.context.get("run") is None:
+        return response
+    with contextlib.suppress(Refused):
+        execute(str(response.context["run"].pk))
+    return client.get(response.context["next"])
 
 
 # --- reading the agent --------------------------------------------------------------------------
@@ -183,7 +198,7 @@ def test_a_recorded_release_train_is_used(device: Device, admin_user: object) ->
 def test_preview_shows_the_diff_and_writes_nothing(agent: snmpd.Agent, device: Device) -> None:
     client = ui(discoverer())
     before = AuditEntry.objects.count()
-    response = client.post(page(device), form_data(agent))
+    response = read(client, device, form_data(agent))
     assert response.status_code == 200, response.content[:2000]
     plan = response.context["plan"]
     assert {i.name for i in plan.of_kind("interface")} == set(machine())
@@ -193,6 +208,7 @@ def test_preview_shows_the_diff_and_writes_nothing(agent: snmpd.Agent, device: D
     text = response.content.decode()
     assert snmpd.SYS_NAME in text and "Debian GNU/Linux 12" in text and 'name="token"' in text
     assert snmpd.COMMUNITY not in text  # the community is not echoed back
+    assert Run.objects.get().arguments.keys() == {"device_id", "address", "port", "vrf_id"}  # keys erased
     assert AuditEntry.objects.count() == before
     assert not Interface.objects.filter(device=device).exists()
 
@@ -200,7 +216,7 @@ def test_preview_shows_the_diff_and_writes_nothing(agent: snmpd.Agent, device: D
 def test_apply_records_everything_as_the_user_and_again_changes_nothing(agent: snmpd.Agent, device: Device) -> None:
     user = discoverer()
     client = ui(user)
-    token = client.post(page(device), form_data(agent, version="3", user=snmpd.V3_USER, auth_key=snmpd.V3_AUTH,
+    token = read(client, device, form_data(agent, version="3", user=snmpd.V3_USER, auth_key=snmpd.V3_AUTH,
                                                 priv_key=snmpd.V3_PRIV)).context["token"]
     first = AuditEntry.objects.order_by("-id").first().id
     response = client.post(page(device), {"token": token})
@@ -219,7 +235,7 @@ def test_apply_records_everything_as_the_user_and_again_changes_nothing(agent: s
     models = {e.content_type.model for e in entries}
     assert {"interface", "ipaddress", "device", "softwareversion", "softwareproduct"} <= models
 
-    again = client.post(page(device), form_data(agent)).context["plan"]
+    again = read(client, device, form_data(agent)).context["plan"]
     assert not again.has_changes and again.summary["create"] == again.summary["update"] == 0
 
 
@@ -228,7 +244,7 @@ def test_a_record_changed_after_the_preview_is_refused(agent: snmpd.Agent, devic
     lo.full_clean()
     lo.save()
     client = ui(discoverer())
-    plan = client.post(page(device), form_data(agent)).context
+    plan = read(client, device, form_data(agent)).context
     assert next(i for i in plan["plan"].of_kind("interface") if i.name == "lo").action == plans.UPDATE
     with changes_by(None, Source.SYSTEM):
         lo.description = "pakeista kito žmogaus"
@@ -255,7 +271,7 @@ def test_an_address_outside_every_prefix_is_a_plan_error(agent: snmpd.Agent, dev
 
 def test_a_tampered_or_foreign_token_is_refused(agent: snmpd.Agent, device: Device) -> None:
     user, other = discoverer(), discoverer("kitas")
-    token = ui(user).post(page(device), form_data(agent)).context["token"]
+    token = read(ui(user), device, form_data(agent)).context["token"]
     for client, sent in ((ui(other), token), (ui(user), token[:-2] + "xx")):
         response = client.post(page(device), {"token": sent}, follow=True)
         assert "nebegalioja arba yra netinkama" in response.content.decode()
@@ -269,7 +285,7 @@ def test_permission_is_needed(agent: snmpd.Agent, device: Device, client: Client
     permission.object_types.add(ContentType.objects.get_for_model(Device))
     client.force_login(viewer)
     assert client.get(page(device)).status_code == 403
-    assert client.post(page(device), form_data(agent)).status_code == 403
+    assert read(client, device, form_data(agent)).status_code == 403
     detail = client.get(device.get_absolute_url()).content.decode()
     assert page(device) not in detail
     api = Client(headers={"Authorization": f"Bearer {tokens.issue(viewer)[1]}"})
@@ -279,7 +295,7 @@ def test_permission_is_needed(agent: snmpd.Agent, device: Device, client: Client
 
 def test_without_software_rights_the_platform_is_left_out(agent: snmpd.Agent, device: Device) -> None:
     client = ui(discoverer(add_software=False))
-    context = client.post(page(device), form_data(agent)).context
+    context = read(client, device, form_data(agent)).context
     assert "Jums neleidžiama pridėti" in " ".join(context["plan"].of_kind("platform")[0].errors)
     client.post(page(device), {"token": context["token"]})
     device.refresh_from_db()
@@ -291,10 +307,10 @@ def test_the_page_is_linked_from_the_device_and_shows_errors(agent: snmpd.Agent,
     assert page(device) in admin_client.get(device.get_absolute_url()).content.decode()
     form = admin_client.get(page(device))
     assert form.status_code == 200 and 'name="community"' in form.content.decode()
-    wrong = admin_client.post(page(device), form_data(agent, version="3", user=snmpd.V3_USER,
+    wrong = read(admin_client, device, form_data(agent, version="3", user=snmpd.V3_USER,
                                                       auth_key="Neteisingas-1", priv_key=snmpd.V3_PRIV))
     assert wrong.status_code == 200 and "autentifikavimo raktą" in wrong.content.decode()
-    missing = admin_client.post(page(device), form_data(agent, version="3", auth_key="trumpas"))
+    missing = read(admin_client, device, form_data(agent, version="3", auth_key="trumpas"))
     assert "SNMPv3 reikia naudotojo vardo" in missing.content.decode()
 
 

@@ -1,20 +1,26 @@
-"""The discovery page of a device: form, preview of the plan, and applying the confirmed plan."""
+"""The discovery page of a device: form, reading as a background run, preview of the plan, and
+applying the confirmed plan."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from irtis.core import permissions
-from irtis.network.models import IPAddress
+from irtis.inventory.models import Device, Interface
+from irtis.network.models import VRF, IPAddress
+from irtis.tasks.models import Status
+from irtis.tasks.views import visible_runs
 
-from ..models import Device, Interface
+from . import jobs
 from . import plan as plans
 from .forms import DiscoveryForm
-from .snmp import SnmpError
+from .snmp import Reading
 
 
 def changed_message() -> str:
@@ -35,18 +41,36 @@ def discover(request: HttpRequest, pk: int) -> HttpResponse:
                 (Interface._meta.verbose_name_plural, "interface"), (IPAddress._meta.verbose_name_plural, "address")]
     context = {"device": device, "form": form, "devices": Device._meta.verbose_name_plural, "sections": sections}
     if request.method == "POST" and form.is_valid():
-        try:
-            reading = form.read()
-        except SnmpError as error:
-            form.add_error(None, error.message)
-        else:
-            plan = plans.build(device, reading, form.cleaned_data["vrf"], request.user)
-            context.update(plan=plan, token=plans.issue(plan, request.user))
-    return render(request, "inventory/discovery.html", context)
+        run = jobs.start(request.user, device, form.cleaned_data, form.credentials())
+        context.update(run=run, next=f"{request.path}?run={run.pk}")
+    elif "run" in request.GET:
+        _reading(request, device, context)
+    return render(request, "discovery/device.html", context)
+
+
+def _reading(request: HttpRequest, device: Device, context: dict) -> None:
+    """The preview of a finished reading, its error, or its progress while it works."""
+    try:
+        run_id = uuid.UUID(request.GET["run"])
+    except ValueError:
+        raise Http404 from None
+    run = visible_runs(request.user).filter(pk=run_id, task=jobs.scan.module_path, key=str(device.pk)).first()
+    if run is None:
+        raise Http404
+    if run.status == Status.FAILED:
+        context["error"] = run.error
+    elif run.status != Status.DONE:
+        context.update(run=run, next=request.get_full_path())
+    elif (vrf_id := run.arguments.get("vrf_id")) and not VRF.objects.filter(pk=vrf_id).exists():
+        context["error"] = changed_message()
+    else:
+        vrf = VRF.objects.filter(pk=vrf_id).first() if vrf_id else None
+        plan = plans.build(device, Reading.from_dict(run.result), vrf, request.user)
+        context.update(plan=plan, token=plans.issue(plan, request.user))
 
 
 def _apply(request: HttpRequest, device: Device) -> HttpResponse:
-    again = redirect(reverse("inventory_pages:device_discovery", args=[device.pk]))
+    again = redirect(reverse("discovery:device", args=[device.pk]))
     try:
         plan = plans.apply(request.POST["token"], request.user, device)
     except plans.PlanExpired as error:

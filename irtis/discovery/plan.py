@@ -22,16 +22,16 @@ from django.utils.translation import gettext_lazy
 
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
+from irtis.inventory.models import Device, Interface, Manufacturer, SoftwareProduct, SoftwareVersion
 from irtis.network import ip
 from irtis.network.models import VRF, IPAddress
 from irtis.network.models.ipam import same_vrf
 
-from ..models import Device, Interface, Manufacturer, SoftwareProduct, SoftwareVersion
 from . import platforms
 from .snmp import Reading
 
 CREATE, UPDATE, UNCHANGED, NOT_SEEN, SKIPPED = "create", "update", "unchanged", "not_seen", "skipped"
-SALT = "irtis.inventory.discovery"
+SALT = "irtis.discovery"
 TOKEN_SECONDS = 30 * 60
 SOFTWARE_LOOPBACK = 24  # IANA ifType softwareLoopback
 # IANA ifType → interface type; Ethernet (6) and Fibre Channel (56) by speed in Mbit/s.

@@ -16,8 +16,8 @@ from ninja.errors import HttpError
 from irtis.core import permissions
 from irtis.core.api import Endpoints, InvalidData, api, json_response
 from irtis.core.registry import ModelEntry, entry_for
+from irtis.inventory.models import Device
 
-from ..models import Device
 from . import plan as plans
 from . import snmp
 from .forms import DiscoveryForm

@@ -1,0 +1,44 @@
+"""`irtis worker [--queue ZONE …]`: work off background tasks, start due schedules, retry lost runs."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.crypto import get_random_string
+
+from irtis.tasks.worker import Beat
+
+
+class Command(BaseCommand):
+    help = "Run background tasks of the given queues (default: all of IRTIS_TASK_QUEUES) on the configured engine."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--queue", action="append", dest="queues", metavar="QUEUE",
+                            help="a queue to work off, e.g. a network zone's; repeat for several")
+        parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+        parser.add_argument("--interval", type=float, default=0.2,
+                            help="seconds between looks at an empty database queue")
+
+    def handle(self, *args: Any, queues: list[str] | None, burst: bool, interval: float, **options: Any) -> None:
+        queues = queues or settings.IRTIS_TASK_QUEUES
+        if unknown := set(queues) - set(settings.IRTIS_TASK_QUEUES):
+            raise CommandError(f"Unknown queues {', '.join(sorted(unknown))}: add them to IRTIS_TASK_QUEUES.")
+        if not burst:
+            Beat().start()
+        if settings.IRTIS_TASKS == "rq":
+            import django_rq
+            from django_tasks_rq.backend import Job
+            from rq.worker import SimpleWorker
+
+            # Tasks run in the worker's process (no fork per task): a job's writes are one
+            # transaction, and a worker that dies has its runs retried by the others' beat.
+            worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)
+            worker.work(burst=burst, logging_level="WARNING")
+        else:
+            from django_tasks_db.management.commands.db_worker import Worker
+
+            worker = Worker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
+                            startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
+                            excluded_queue_names=[])
+            worker.configure_signals()
+            worker.run()

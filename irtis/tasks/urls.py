@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks_pages"
+urlpatterns = [
+    path("runs/", views.runs, name="runs"),
+    path("runs/<uuid:pk>/progress/", views.progress, name="progress"),
+]

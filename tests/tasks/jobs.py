@@ -1,0 +1,44 @@
+"""Jobs the tests run in real worker processes (imported there by path)."""
+
+import time
+from typing import Any
+
+from irtis.inventory.models import Site
+from irtis.tasks.runs import get_or_gone, job
+
+
+@job(key="site_id", backoff=0.2)
+def rename(run: Any, site_id: int, name: str, steps: int = 3) -> str:
+    site = get_or_gone(Site.objects.all(), pk=site_id)
+    for step in range(steps):
+        run.report(step, steps, f"step {step}")
+    site.name = name
+    site.full_clean()
+    site.save()
+    return site.name
+
+
+@job(key="site_id", backoff=0.2, max_attempts=2)
+def fail_after_writing(run: Any, site_id: int) -> None:
+    """Writes, then fails: nothing of it may stay."""
+    site = Site.objects.get(pk=site_id)
+    site.name = "Pusiau įrašyta"
+    site.full_clean()
+    site.save()
+    raise RuntimeError(f"attempt {run.attempts} failed")
+
+
+@job(key="site_id", backoff=0.2)
+def slow_rename(run: Any, site_id: int, name: str, seconds: float) -> str:
+    """Writes, then works for a while: a worker killed meanwhile leaves nothing written."""
+    site = Site.objects.get(pk=site_id)
+    site.address = f"{site.address}+"
+    site.full_clean()
+    site.save()
+    if run.attempts == 1:
+        run.report(1, 2, "working")
+        time.sleep(seconds)
+    site.name = name
+    site.full_clean()
+    site.save()
+    return site.address
