@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.trail, name="trail"), path("verify/", views.verify, name="verify")]
+urlpatterns = [path("", views.trail, name="trail")]

@@ -7,9 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .filters import AuditEntryFilter
 from .models import Action, AuditEntry
@@ -46,16 +43,3 @@ def trail(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
         },
     )
-
-
-@login_required
-@require_POST
-def verify(request: HttpRequest) -> HttpResponse:
-    """Start a verification of the whole trail as a background run and show its progress."""
-    if not may_read(request.user):
-        raise PermissionDenied
-    from irtis.tasks.views import started
-
-    from .jobs import verify as job
-
-    return started(request, job.start(user=request.user), _("Verifying the audit trail"), reverse("audit:trail"))

@@ -1,7 +1,7 @@
 """Generic pages for every registered model: list, detail, edit, clone, delete, bulk actions."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,9 +23,6 @@ from .filters import filterset_class, related_to, visible_filters
 from .forms import BulkEditForm, form_class
 from .models import BaseModel, JournalEntry, StaleObjectError
 from .registry import ModelEntry, entry_for
-
-if TYPE_CHECKING:
-    from irtis.identity.models import User
 
 PAGE_SIZES = (25, 50, 100, 250, 500, 1000)
 STALE_MESSAGE = _("Someone else changed this object after you opened it. Your changes were not "
@@ -348,6 +345,6 @@ class JournalView(EntryView):
         if not text or kind not in JournalEntry.Kind.values:
             messages.error(request, _("Write a comment before saving it."))
         else:
-            JournalEntry.objects.create(target=obj, author=cast("User", request.user), kind=kind, comments=text)
+            JournalEntry.objects.create(target=obj, author_id=request.user.pk, kind=kind, comments=text)
         return redirect(obj.get_absolute_url() + "#journal")
 

@@ -3,14 +3,20 @@
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from irtis.audit.views import may_read
 from irtis.core import permissions
 
+from . import jobs
 from .models import Run, Status
 from .runs import progress_of
 
@@ -49,3 +55,13 @@ def progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def started(request: HttpRequest, run: Run, title: str, next_url: str = "") -> HttpResponse:
     """The page shown after starting a run: its progress, then a link to `next_url`."""
     return render(request, "tasks/started.html", {"run": run, "title": title, "next": next_url})
+
+
+@login_required
+@require_POST
+def verify_audit_trail(request: HttpRequest) -> HttpResponse:
+    """Start a verification of the whole audit trail as a background run and show its progress."""
+    if not may_read(request.user):
+        raise PermissionDenied
+    run = jobs.verify_audit_trail.start(user=request.user)
+    return started(request, run, _("Verifying the audit trail"), reverse("audit:trail"))

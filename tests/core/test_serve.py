@@ -49,7 +49,7 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
         trail = browser.open(address + "audit/").read().decode()
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', trail).group(1)
         started = browser.open(urllib.request.Request(
-            address + "audit/verify/", urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode(),
+            address + "tasks/audit-verification/", urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode(),
             {"Referer": address})).read().decode()
         progress = re.search(r'hx-get="([^"]+)"', started).group(1).replace("&amp;", "&")
         for _ in range(300):

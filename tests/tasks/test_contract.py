@@ -6,10 +6,10 @@ class TestSchedule(ModelContract):
     model = Schedule
 
     def make(self, n: int) -> Schedule:
-        return Schedule.objects.create(name=f"Tvarkaraštis {n}", task="irtis.audit.jobs.verify",
+        return Schedule.objects.create(name=f"Tvarkaraštis {n}", task="irtis.tasks.jobs.verify_audit_trail",
                                        cron=f"{n % 60} 3 * * *")
 
     def new_values(self) -> dict:
-        return {"name": "Naktinis patikrinimas", "task": "irtis.audit.jobs.verify", "cron": "30 2 * * 1-5"}
+        return {"name": "Naktinis patikrinimas", "task": "irtis.tasks.jobs.verify_audit_trail", "cron": "30 2 * * 1-5"}
 
     change = {"cron": "0 4 * * *"}

@@ -13,7 +13,7 @@ from irtis.tasks.worker import start_due_schedules
 
 pytestmark = pytest.mark.django_db
 
-VERIFY = "irtis.audit.jobs.verify"
+VERIFY = "irtis.tasks.jobs.verify_audit_trail"
 
 
 def test_a_due_schedule_starts_its_task_once_and_moves_on() -> None:
@@ -86,7 +86,7 @@ def test_the_progress_partial_polls_while_the_run_is_active(admin_client, admin_
 
 
 def test_the_audit_page_starts_a_verification_run(admin_client) -> None:
-    response = admin_client.post(reverse("audit:verify"))
+    response = admin_client.post(reverse("tasks_pages:verify_audit_trail"))
     run = Run.objects.get()
     assert response.status_code == 200 and str(run.pk) in response.content.decode()
     assert (run.task, run.started_by.username) == (VERIFY, "admin")
