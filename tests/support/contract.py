@@ -25,6 +25,8 @@ from irtis.core.models import BaseModel
 from irtis.core.registry import is_reference
 
 from .permission_contract import PermissionContract
+from .query_contract import QueryContract
+from .write_contract import WriteContract
 
 JSON = "application/json"
 # Queries a page may run on top of what it shows: session, user, menu, permissions …
@@ -48,7 +50,7 @@ def api_value(value: Any) -> Any:
 
 
 @pytest.mark.django_db
-class ModelContract(PermissionContract):
+class ModelContract(PermissionContract, QueryContract, WriteContract):
     model: ClassVar[type[BaseModel]]
     change: ClassVar[dict[str, Any]] = {}
 
