@@ -7,7 +7,8 @@ import decimal
 from typing import ClassVar
 
 import pytest
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -33,15 +34,13 @@ class QueryContract:
         target = first if empty else second
         current = getattr(target, field.name)
         if is_reference(field):
-            from tests.identity.access import contracts, sample
-
-            value = sample(field.related_model, contracts())
+            value = _other_object(field.related_model, getattr(target, field.attname))
         elif field.choices:
             value = next(v for v, _label in field.flatchoices if v not in ("", current))
         elif isinstance(field, models.BooleanField):
             value = not current
         elif isinstance(field, models.DateField):
-            value = (current or datetime.date(2025, 1, 1)) + datetime.timedelta(days=1)
+            value = (current or datetime.date(2030, 1, 1)) + datetime.timedelta(days=1)
         elif isinstance(field, models.DecimalField):
             value = (current or decimal.Decimal(0)) + 1
         elif isinstance(field, models.IntegerField | models.FloatField):
@@ -49,6 +48,15 @@ class QueryContract:
         else:
             value = f"{current or ''}kita"[-(field.max_length or 100):]
         setattr(target, field.name, value)
+        for _attempt in range(3):  # rules between fields: clear the fields they name, or the field's rivals
+            try:
+                target.full_clean()
+                break
+            except ValidationError as error:
+                named = set(error.message_dict) - {name, "__all__"}
+                rivals = [f for f in self.model._meta.concrete_fields if is_reference(f) and f.null and f.name != name]
+                for other in [self.model._meta.get_field(n) for n in named] if named else rivals:
+                    setattr(target, other.attname, None if other.null else "")
         target.full_clean()
         target.save()
         return query_value(getattr(self.model.objects.get(pk=first.pk), field.attname))
@@ -100,3 +108,19 @@ def query_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _other_object(model: type[models.Model], current: object) -> models.Model:
+    """A saved object of `model` other than the one whose id is `current`."""
+    from tests.identity.access import contracts, sample
+
+    contract = contracts().get(model)
+    for n in range(20, 30) if contract else ():
+        try:
+            with transaction.atomic():
+                obj = contract().make(n)
+        except Exception:  # a number the contract cannot make: try the next
+            continue
+        if obj.pk != current:
+            return obj
+    return sample(model)
