@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import choices
 from .models import BaseModel, TaggedModel
 from .registry import ModelEntry, entry_for, is_reference
 from .widgets import LookupSelect
@@ -44,10 +45,12 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 
 def form_class(entry: ModelEntry) -> type[VersionedForm]:
-    return forms.modelform_factory(
+    form = forms.modelform_factory(
         entry.model, form=VersionedForm, fields=entry.editable_fields,
         formfield_callback=_formfield,
     )
+    choices.add_helpers(entry, form)
+    return form
 
 
 class BulkEditForm(forms.Form):

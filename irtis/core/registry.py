@@ -33,6 +33,9 @@ class ModelEntry:
     queryset: Callable[[models.QuerySet], models.QuerySet] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     panels: tuple[str, ...] = ()
+    # Related fields whose choices follow other fields of the form, by the related model's fields
+    # of the same names: {"rack": ("site", "location")} (see core.choices).
+    depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def add_panel(self, template: str, first: bool = False) -> None:

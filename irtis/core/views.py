@@ -16,7 +16,7 @@ from django.views import View
 
 from irtis.audit.models import AuditEntry
 
-from . import permissions, tables
+from . import choices, permissions, tables
 from .filters import filterset_class, visible_filters
 from .forms import BulkEditForm, apply_changes, form_class, is_tagged, save_m2m
 from .models import JournalEntry, StaleObjectError
@@ -146,12 +146,16 @@ class EditView(EntryView):
         unique = {f.name for f in self.entry.model._meta.concrete_fields if f.unique}
         return {k: v for k, v in form.initial.items() if k not in unique and k != "version"}
 
+    def form(self, *args: Any, **kwargs: Any) -> Any:
+        form = form_class(self.entry)(*args, **kwargs)
+        choices.prepare(form, self.entry, self.request.user)
+        return form
+
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        form = form_class(self.entry)(instance=self.instance(pk), initial=self.initial())
-        return self.show(form)
+        return self.show(self.form(instance=self.instance(pk), initial=self.initial()))
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        form = form_class(self.entry)(request.POST, instance=self.instance(pk))
+        form = self.form(request.POST, instance=self.instance(pk))
         if form.is_valid():
             try:
                 with transaction.atomic():

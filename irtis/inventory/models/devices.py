@@ -96,6 +96,7 @@ class Team(TaggedModel):
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
     related=("interfaces",),
+    depends={"location": ("site",), "rack": ("site", "location")},
 )
 class Device(TaggedModel):
     """A physical device: a server, disk array, switch, firewall, gateway or tape library."""

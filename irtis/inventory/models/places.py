@@ -71,6 +71,7 @@ class Site(TaggedModel):
     search=("code", "description"),
     key="code",
     related=("children",),
+    depends={"parent": ("site",)},
 )
 class Location(TaggedModel):
     """A building, floor or room within a site."""

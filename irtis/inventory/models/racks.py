@@ -18,6 +18,7 @@ from .places import Location, Site
     filters=("site", "location", "status"),
     search=("description",),
     panels=("inventory/rack_elevation.html",),
+    depends={"location": ("site",)},
 )
 class Rack(TaggedModel):
     """A rack (spinta) whose units hold mounted devices."""

@@ -257,6 +257,7 @@ class Prefix(TaggedModel):
     key="id",
     brief=("id", "address", "vrf"),
     path="ipaddresses",
+    depends={"interface": ("device",)},
 )
 class IPAddress(TaggedModel):
     """An IP address with its network mask, e.g. 10.10.100.11/24."""

@@ -53,6 +53,7 @@ class VLANGroup(TaggedModel):
     key="id",
     brief=("id", "vid", "name"),
     path="vlans",
+    depends={"group": ("site",)},
 )
 class VLAN(TaggedModel):
     """A virtual LAN (IEEE 802.1Q)."""

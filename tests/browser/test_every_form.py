@@ -1,0 +1,165 @@
+"""Every registered model's add form, in the browser, on the demo estate: each select has choices
+or a search box that finds and picks one, and the form saves.
+
+One demo database, one server, one browser and one signed-in session serve all models; the test
+is parametrised by model so that it can run in parallel (each process loads its own demo).
+"""
+
+import datetime
+import io
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.test.utils import override_settings
+from playwright.sync_api import TimeoutError
+from pytest_django.live_server_helper import LiveServer
+
+from irtis.core import registry
+from irtis.core.models import SearchEntry
+from irtis.identity.models import User
+from irtis.inventory.models import Device
+from irtis.systems.models import InformationSystem
+from irtis.virtualization.models import Cluster
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+PASSWORD = "Sl4ptas-Formoms!"
+LABELS = sorted(e.label for e in registry.entries())
+
+
+def _values() -> dict[str, dict[str, str]]:
+    """Values that a model's own rules need where no generic value fits (read from the demo);
+    "*" picks the first choice of an optional select."""
+    cluster = Cluster.objects.order_by("pk").first()
+    server = Device.objects.filter(site=cluster.site_id, cluster_hosts__isnull=True).order_by("pk").first()
+    system_type = str(ContentType.objects.get_for_model(InformationSystem).pk)
+    first, second = InformationSystem.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    return {
+        "databases.dbmsinstance": {"virtual_machine": "*"},
+        "inventory.installation": {"device": "*"},
+        "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
+        "network.ipaddress": {"address": "10.254.254.1/24"},
+        "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
+        "network.prefix": {"prefix": "10.254.0.0/16"},
+        "systems.dependency": {"source_type": system_type, "source_id": str(first),
+                               "target_type": system_type, "target_id": str(second)},
+        "systems.deployment": {"virtual_machine": "*"},
+        "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: object, browser: object) -> Iterator[SimpleNamespace]:
+    """The demo estate behind a live server, and a browser context signed in to it."""
+    with django_db_blocker.unblock(), override_settings(IRTIS_MFA_ENFORCED=False):
+        call_command("demo", stdout=io.StringIO())
+        User.objects.create_superuser("formos", "formos@muitine.lt", PASSWORD)
+        # Two letters of each model's first object, to type into its search boxes.
+        letters = {}
+        for entry in registry.entries():
+            text = SearchEntry.objects.filter(content_type__app_label=entry.app_label,
+                                              content_type__model=entry.model_name).values_list("text", flat=True)
+            letters[entry.label] = (text.first() or "a")[:2]
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        context = browser.new_context(locale="lt-LT", viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server.url}/login/")
+        page.fill("#id_username", "formos")
+        page.fill("#id_password", PASSWORD)
+        page.click("button:has-text('Prisijungti')")
+        page.wait_for_selector("nav")
+        try:
+            yield SimpleNamespace(url=server.url, page=page, letters=letters, values=_values())
+        finally:
+            context.close()
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+# Every field of the form in one round trip: what the test needs to know to use it.
+FIELDS = """form => Array.from(form.elements).filter(e => e.name && e.type !== "hidden").map(e => ({
+  name: e.name, id: e.id, tag: e.tagName.toLowerCase(), type: e.type, required: e.required,
+  multiple: !!e.multiple, value: e.value, min: e.min, max: e.max, maxLength: e.maxLength,
+  choices: e.options ? Array.from(e.options).filter(o => o.value !== "").length : 0,
+  lookup: e.dataset?.lookupUrl && document.querySelector(`.lookup[data-lookup-for="${e.id}"]`)
+    ? e.dataset.lookupUrl.split("/").filter(Boolean).pop() : null,
+}))"""
+SETTLED = "!document.querySelector('select[data-asked]')"
+
+
+def search_and_pick(page: object, field: dict, letters: dict[str, str]) -> str:
+    """Type into the field's search box, Enter on the first match: the value chosen."""
+    page.fill(f'.lookup[data-lookup-for="{field["id"]}"] input', letters[field["lookup"]])
+    try:
+        page.locator(f'#{field["id"]}-matches [data-lookup-value]').first.wait_for(timeout=5000)
+    except TimeoutError:
+        return ""
+    page.keyboard.press("Enter")
+    return page.input_value(f'#{field["id"]}')
+
+
+def generic_value(field: dict, n: int) -> str | None:
+    """A value for a required input left empty (or below its minimum); None: keep it."""
+    if field["type"] == "number":  # "8" fits the models' minimums, which the inputs do not show
+        return "8" if not field["value"] or float(field["value"]) < 1 else None
+    if field["value"] or field["type"] == "checkbox":
+        return None
+    value = {"date": datetime.date.today().isoformat(), "email": "formos@muitine.lt",
+             "url": "https://muitine.lt"}.get(field["type"], f"F{n}")
+    return value[: field["maxLength"]] if field["maxLength"] > 0 else value
+
+
+@pytest.fixture
+def page(demo: SimpleNamespace) -> Iterator[object]:
+    """The signed-in page, left quiet: on SQLite the server shares the test's connection, and
+    must be done with it before the test's transaction is rolled back."""
+    yield demo.page
+    demo.page.wait_for_load_state("networkidle")
+    demo.page.goto("about:blank")
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_add_form_is_usable(demo: SimpleNamespace, page: object, label: str) -> None:
+    entry = registry.by_label(label)
+    values = demo.values.get(label, {})
+    page.goto(f"{demo.url}{entry.url('add')}")
+    form = page.locator("main form[method=post]")
+    fields = form.evaluate(FIELDS)
+    # Every select offers a choice: a plain one has choices, a search box finds and picks one.
+    problems = []
+    for field in (f for f in fields if f["tag"] == "select"):
+        if field["lookup"]:
+            if not search_and_pick(page, field, demo.letters):
+                problems.append(f"{field['name']}: its search box finds nothing to pick")
+            elif not field["multiple"]:
+                page.select_option(f'#{field["id"]}', "")
+        elif not field["choices"]:
+            problems.append(f"{field['name']}: no choices")
+    assert not problems, problems
+    page.wait_for_function(SETTLED)
+
+    # Fill what the model needs, parents before children, and save.
+    for n, field in enumerate(fields):
+        wanted = values.get(field["name"])
+        if field["tag"] == "select" and not field["multiple"] and (field["required"] or wanted):
+            selector = f'#{field["id"]}'
+            if wanted not in (None, "*"):
+                page.select_option(selector, wanted)
+            elif field["lookup"]:
+                search_and_pick(page, field, demo.letters)
+            elif not page.input_value(selector):
+                page.select_option(selector, index=1)
+            page.wait_for_function(SETTLED)
+        elif field["tag"] != "select" and (wanted or field["required"]):
+            value = wanted or generic_value(field, LABELS.index(label) * 100 + n)
+            if value is not None:
+                page.fill(f'#{field["id"]}', value)
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.locator("button:has-text('Išsaugoti')").click()
+    page.wait_for_load_state()
+    errors = page.locator(".mb-3:has(.invalid-feedback), main .alert-danger").all_inner_texts()
+    assert posted.value.status == 302, errors
