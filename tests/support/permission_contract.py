@@ -22,7 +22,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from irtis.core import permissions, tabular
+from irtis.core import permissions, registry, tabular
 from irtis.core.exports import dataset
 from irtis.core.forms import BulkEditForm
 from irtis.core.models import BaseModel
@@ -100,6 +100,11 @@ class PermissionContract:
         """A user given `grants` (action → constraints or None) on the model: (pages, API)."""
         user = User.objects.create_user(f"u{User.objects.count()}")
         content_type = ContentType.objects.get_for_model(self.model)
+        # Seeing the other models, as every role does: a form offers only related objects one sees.
+        others = ObjectPermission.objects.create(name=f"{user.username}:others", actions=["view"])
+        others.users.add(user)
+        others.object_types.set(ContentType.objects.get_for_models(
+            *[e.model for e in registry.entries() if e.model is not self.model]).values())
         for action, constraints in grants.items():
             perm = ObjectPermission.objects.create(
                 name=f"{user.username}:{action}", actions=[action], constraints=constraints)
