@@ -10,7 +10,7 @@ import tablib
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from . import relations, tabular
+from . import permissions, relations, tabular
 from .registry import ModelEntry
 from .views import EntryView
 
@@ -90,6 +90,8 @@ class ExportView(EntryView):
         filterset, queryset = self.filtered()
         if not filterset.is_valid():
             return HttpResponse(status=400)
+        # What the user may see and, of that, what they may export (each may be constrained).
+        queryset = permissions.restrict(queryset, request.user, "export")
         data = dataset(self.entry, queryset.order_by("pk"), spreadsheet=fmt in {"csv", "xlsx"})
         content = xlsx(data, str(self.entry.verbose_name_plural)) if fmt == "xlsx" else data.export(fmt)
         if fmt == "csv":

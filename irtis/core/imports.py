@@ -326,8 +326,10 @@ class ImportView(EntryView):
         if "confirm" in request.POST and (not plan.errors or skip):
             try:
                 written = apply_plan(plan, request.user, skip_invalid=skip)
-            except (ValueError, StaleObjectError, PermissionDenied):
+            except (ValueError, StaleObjectError):
                 return self.show(file_error=_("The data changed meanwhile; check the preview again."), status=409)
+            except PermissionDenied as refusal:  # a row would take its object outside the permission
+                return self.show(file_error=str(refusal), status=403)
             messages.success(request, _("Imported %(count)d rows: %(created)d created, %(updated)d updated.") % {
                 "count": len(written), "created": plan.created, "updated": plan.updated})
             return redirect(self.entry.url_name("list"))

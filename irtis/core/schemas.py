@@ -25,7 +25,10 @@ def python_type(field: models.Field) -> Any:
     if is_reference(field):
         return Id
     if field.choices:
-        return Literal[tuple(value for value, _ in field.flatchoices if value != "")]
+        values = [value for value, _ in field.flatchoices if value != ""]
+        if field.blank and field.empty_strings_allowed and not field.null:
+            values.append("")  # "no choice": what the API returns for it must be accepted back
+        return Literal[tuple(values)]
     for django_type, py in (
         (models.BooleanField, bool), (models.DateTimeField, datetime.datetime),
         (models.DateField, datetime.date), (models.DecimalField, decimal.Decimal),

@@ -1,5 +1,7 @@
 """The platform's own models through the generic contract: sites, locations, manufacturers, tags."""
 
+import datetime
+
 from irtis.core.models import Tag
 from irtis.inventory.models import Location, Manufacturer, Site
 from tests.support.contract import ModelContract
@@ -20,6 +22,13 @@ class TestSite(ModelContract):
         tag = Tag.objects.create(name="Kritinė", slug="kritine")
         return {"code": "NEW-1", "name": "Naujasis postas", "kind": Site.Kind.CUSTOMS_POST, "tags": [tag]}
 
+    def differ(self, name: str, first: Site, second: Site) -> str:
+        if name != "closed_on":
+            return super().differ(name, first, second)
+        first.status, first.closed_on = Site.Status.CLOSED, datetime.date(2025, 6, 30)
+        first.save()
+        return "2025-06-30"
+
 
 class TestLocation(ModelContract):
     model = Location
@@ -30,6 +39,13 @@ class TestLocation(ModelContract):
 
     def new_values(self) -> dict:
         return {"site": site(900), "code": "NEW-ROOM", "name": "Komutacinė", "kind": Location.Kind.ROOM}
+
+    def differ(self, name: str, first: Location, second: Location) -> str:
+        if name != "parent":
+            return super().differ(name, first, second)
+        first.parent = Location.objects.create(site=first.site, code="L-PASTATAS", name="Pastatas")
+        first.save()
+        return str(first.parent_id)
 
 
 class TestManufacturer(ModelContract):

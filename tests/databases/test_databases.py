@@ -42,6 +42,13 @@ class TestDBMSInstance(ModelContract):
             "description": "Oracle RAC mazgas",
         }
 
+    def differ(self, name: str, first: DBMSInstance, second: DBMSInstance) -> str:
+        if name != "role":
+            return super().differ(name, first, second)
+        first.role, first.cluster_name = DBMSInstance.Role.RAC_NODE, "RAC-DC1"
+        first.save()
+        return first.role
+
 
 class TestDatabase(ModelContract):
     model = Database

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from irtis.inventory import elevation
-from irtis.inventory.models import Rack
+from irtis.inventory.models import Location, Rack
 from tests.support.contract import ModelContract
 
 from . import factories as f
@@ -22,6 +22,13 @@ class TestRack(ModelContract):
 
     def new_values(self) -> dict:
         return {"site": f.site(), "name": "DC1-NAUJA", "u_height": 42, "status": "active"}
+
+    def differ(self, name: str, first: Rack, second: Rack) -> str:
+        if name != "location":
+            return super().differ(name, first, second)
+        first.location = Location.objects.create(site=first.site, code=f"SALE-{first.pk}", name="Salė")
+        first.save()
+        return str(first.location_id)
 
 
 @pytest.mark.django_db

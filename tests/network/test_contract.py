@@ -75,6 +75,15 @@ class TestPrefix(ModelContract):
         return {"prefix": "192.0.2.0/24", "status": Prefix.Status.ACTIVE, "site": site(900),
                 "description": "Naujas tinklas"}
 
+    def differ(self, name: str, first: Prefix, second: Prefix) -> str:
+        if name == "parent":  # make(3) is 10.0.3.0/24, make(8) 10.0.8.0/24
+            return "10.0.0.0/22"
+        if name == "length":
+            first.prefix = "10.0.3.0/25"
+            first.save()
+            return "25"
+        return super().differ(name, first, second)
+
 
 class TestIPAddress(ModelContract):
     model = IPAddress
@@ -85,6 +94,11 @@ class TestIPAddress(ModelContract):
 
     def new_values(self) -> dict:
         return {"address": "192.0.2.10/24", "dns_name": "naujas.muitine.local", "role": IPAddress.Role.VIP}
+
+    def differ(self, name: str, first: IPAddress, second: IPAddress) -> str:
+        if name == "parent":  # make(3) is 10.0.0.4/16, make(8) 10.0.0.9/16
+            return "10.0.0.4/31"
+        return super().differ(name, first, second)
 
 
 class TestProvider(ModelContract):

@@ -24,6 +24,10 @@ from irtis.core.exports import dataset
 from irtis.core.models import BaseModel, Tag
 from irtis.core.registry import is_reference
 
+from .permission_contract import PermissionContract
+from .query_contract import QueryContract
+from .write_contract import WriteContract
+
 JSON = "application/json"
 # Queries a page may run on top of what it shows: session, user, menu, permissions …
 PAGE_QUERY_BUDGET = 15
@@ -46,7 +50,7 @@ def api_value(value: Any) -> Any:
 
 
 @pytest.mark.django_db
-class ModelContract:
+class ModelContract(PermissionContract, QueryContract, WriteContract):
     model: ClassVar[type[BaseModel]]
     change: ClassVar[dict[str, Any]] = {}
 

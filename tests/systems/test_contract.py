@@ -5,7 +5,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from irtis.inventory.models import Site
+from irtis.inventory.models import Location, Site
 from irtis.network.models import SecurityZone
 from irtis.systems.models import (
     Certificate,
@@ -150,6 +150,21 @@ class TestDependency(ModelContract):
         b = Site.objects.create(code="NB", name="B", kind="datacentre")
         return {"source_type": kind, "source_id": a.pk, "kind": "powered_by", "effect": "degrades",
                 "target_type": kind, "target_id": b.pk}
+
+    def differ(self, name: str, first: Dependency, second: Dependency) -> str:
+        """The ends are a type and an id together: change both."""
+        end = name.removesuffix("_type").removesuffix("_id")
+        if end not in ("source", "target"):
+            return super().differ(name, first, second)
+        if name.endswith("_type"):
+            other = Location.objects.create(site=Site.objects.get(code="DT"), code=f"DL-{end}", name="Patalpa")
+        else:
+            other = Site.objects.create(code=f"DX-{end}", name="Kitas", kind="datacentre")
+        setattr(first, f"{end}_type", ContentType.objects.get_for_model(other))
+        setattr(first, f"{end}_id", other.pk)
+        first.full_clean()
+        first.save()
+        return str(getattr(first, f"{end}_type_id" if name.endswith("_type") else f"{end}_id"))
 
 
 class TestSystemSite(ModelContract):
