@@ -83,9 +83,9 @@ class Endpoints:
         row = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
         result = {}
         for field in self.entry.many_fields:
-            through = field.remote_field.through._meta
-            owner = quote(through.get_field(field.m2m_field_name()).column)
-            target = quote(through.get_field(field.m2m_reverse_field_name()).column)
+            through = cast(type[models.Model], field.remote_field.through)._meta  # resolved once the apps are loaded
+            owner = quote(cast(models.ForeignKey, through.get_field(field.m2m_field_name())).column)  # foreign keys
+            target = quote(cast(models.ForeignKey, through.get_field(field.m2m_reverse_field_name())).column)
             join = quote(through.db_table)
             if connection.vendor == "postgresql":
                 sql = f"ARRAY(SELECT j.{target} FROM {join} j WHERE j.{owner} = {row} ORDER BY 1)"
@@ -317,9 +317,10 @@ class Endpoints:
             wanted = {pk for values in data for pk in values.get(field.name) or []}
             if not wanted:
                 continue
-            related = field.related_model.objects.all()
+            model = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+            related = model._default_manager.all()
             visible = related
-            if registry.entry_for(field.related_model):
+            if registry.entry_for(model):
                 visible = permissions.restrict(related, request.user, "view")
             found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
             hidden = set()

@@ -109,7 +109,7 @@ class ManyFilter(ReferenceFilter):
     """Objects related through a many-to-many field to any of several objects, by id."""
 
     def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
-        return related_to(queryset, self.field_name, value) if value else queryset
+        return related_to(queryset, cast(str, self.field_name), value) if value else queryset  # named by _filters_for
 
 
 def related_to(queryset: models.QuerySet, name: str, objects: list[Any]) -> models.QuerySet:
@@ -143,13 +143,14 @@ def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     name, label = field.name, field.verbose_name
     if field.many_to_many:
         key = tabular.related_key(field)
-        filters = {name: ManyFilter(
-            field_name=name, queryset=field.related_model.objects.all(), label=label,
-            widget=LookupSelectMultiple(field.related_model),
+        related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+        filters: dict[str, df.Filter] = {name: ManyFilter(
+            field_name=name, queryset=related._default_manager.all(), label=label,
+            widget=LookupSelectMultiple(related),
         )}
         if key != "pk":
             filters[f"{name}__{key}"] = df.ModelMultipleChoiceFilter(
-                field_name=name, to_field_name=key, queryset=field.related_model.objects.all(), label=label,
+                field_name=name, to_field_name=key, queryset=related._default_manager.all(), label=label,
                 method=lambda queryset, name, value: related_to(queryset, name, value) if value else queryset,
             )
         return filters
@@ -187,7 +188,7 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
     ]
     attrs: dict[str, object] = {}
     for name in names:
-        attrs.update(_filters_for(model._meta.get_field(name)))
+        attrs.update(_filters_for(cast(models.Field, model._meta.get_field(name))))  # a column or many-to-many
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
     return type(f"{model.__name__}FilterSet", (BaseFilterSet,), attrs)
 

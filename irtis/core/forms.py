@@ -43,10 +43,11 @@ class VersionedForm(forms.ModelForm):
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    if is_reference(field) and entry_for(field.related_model):
-        kwargs["widget"] = LookupSelect(field.related_model)
-    elif field.many_to_many and entry_for(field.related_model):
-        kwargs["widget"] = LookupSelectMultiple(field.related_model)
+    related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded; read for relations
+    if is_reference(field) and entry_for(related):
+        kwargs["widget"] = LookupSelect(related)
+    elif field.many_to_many and entry_for(related):
+        kwargs["widget"] = LookupSelectMultiple(related)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return field.formfield(**kwargs)

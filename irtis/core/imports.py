@@ -189,7 +189,7 @@ class Importer:
             values = {v for r in self.rows for v in relations.split(r.get(column.name, ""))}
         else:
             values = {r[column.name] for r in self.rows if r.get(column.name)}
-        return {str(getattr(o, key)): o for o in related.objects.filter(**{f"{key}__in": values})}
+        return {str(getattr(o, key)): o for o in related._default_manager.filter(**{f"{key}__in": values})}
 
     def _row(self, number: int, row: dict[str, str]) -> None:
         obj = self._target(number, row)
@@ -266,8 +266,9 @@ class Importer:
         keys = relations.split(text)
         unknown = [k for k in keys if k not in found]
         if unknown:
+            related = cast(type[models.Model], column.field.related_model)  # resolved once the apps are loaded
             raise ValidationError(_("No %(model)s “%(value)s” exists.") % {
-                "model": column.field.related_model._meta.verbose_name, "value": "”, “".join(unknown)})
+                "model": related._meta.verbose_name, "value": "”, “".join(unknown)})
         if repeated := sorted({k for k in keys if keys.count(k) > 1}):
             raise ValidationError(_("Named more than once: %(values)s") % {"values": ", ".join(repeated)})
         self.plan.many.setdefault(column.name, {})[number] = [found[k].pk for k in keys]
@@ -301,8 +302,11 @@ def apply_plan(plan: Plan, user: object, skip_invalid: bool = False) -> list[Bas
         bulk.save_objects(list(good.values()))
         model = type(next(iter(good.values()))) if good else None
         for name, by_row in plan.many.items():
+            if model is None:  # every row skipped: no object to relate
+                break
             numbers = [n for n in by_row if n in good]
-            relations.assign([good[n] for n in numbers], model._meta.get_field(name), [by_row[n] for n in numbers])
+            field = cast(models.ManyToManyField, model._meta.get_field(name))  # a many-to-many column
+            relations.assign([good[n] for n in numbers], field, [by_row[n] for n in numbers])
         permissions.ensure(user, list(good.values()), "import")
     return list(good.values())
 

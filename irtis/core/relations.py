@@ -6,6 +6,7 @@ In files, the natural keys of the related objects share one cell, separated by S
 """
 
 from collections.abc import Collection, Sequence
+from typing import cast
 
 from django.db import models, transaction
 
@@ -23,9 +24,13 @@ CHUNK = 500
 
 def ends(field: models.ManyToManyField) -> tuple[str, str]:
     """The join table's columns naming the owner and the related object."""
-    through = field.remote_field.through._meta
-    return (through.get_field(field.m2m_field_name()).attname,
-            through.get_field(field.m2m_reverse_field_name()).attname)
+    through = _through(field)._meta
+    return (cast(models.ForeignKey, through.get_field(field.m2m_field_name())).attname,  # its two foreign keys
+            cast(models.ForeignKey, through.get_field(field.m2m_reverse_field_name())).attname)
+
+
+def _through(field: models.ManyToManyField) -> type[models.Model]:
+    return cast(type[models.Model], field.remote_field.through)  # resolved once the apps are loaded
 
 
 def split(text: str) -> list[str]:
@@ -36,11 +41,11 @@ def split(text: str) -> list[str]:
 def related_ids(field: models.ManyToManyField, pks: Collection[int]) -> dict[int, list[int]]:
     """Each owner's related ids, sorted; one query per 500 owners."""
     owner, target = ends(field)
-    through = field.remote_field.through
+    through = _through(field)
     result: dict[int, list[int]] = {pk: [] for pk in pks}
     keys = list(result)
     for start in range(0, len(keys), CHUNK):
-        rows = through.objects.filter(**{f"{owner}__in": keys[start:start + CHUNK]}).order_by()
+        rows = through._default_manager.filter(**{f"{owner}__in": keys[start:start + CHUNK]}).order_by()
         for pk, related in rows.values_list(owner, target):
             result[pk].append(related)
     for ids in result.values():
@@ -60,7 +65,7 @@ def assign(objects: Sequence[BaseModel], field: models.ManyToManyField,
     if not pairs:
         return
     current = related_ids(field, [obj.pk for obj, _ids in pairs])
-    through = field.remote_field.through
+    through = _through(field)
     owner, target = ends(field)
     added: list[models.Model] = []
     removed: dict[int, set[int]] = {}
@@ -78,7 +83,8 @@ def assign(objects: Sequence[BaseModel], field: models.ManyToManyField,
         return
     if issubclass(through, BaseModel):  # rows named in the audit trail by their two objects
         owners = {obj.pk: obj for obj in changed}
-        targets = field.related_model._default_manager.in_bulk({getattr(row, target) for row in added})
+        related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+        targets = related._default_manager.in_bulk({getattr(row, target) for row in added})
         for row in added:
             setattr(row, field.m2m_field_name(), owners[getattr(row, owner)])
             setattr(row, field.m2m_reverse_field_name(), targets[getattr(row, target)])
@@ -87,13 +93,13 @@ def assign(objects: Sequence[BaseModel], field: models.ManyToManyField,
             query = models.Q()
             for pk, ids in removed.items():
                 query |= models.Q(**{owner: pk, f"{target}__in": ids})
-            rows = through.objects.filter(query)
+            rows = through._default_manager.filter(query)
             if issubclass(through, BaseModel):
                 rows.delete()  # each row's deletion audited and unindexed by signals
             else:
                 rows._raw_delete(rows.db)
         if issubclass(through, BaseModel):
-            bulk.save_objects(added)
+            bulk.save_objects(cast(list[BaseModel], added))  # rows of a BaseModel
         else:
             insert_many(through, added)
         trail.append(entries)

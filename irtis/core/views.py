@@ -1,7 +1,7 @@
 """Generic pages for every registered model: list, detail, edit, clone, delete, bulk actions."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -129,7 +129,7 @@ class Reverse:
         return f"{self.entry.label}.{self.field.name}"
 
     def objects(self, obj: models.Model, user: object) -> models.QuerySet:
-        visible = permissions.restrict(self.entry.model.objects.all(), user, "view")
+        visible = permissions.restrict(self.entry.model._default_manager.all(), user, "view")
         if self.field.many_to_many:
             return related_to(visible, self.field.name, [obj.pk])
         return visible.filter(**{self.field.name: obj.pk})
@@ -140,7 +140,7 @@ def reverse_relations(model: type[models.Model], user: object) -> list[Reverse]:
     and many-to-many fields; not those declared hidden with related_name "+", like tags)."""
     relations = []
     for rel in model._meta.related_objects:
-        entry = entry_for(rel.related_model)
+        entry = entry_for(cast(type[models.Model], rel.related_model))  # resolved once the apps are loaded
         if entry is None or rel.hidden or not permissions.allowed(user, entry, "view"):
             continue
         relations.append(Reverse(entry, rel.field))
@@ -155,7 +155,7 @@ def related_lists(obj: models.Model, user: object) -> list[tuple[Reverse, int]]:
         return []
     counts = {}
     for index, relation in enumerate(relations):
-        visible = permissions.restrict(relation.entry.model.objects.all(), user, "view")
+        visible = permissions.restrict(relation.entry.model._default_manager.all(), user, "view")
         name = relation.field.name
         per_object = (visible.filter(**{name: models.OuterRef("pk")}).order_by()
                       .values(name).annotate(n=models.Count("pk")).values("n"))
@@ -285,8 +285,8 @@ class BulkEditView(BulkView):
 
 
 def bulk_apply(
-    objects: list[models.Model], values: dict[str, Any], user: object
-) -> list[tuple[models.Model, ValidationError]]:
+    objects: list[BaseModel], values: dict[str, Any], user: object
+) -> list[tuple[BaseModel, ValidationError]]:
     """Set `values` on every object and save them all, or none if any is invalid. A
     many-to-many value is a (mode, objects) pair: add them, remove them, or replace the set."""
     errors = []
@@ -304,7 +304,7 @@ def bulk_apply(
             for obj in objects:
                 obj.save()
             for name, (mode, chosen) in many.items():
-                field = objects[0]._meta.get_field(name)
+                field = cast(models.ManyToManyField, objects[0]._meta.get_field(name))  # one of `many`
                 current = relations.related_ids(field, [obj.pk for obj in objects])
                 ids = {o.pk for o in chosen}
                 wanted = [ids if mode == BulkEditForm.REPLACE else

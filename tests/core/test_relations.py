@@ -57,6 +57,15 @@ def test_import_names_unknown_and_repeated_keys(admin_client: Client) -> None:
     assert any("P00" in e.message for e in response.context["plan"].errors)
 
 
+def test_an_import_skipping_every_row_writes_nothing(admin_client: Client) -> None:
+    posts(1)
+    data = '[{"code": "S00", "name": "", "sites": "P00"}]'  # the sites cell is valid, the row is not
+    response = admin_client.post("/systems/information-systems/import/",
+                                 {"data": data, "confirm": "1", "skip_invalid": "1"})
+    assert response.status_code == 302
+    assert not InformationSystem.objects.exists()
+
+
 def test_the_detail_page_counts_reverse_relations_and_loads_each_on_demand(
     admin_client: Client, django_assert_max_num_queries: Any,
 ) -> None:
