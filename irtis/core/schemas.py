@@ -7,7 +7,7 @@ are never expanded, so a list costs one query.
 import datetime
 import decimal
 from functools import cache
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, cast
 
 from django.db import models
 from pydantic import BaseModel as Schema
@@ -62,7 +62,8 @@ def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
 
 
 def _many_description(field: models.ManyToManyField) -> str:
-    return f"{field.verbose_name}: ids of {field.related_model._meta.verbose_name_plural}"
+    related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+    return f"{field.verbose_name}: ids of {related._meta.verbose_name_plural}"
 
 
 @cache

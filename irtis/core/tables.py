@@ -22,7 +22,7 @@ class Column:
 
     @property
     def is_many(self) -> bool:
-        return self.field is not None and self.field.many_to_many
+        return self.field is not None and bool(self.field.many_to_many)  # None for a column
 
 
 def all_columns(entry: ModelEntry) -> list[Column]:

@@ -20,7 +20,7 @@ class TableColumn:
 
     @property
     def many(self) -> bool:
-        return self.field.many_to_many
+        return bool(self.field.many_to_many)  # None for a column
 
     @property
     def lookup(self) -> str:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +11,10 @@ class DiscoveryConfig(AppConfig):
     verbose_name = _("SNMP discovery")
 
     def ready(self) -> None:
-        from irtis.core.registry import entry_for
+        from irtis.core.registry import ModelEntry, entry_for
         from irtis.inventory.models import Device
 
         from . import api  # noqa: F401  (mounts the discovery endpoints on the platform API)
 
-        entry_for(Device).add_panel(PANEL, first=True)  # "discover over SNMP" on device pages
+        # "discover over SNMP" on device pages (a registered model)
+        cast(ModelEntry, entry_for(Device)).add_panel(PANEL, first=True)

@@ -2,6 +2,7 @@
 applying the confirmed plan."""
 
 import uuid
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,7 +66,8 @@ def _reading(request: HttpRequest, device: Device, context: dict) -> None:
         context["error"] = changed_message()
     else:
         vrf = VRF.objects.filter(pk=vrf_id).first() if vrf_id else None
-        plan = plans.build(device, Reading.from_dict(run.result), vrf, request.user)
+        result = cast(dict[str, Any], run.result)  # a finished run's
+        plan = plans.build(device, Reading.from_dict(result), vrf, request.user)
         context.update(plan=plan, token=plans.issue(plan, request.user))
 
 

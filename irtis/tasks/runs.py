@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -35,6 +35,9 @@ from irtis.audit.context import changes_by, current
 from irtis.audit.models import Source
 
 from .models import ACTIVE, Run, Status
+
+if TYPE_CHECKING:
+    from irtis.identity.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +78,8 @@ class Job(Task):
         key = str(kwargs[self.key]) if self.key else ""
         try:
             with transaction.atomic():
-                run = Run.objects.create(task=self.module_path, queue=queue, key=key, started_by=user,
-                                         arguments=kwargs)
+                run = Run.objects.create(task=self.module_path, queue=queue, key=key,
+                                         started_by=cast("User | None", user), arguments=kwargs)
         except IntegrityError:
             active = Run.objects.filter(task=self.module_path, key=key, status__in=ACTIVE).first()
             if active is None:

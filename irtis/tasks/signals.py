@@ -4,7 +4,7 @@ Jobs (`irtis.tasks.runs.job`) keep their own runs; these get the same list, with
 retries or the one-run-per-object rule.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -16,6 +16,9 @@ from irtis.audit.context import current
 from .models import Run, Status
 from .runs import Job
 
+if TYPE_CHECKING:
+    from irtis.identity.models import User
+
 
 @receiver(task_enqueued)
 def enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
@@ -24,7 +27,7 @@ def enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
     user = current().user
     Run.objects.create(
         task=task_result.task.module_path, queue=task_result.task.queue_name, result_id=task_result.id,
-        started_by=user if getattr(user, "is_authenticated", False) else None,
+        started_by=cast("User", user) if getattr(user, "is_authenticated", False) else None,
         arguments={"args": task_result.args, "kwargs": task_result.kwargs}, run_after=task_result.task.run_after)
 
 

@@ -188,7 +188,8 @@ def diff(change: Any) -> list[tuple[str, Any, Any]]:
         field = _many_field(model, key)
         if field is not None:  # ids of related objects, shown by name
             ids = [*(old or []), *(new or [])]
-            names = {o.pk: str(o) for o in field.related_model._default_manager.filter(pk__in=ids)}
+            related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+            names = {o.pk: str(o) for o in related._default_manager.filter(pk__in=ids)}
             old, new = (", ".join(names.get(pk, str(pk)) for pk in value or []) for value in (old, new))
         rows.append((label, old, new))
     return rows
@@ -199,7 +200,7 @@ def _many_field(model: type[models.Model] | None, name: str) -> models.Field | N
         field = model._meta.get_field(name) if model is not None else None
     except Exception:  # a field since removed
         return None
-    return field if field is not None and field.many_to_many else None
+    return cast(models.Field, field) if field is not None and field.many_to_many else None  # its own field
 
 
 @register.filter

@@ -94,7 +94,7 @@ class InformationSystem(TaggedModel):
     lifecycle = models.CharField(
         _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.PRODUCTION,
     )
-    sites = models.ManyToManyField(
+    sites: "models.ManyToManyField[Site, SystemSite]" = models.ManyToManyField(
         Site, through="SystemSite", blank=True, related_name="systems", verbose_name=_("sites of use"),
         help_text=_("Border crossing points, posts and offices whose officers work in the system."),
     )

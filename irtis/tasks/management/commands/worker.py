@@ -32,13 +32,14 @@ class Command(BaseCommand):
 
             # Tasks run in the worker's process (no fork per task): a job's writes are one
             # transaction, and a worker that dies has its runs retried by the others' beat.
-            worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)
+            # django-rq types the class as rq's Worker; SimpleWorker is its sibling (both BaseWorker).
+            worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
             worker.work(burst=burst, logging_level="WARNING")
         else:
             from django_tasks_db.management.commands.db_worker import Worker
 
-            worker = Worker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
-                            startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
-                            excluded_queue_names=[])
-            worker.configure_signals()
-            worker.run()
+            db_worker = Worker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
+                               startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
+                               excluded_queue_names=[])
+            db_worker.configure_signals()
+            db_worker.run()
