@@ -8,10 +8,12 @@ record the edge. The branches are built once per set of declarations and content
 
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
+from django.utils.functional import Promise
 
 from irtis.core import registry
 from irtis.core.graph import End, GraphEdge
@@ -86,7 +88,7 @@ def db_table(model: type[models.Model]) -> str:
 
 
 def db_column(model: type[models.Model], field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+    return connection.ops.quote_name(cast(models.Field, model._meta.get_field(field)).column)  # a column
 
 
 def _literal(value: str) -> str:
@@ -101,7 +103,7 @@ def declarations() -> tuple[Declaration, ...]:
 def _many(model: type[models.Model], end: End) -> models.ManyToManyField | None:
     if isinstance(end, str) and end:
         field = model._meta.get_field(end)
-        return field if field.many_to_many else None
+        return cast(models.ManyToManyField, field) if field.many_to_many else None
     return None
 
 
@@ -113,9 +115,9 @@ def _models(found: tuple[Declaration, ...]) -> list[type[models.Model]]:
         for end in (edge.source, edge.target):
             if isinstance(end, str) and end:
                 field = model._meta.get_field(end)
-                out[field.related_model] = None
-                if field.many_to_many:
-                    out[field.remote_field.through] = None
+                out[cast(type[models.Model], field.related_model)] = None  # resolved once the apps are loaded
+                if (many := _many(model, end)) is not None:
+                    out[cast(type[models.Model], many.remote_field.through)] = None
     return list(out)
 
 
@@ -130,18 +132,18 @@ def branches() -> tuple[Branch, ...]:
 
 def needs() -> tuple[Need, ...]:
     """The groups whose sources say how many members must run (`GraphEdge.need`)."""
-    return tuple(Need(model._meta.get_field(edge.source).related_model, edge.need)
-                 for model, edge in declarations() if edge.need)
+    return tuple(Need(cast(type[models.Model], model._meta.get_field(cast(str, edge.source)).related_model), edge.need)
+                 for model, edge in declarations() if edge.need)  # a group's source: a foreign key
 
 
-def kind_labels() -> dict[str, str]:
+def kind_labels() -> dict[str, str | Promise]:
     """Each edge kind's label: declared with the kind, or from the choices of the kind's column."""
-    labels: dict[str, str] = {}
+    labels: dict[str, str | Promise] = {}
     for model, edge in declarations():
         if isinstance(edge.kind, str):
             labels.setdefault(edge.kind, edge.label)
         else:
-            labels.update({k: v for k, v in model._meta.get_field(edge.kind.name).choices or ()})
+            labels.update({k: v for k, v in cast(models.Field, model._meta.get_field(edge.kind.name)).flatchoices})
     return labels
 
 
@@ -157,10 +159,11 @@ def _branch(model: type[models.Model], edge: GraphEdge) -> Branch:
     if many is not None:
         if edge.hard_if or edge.unless or edge.peers or not isinstance(edge.kind, str):
             raise ImproperlyConfigured(f"{model.__name__}: a many-to-many edge reads its through table only")
-        origin = many.remote_field.through
+        origin = cast(type[models.Model], many.remote_field.through)  # resolved once the apps are loaded
         mine, theirs = many.m2m_field_name(), many.m2m_reverse_field_name()
-        ends = {"": (str(type_id(model)), f"t.{db_column(origin, mine)}"),
-                many.name: (str(type_id(many.related_model)), f"t.{db_column(origin, theirs)}")}
+        related = cast(type[models.Model], many.related_model)  # resolved once the apps are loaded
+        ends: dict[End, tuple[str, str]] = {"": (str(type_id(model)), f"t.{db_column(origin, mine)}"),
+                                            many.name: (str(type_id(related)), f"t.{db_column(origin, theirs)}")}
         watch = {mine, theirs}
     else:
         origin, ends, watch = model, {}, set()
@@ -170,8 +173,8 @@ def _branch(model: type[models.Model], edge: GraphEdge) -> Branch:
                 ends[end] = (f"t.{db_column(model, end[0])}", f"t.{db_column(model, end[1])}")
                 watch |= set(end)
             elif end:
-                field = model._meta.get_field(end)
-                ends[end] = (str(type_id(field.related_model)), f"t.{db_column(model, end)}")
+                related = cast(type[models.Model], model._meta.get_field(end).related_model)  # resolved at load
+                ends[end] = (str(type_id(related)), f"t.{db_column(model, end)}")
                 watch.add(end)
     (src_t, src_i), (dst_t, dst_i) = ends[edge.source], ends[edge.target]
     if isinstance(edge.kind, str):
@@ -200,10 +203,10 @@ def _peered(model: type[models.Model], edge: GraphEdge, target: str) -> tuple[st
     the target row o, and every row p of its model that is o or shares o's group."""
     assert edge.peers is not None and isinstance(edge.target, str)
     rule = edge.peers
-    other = model._meta.get_field(edge.target).related_model
+    other = cast(type[models.Model], model._meta.get_field(edge.target).related_model)  # resolved at load
     pk, same = db_column(other, other._meta.pk.name), db_column(other, rule.same)
     peers = f"o.{same} <> '' AND p.{same} = o.{same}"
-    watch = (rule.same,)
+    watch: tuple[str, ...] = (rule.same,)
     if rule.field:
         column, value = db_column(other, rule.field), _literal(rule.value)
         peers = f"o.{column} = {value} AND p.{column} = {value} AND {peers}"
