@@ -216,6 +216,8 @@ else:
     raise ImproperlyConfigured(f"IRTIS_TASKS must be `database` or `rq`, not {IRTIS_TASKS!r}")
 # Seconds between a working run's liveness marks; a run unmarked for 5 of them lost its worker.
 IRTIS_TASK_HEARTBEAT = float(os.environ.get("IRTIS_TASK_HEARTBEAT", "2"))
+# Days a finished run stays listed before the "Delete old runs" job (a schedule) removes it.
+IRTIS_TASK_RUNS_DAYS = int(os.environ.get("IRTIS_TASK_RUNS_DAYS", "90"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tasks": _progress_cache,

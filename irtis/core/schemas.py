@@ -10,6 +10,7 @@ from functools import cache
 from typing import Annotated, Any, Literal, Optional, cast
 
 from django.db import models
+from django.utils.choices import CallableChoiceIterator
 from pydantic import BaseModel as Schema
 from pydantic import ConfigDict, Field, create_model
 
@@ -21,10 +22,16 @@ Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
+def fixed_choices(field: models.Field) -> bool:
+    """Choices known when the schema is built; choices given by a function (e.g. the jobs that
+    apps declare) are text here, checked by the model's validation."""
+    return bool(field.choices) and not isinstance(field.choices, CallableChoiceIterator)
+
+
 def python_type(field: models.Field) -> Any:
     if is_reference(field):
         return Id
-    if field.choices:
+    if fixed_choices(field):
         values = [value for value, _ in field.flatchoices if value != ""]
         if field.blank and field.empty_strings_allowed and not field.null:
             values.append("")  # "no choice": what the API returns for it must be accepted back
@@ -42,7 +49,7 @@ def python_type(field: models.Field) -> Any:
 
 def _constraints(field: models.Field) -> dict[str, Any]:
     limits: dict[str, Any] = {"description": str(field.help_text or field.verbose_name)}
-    if isinstance(field, models.CharField) and field.max_length and not field.choices:
+    if isinstance(field, models.CharField) and field.max_length and not fixed_choices(field):
         limits["max_length"] = field.max_length
     positive = models.PositiveIntegerField | models.PositiveSmallIntegerField | models.PositiveBigIntegerField
     if isinstance(field, positive):

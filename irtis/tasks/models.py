@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from croniter import croniter
 from django.conf import settings
@@ -88,16 +89,27 @@ def validate_cron(value: str) -> None:
         raise ValidationError(_("Not a cron expression (minute hour day month weekday, e.g. `0 3 * * *`)."))
 
 
+def schedulable_choices() -> list[tuple[str, Any]]:
+    from .runs import schedulable_choices
+
+    return schedulable_choices()
+
+
+def queue_choices() -> list[tuple[str, str]]:
+    """`default` and the zones' queues (IRTIS_TASK_QUEUES)."""
+    return [(queue, queue) for queue in settings.IRTIS_TASK_QUEUES]
+
+
 @register(group="admin", columns=("name", "task", "cron", "queue", "enabled", "next_run"),
           filters=("task", "enabled", "queue"), search=("task",))
 class Schedule(BaseModel):
     """A task started by the worker at the times a cron expression names; kept over restarts."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    task = models.CharField(_("task"), max_length=200)
+    task = models.CharField(_("task"), max_length=200, choices=schedulable_choices)
     cron = models.CharField(_("cron expression"), max_length=100, validators=[validate_cron],
                             help_text=_("minute hour day month weekday, in the server's time zone"))
-    queue = models.CharField(_("queue"), max_length=32, default="default")
+    queue = models.CharField(_("queue"), max_length=32, default="default", choices=queue_choices)
     enabled = models.BooleanField(_("enabled"), default=True)
     next_run = models.DateTimeField(_("next run"), null=True, blank=True, editable=False)
 
@@ -109,14 +121,6 @@ class Schedule(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        from .runs import schedulable
-
-        if self.task not in schedulable():
-            raise ValidationError({"task": _("No such task can be scheduled.")})
-        if self.queue not in settings.IRTIS_TASK_QUEUES:
-            raise ValidationError({"queue": _("No such queue (IRTIS_TASK_QUEUES).")})
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.cron != getattr(self, "_loaded", {}).get("cron") or self.next_run is None:

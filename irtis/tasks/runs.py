@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
@@ -56,6 +57,7 @@ class Superseded(Exception):
 
 
 _jobs: dict[str, "Job"] = {}
+_labels: dict[str, str | Promise] = {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,8 +100,9 @@ class Job(Task):
 
 
 def job(*, key: str = "", secrets: tuple[str, ...] = (), max_attempts: int = 3, backoff: float = 10.0,
-        schedulable: bool = False) -> Callable:
-    """Make `func(run, **kwargs)` a job (see the module's docstring)."""
+        schedulable: str | Promise = "") -> Callable:
+    """Make `func(run, **kwargs)` a job (see the module's docstring); `schedulable`: its name in
+    the schedules' choice of tasks, for a job without arguments that schedules may start."""
 
     def wrap(func: Callable[..., Any]) -> Job:
         @wraps(func)
@@ -109,6 +112,7 @@ def job(*, key: str = "", secrets: tuple[str, ...] = (), max_attempts: int = 3, 
         result = Job(func=attempt, body=func, key=key, secrets=secrets, max_attempts=max_attempts, backoff=backoff)
         if schedulable:
             _jobs[result.module_path] = result
+            _labels[result.module_path] = schedulable
         return result
 
     return wrap
@@ -117,6 +121,11 @@ def job(*, key: str = "", secrets: tuple[str, ...] = (), max_attempts: int = 3, 
 def schedulable() -> dict[str, Job]:
     """Jobs without arguments that schedules may start, by path."""
     return _jobs
+
+
+def schedulable_choices() -> list[tuple[str, str | Promise]]:
+    """The schedulable jobs as the choices of a schedule's task."""
+    return sorted(_labels.items(), key=lambda item: str(item[1]))
 
 
 def submit(run: Run) -> None:

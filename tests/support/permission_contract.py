@@ -22,7 +22,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from irtis.core import permissions, registry, tabular
+from irtis.core import permissions, registry, relations, tabular
 from irtis.core.exports import dataset
 from irtis.core.forms import BulkEditForm
 from irtis.core.models import BaseModel
@@ -77,7 +77,7 @@ def text(field: models.Field, value: Any) -> str:
     if value is None:
         return ""
     if field.many_to_many:
-        return ",".join(str(v.slug if hasattr(v, "slug") else v.pk) for v in value)
+        return relations.SEPARATOR.join(str(getattr(v, tabular.related_key(field))) for v in value)
     if is_reference(field):
         return str(getattr(value, tabular.related_key(field)))
     if isinstance(value, bool):
@@ -188,7 +188,7 @@ class PermissionContract:
 
     def api_field(self, name: str, value: Any) -> Any:
         if self.model._meta.get_field(name).many_to_many:
-            return [v.slug if name == "tags" else v.pk for v in value]
+            return [v.pk for v in value]
         if isinstance(value, models.Model):
             return value.pk
         return value.isoformat() if hasattr(value, "isoformat") else jsonable(None, value)
