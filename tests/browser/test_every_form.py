@@ -48,6 +48,7 @@ def _values() -> dict[str, dict[str, str]]:
         "systems.dependency": {"source_type": system_type, "source_id": str(first),
                                "target_type": system_type, "target_id": str(second)},
         "systems.deployment": {"virtual_machine": "*"},
+        "tasks.schedule": {"cron": "30 2 * * 1-5"},
         "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
     }
 

@@ -51,7 +51,7 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
         started = browser.open(urllib.request.Request(
             address + "tasks/audit-verification/", urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode(),
             {"Referer": address})).read().decode()
-        progress = re.search(r'hx-get="([^"]+)"', started).group(1).replace("&amp;", "&")
+        progress = re.search(r'hx-get="([^"]*/tasks/runs/[^"]+)"', started).group(1).replace("&amp;", "&")
         for _ in range(300):
             partial = browser.open(address.rstrip("/") + progress).read().decode()
             if "hx-get" not in partial:  # no longer polled: the run is over

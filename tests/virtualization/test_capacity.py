@@ -193,13 +193,13 @@ def test_cluster_overview_queries_do_not_grow(
     assert "CL-7" in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["cluster", "virtualmachine", "clusterhost"])
+@pytest.mark.parametrize("path", ["clusters", "virtual-machines", "cluster-hosts"])
 def test_lists_with_capacity_data_do_not_grow(
     admin_client: Client,
     django_assert_max_num_queries: Any,
     path: str,
 ) -> None:
-    url = f"/virtualization/{path}s/?per_page=100"
+    url = f"/virtualization/{path}/?per_page=100"
     first = cluster("CL-0")
     host(first, "esx-0")
     vm("vm-0", first)
