@@ -1,6 +1,7 @@
 """The runs page, and the progress partial that pages starting a run poll (htmx)."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,7 +38,8 @@ def runs(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     progress_of(list(page))
-    return render(request, "tasks/runs.html", {"page": page, "statuses": Status.choices, "status": status})
+    return render(request, "tasks/runs.html", {"page": page, "statuses": Status.choices, "status": status,
+                                               "query": urlencode({"status": status}) if status else ""})
 
 
 @login_required
