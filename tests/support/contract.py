@@ -173,12 +173,7 @@ class ModelContract(PermissionContract, QueryContract, WriteContract):
             for name, value in self.change.items():
                 setattr(obj, name, value)
             obj.save()
-        upload = io.BytesIO(content)
-        upload.name = f"export.{fmt}"
-        response = admin_client.post(self.url("import"), {"file": upload})
-        assert response.status_code == 200, _import_errors(response)
-        response = admin_client.post(self.url("import"), {"data": response.context["data"], "confirm": "1"})
-        assert response.status_code == 302, _import_errors(response)
+        self.import_file(admin_client, content, fmt)
         exported = dataset(self.entry, self.model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk"), False)
         original = dataset(self.entry, self.model.objects.none(), False)
         assert len(exported) == 3 and original.headers == exported.headers
@@ -192,6 +187,15 @@ class ModelContract(PermissionContract, QueryContract, WriteContract):
     def api_payload(self) -> dict[str, Any]:
         return {k: [api_value(t) for t in v] if isinstance(v, list) else api_value(v)
                 for k, v in self.new_values().items()}
+
+    def import_file(self, client: Client, content: bytes, fmt: str) -> None:
+        """Upload a file, preview it and confirm the import; both steps must succeed."""
+        upload = io.BytesIO(content)
+        upload.name = f"export.{fmt}"
+        response = client.post(self.url("import"), {"file": upload})
+        assert response.status_code == 200, _import_errors(response)
+        response = client.post(self.url("import"), {"data": response.context["data"], "confirm": "1"})
+        assert response.status_code == 302, _import_errors(response)
 
     def test_api_crud(self, admin_client: Client, django_assert_max_num_queries: Any) -> None:
         for n in range(3):
@@ -347,12 +351,7 @@ class ModelContract(PermissionContract, QueryContract, WriteContract):
         content = admin_client.get(self.url("export"), {"format": fmt}).content
         for field, _targets in cases:
             relations.assign(objects, field, [[], [], []])
-        upload = io.BytesIO(content)
-        upload.name = f"export.{fmt}"
-        response = admin_client.post(self.url("import"), {"file": upload})
-        assert response.status_code == 200, _import_errors(response)
-        response = admin_client.post(self.url("import"), {"data": response.context["data"], "confirm": "1"})
-        assert response.status_code == 302, _import_errors(response)
+        self.import_file(admin_client, content, fmt)
         assert {field.name: relations.related_ids(field, pks) for field, _targets in cases} == before
 
 
