@@ -46,33 +46,40 @@ def stamp(doc: Document, user: object = None) -> Stamp:
 
 @dataclass
 class Picture:
+    title: str
     svg: str = ""
     png: bytes = b""
-    note: str = ""
+    width_pt: float = 0.0  # printed width of the PNG: its drawn width scaled into the page box
+    note: str = ""  # why this diagram could not be drawn
 
 
-def picture(doc: Document, fmt: str) -> Picture:
-    """The diagram in the form a format needs, or why there is none."""
-    if not doc.diagram_dot:
-        return Picture(note=doc.diagram_note)
-    try:
-        if fmt == "docx":
-            return Picture(png=diagram.render(doc.diagram_dot, "png"))
-        return Picture(svg=diagram.svg(doc.diagram_dot))
-    except diagram.DiagramUnavailable as problem:
-        return Picture(note=str(problem))
+def pictures(doc: Document, fmt: str) -> list[Picture]:
+    """The diagrams in the form a format needs: SVG for HTML and PDF, PNG for DOCX."""
+    result = []
+    for drawing in doc.diagrams:
+        if not drawing.dot:
+            continue
+        try:
+            if fmt == "docx":
+                width, _height = diagram.printed_size(drawing.dot)
+                result.append(Picture(drawing.title, png=diagram.render(drawing.dot, "png"), width_pt=width))
+            else:
+                result.append(Picture(drawing.title, svg=diagram.svg(drawing.dot)))
+        except diagram.DiagramUnavailable as problem:
+            result.append(Picture(drawing.title, note=str(problem)))
+    return result
 
 
 def render_html(doc: Document, template: str, **extra: object) -> str:
-    return render_to_string(template, {"doc": doc, "picture": picture(doc, "html"), **extra})
+    return render_to_string(template, {"doc": doc, "pictures": pictures(doc, "html"), **extra})
 
 
 def render(doc: Document, fmt: str) -> bytes:
     """The DOCX or PDF file of a stamped document."""
     if fmt == "docx":
-        return word.build(doc, picture(doc, "docx"))
+        return word.build(doc, pictures(doc, "docx"))
     if fmt == "pdf":
-        return pdf.write_pdf(render_html(doc, "architecture/print.html"))
+        return pdf.write_pdf(render_html(doc, "architecture/print.html", author=word.AUTHOR))
     raise ValueError(fmt)
 
 
