@@ -84,16 +84,18 @@ def generate_infrastructure(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def generated_run(user: object, pk: uuid.UUID) -> Run:
-    """A generation the user started and may still read: the system still visible to them.
-    Anyone else's, or an unknown id, is not found (a run's file is its starter's reading)."""
+    """A generation the user started; anyone else's, or an unknown id, is not found (a file holds
+    what its starter may see). A finished one only while the user may still see what it describes:
+    the progress and error of the others are the starter's own, as on the runs page."""
     run = Run.objects.filter(pk=pk, task=jobs.generate.module_path, started_by_id=getattr(user, "pk", None)).first()
     if run is None:
         raise Http404
-    kind, *rest = run.key.split("/")
-    if kind == jobs.INFRASTRUCTURE:
-        may_see_infrastructure(user)
-    elif not visible_systems(user).filter(pk=int(rest[0])).exists():
-        raise Http404
+    if run.status == Status.DONE:
+        kind, *rest = run.key.split("/")
+        if kind == jobs.INFRASTRUCTURE:
+            may_see_infrastructure(user)
+        elif not visible_systems(user).filter(pk=int(rest[0])).exists():
+            raise Http404
     return run
 
 
