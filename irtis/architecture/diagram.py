@@ -23,7 +23,7 @@ import subprocess
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 INSTALL_HINT = "apt-get install graphviz fonts-dejavu-core"
 FONT = "DejaVu Sans"
@@ -32,15 +32,16 @@ MIN_TEXT_PT = 7  # the smallest text a printed A4 page may show once the diagram
 # The box a diagram is scaled into on an A4 landscape page (print.html's margins, a heading above).
 PAGE_WIDTH_PT = 269 * 72 / 25.4
 PAGE_HEIGHT_PT = 150 * 72 / 25.4
+PRINT_DPI = 150  # the PNG printed in DOCX and PDF: a 7 pt label is 15 pixels high
 TIMEOUT = 30  # seconds: a diagram that takes longer is left out, not waited for
 ONE_DIAGRAM_NODES = 30  # above this a graph never fits one page readably: split it without trying
 MAX_BOUNDARY = 8  # objects of other diagrams drawn at a diagram's edge (every edge is in the appendix)
 # Parts of a split graph: the map's layers (irtis.systems.graph.LAYERS), top to bottom.
 LAYER_GROUPS = (
-    (range(0, 3), _lazy("Systems, components and deployments")),
-    (range(3, 5), _lazy("Databases and DBMS instances")),
-    (range(5, 7), _lazy("Virtual machines and clusters")),
-    (range(7, 100), _lazy("Servers, racks and sites")),
+    (range(0, 3), gettext_lazy("Systems, components and deployments")),
+    (range(3, 5), gettext_lazy("Databases and DBMS instances")),
+    (range(5, 7), gettext_lazy("Virtual machines and clusters")),
+    (range(7, 100), gettext_lazy("Servers, racks and sites")),
 )
 
 # Fill colours and shapes per kind of object ("app_label.model" in the graph's nodes).
@@ -233,7 +234,7 @@ def render(source: str, fmt: str) -> bytes:
         raise DiagramUnavailable(
             _("Graphviz is not installed on the server (%(hint)s).") % {"hint": INSTALL_HINT}
         )
-    args = [path, f"-T{fmt}"] + (["-Gdpi=110"] if fmt == "png" else [])
+    args = [path, f"-T{fmt}"] + ([f"-Gdpi={PRINT_DPI}"] if fmt == "png" else [])
     try:
         done = subprocess.run(args, input=source.encode(), capture_output=True, timeout=TIMEOUT,
                               check=False)
