@@ -78,8 +78,11 @@ def estate(db) -> SimpleNamespace:
     dmz = SecurityZone.objects.create(code="DMZ", name="Demilitarizuota zona", trust_level=2)
     internal = SecurityZone.objects.create(code="PROD", name="Gamybinė zona", trust_level=3)
     vlan = VLAN.objects.create(vid=120, name="dmz-eservices", site=dc1, zone=dmz)
-    for prefix, zone, vid in (("10.10.120.0/24", dmz, vlan), ("10.10.100.0/24", internal, None)):
-        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1)
+    for prefix, zone, vid, status in (("10.0.0.0/8", None, None, "container"),
+                                      ("10.10.0.0/16", internal, None, "container"),
+                                      ("10.10.120.0/24", dmz, vlan, "active"),
+                                      ("10.10.100.0/24", internal, None, "active")):
+        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1, status=status)
         item.full_clean()
         item.save()
 

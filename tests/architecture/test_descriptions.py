@@ -125,3 +125,15 @@ def test_index_and_system_panel_link_the_descriptions(admin_client, estate) -> N
     panel = render_to_string(PANEL, {"object": estate.system})
     for fmt in ("docx", "pdf"):
         assert reverse("architecture:system_file", args=["MDAS", fmt]) in panel
+
+
+def test_the_network_section_names_the_network_not_the_address_plan(admin_client, estate) -> None:
+    """mdas-db-1 (10.10.110.31) is in no recorded /24, only in the containers 10.10.0.0/16 (PROD)
+    and 10.0.0.0/8: no prefix, in red, and the zone of the most specific container that names one."""
+    doc = admin_client.get(reverse("architecture:system", args=["MDAS"])).context["doc"]
+    table = next(s for s in doc.sections if s.key == "network").tables[0]
+    rows = {row[0].text: row for row in table.rows}
+    web, db = rows["mdas-web-1"], rows["mdas-db-1"]
+    assert (web[2].text, web[3].text) == ("10.10.120.0/24", "120 dmz-eservices")
+    assert web[4].text == "DMZ Demilitarizuota zona"
+    assert db[2].warn and "10.0.0.0/8" not in db[2].text and db[4].text == "PROD Gamybinė zona"
