@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from common import analyze, setup_database, teardown_database
 
-RUNS = 5
+RUNS = 3
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -224,7 +224,7 @@ def _part(title: str, graph: dict, ids: list[str]) -> Part:
     return Part(title, {"nodes": nodes, "edges": edges}, frozenset(shown), own)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=128)  # one large document draws about 50
 def render(source: str, fmt: str) -> bytes:
     """Draw Graphviz source as "svg" or "png"; the same source always gives the same picture."""
     if fmt not in {"svg", "png"}:
