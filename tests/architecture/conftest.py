@@ -1,11 +1,7 @@
 """A small demo-like estate: MDAS on a two-host cluster, with a single point of failure,
 an EU interconnection, an expiring certificate and an operating system past its support."""
 
-import ctypes.util
 import datetime
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,25 +30,11 @@ from tests.virtualization import factories
 LETTERS = "ą č ę ė į š ų ū ž"
 
 
-def _apt(*packages: str) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=True)
-        subprocess.run(install, env=env, capture_output=True, check=True)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def debian_packages() -> None:
     """What the documents need from Debian: Graphviz, Pango (WeasyPrint) and DejaVu fonts."""
     debian.ensure("dot", "graphviz")
-    missing = [p for lib, p in (("pango-1.0", "libpango-1.0-0"), ("pangoft2-1.0", "libpangoft2-1.0-0"))
-               if ctypes.util.find_library(lib) is None]
-    if not os.path.exists("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
-        missing.append("fonts-dejavu-core")
-    if missing:
-        _apt(*missing)
-    assert shutil.which("dot")
+    debian.ensure_packages("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
 
 
 @pytest.fixture
