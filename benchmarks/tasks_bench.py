@@ -28,7 +28,7 @@ from irtis.tasks.runs import job  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@job()
+@job(label="noop")
 def noop(run: Any) -> None:
     """The trivial job: all its cost is the engine's and the run's bookkeeping."""
 
