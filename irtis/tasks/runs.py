@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
@@ -68,26 +68,28 @@ class Job(Task):
     max_attempts: int = 3
     backoff: float = 10.0  # seconds before the second attempt, doubled for each further one
 
-    def start(self, *, queue: str = "default", user: object = None, **kwargs: Any) -> Run:
+    def start(self, *, queue: str = "default", user: object = None, run_after: datetime | None = None,
+              **kwargs: Any) -> Run:
         """Queue a run; the run already queued or running for the same object if there is one.
 
-        `user` defaults to the user of the current change context (the request's user)."""
+        `user` defaults to the user of the current change context (the request's user);
+        `run_after`: not before then (handed to the engine by the workers, like a retry)."""
         if user is None:
             user = current().user
         run = Run(task=self.module_path, queue=queue, key=str(kwargs[self.key]) if self.key else "",
                   started_by=cast("User", user) if getattr(user, "is_authenticated", False) else None,
-                  arguments=kwargs)
+                  arguments=kwargs, run_after=run_after)
         try:
             with transaction.atomic():
-                if settings.IRTIS_TASKS == "database":
-                    hand_over(run)  # the run and its queue entry: one row each, one commit
                 run.save(force_insert=True)
+                if run_after is None and settings.IRTIS_TASKS == "database":
+                    submit(run)  # the run and its queue entry: one commit
         except IntegrityError:
             active = Run.objects.filter(task=run.task, key=run.key, status__in=ACTIVE).first()
             if active is None:
                 raise
             return active
-        if settings.IRTIS_TASKS != "database":  # the engine must not see the run before it is committed
+        if run_after is None and settings.IRTIS_TASKS != "database":  # not before the run is committed
             transaction.on_commit(lambda: submit(run))
         return run
 
@@ -148,12 +150,18 @@ def submit_due() -> int:
     return count
 
 
-def claim(run_id: str) -> Run | None:
-    """Mark a queued run running (one more attempt) and load it; None if it is not queued (a duplicate)."""
-    if not Run.objects.filter(pk=run_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, progress=0, message=""):
-        return None
-    return Run.objects.select_related("started_by").get(pk=run_id)
+def claim(run_ids: list[str]) -> dict[str, Run]:
+    """Mark the queued ones of these runs running (one more attempt each) and load them, by id; a
+    run that is not queued (a duplicate) is left out. Inside the caller's transaction."""
+    runs = list(Run.objects.select_for_update(of=("self",)).select_related("started_by")
+                .filter(pk__in=run_ids, status=Status.QUEUED))
+    now = timezone.now()
+    Run.objects.filter(pk__in=[run.pk for run in runs]).update(
+        status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1, progress=0, message="")
+    for run in runs:
+        run.status, run.started_at, run.progress, run.message = Status.RUNNING, now, 0, ""
+        run.attempts += 1
+    return {str(run.pk): run for run in runs}
 
 
 def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
@@ -162,11 +170,13 @@ def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
     task: Job = import_string(run.task)
     progress = Progress(run)
     run.report = progress.report  # type: ignore[attr-defined]
+    run.started_at = timezone.now()  # a run claimed in a batch waited for those before it
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
             value = task.body(run, **run.arguments)
             done = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts).update(
-                status=Status.DONE, finished_at=timezone.now(), progress=100, result=value, error="",
+                status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
+                result=value, error="",
                 message=progress.message, arguments=task.public(run.arguments))
             if not done:
                 raise Superseded(run.pk)
@@ -182,7 +192,8 @@ def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
 
 def execute(run_id: str) -> Any:
     """A job's task as an engine calls it (RQ): claim the run, then attempt it."""
-    run = claim(run_id)
+    with transaction.atomic():
+        run = claim([run_id]).get(run_id)
     return None if run is None else attempt(run)
 
 
@@ -281,9 +292,17 @@ class Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        del _working[self.key]
+        _working.pop(self.key, None)
         if self._written:
             caches["tasks"].delete(self.key)
+
+
+def keep_alive(runs: list[Run]) -> None:
+    """Mark these claimed runs alive until their attempts begin (they wait in a worker's batch)."""
+    for run in runs:
+        _working.setdefault(_mark(run.pk), Progress(run))
+    if runs:
+        _pulse.start_once()
 
 
 _working: dict[str, Progress] = {}  # this process's working runs, by mark

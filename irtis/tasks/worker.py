@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -19,8 +20,8 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
 
-from .models import JOBS, Run, Schedule, next_time
-from .runs import attempt, claim, job_at, reap, submit_due
+from .models import JOBS, Run, Schedule, Status, next_time
+from .runs import attempt, claim, job_at, keep_alive, reap, submit_due
 
 logger = logging.getLogger(__name__)
 
@@ -60,36 +61,55 @@ class Beat(threading.Thread):
 
 
 class DatabaseWorker(Worker):
-    """django-tasks-db's worker, with a job's run claimed in the engine's claim transaction and
-    marked done in the job's own: two commits a run (claim, work) instead of four. Plain tasks
-    run as django-tasks-db runs them."""
+    """django-tasks-db's worker, with jobs' runs claimed in the engine's claim transaction and each
+    marked done in the job's own: a run costs one commit, plus a share of its batch's claim.
+
+    A batch holds as many runs as took about BATCH_SECONDS lately (one, while they are slow): the
+    runs waiting in it are marked alive, and their durations count from their own start."""
+
+    BATCH_SECONDS = 0.2
+    BATCH_MAX = 50
 
     def run(self) -> None:
+        took = 1.0  # seconds a task took lately (a moving average)
         while self.running:
             close_old_connections()  # a dropped connection is replaced; a live one is kept
             try:
-                claimed = self.claim()
+                batch = self.claim(max(1, min(self.BATCH_MAX, int(self.BATCH_SECONDS / took))))
             except OperationalError as error:  # SQLite's lock held past its timeout: look again
                 if not is_locked_database_exception(error):
                     raise
                 continue
-            if claimed is not None:
-                self.work(*claimed)
-            elif self.batch:
-                return
-            elif self.running:
+            if not batch:
+                if self.batch:
+                    return
                 time.sleep(self.interval)
+                continue
+            began, size = time.monotonic(), len(batch)
+            try:
+                while batch and self.running:
+                    self.work(*batch.pop(0))
+            finally:  # stopped half way: the runs not begun go back to the queue
+                release(batch)
+            took = 0.5 * took + 0.5 * (time.monotonic() - began) / size
 
-    def claim(self) -> tuple[DBTaskResult, Run | None] | None:
-        """The next ready entry of our queues, taken; with its job's run, taken in the same transaction."""
+    def claim(self, size: int) -> list[tuple[DBTaskResult, Run | None]]:
+        """Up to `size` ready entries of our queues, taken; with their jobs' runs, taken in the same transaction."""
         ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name, queue_name__in=self.queue_names)
+        if not ready.exists():  # a plain read first: an idle worker does not take SQLite's write lock
+            return []
         with exclusive_transaction(ready.db):
-            entry = ready.get_locked()
-            if entry is None:
-                return None
-            entry.claim(self.worker_id)
-            run = claim(entry.args_kwargs["args"][0]) if job_at(entry.task_path) else None
-        return entry, run
+            entries = list(ready.select_for_update(skip_locked=True)[:size])
+            if not entries:
+                return []
+            now = timezone.now()
+            DBTaskResult.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+                status=TaskResultStatus.RUNNING, started_at=now, worker_ids=[self.worker_id])
+            for entry in entries:
+                entry.status, entry.started_at, entry.worker_ids = TaskResultStatus.RUNNING, now, [self.worker_id]
+            runs = claim([entry.args_kwargs["args"][0] for entry in entries if job_at(entry.task_path)])
+        keep_alive(list(runs.values()))
+        return [(entry, runs.get(str(next(iter(entry.args_kwargs["args"]), "")))) for entry in entries]
 
     def work(self, entry: DBTaskResult, run: Run | None) -> None:
         if not job_at(entry.task_path):
@@ -106,6 +126,17 @@ class DatabaseWorker(Worker):
         finally:
             self.running_task = False
             self._run_tasks += 1
+
+
+def release(batch: list[tuple[DBTaskResult, Run | None]]) -> None:
+    """Put claimed entries and their runs back, as they were before the claim."""
+    if not batch:
+        return
+    with transaction.atomic():
+        DBTaskResult.objects.filter(pk__in=[entry.pk for entry, _run in batch]).update(
+            status=TaskResultStatus.READY, started_at=None, worker_ids=[])
+        Run.objects.filter(pk__in=[run.pk for _entry, run in batch if run], status=Status.RUNNING).update(
+            status=Status.QUEUED, started_at=None, attempts=F("attempts") - 1)
 
 
 def finished(entry: DBTaskResult, value: Any) -> None:

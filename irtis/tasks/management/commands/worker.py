@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="append", dest="queues", metavar="QUEUE",
                             help="a queue to work off, e.g. a network zone's; repeat for several")
         parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
-        parser.add_argument("--interval", type=float, default=0.2,
+        parser.add_argument("--interval", type=float, default=0.05,
                             help="seconds between looks at an empty database queue")
 
     def handle(self, *args: Any, queues: list[str] | None, burst: bool, interval: float, **options: Any) -> None:
