@@ -305,6 +305,12 @@ def keep_alive(runs: list[Run]) -> None:
         _pulse.start_once()
 
 
+def stop_marking(runs: list[Run]) -> None:
+    """No longer mark these runs alive (put back to the queue before their attempts began)."""
+    for run in runs:
+        _working.pop(_mark(run.pk), None)
+
+
 _working: dict[str, Progress] = {}  # this process's working runs, by mark
 
 

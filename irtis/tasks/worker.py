@@ -21,7 +21,7 @@ from irtis.audit.context import changes_by
 from irtis.audit.models import Source
 
 from .models import JOBS, Run, Schedule, Status, next_time
-from .runs import attempt, claim, job_at, keep_alive, reap, submit_due
+from .runs import attempt, claim, job_at, keep_alive, reap, stop_marking, submit_due
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ def release(batch: list[tuple[DBTaskResult, Run | None]]) -> None:
     """Put claimed entries and their runs back, as they were before the claim."""
     if not batch:
         return
+    stop_marking([run for _entry, run in batch if run])
     with transaction.atomic():
         DBTaskResult.objects.filter(pk__in=[entry.pk for entry, _run in batch]).update(
             status=TaskResultStatus.READY, started_at=None, worker_ids=[])
