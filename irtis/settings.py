@@ -274,3 +274,5 @@ EMAIL_TIMEOUT = int(os.environ.get("IRTIS_SMTP_TIMEOUT", "20"))
 IRTIS_SMTP_CA_FILE = os.environ.get("IRTIS_SMTP_CA_FILE", "")  # CA of the relay's certificate, if not a public one
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("IRTIS_MAIL_FROM", "irtis@localhost")
 IRTIS_BASE_URL = os.environ.get("IRTIS_BASE_URL", "").rstrip("/")  # links in e-mails, e.g. https://irtis.muitine.lt
+# Days notifications and sent e-mails are kept before "Delete old notifications" (a schedule) removes them.
+IRTIS_NOTIFICATIONS_DAYS = int(os.environ.get("IRTIS_NOTIFICATIONS_DAYS", "180"))

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from irtis.core import permissions
 from irtis.inventory.models import Device
@@ -69,7 +70,7 @@ def describe(user: Any, document: str) -> tuple[Document, str]:
     return system.describe(found, user), fmt
 
 
-@job(key="document", max_attempts=2)
+@job(label=gettext_lazy("Generate an architecture document"), key="document", max_attempts=2)
 def generate(run: Any, document: str) -> dict[str, Any]:
     """Describe, render, store and audit one file; the run's result names the stored file."""
     user = run.started_by

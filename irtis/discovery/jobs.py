@@ -4,6 +4,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from irtis.inventory.models import Device
 from irtis.tasks.runs import Refused, get_or_gone, job
@@ -11,7 +12,7 @@ from irtis.tasks.runs import Refused, get_or_gone, job
 from . import snmp
 
 
-@job(key="device_id", secrets=("credentials",), max_attempts=2)
+@job(label=gettext_lazy("Read a device's agent"), key="device_id", secrets=("credentials",), max_attempts=2)
 def scan(run: Any, device_id: int, address: str, port: int, credentials: dict[str, str],
          vrf_id: int | None = None) -> dict[str, Any]:
     """The reading of the agent, kept on the run; the credentials are erased from it when it ends."""

@@ -141,17 +141,14 @@ def _next_window(written: list[Notification]) -> datetime | None:
 
 
 def request_delivery(when: datetime | None = None) -> None:
-    """Ask the task backend to deliver now, or at `when` if it can defer tasks.
+    """Start a delivery run now, or at `when` (the end of a digest window).
 
-    A backend that cannot take the task (or cannot defer it) loses nothing: the messages are
-    in the database and the periodic `deliver_pending` sends them.
+    A run that cannot be started loses nothing: the messages are in the database and the
+    scheduled `deliver_pending` sends them.
     """
-    from .tasks import deliver_pending
+    from .jobs import deliver_pending
 
     try:
-        if when is None:
-            deliver_pending.enqueue()
-        elif deliver_pending.get_backend().supports_defer:
-            deliver_pending.using(run_after=when).enqueue()
+        deliver_pending.start(run_after=when)
     except Exception:  # the queue's own failure must not undo or fail the caller's work
-        log.warning("Could not enqueue e-mail delivery; the periodic run will send it", exc_info=True)
+        log.warning("Could not start e-mail delivery; the scheduled run will send it", exc_info=True)

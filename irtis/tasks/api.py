@@ -27,7 +27,8 @@ class RunFilter(Schema):
 def as_dict(run: Run) -> dict[str, Any]:
     duration = run.duration
     return {
-        "id": str(run.pk), "task": run.task, "queue": run.queue, "object": run.key, "status": run.status,
+        "id": str(run.pk), "task": run.task, "label": str(run.label), "queue": run.queue, "object": run.key,
+        "status": run.status,
         "started_by": run.started_by.get_username() if run.started_by else None,
         "enqueued_at": run.enqueued_at, "started_at": run.started_at, "finished_at": run.finished_at,
         "duration": duration.total_seconds() if duration is not None else None, "attempts": run.attempts,
@@ -38,6 +39,7 @@ def as_dict(run: Run) -> dict[str, Any]:
 class RunOut(Schema):
     id: uuid.UUID
     task: str
+    label: str
     queue: str
     object: str
     status: Status

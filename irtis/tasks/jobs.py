@@ -14,7 +14,7 @@ from .models import ACTIVE, Run
 from .runs import job
 
 
-@job(schedulable=_("Verify the audit trail"))
+@job(label=_("Verify the audit trail"), schedulable=True)
 def verify_audit_trail(run: Any) -> dict[str, Any]:
     """Walk the whole trail (see `irtis audit verify`); the run's result is the report."""
     report = verify_trail(progress=run.report)
@@ -22,7 +22,7 @@ def verify_audit_trail(run: Any) -> dict[str, Any]:
             "problem": str(report.problem) if report.problem else "", "warnings": report.warnings}
 
 
-@job(schedulable=_("Delete old runs"))
+@job(label=_("Delete old runs"), schedulable=True)
 def delete_old_runs(run: Any) -> dict[str, int]:
     """Delete the runs that ended more than IRTIS_TASK_RUNS_DAYS days ago (their work is in the
     audit trail; a run is only its record of progress)."""

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from croniter import croniter
 from django.conf import settings
@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.models import BaseModel
 from irtis.core.registry import register
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from .runs import Job
+
+# Every job declared with `@job`, by path (filled as their modules are imported: each app's
+# jobs.py at start-up). Kept here, beside the runs and schedules that name jobs by path.
+JOBS: dict[str, "Job"] = {}
 
 
 class Status(models.TextChoices):
@@ -62,11 +71,13 @@ class Run(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.key}".strip()
+        return f"{self.label} {self.key}".strip()
 
     @property
-    def name(self) -> str:
-        return self.task.rsplit(".", 1)[-1]
+    def label(self) -> "str | Promise":
+        """The job's label; a plain django-tasks task's function name."""
+        job = JOBS.get(self.task)
+        return job.label if job is not None else self.task.rsplit(".", 1)[-1]
 
     @property
     def duration(self) -> timedelta | None:
@@ -89,10 +100,9 @@ def validate_cron(value: str) -> None:
         raise ValidationError(_("Not a cron expression (minute hour day month weekday, e.g. `0 3 * * *`)."))
 
 
-def schedulable_choices() -> list[tuple[str, Any]]:
-    from .runs import schedulable_choices
-
-    return schedulable_choices()
+def schedulable_choices() -> list[tuple[str, "str | Promise"]]:
+    """The jobs that schedules may start (`@job(schedulable=True)`), by label."""
+    return sorted(((path, job.label) for path, job in JOBS.items() if job.schedulable), key=lambda c: str(c[1]))
 
 
 def queue_choices() -> list[tuple[str, str]]:

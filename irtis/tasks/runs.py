@@ -1,6 +1,6 @@
 """Jobs: Django tasks whose starts are `Run` rows, run in one transaction as the user who started them.
 
-    @job(key="device_id")
+    @job(label=_("Read a device's agent"), key="device_id")
     def scan(run: Run, device_id: int) -> dict:
         run.report(done, total)           # progress, seen by the runs page while the run works
         ...
@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
@@ -35,7 +35,7 @@ from django_tasks.base import Task
 from irtis.audit.context import changes_by, current
 from irtis.audit.models import Source
 
-from .models import ACTIVE, Run, Status
+from .models import ACTIVE, JOBS, Run, Status
 
 if TYPE_CHECKING:
     from irtis.identity.models import User
@@ -56,41 +56,40 @@ class Superseded(Exception):
     """This attempt was declared lost and retried elsewhere: its writes are rolled back."""
 
 
-_jobs: dict[str, "Job"] = {}
-_labels: dict[str, str | Promise] = {}
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Job(Task):
     """A task run through `Run` rows. `func` takes the run id; `body` does the work."""
 
     body: Callable[..., Any]
+    label: str | Promise  # its name on the runs page, in the API and in schedules
+    schedulable: bool = False  # takes no arguments: schedules may start it
     key: str = ""  # the keyword argument naming the object: one active run per object
     secrets: tuple[str, ...] = ()  # keyword arguments erased from the run once it is over
     max_attempts: int = 3
     backoff: float = 10.0  # seconds before the second attempt, doubled for each further one
 
-    def start(self, *, queue: str = "default", user: object = None, **kwargs: Any) -> Run:
+    def start(self, *, queue: str = "default", user: object = None, run_after: datetime | None = None,
+              **kwargs: Any) -> Run:
         """Queue a run; the run already queued or running for the same object if there is one.
 
-        `user` defaults to the user of the current change context (the request's user)."""
+        `user` defaults to the user of the current change context (the request's user);
+        `run_after`: not before then (handed to the engine by the workers, like a retry)."""
         if user is None:
             user = current().user
-        user = user if getattr(user, "is_authenticated", False) else None
-        key = str(kwargs[self.key]) if self.key else ""
+        run = Run(task=self.module_path, queue=queue, key=str(kwargs[self.key]) if self.key else "",
+                  started_by=cast("User", user) if getattr(user, "is_authenticated", False) else None,
+                  arguments=kwargs, run_after=run_after)
         try:
             with transaction.atomic():
-                run = Run.objects.create(task=self.module_path, queue=queue, key=key,
-                                         started_by=cast("User | None", user), arguments=kwargs)
+                run.save(force_insert=True)
+                if run_after is None and settings.IRTIS_TASKS == "database":
+                    submit(run)  # the run and its queue entry: one commit
         except IntegrityError:
-            active = Run.objects.filter(task=self.module_path, key=key, status__in=ACTIVE).first()
+            active = Run.objects.filter(task=run.task, key=run.key, status__in=ACTIVE).first()
             if active is None:
                 raise
             return active
-        if settings.IRTIS_TASKS == "database":
-            with transaction.atomic():  # the run and its queue entry commit together
-                submit(run)
-        else:  # the engine must not see the run before it is committed
+        if run_after is None and settings.IRTIS_TASKS != "database":  # not before the run is committed
             transaction.on_commit(lambda: submit(run))
         return run
 
@@ -99,84 +98,103 @@ class Job(Task):
         return {name: value for name, value in arguments.items() if name not in self.secrets}
 
 
-def job(*, key: str = "", secrets: tuple[str, ...] = (), max_attempts: int = 3, backoff: float = 10.0,
-        schedulable: str | Promise = "") -> Callable:
-    """Make `func(run, **kwargs)` a job (see the module's docstring); `schedulable`: its name in
-    the schedules' choice of tasks, for a job without arguments that schedules may start."""
+def job(*, label: str | Promise, schedulable: bool = False, key: str = "", secrets: tuple[str, ...] = (),
+        max_attempts: int = 3, backoff: float = 10.0) -> Callable:
+    """Make `func(run, **kwargs)` a job (see the module's docstring) named `label`; `schedulable`:
+    a job without arguments that schedules may start."""
 
     def wrap(func: Callable[..., Any]) -> Job:
         @wraps(func)
         def attempt(run_id: str) -> Any:
             return execute(run_id)
 
-        result = Job(func=attempt, body=func, key=key, secrets=secrets, max_attempts=max_attempts, backoff=backoff)
-        if schedulable:
-            _jobs[result.module_path] = result
-            _labels[result.module_path] = schedulable
+        result = Job(func=attempt, body=func, label=label, schedulable=schedulable, key=key, secrets=secrets,
+                     max_attempts=max_attempts, backoff=backoff)
+        JOBS[result.module_path] = result
         return result
 
     return wrap
 
 
-def schedulable() -> dict[str, Job]:
-    """Jobs without arguments that schedules may start, by path."""
-    return _jobs
-
-
-def schedulable_choices() -> list[tuple[str, str | Promise]]:
-    """The schedulable jobs as the choices of a schedule's task."""
-    return sorted(_labels.items(), key=lambda item: str(item[1]))
+def hand_over(run: Run) -> None:
+    """Give the run to the engine, keeping the engine's id on it; a run the engine refuses fails
+    with the reason. The caller saves the run."""
+    task: Job = import_string(run.task)
+    try:
+        run.result_id = task.using(queue_name=run.queue).enqueue(str(run.pk)).id
+    except Exception as exc:  # the engine is unreachable or refuses the queue: say so on the run
+        logger.exception("Run %s could not be queued", run.pk)
+        run.status, run.finished_at, run.error = Status.FAILED, timezone.now(), _("Could not be queued: %s") % exc
 
 
 def submit(run: Run) -> None:
-    """Hand the run to the engine; a run the engine refuses fails with the reason."""
-    task: Job = import_string(run.task)
-    try:
-        result = task.using(queue_name=run.queue).enqueue(str(run.pk))
-    except Exception as exc:  # the engine is unreachable or refuses the queue: say so on the run
-        logger.exception("Run %s could not be queued", run.pk)
-        Run.objects.filter(pk=run.pk).update(status=Status.FAILED, finished_at=timezone.now(),
-                                             error=_("Could not be queued: %s") % exc)
-        return
-    Run.objects.filter(pk=run.pk).update(result_id=result.id)
+    """Hand a saved run to the engine and record the outcome."""
+    hand_over(run)
+    Run.objects.filter(pk=run.pk).update(result_id=run.result_id, status=run.status, finished_at=run.finished_at,
+                                         error=run.error)
 
 
 def submit_due() -> int:
     """Hand the engine the retries whose backoff is over; how many. Kept here rather than in an
     engine's own scheduler, so that a retry waits the same way on every engine."""
-    due = Run.objects.filter(status=Status.QUEUED, result_id="", run_after__lte=timezone.now())
     count = 0
-    for run in due:
-        if Run.objects.filter(pk=run.pk, result_id="", run_after=run.run_after).update(run_after=None):
-            submit(run)
-            count += 1
+    for run in Run.objects.filter(status=Status.QUEUED, run_after__lte=timezone.now()):
+        with transaction.atomic():  # on the database engine, the queue's entry commits with the hand-over
+            if not Run.objects.filter(pk=run.pk, status=Status.QUEUED, run_after=run.run_after).update(run_after=None):
+                continue  # another worker took it
+            if settings.IRTIS_TASKS == "database":
+                submit(run)
+            else:
+                transaction.on_commit(lambda run=run: submit(run))  # type: ignore[misc]
+        count += 1
     return count
 
 
-def execute(run_id: str) -> Any:
-    """One attempt of a run, in the worker. Does nothing if the run is not queued (a duplicate)."""
+def claim(run_ids: list[str]) -> dict[str, Run]:
+    """Mark the queued ones of these runs running (one more attempt each) and load them, by id; a
+    run that is not queued (a duplicate) is left out. Inside the caller's transaction."""
+    runs = list(Run.objects.select_for_update(of=("self",)).select_related("started_by")
+                .filter(pk__in=run_ids, status=Status.QUEUED))
     now = timezone.now()
-    if not Run.objects.filter(pk=run_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1, progress=0, message=""):
-        return None
-    run = Run.objects.select_related("started_by").get(pk=run_id)
+    Run.objects.filter(pk__in=[run.pk for run in runs]).update(
+        status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1, progress=0, message="")
+    for run in runs:
+        run.status, run.started_at, run.progress, run.message = Status.RUNNING, now, 0, ""
+        run.attempts += 1
+    return {str(run.pk): run for run in runs}
+
+
+def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
+    """One attempt of a claimed run. The job's writes, the run's "done" and `finish(result)` (the
+    engine's own record of the task, where it keeps one in this database) commit together."""
     task: Job = import_string(run.task)
     progress = Progress(run)
     run.report = progress.report  # type: ignore[attr-defined]
+    run.started_at = timezone.now()  # a run claimed in a batch waited for those before it
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
             value = task.body(run, **run.arguments)
             done = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts).update(
-                status=Status.DONE, finished_at=timezone.now(), progress=100, result=value, error="",
+                status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
+                result=value, error="",
                 message=progress.message, arguments=task.public(run.arguments))
             if not done:
                 raise Superseded(run.pk)
+            if finish is not None:
+                finish(value)
     except Superseded:
         return None
     except Exception as exc:
         retry_or_fail(run, exc)
         raise
     return value
+
+
+def execute(run_id: str) -> Any:
+    """A job's task as an engine calls it (RQ): claim the run, then attempt it."""
+    with transaction.atomic():
+        run = claim([run_id]).get(run_id)
+    return None if run is None else attempt(run)
 
 
 def retry_or_fail(run: Run, error: BaseException | str) -> None:
@@ -201,7 +219,7 @@ def lost_after() -> float:
 def reap() -> int:
     """Retry the runs whose worker stopped marking them alive (killed mid-task); how many."""
     cutoff = timezone.now() - timedelta(seconds=lost_after())
-    running = [run for run in Run.objects.filter(status=Status.RUNNING, started_at__lt=cutoff) if is_job(run.task)]
+    running = [run for run in Run.objects.filter(status=Status.RUNNING, started_at__lt=cutoff) if job_at(run.task)]
     if not running:
         return 0
     alive = caches["tasks"].get_many([_mark(run.pk) for run in running])
@@ -217,11 +235,14 @@ def reap() -> int:
     return len(lost)
 
 
-def is_job(path: str) -> bool:
-    try:
-        return isinstance(import_string(path), Job)
-    except ImportError:
-        return False
+def job_at(path: str) -> Job | None:
+    """The job at `path` (importing its module if this process has not yet); None for a plain task."""
+    if path not in JOBS:
+        try:
+            import_string(path)
+        except ImportError:
+            return None
+    return JOBS.get(path)
 
 
 def get_or_gone(queryset: QuerySet, **lookup: Any) -> Any:
@@ -252,7 +273,6 @@ class Progress:
         self.key = _mark(run.pk)
         self.percent = 0
         self.message = ""
-        self._stop = threading.Event()
         self._written = 0.0
 
     def report(self, done: int, total: int, message: str = "") -> None:
@@ -266,18 +286,52 @@ class Progress:
         self._written = time.monotonic()
         caches["tasks"].set(self.key, {"progress": self.percent, "message": self.message}, lost_after())
 
-    def _beat(self) -> None:
-        while not self._stop.wait(settings.IRTIS_TASK_HEARTBEAT):
-            self._write()
-
     def __enter__(self) -> "Progress":
-        # The first mark comes after a heartbeat: a short run never touches the store.
-        self._thread = threading.Thread(target=self._beat, daemon=True)
-        self._thread.start()
+        _working[self.key] = self
+        _pulse.start_once()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        _working.pop(self.key, None)
         if self._written:
             caches["tasks"].delete(self.key)
+
+
+def keep_alive(runs: list[Run]) -> None:
+    """Mark these claimed runs alive until their attempts begin (they wait in a worker's batch)."""
+    for run in runs:
+        _working.setdefault(_mark(run.pk), Progress(run))
+    if runs:
+        _pulse.start_once()
+
+
+def stop_marking(runs: list[Run]) -> None:
+    """No longer mark these runs alive (put back to the queue before their attempts began)."""
+    for run in runs:
+        _working.pop(_mark(run.pk), None)
+
+
+_working: dict[str, Progress] = {}  # this process's working runs, by mark
+
+
+class Pulse(threading.Thread):
+    """One thread per worker process, marking its working runs alive every heartbeat (a thread
+    per run would cost more than a trivial run itself)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="irtis-run-pulse", daemon=True)
+        self._lock = threading.Lock()
+
+    def start_once(self) -> None:
+        with self._lock:
+            if not self.is_alive():
+                self.start()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(settings.IRTIS_TASK_HEARTBEAT)
+            for progress in list(_working.values()):
+                progress._write()
+
+
+_pulse = Pulse()

@@ -10,8 +10,9 @@ from django.utils import timezone
 from irtis.core.models import Tag
 from irtis.notifications import delivery, kinds
 from irtis.notifications.events import notify
+from irtis.notifications.jobs import delete_old_notifications, deliver_pending
 from irtis.notifications.models import Message, Notification, Preference
-from irtis.notifications.tasks import deliver_pending
+from irtis.tasks.models import Run, Status
 from tests.notifications.conftest import person
 from tests.support.smtp import USER, SMTPServer, free_port
 
@@ -35,7 +36,7 @@ def test_plain_smtp_delivers_in_each_recipients_language(smtp: SMTPServer) -> No
     lithuanian, english = person("jonas", "lt", first_name="Jonas", last_name="Žukauskas"), person("john", "en")
     notify(kinds.TEST.code, users=[lithuanian, english])
 
-    assert deliver_pending.call() == 2  # the task a worker runs
+    assert deliver_pending.body(None) == 2  # the job a worker runs
     by_address = {r.rcpt_tos[0]: r for r in smtp.mailbox.received}
     lt, en = by_address["jonas@muitine.lt"].message, by_address["john@muitine.lt"].message
     assert lt["Subject"] == "Bandomasis irtis pranešimas"
@@ -215,17 +216,38 @@ def test_a_subject_that_does_not_fit_its_context_fails_the_caller() -> None:
     assert INCIDENT.title({}, "Žymė 1") == "Žymė 1"
 
 
-def test_notify_asks_for_delivery_after_commit(
-    smtp: SMTPServer, settings: Any, django_capture_on_commit_callbacks: Any,
-) -> None:
-    import django_tasks
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def test_notify_starts_delivery_after_commit(smtp: SMTPServer, django_capture_on_commit_callbacks: Any) -> None:
     user = person("ona")
     with django_capture_on_commit_callbacks(execute=True):
         notify(kinds.TEST.code, users=[user])
         notify(INCIDENT.code, users=[user], obj=tag(1), context={"severity": "P1"})
-    results = django_tasks.default_task_backend.results
-    assert [r.task.name for r in results] == ["deliver_pending", "deliver_pending"]
+    runs = Run.objects.filter(task="irtis.notifications.jobs.deliver_pending").order_by("enqueued_at")
     window_end = Message.objects.get(kind=INCIDENT.code).next_attempt
-    assert [r.task.run_after for r in results] == [None, window_end]
+    assert [(r.status, r.run_after) for r in runs] == [(Status.QUEUED, None), (Status.QUEUED, window_end)]
+    assert [str(r.label) for r in runs] == ["Siųsti laukiančius el. laiškus"] * 2
+
+
+def test_old_notifications_and_messages_are_deleted_unless_still_being_sent(settings: Any) -> None:
+    settings.IRTIS_NOTIFICATIONS_DAYS = 30
+    user, long_ago = person("ona"), timezone.now() - timedelta(days=31)
+    sent = Message.objects.create(recipient=user, kind=kinds.TEST.code, status=Message.Status.SENT)
+    trying = Message.objects.create(recipient=user, kind=INCIDENT.code, composed=long_ago,
+                                    status=Message.Status.QUEUED)
+    Message.objects.filter(pk__in=[sent.pk, trying.pk]).update(created=long_ago)
+    old = Notification.objects.create(recipient=user, kind=kinds.TEST.code, first=long_ago, time=long_ago,
+                                      message=sent)
+    carried = Notification.objects.create(recipient=user, kind=INCIDENT.code, first=long_ago, time=long_ago,
+                                          message=trying)
+    recent = Notification.objects.create(recipient=user, kind=kinds.TEST.code, first=timezone.now(),
+                                         time=timezone.now())
+    assert delete_old_notifications.body(None) == {"notifications": 1, "messages": 1}
+    assert set(Notification.objects.values_list("pk", flat=True)) == {carried.pk, recent.pk}
+    assert list(Message.objects.values_list("pk", flat=True)) == [trying.pk]
+    assert not Notification.objects.filter(pk=old.pk).exists()
+
+
+def test_notification_jobs_are_schedulable() -> None:
+    from irtis.tasks.models import schedulable_choices
+
+    assert {"irtis.notifications.jobs.deliver_pending", "irtis.notifications.jobs.delete_old_notifications"} <= {
+        path for path, _label in schedulable_choices()}

@@ -7,7 +7,7 @@ from irtis.inventory.models import Site
 from irtis.tasks.runs import get_or_gone, job
 
 
-@job(key="site_id", backoff=0.2)
+@job(label="Pervardyti", key="site_id", backoff=0.2)
 def rename(run: Any, site_id: int, name: str, steps: int = 3) -> str:
     site = get_or_gone(Site.objects.all(), pk=site_id)
     for step in range(steps):
@@ -18,7 +18,7 @@ def rename(run: Any, site_id: int, name: str, steps: int = 3) -> str:
     return site.name
 
 
-@job(key="site_id", backoff=0.2, max_attempts=2)
+@job(label="Įrašyti ir sugesti", key="site_id", backoff=0.2, max_attempts=2)
 def fail_after_writing(run: Any, site_id: int) -> None:
     """Writes, then fails: nothing of it may stay."""
     site = Site.objects.get(pk=site_id)
@@ -28,7 +28,7 @@ def fail_after_writing(run: Any, site_id: int) -> None:
     raise RuntimeError(f"attempt {run.attempts} failed")
 
 
-@job(key="site_id", backoff=0.2)
+@job(label="Lėtai pervardyti", key="site_id", backoff=0.2)
 def slow_rename(run: Any, site_id: int, name: str, seconds: float) -> str:
     """Writes, then works for a while: a worker killed meanwhile leaves nothing written."""
     site = Site.objects.get(pk=site_id)

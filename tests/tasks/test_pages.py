@@ -55,11 +55,13 @@ def test_the_runs_page_and_api_list_runs(admin_client, admin_user, django_assert
     with django_assert_max_num_queries(12):
         page = admin_client.get(reverse("tasks_pages:runs"))
     assert page.status_code == 200 and "RuntimeError: sugedo" in page.content.decode()
+    assert "Tikrinti audito žurnalą" in page.content.decode() and "verify_audit_trail" not in page.content.decode()
     failed = admin_client.get(reverse("tasks_pages:runs"), {"status": "failed"}).content.decode()
     assert "sugedo" in failed and "3.0 s" not in failed
     api = admin_client.get(reverse("api:tasks_run_list")).json()
     assert [r["status"] for r in api] == ["queued", "failed", "done"]
     assert api[2]["duration"] == 3.0 and api[2]["started_by"] == "admin" and api[2]["progress"] == 100
+    assert (api[2]["task"], api[2]["label"]) == (VERIFY, "Tikrinti audito žurnalą")
     assert admin_client.get(reverse("api:tasks_run_list"), {"status": "bloga"}).status_code == 422
     one = admin_client.get(reverse("api:tasks_run_detail", args=[api[1]["id"]])).json()
     assert one["error"] == "RuntimeError: sugedo"

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.crypto import get_random_string
 
-from irtis.tasks.worker import Beat
+from irtis.tasks.worker import Beat, DatabaseWorker
 
 
 class Command(BaseCommand):
@@ -16,13 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="append", dest="queues", metavar="QUEUE",
                             help="a queue to work off, e.g. a network zone's; repeat for several")
         parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
-        parser.add_argument("--interval", type=float, default=0.2,
+        parser.add_argument("--interval", type=float, default=0.05,
                             help="seconds between looks at an empty database queue")
 
     def handle(self, *args: Any, queues: list[str] | None, burst: bool, interval: float, **options: Any) -> None:
         queues = queues or settings.IRTIS_TASK_QUEUES
         if unknown := set(queues) - set(settings.IRTIS_TASK_QUEUES):
             raise CommandError(f"Unknown queues {', '.join(sorted(unknown))}: add them to IRTIS_TASK_QUEUES.")
+        # One connection for the worker's life (SQLite's settings close it after each request: a
+        # reconnect per task, with its checkpoint, cost more than the task).
+        connection.settings_dict["CONN_MAX_AGE"] = None
         if not burst:
             Beat().start()
         if settings.IRTIS_TASKS == "rq":
@@ -36,10 +40,8 @@ class Command(BaseCommand):
             worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
             worker.work(burst=burst, logging_level="WARNING")
         else:
-            from django_tasks_db.management.commands.db_worker import Worker
-
-            db_worker = Worker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
-                               startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
-                               excluded_queue_names=[])
+            db_worker = DatabaseWorker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
+                                       startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
+                                       excluded_queue_names=[])
             db_worker.configure_signals()
             db_worker.run()
