@@ -5,10 +5,12 @@ import json
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,23 +52,54 @@ class SignInForm(DirectoryAuthenticationForm):
         if not username or not password:
             return self.cleaned_data
         address = client_ip(self.request) if self.request else None
-        until = lockout.locked_until(username, address)
-        if until:
+        try:
+            attempt = lockout.reserve(username, address)
+        except lockout.Locked as locked:
             record(Action.LOGIN_FAILED, username, after={"reason": "locked out"})
-            raise ValidationError(locked_message(until), code="locked")
+            raise ValidationError(locked_message(locked.until), code="locked") from None
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
             if getattr(self.request, REQUEST_FLAG, None):
                 # The directory could not check the password: not counted towards a lockout.
+                lockout.forgive(attempt)
                 record(Action.LOGIN_FAILED, username, after={"reason": "directory unavailable"})
                 raise self.get_invalid_login_error()
-            until = lockout.fail(username, address)
+            until = lockout.fail(attempt)
             record(Action.LOGIN_FAILED, username, after={"reason": "wrong user name or password"})
             if until:
                 record(Action.LOCKOUT, username, after={"until": until.isoformat()})
+            lockout.hold_back(address)
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own password change: the old password is checked like a sign-in (throttled,
+    counted towards the lockout), the new one by every password validator."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        _styled(self)
+
+    def clean_old_password(self) -> str:
+        name, address = self.user.get_username(), client_ip(self.request)
+        try:
+            attempt = lockout.reserve(name, address)
+        except lockout.Locked as locked:
+            raise ValidationError(locked_message(locked.until), code="locked") from None
+        try:
+            password = cast(str, super().clean_old_password())
+        except ValidationError:
+            until = lockout.fail(attempt)
+            record(Action.LOGIN_FAILED, name, after={"reason": "wrong password at password change"})
+            if until:
+                record(Action.LOCKOUT, name, after={"until": until.isoformat()})
+            lockout.hold_back(address)
+            raise
+        lockout.succeed(name)
+        return password
 
 
 class CodeForm(forms.Form):

@@ -112,6 +112,27 @@ class SignInFailure(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.source_ip or ''}"
 
 
+class TokenRefusal(models.Model):
+    """Refused API token requests from one source for one reason in one interval: the trail gets
+    the first of them (and the moment they are rate-limited), this row their number."""
+
+    source_ip = models.CharField(max_length=45, blank=True)  # empty: unknown (never null: unique)
+    reason = models.CharField(max_length=20)
+    prefix = models.CharField(max_length=8, blank=True)  # of a known token; empty for garbage
+    start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_ip", "reason", "prefix", "start"], name="token_refusal_interval"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.source_ip} {self.reason} ×{self.count}"
+
+
 class TOTPDevice(models.Model):
     """The user's authenticator app: a TOTP secret (RFC 6238), confirmed by a first code."""
 

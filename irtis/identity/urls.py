@@ -7,6 +7,7 @@ from . import views
 account = (
     [
         path("", views.security, name="security"),
+        path("password/", views.password_change, name="password"),
         path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
         path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
         path("tokens/", views.token_list, name="tokens"),

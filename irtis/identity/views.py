@@ -5,7 +5,7 @@ import time
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
@@ -28,6 +28,7 @@ from .forms import (
     CodeForm,
     EnrolForm,
     ObjectPermissionForm,
+    PasswordChangeForm,
     SignInForm,
     TokenForm,
     UserRolesForm,
@@ -103,10 +104,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = client_ip(request)
-        until = lockout.locked_until(user.get_username(), address)
-        if until:
+        try:
+            attempt = lockout.reserve(user.get_username(), address)
+        except lockout.Locked as locked:
             request.session.pop(PENDING, None)
-            messages.error(request, locked_message(until))
+            messages.error(request, locked_message(locked.until))
             return redirect("login")
         factor = mfa.verify(user, form.cleaned_data["code"])
         if factor:
@@ -117,7 +119,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     % {"count": mfa.remaining_codes(user)},
                 )
             return _finish(request, user, data, factor)
-        until = lockout.fail(user.get_username(), address)
+        until = lockout.fail(attempt)
         record(Action.MFA_FAILED, user.get_username(), user=user, **about(user))
         if until:
             record(
@@ -223,6 +225,34 @@ def security(request: HttpRequest) -> HttpResponse:
             "remaining": mfa.remaining_codes(user),
             "roles": [roles.label(name) for name in user.groups.values_list("name", flat=True)],
         },
+    )
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user changes their own password: the old one is required, the new one must pass the
+    validators, and the sessions of their other devices end (their session hash no longer fits)."""
+    user = cast(User, request.user)  # login_required
+    if user.source != "local" or not user.has_usable_password():
+        return render(request, "identity/password_change.html", {"form": None}, status=200 if request.method == "GET" else 400)
+    form = PasswordChangeForm(user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                Action.UPDATE,
+                user.get_username(),
+                {"password": "…"},
+                {"password": "changed by its user", "other_sessions": "ended"},
+                **about(user),
+            )
+        update_session_auth_hash(request, user)  # this session stays; the others no longer fit
+        messages.success(request, _("Your password was changed. Your other sessions have ended."))
+        return redirect("account:security")
+    return render(
+        request, "identity/password_change.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
