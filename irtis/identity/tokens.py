@@ -2,10 +2,10 @@
 
 Refusals (unknown, revoked, expired, inactive user, disallowed network) are audited as
 `token_refused` once per source, reason and interval, and counted in `TokenRefusal`; a source
-refused too often is answered 429 until the interval ends. Use is audited as `token_used` at most once per token per hour: an
-integration polling every few seconds would otherwise bury the trail in entries that say
-nothing new, while one entry an hour still proves who used which token from where and when
-(`last_used` keeps the latest time to the minute).
+refused too often is answered 429 until the interval ends. Use is audited as `token_used` at
+most once per token per hour: an integration polling every few seconds would otherwise bury
+the trail in entries that say nothing new, while one entry an hour still proves who used which
+token from where and when (`last_used` keeps the latest time to the minute).
 """
 
 import hashlib

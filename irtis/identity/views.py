@@ -27,14 +27,13 @@ from .events import about, client_ip, record
 from .forms import (
     CodeForm,
     EnrolForm,
-    ObjectPermissionForm,
     PasswordChangeForm,
     SignInForm,
     TokenForm,
     UserRolesForm,
     locked_message,
 )
-from .models import APIToken, ObjectPermission, User
+from .models import APIToken, User
 
 PENDING = "irtis_mfa_pending"  # session: the user who passed the password, awaiting a code
 SECRET = "irtis_mfa_secret"  # session: a secret being enrolled
@@ -236,7 +235,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     validators, and the sessions of their other devices end (their session hash no longer fits)."""
     user = cast(User, request.user)  # login_required
     if user.source != "local" or not user.has_usable_password():
-        return render(request, "identity/password_change.html", {"form": None}, status=200 if request.method == "GET" else 400)
+        status = 200 if request.method == "GET" else 400
+        return render(request, "identity/password_change.html", {"form": None}, status=status)
     form = PasswordChangeForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -294,58 +294,12 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account:tokens")
 
 
-# --- permissions and roles (administration) -------------------------------------------------
+# --- users and roles (administration) -------------------------------------------------
 
 
 def _require(request: HttpRequest, model: type, action: str) -> None:
     if not permissions.has(request.user, model, action):
         raise PermissionDenied
-
-
-@login_required
-def permission_list(request: HttpRequest) -> HttpResponse:
-    _require(request, ObjectPermission, "view")
-    rows = ObjectPermission.objects.prefetch_related("groups", "users", "object_types")
-    return render(
-        request,
-        "identity/permission_list.html",
-        {
-            "permissions": rows,
-            "can_change": permissions.has(request.user, ObjectPermission, "change"),
-            "can_add": permissions.has(request.user, ObjectPermission, "add"),
-            "can_delete": permissions.has(request.user, ObjectPermission, "delete"),
-        },
-    )
-
-
-@login_required
-def permission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, ObjectPermission, "change" if pk else "add")
-    instance = get_object_or_404(ObjectPermission, pk=pk) if pk else ObjectPermission()
-    form = ObjectPermissionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            perm = form.save()
-        messages.success(request, _("Saved: %(object)s") % {"object": perm})
-        return redirect("access:permissions")
-    return render(
-        request,
-        "identity/permission_edit.html",
-        {"form": form, "object": instance},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def permission_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, ObjectPermission, "delete")
-    perm = get_object_or_404(ObjectPermission, pk=pk)
-    if request.method == "POST":
-        with transaction.atomic():
-            perm.delete()
-        messages.success(request, _("Deleted: %(object)s") % {"object": perm})
-        return redirect("access:permissions")
-    return render(request, "identity/permission_delete.html", {"object": perm})
 
 
 @login_required
