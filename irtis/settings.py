@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "irtis.identity.proxy.ClientAddressMiddleware",  # first: every later step sees the client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +139,15 @@ IRTIS_LOCKOUT_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ATTEMPTS", "5"))
 IRTIS_LOCKOUT_ADDRESS_ATTEMPTS = int(os.environ.get("IRTIS_LOCKOUT_ADDRESS_ATTEMPTS", "20"))
 IRTIS_LOCKOUT_WINDOW = int(os.environ.get("IRTIS_LOCKOUT_WINDOW", "900"))
 IRTIS_LOCKOUT_SECONDS = int(os.environ.get("IRTIS_LOCKOUT_SECONDS", "900"))
+# Past the address's limit, failures from it are answered late, up to this many seconds.
+IRTIS_LOCKOUT_ADDRESS_DELAY = float(os.environ.get("IRTIS_LOCKOUT_ADDRESS_DELAY", "3"))
+# Reverse proxies (CIDRs) whose X-Forwarded-For names the client (irtis.identity.proxy).
+IRTIS_TRUSTED_PROXIES = [
+    n.strip() for n in os.environ.get("IRTIS_TRUSTED_PROXIES", "").replace(",", " ").split()
+]
+# Refused API tokens: one audit entry per source, reason and interval; past the limit, 429.
+IRTIS_TOKEN_REFUSAL_INTERVAL = int(os.environ.get("IRTIS_TOKEN_REFUSAL_INTERVAL", "60"))
+IRTIS_TOKEN_REFUSAL_LIMIT = int(os.environ.get("IRTIS_TOKEN_REFUSAL_LIMIT", "30"))
 # Roles that must sign in with a second factor (superusers always do); empty: none.
 # Off only for a local demo (`./run demo`): superusers and these roles must use TOTP.
 IRTIS_MFA_ENFORCED = _flag("IRTIS_MFA_ENFORCED", True)
@@ -152,7 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "irtis.identity.passwords.CommonPasswordValidator"},  # Lithuanian ones too
+    {"NAME": "irtis.identity.passwords.PredictablePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 

@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import io
+import json
 from typing import Any, cast
 
 import openpyxl
@@ -38,6 +39,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, dict | list):  # a JSON field: JSON text, which no spreadsheet refuses
+        return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
 
 

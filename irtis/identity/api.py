@@ -3,11 +3,14 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from irtis.audit import context
 
 from . import tokens
+from .events import client_ip
 
 
 class TokenAuth(HttpBearer):
@@ -15,7 +18,14 @@ class TokenAuth(HttpBearer):
     `request.token` tells the API whether the token is read-only."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = tokens.check(token, request.META.get("REMOTE_ADDR"))
+        try:
+            found = tokens.check(token, client_ip(request))
+        except tokens.RateLimited as limited:
+            raise HttpError(
+                429,
+                _("Too many refused tokens from your address. Try again in %(seconds)d seconds.")
+                % {"seconds": limited.seconds},
+            ) from None
         if found is None:
             return None
         request.user = found.user

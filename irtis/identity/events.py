@@ -12,13 +12,14 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_out
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from irtis.audit import context, trail
 from irtis.audit.models import Action, AuditEntry
 from irtis.core import permissions
+from irtis.core.changes import change_entry
 
 from .models import ObjectPermission, User
 
@@ -48,7 +49,6 @@ def record(
 
 def about(user: Any) -> dict[str, Any]:
     """The audit fields naming a user account as the object of an entry."""
-    from django.contrib.contenttypes.models import ContentType
 
     if getattr(user, "pk", None) is None:
         return {}
@@ -59,51 +59,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-# --- permissions ------------------------------------------------------------------------------
-
-
-def permission_snapshot(perm: ObjectPermission) -> dict[str, Any]:
-    return {
-        "name": perm.name,
-        "enabled": perm.enabled,
-        "actions": perm.actions,
-        "constraints": perm.constraints,
-        "managed": perm.managed,
-    }
-
-
-def _loaded(sender: type, instance: ObjectPermission, **kwargs: Any) -> None:
-    instance._snapshot = permission_snapshot(instance)
-
-
-models.signals.post_init.connect(_loaded, sender=ObjectPermission)
-
-
-@receiver(post_save, sender=ObjectPermission)
-def _permission_saved(
-    sender: type, instance: ObjectPermission, created: bool, **kwargs: Any
-) -> None:
-    if kwargs.get("raw"):
-        return
-    before = None if created else getattr(instance, "_snapshot", None)
-    after = permission_snapshot(instance)
-    if before != after:
-        record(Action.PERMISSION_CHANGED, instance.name, before, after)
-    instance._snapshot = after
-
-
-@receiver(post_delete, sender=ObjectPermission)
-def _permission_deleted(sender: type, instance: ObjectPermission, **kwargs: Any) -> None:
-    record(Action.PERMISSION_CHANGED, instance.name, permission_snapshot(instance), None)
-
-
-def _names(model: type[models.Model], pks: set[int] | None) -> list[str]:
-    if model is Group:
-        return sorted(Group.objects.filter(pk__in=pks or ()).values_list("name", flat=True))
-    if model is User:
-        return sorted(User.objects.filter(pk__in=pks or ()).values_list("username", flat=True))
-    return sorted(f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.filter(pk__in=pks or ()))
-
+# --- roles and permissions ---------------------------------------------------------------------
 
 _PERMISSION_FIELDS = {
     ObjectPermission.groups.through: "groups",
@@ -126,38 +82,19 @@ def _relation_changed(
         return
     if sender is User.groups.through:
         _groups_changed(instance, action, reverse, model, pk_set)
-    elif sender in _PERMISSION_FIELDS:
-        _permission_relation_changed(sender, instance, action, reverse, model, pk_set)
+    elif sender in _PERMISSION_FIELDS and reverse and action in {"post_add", "post_remove"}:
+        _permissions_changed_from(instance, _PERMISSION_FIELDS[sender], action, pk_set)
 
 
-def _permission_relation_changed(
-    sender: type,
-    instance: Any,  # a permission, or a role, user or object type
-    action: str,
-    reverse: bool,
-    model: type[models.Model],
-    pk_set: set[int] | None,
+def _permissions_changed_from(
+    instance: models.Model, field: str, action: str, pk_set: set[int] | None
 ) -> None:
-    field = _PERMISSION_FIELDS[sender]
-    if reverse:  # a role, user or type gained or lost permissions: one entry per permission
-        perms = ObjectPermission.objects.filter(pk__in=pk_set or ())
-        verb = "added" if action == "post_add" else "removed"
-        for perm in perms:
-            record(Action.PERMISSION_CHANGED, perm.name, None, {field: {verb: [str(instance)]}})
-        return
-    if action == "pre_clear":
-        instance._cleared = _names(
-            model, set(getattr(instance, field).values_list("pk", flat=True))
-        )
-        return
-    if action == "post_clear":
-        before, after = getattr(instance, "_cleared", []), []
-    else:
-        now = set(getattr(instance, field).values_list("pk", flat=True))
-        was = now - set(pk_set or ()) if action == "post_add" else now | set(pk_set or ())
-        before, after = _names(model, was), _names(model, now)
-    if before != after:
-        record(Action.PERMISSION_CHANGED, str(instance), {field: before}, {field: after})
+    """A role, user or type gained or lost permissions (`role.object_permissions.add(p)`): a
+    change record on each permission, as core writes for changes made from its side."""
+    for perm in ObjectPermission.objects.filter(pk__in=pk_set or ()):
+        now = sorted(getattr(perm, field).values_list("pk", flat=True))
+        was = sorted(set(now) - {instance.pk}) if action == "post_add" else sorted({*now, instance.pk})
+        trail.append([change_entry(perm, Action.UPDATE, {field: was}, {field: now})])
 
 
 def _groups_changed(

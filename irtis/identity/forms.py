@@ -1,25 +1,24 @@
 """Forms of sign-in, second factor, API tokens, permissions and roles."""
 
 import ipaddress
-import json
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from irtis.audit.models import Action
-from irtis.core import registry
 
 from . import lockout, roles
 from .ad_login import DirectoryAuthenticationForm
 from .events import client_ip, record
 from .ldap import REQUEST_FLAG
-from .models import ObjectPermission, User
+from .models import User
 
 
 def _styled(form: forms.BaseForm) -> None:
@@ -50,23 +49,54 @@ class SignInForm(DirectoryAuthenticationForm):
         if not username or not password:
             return self.cleaned_data
         address = client_ip(self.request) if self.request else None
-        until = lockout.locked_until(username, address)
-        if until:
+        try:
+            attempt = lockout.reserve(username, address)
+        except lockout.Locked as locked:
             record(Action.LOGIN_FAILED, username, after={"reason": "locked out"})
-            raise ValidationError(locked_message(until), code="locked")
+            raise ValidationError(locked_message(locked.until), code="locked") from None
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
             if getattr(self.request, REQUEST_FLAG, None):
                 # The directory could not check the password: not counted towards a lockout.
+                lockout.forgive(attempt)
                 record(Action.LOGIN_FAILED, username, after={"reason": "directory unavailable"})
                 raise self.get_invalid_login_error()
-            until = lockout.fail(username, address)
+            until = lockout.fail(attempt)
             record(Action.LOGIN_FAILED, username, after={"reason": "wrong user name or password"})
             if until:
                 record(Action.LOCKOUT, username, after={"until": until.isoformat()})
+            lockout.hold_back(address)
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own password change: the old password is checked like a sign-in (throttled,
+    counted towards the lockout), the new one by every password validator."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        _styled(self)
+
+    def clean_old_password(self) -> str:
+        name, address = self.user.get_username(), client_ip(self.request)
+        try:
+            attempt = lockout.reserve(name, address)
+        except lockout.Locked as locked:
+            raise ValidationError(locked_message(locked.until), code="locked") from None
+        try:
+            password = super().clean_old_password()
+        except ValidationError:
+            until = lockout.fail(attempt)
+            record(Action.LOGIN_FAILED, name, after={"reason": "wrong password at password change"})
+            if until:
+                record(Action.LOCKOUT, name, after={"until": until.isoformat()})
+            lockout.hold_back(address)
+            raise
+        lockout.succeed(name)
+        return password
 
 
 class CodeForm(forms.Form):
@@ -123,87 +153,9 @@ class TokenForm(forms.Form):
         return result
 
 
-def object_type_choices() -> Any:
-    """Content types a permission may name: registered models and the security models."""
-    labels = {e.label for e in registry.entries()} | {roles.AUDIT, *roles.IDENTITY, roles.MAIL_LOG}
-    ids = [ct.pk for ct in ContentType.objects.all() if f"{ct.app_label}.{ct.model}" in labels]
-    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
-
-
-class TypeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: ContentType) -> str:
-        model = obj.model_class()
-        return f"{obj.app_label}: {model._meta.verbose_name_plural}" if model else str(obj)
-
-
 class RoleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Group) -> str:
         return f"{roles.label(obj.name)} ({obj.name})"
-
-
-class ObjectPermissionForm(forms.ModelForm):
-    actions = forms.MultipleChoiceField(
-        label=_("Actions"),
-        choices=ObjectPermission.ACTION_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    constraints = forms.CharField(
-        label=_("Constraints"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=ObjectPermission._meta.get_field("constraints").help_text,
-    )
-
-    class Meta:
-        model = ObjectPermission
-        fields = (
-            "name",
-            "description",
-            "enabled",
-            "groups",
-            "users",
-            "object_types",
-            "actions",
-            "constraints",
-        )
-        field_classes = {"object_types": TypeChoiceField, "groups": RoleChoiceField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["object_types"]).queryset = object_type_choices()
-        self.fields["object_types"].widget.attrs["size"] = 12
-        if self.instance.constraints is not None:
-            self.initial["constraints"] = json.dumps(self.instance.constraints, ensure_ascii=False)
-        _styled(self)
-
-    def clean_constraints(self) -> Any:
-        text = self.cleaned_data["constraints"].strip()
-        if not text:
-            return None
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise ValidationError(_("Write the constraints as JSON.")) from None
-        items = value if isinstance(value, list) else [value]
-        if not items or not all(isinstance(i, dict) and i for i in items):
-            raise ValidationError(_("Write a filter object, or a list of them."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        from irtis.core.permissions import constraint_q
-
-        data = cast(dict[str, Any], super().clean())  # a model form's cleaned_data
-        if data.get("constraints") is None:
-            return data
-        for content_type in data.get("object_types") or []:
-            model = content_type.model_class()
-            if model is not None and constraint_q(data["constraints"], User(pk=0), model) is False:
-                self.add_error(
-                    "constraints",
-                    _("These constraints do not fit %(model)s.")
-                    % {"model": model._meta.verbose_name_plural},
-                )
-        return data
 
 
 class UserRolesForm(forms.ModelForm):

@@ -1,11 +1,18 @@
 """Staff accounts: local or Active Directory."""
 
+import ast
+import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from irtis.core import collation, registry
+from irtis.core.models import BaseModel
+from irtis.core.registry import register
 
 
 class User(AbstractUser):
@@ -53,7 +60,64 @@ class APIToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-class ObjectPermission(models.Model):
+def _parsed(text: str) -> Any:
+    """A value written in a file: JSON, or the Python notation an export may hold; else the text
+    itself, for validation to name."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+class ActionsField(models.JSONField):
+    """The actions a permission grants: a list of `ObjectPermission.ACTIONS`, chosen with
+    checkboxes, written in a file as a list (`["view", "export"]`) or as words (`view, export`)."""
+
+    def formfield(self, *args: Any, **kwargs: Any) -> Any:  # a list of choices, not JSON text
+        from django import forms
+
+        return forms.MultipleChoiceField(
+            label=self.verbose_name, choices=ObjectPermission.ACTION_CHOICES,
+            widget=forms.CheckboxSelectMultiple, required=not self.blank,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return _parsed(text)
+            return [word.strip() for word in text.replace(";", ",").split(",") if word.strip()]
+        return value
+
+
+class ConstraintsField(models.JSONField):
+    """A filter or a list of filters; a file's cell holds it as JSON (or as an export wrote it)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return _parsed(value.strip()) if value.strip() else None
+        return value
+
+
+def _permission_types() -> models.Q:
+    """Object types a permission may name: registered models and the security models."""
+    from . import roles
+
+    labels = {e.label for e in registry.entries()} | {roles.AUDIT, *roles.IDENTITY, roles.MAIL_LOG}
+    query = models.Q(pk__in=[])
+    for label in labels:
+        app_label, model = label.split(".")
+        query |= models.Q(app_label=app_label, model=model)
+    return query
+
+
+@register(group="admin", columns=("name", "enabled", "actions", "object_types", "description"),
+          filters=("enabled", "managed"), search=("description",))
+class ObjectPermission(BaseModel):
     """Grants actions on object types to groups (roles) and users, optionally constrained.
 
     `constraints` is a Django filter dict such as ``{"site__code__in": ["MED", "SAL"]}``, or a
@@ -77,25 +141,58 @@ class ObjectPermission(models.Model):
         User, blank=True, related_name="object_permissions", verbose_name=_("users"),
     )
     object_types = models.ManyToManyField(
-        "contenttypes.ContentType", related_name="+", verbose_name=_("object types"),
+        "contenttypes.ContentType", blank=True, related_name="+", verbose_name=_("object types"),
+        limit_choices_to=_permission_types,  # a permission naming no type grants nothing (yet)
     )
-    actions = models.JSONField(_("actions"), default=list)
-    constraints = models.JSONField(
+    actions = ActionsField(_("actions"), default=list)
+    constraints = ConstraintsField(
         _("constraints"), null=True, blank=True,
         help_text=_('A filter such as {"site__code__in": ["MED", "SAL"]}, or a list of them '
                     "(any may match). Empty: all objects."),
     )
     # Created and kept up to date by `irtis roles sync`; its grants follow the role definitions.
     managed = models.BooleanField(_("managed by irtis"), default=False, editable=False)
-    _snapshot: dict[str, Any]  # the values as loaded, for the audit entry of a change (identity.events)
 
     class Meta:
         verbose_name = _("permission")
         verbose_name_plural = _("permissions")
         ordering = ["name"]
+        indexes = [collation.index("name", "identity_objectpermission_lt")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Actions are known ones; constraints are a filter or a list of filters that fit the
+        object types already chosen (a type added later is checked when the grant is read:
+        constraints that do not fit it grant nothing there, and a warning is logged)."""
+        errors: dict[str, Any] = {}
+        if not isinstance(self.actions, list) or not self.actions or not all(
+            isinstance(a, str) and a in self.ACTIONS for a in self.actions
+        ):
+            errors["actions"] = _("Choose actions among: %(actions)s.") % {"actions": ", ".join(self.ACTIONS)}
+        else:
+            self.actions = list(dict.fromkeys(self.actions))
+        if self.constraints in ({}, [], ""):
+            self.constraints = None
+        if self.constraints is not None:
+            items = self.constraints if isinstance(self.constraints, list) else [self.constraints]
+            if not all(isinstance(i, dict) and i for i in items):
+                errors["constraints"] = _("Write a filter object, or a list of them.")
+            elif self.pk:
+                errors.update(self._unfit_constraints())
+        if errors:
+            raise ValidationError(errors)
+
+    def _unfit_constraints(self) -> dict[str, Any]:
+        from irtis.core.permissions import constraint_q
+
+        for content_type in self.object_types.all():
+            model = content_type.model_class()
+            if model is not None and constraint_q(self.constraints, User(pk=0), model) is False:
+                return {"constraints": _("These constraints do not fit %(model)s.")
+                        % {"model": model._meta.verbose_name_plural}}
+        return {}
 
 
 class SignInFailure(models.Model):
@@ -110,6 +207,27 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.source_ip or ''}"
+
+
+class TokenRefusal(models.Model):
+    """Refused API token requests from one source for one reason in one interval: the trail gets
+    the first of them (and the moment they are rate-limited), this row their number."""
+
+    source_ip = models.CharField(max_length=45, blank=True)  # empty: unknown (never null: unique)
+    reason = models.CharField(max_length=20)
+    prefix = models.CharField(max_length=8, blank=True)  # of a known token; empty for garbage
+    start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_ip", "reason", "prefix", "start"], name="token_refusal_interval"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.source_ip} {self.reason} ×{self.count}"
 
 
 class TOTPDevice(models.Model):

@@ -65,7 +65,8 @@ def label(code: str) -> str:
 
 def default_grants(role: Role) -> dict[str, tuple[set[str], tuple[str, ...]]]:
     """Managed permission name → (model labels, actions) for a role, over today's registry."""
-    everything = {e.label for e in registry.entries()}
+    # Who may read or change access itself is granted explicitly (auditor, irtis_admin).
+    everything = {e.label for e in registry.entries()} - set(IDENTITY)
     written = {e.label for e in registry.entries() if e.group in role.writes} | set(
         role.extra_write
     )

@@ -1,10 +1,11 @@
 """Issuing, checking and revoking API tokens.
 
-Every refusal (unknown, revoked, expired, inactive user, disallowed network) is audited as
-`token_refused`. Use is audited as `token_used` at most once per token per hour: an
-integration polling every few seconds would otherwise bury the trail in entries that say
-nothing new, while one entry an hour still proves who used which token from where and when
-(`last_used` keeps the latest time to the minute).
+Refusals (unknown, revoked, expired, inactive user, disallowed network) are audited as
+`token_refused` once per source, reason and interval, and counted in `TokenRefusal`; a source
+refused too often is answered 429 until the interval ends. Use is audited as `token_used` at
+most once per token per hour: an integration polling every few seconds would otherwise bury
+the trail in entries that say nothing new, while one entry an hour still proves who used which
+token from where and when (`last_used` keeps the latest time to the minute).
 """
 
 import hashlib
@@ -12,15 +13,17 @@ import ipaddress
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from irtis.audit.models import Action
 
-from .models import APIToken, User
+from .models import APIToken, TokenRefusal, User
 
 USE_RECORD_INTERVAL = timedelta(hours=1)
+REFUSALS_KEPT = timedelta(days=30)  # the numbers of refusals per interval, for investigations
 
 
 def digest(token: str) -> str:
@@ -85,19 +88,52 @@ def revoke(token: APIToken) -> bool:
     return True
 
 
-def _refuse(reason: str, token: APIToken | None, plain: str, source_ip: str | None) -> None:
+class RateLimited(Exception):
+    """The source has had too many refusals in this interval: answer 429 (valid tokens pass)."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def _interval(now: datetime) -> tuple[datetime, int]:
+    """The start of the refusal interval `now` falls in, and the seconds left in it."""
+    length = settings.IRTIS_TOKEN_REFUSAL_INTERVAL
+    elapsed = int(now.timestamp()) % length
+    return (now - timedelta(seconds=elapsed, microseconds=now.microsecond)), length - elapsed
+
+
+def _refuse(
+    reason: str, token: APIToken | None, source_ip: str | None, now: datetime
+) -> None:
+    """Count a refusal. The trail gets the first refusal of each source, reason and token in an
+    interval, and the moment the source reaches `IRTIS_TOKEN_REFUSAL_LIMIT` refusals; after
+    that, until the interval ends, refusals from it are answered 429 (`RateLimited`) and
+    unwritten: a flood of garbage tokens cannot fill the trail or the database."""
     from .events import record
 
-    prefix = token.prefix if token else plain[4:12] if plain.startswith("irt_") else ""
-    after = {"reason": reason, "prefix": prefix}
-    record(
-        Action.TOKEN_REFUSED,
-        str(token) if token else prefix,
-        None,
-        after,
-        user=token.user if token else None,
-        source_ip=source_ip,
-    )
+    start, left = _interval(now)
+    source = source_ip or ""
+    in_interval = TokenRefusal.objects.filter(source_ip=source, start=start)
+    limit = settings.IRTIS_TOKEN_REFUSAL_LIMIT
+    total = in_interval.aggregate(total=Sum("count"))["total"] or 0
+    if total >= limit:
+        raise RateLimited(left)
+    prefix = token.prefix if token else ""
+    with transaction.atomic():
+        row, created = TokenRefusal.objects.get_or_create(
+            source_ip=source, reason=reason, prefix=prefix, start=start
+        )
+        TokenRefusal.objects.filter(pk=row.pk).update(count=F("count") + 1)
+        described = {"reason": reason, "prefix": prefix, "interval_start": start.isoformat()}
+        user = token.user if token else None
+        if created:
+            record(Action.TOKEN_REFUSED, str(token) if token else "", None, described,
+                   user=user, source_ip=source_ip)
+            TokenRefusal.objects.filter(start__lt=now - REFUSALS_KEPT).delete()
+        if total + 1 == limit:
+            record(Action.TOKEN_REFUSED, str(token) if token else "", None,
+                   {**described, "rate_limited": limit}, user=user, source_ip=source_ip)
 
 
 def _refusal(token: APIToken | None, source_ip: str | None, now: datetime) -> str | None:
@@ -122,7 +158,8 @@ def _refusal(token: APIToken | None, source_ip: str | None, now: datetime) -> st
 
 
 def check(plain: str, source_ip: str | None) -> APIToken | None:
-    """The valid token for this text used from this address, or None (and the refusal audited).
+    """The valid token for this text used from this address, or None (and the refusal counted);
+    `RateLimited` once the address has had too many refusals in the interval.
 
     Runs before the view, outside any transaction: each audit append commits by itself.
     """
@@ -130,7 +167,7 @@ def check(plain: str, source_ip: str | None) -> APIToken | None:
     now = timezone.now()
     reason = _refusal(token, source_ip, now)
     if reason:
-        _refuse(reason, token, plain, source_ip)
+        _refuse(reason, token, source_ip, now)
         return None
     assert token is not None  # refused as "unknown" above
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):

@@ -5,7 +5,7 @@ import time
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
@@ -27,13 +27,13 @@ from .events import about, client_ip, record
 from .forms import (
     CodeForm,
     EnrolForm,
-    ObjectPermissionForm,
+    PasswordChangeForm,
     SignInForm,
     TokenForm,
     UserRolesForm,
     locked_message,
 )
-from .models import APIToken, ObjectPermission, User
+from .models import APIToken, User
 
 PENDING = "irtis_mfa_pending"  # session: the user who passed the password, awaiting a code
 SECRET = "irtis_mfa_secret"  # session: a secret being enrolled
@@ -103,10 +103,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = client_ip(request)
-        until = lockout.locked_until(user.get_username(), address)
-        if until:
+        try:
+            attempt = lockout.reserve(user.get_username(), address)
+        except lockout.Locked as locked:
             request.session.pop(PENDING, None)
-            messages.error(request, locked_message(until))
+            messages.error(request, locked_message(locked.until))
             return redirect("login")
         factor = mfa.verify(user, form.cleaned_data["code"])
         if factor:
@@ -117,7 +118,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     % {"count": mfa.remaining_codes(user)},
                 )
             return _finish(request, user, data, factor)
-        until = lockout.fail(user.get_username(), address)
+        until = lockout.fail(attempt)
         record(Action.MFA_FAILED, user.get_username(), user=user, **about(user))
         if until:
             record(
@@ -226,6 +227,35 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@never_cache
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user changes their own password: the old one is required, the new one must pass the
+    validators, and the sessions of their other devices end (their session hash no longer fits)."""
+    user = cast(User, request.user)  # login_required
+    if user.source != "local" or not user.has_usable_password():
+        status = 200 if request.method == "GET" else 400
+        return render(request, "identity/password_change.html", {"form": None}, status=status)
+    form = PasswordChangeForm(user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                Action.UPDATE,
+                user.get_username(),
+                {"password": "…"},
+                {"password": "changed by its user", "other_sessions": "ended"},
+                **about(user),
+            )
+        update_session_auth_hash(request, user)  # this session stays; the others no longer fit
+        messages.success(request, _("Your password was changed. Your other sessions have ended."))
+        return redirect("account:security")
+    return render(
+        request, "identity/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 # --- API tokens -----------------------------------------------------------------------------
 
 
@@ -264,58 +294,12 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account:tokens")
 
 
-# --- permissions and roles (administration) -------------------------------------------------
+# --- users and roles (administration) -------------------------------------------------
 
 
 def _require(request: HttpRequest, model: type, action: str) -> None:
     if not permissions.has(request.user, model, action):
         raise PermissionDenied
-
-
-@login_required
-def permission_list(request: HttpRequest) -> HttpResponse:
-    _require(request, ObjectPermission, "view")
-    rows = ObjectPermission.objects.prefetch_related("groups", "users", "object_types")
-    return render(
-        request,
-        "identity/permission_list.html",
-        {
-            "permissions": rows,
-            "can_change": permissions.has(request.user, ObjectPermission, "change"),
-            "can_add": permissions.has(request.user, ObjectPermission, "add"),
-            "can_delete": permissions.has(request.user, ObjectPermission, "delete"),
-        },
-    )
-
-
-@login_required
-def permission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, ObjectPermission, "change" if pk else "add")
-    instance = get_object_or_404(ObjectPermission, pk=pk) if pk else ObjectPermission()
-    form = ObjectPermissionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            perm = form.save()
-        messages.success(request, _("Saved: %(object)s") % {"object": perm})
-        return redirect("access:permissions")
-    return render(
-        request,
-        "identity/permission_edit.html",
-        {"form": form, "object": instance},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def permission_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, ObjectPermission, "delete")
-    perm = get_object_or_404(ObjectPermission, pk=pk)
-    if request.method == "POST":
-        with transaction.atomic():
-            perm.delete()
-        messages.success(request, _("Deleted: %(object)s") % {"object": perm})
-        return redirect("access:permissions")
-    return render(request, "identity/permission_delete.html", {"object": perm})
 
 
 @login_required

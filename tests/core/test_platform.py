@@ -60,7 +60,7 @@ def test_the_index_is_rewritten_only_when_its_text_changes(admin_client: Client)
 def test_change_records_carry_who_what_where(admin_client: Client) -> None:
     response = admin_client.post("/api/inventory/sites/", {"code": "KLP", "name": "Klaipėda", "kind": "seaport"},
                                  content_type="application/json", REMOTE_ADDR="10.20.30.40")
-    entry = AuditEntry.objects.get(object_id=response.json()["id"], action="create")
+    entry = AuditEntry.objects.get(object_id=response.json()["id"], action="create", content_type__model="site")
     assert entry.actor_name == "admin" and entry.source == "api" and entry.source_ip == "10.20.30.40"
     assert entry.request_id == response["X-Request-ID"]
     assert entry.after["name"] == "Klaipėda" and entry.before is None

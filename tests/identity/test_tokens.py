@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from irtis.audit.models import Action, AuditEntry
 from irtis.identity import tokens
-from irtis.identity.models import APIToken, User
+from irtis.identity.models import APIToken, TokenRefusal, User
 
 SITES = "/api/inventory/sites/"
 
@@ -94,7 +94,8 @@ def test_bad_tokens_are_refused_and_audited(infra, case):
     assert client.get(SITES).status_code == 401
     assert client.post(SITES, "[]", content_type="application/json").status_code == 401
     reason = {"forged": "unknown", "inactive": "inactive user"}.get(case, case)
-    assert refusals() == [reason, reason]
+    assert refusals() == [reason]  # one entry per source, reason and interval; both counted
+    assert TokenRefusal.objects.get().count == 2
     entry = AuditEntry.objects.filter(action=Action.TOKEN_REFUSED).first()
     assert entry.source_ip == "192.168.1.1"
 
@@ -121,6 +122,23 @@ def test_refusal_is_committed_outside_a_transaction(infra):
     assert not connection.in_atomic_block
     assert api("irt_forged-token-text").get(SITES).status_code == 401
     assert refusals() == ["unknown"]
+
+
+def test_a_flood_of_garbage_tokens_is_aggregated_and_rate_limited(infra, settings):
+    settings.IRTIS_TOKEN_REFUSAL_LIMIT = 5
+    _t, valid = tokens.issue(infra)
+    answers = [api(f"irt_garbage-{n}", "198.51.100.9").get(SITES).status_code for n in range(8)]
+    assert answers == [401] * 5 + [429] * 3
+    assert api("not even a token", "198.51.100.9").get(SITES).status_code == 429
+    assert api(valid, "198.51.100.9").get(SITES).status_code == 200  # a valid token still passes
+    assert api("irt_garbage", "198.51.100.10").get(SITES).status_code == 401  # another source
+    entries = AuditEntry.objects.filter(action=Action.TOKEN_REFUSED, source_ip="198.51.100.9")
+    assert [e.after.get("rate_limited") for e in entries.order_by("id")] == [None, 5]
+    assert TokenRefusal.objects.get(source_ip="198.51.100.9").count == 5
+    # The next interval starts afresh.
+    TokenRefusal.objects.update(start=timezone.now() - timedelta(seconds=2 * settings.IRTIS_TOKEN_REFUSAL_INTERVAL))
+    assert api("irt_garbage", "198.51.100.9").get(SITES).status_code == 401
+    assert entries.count() == 3
 
 
 def test_use_is_audited_at_most_once_an_hour(infra):

@@ -37,7 +37,7 @@ def test_a_run_is_done_by_a_worker_as_the_user_who_started_it(start_worker) -> N
     assert run.duration is not None and run.finished_at >= run.started_at
     site.refresh_from_db()
     assert site.name == "Naujas vardas"
-    entry = AuditEntry.objects.filter(object_id=str(site.pk), action="update").get()
+    entry = AuditEntry.objects.filter(object_id=str(site.pk), action="update", content_type__model="site").get()
     assert (entry.actor, entry.source) == (user, Source.JOB)
 
 
@@ -69,7 +69,7 @@ def test_a_failing_run_is_retried_then_failed_with_nothing_written(start_worker)
     assert run.error == "RuntimeError: attempt 2 failed"
     site.refresh_from_db()
     assert site.name == "Vilniaus muitinė" and site.version == 1
-    assert not AuditEntry.objects.filter(object_id=str(site.pk), action="update").exists()
+    assert not AuditEntry.objects.filter(object_id=str(site.pk), action="update", content_type__model="site").exists()
 
 
 def test_a_worker_killed_mid_run_has_the_run_retried_with_nothing_half_written(start_worker) -> None:
