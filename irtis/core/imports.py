@@ -340,7 +340,13 @@ class Importer:
             return
         if isinstance(field, models.DecimalField | models.FloatField) and "," in text and "." not in text:
             text = text.replace(",", ".")  # the decimal comma Lithuanian Excel writes
-        setattr(obj, field.attname, field.to_python(text))
+        try:
+            setattr(obj, field.attname, field.to_python(text))
+        except ValidationError:
+            expected = _expected(field)
+            if expected is None:
+                raise
+            raise ValidationError(expected % {"value": text}) from None
 
     def _choice(self, column: tabular.TableColumn, text: str) -> Any:
         values = self.choice_values.get(column.name)
@@ -460,6 +466,20 @@ class Importer:
         return display(column.field, value)
 
 
+def _expected(field: models.Field) -> str | None:
+    """What a number or date column takes, said in the user's language (Django's own messages
+    for these have no Lithuanian translation)."""
+    if isinstance(field, models.DateTimeField):
+        return _("“%(value)s” is not a date and time: write it as YYYY-MM-DD HH:MM, e.g. 2026-12-03 14:30.")
+    if isinstance(field, models.DateField):
+        return _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-12-03.")
+    if isinstance(field, models.IntegerField):
+        return _("“%(value)s” is not a whole number.")
+    if isinstance(field, models.DecimalField | models.FloatField):
+        return _("“%(value)s” is not a number.")
+    return None
+
+
 def display(field: models.Field, value: Any) -> str:
     """A value as the preview shows it: choices by label, yes/no, numbers as written."""
     if value is None:
@@ -548,6 +568,14 @@ def process(upload: ImportUpload, confirm: bool, skip_invalid: bool,
     rows = json.loads(zlib.decompress(upload.rows))
     importer = Importer(entry, rows, upload.user, progress)
     plan = importer.run()
+    # Counted before writing: written objects are no longer new.
+    result: dict[str, Any] = {
+        "applied": False, "problem": "", "skip_invalid": skip_invalid, "rows": len(rows),
+        "created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged,
+        "invalid": len(plan.bad_rows), "error_count": len(plan.errors),
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors[:SHOWN_ERRORS]],
+        "shown": importer.shown(),
+    }
     problem = ""
     applied = False
     if confirm and (not plan.errors or skip_invalid) and not any(e.row == 0 for e in plan.errors):
@@ -561,12 +589,6 @@ def process(upload: ImportUpload, confirm: bool, skip_invalid: bool,
             problem = _("The data changed meanwhile; check the preview again.")
         except PermissionDenied as refusal:
             problem = str(refusal)
-    upload.result = {
-        "applied": applied, "problem": problem, "skip_invalid": skip_invalid, "rows": len(rows),
-        "created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged,
-        "invalid": len(plan.bad_rows), "error_count": len(plan.errors),
-        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors[:SHOWN_ERRORS]],
-        "shown": importer.shown(),
-    }
+    upload.result = {**result, "applied": applied, "problem": problem}
     upload.save(update_fields=["result"])
     return upload.result

@@ -36,7 +36,9 @@ def confirm(client: Client, url: str, preview: object, **extra: str) -> object:
 
 def test_wrong_encoding_is_named_with_its_line(admin_client: Client) -> None:
     content = "code,name,kind\nSAL,Šalčininkų PKP,road_bcp\n".encode("cp1257")
-    response = upload(admin_client, SITES_IMPORT, content, "sites.csv", encoding="utf-8")
+    file = io.BytesIO(content)
+    file.name = "sites.csv"
+    response = admin_client.post(SITES_IMPORT, {"file": file, "encoding": "utf-8"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Line 2" in response.context["file_error"] and "UTF-8" in response.context["file_error"]
 
