@@ -26,6 +26,9 @@ FORMATS = ("csv", "xlsx", "json", "yaml")
 # Encodings a user may choose; "" detects.
 ENCODINGS = ("utf-8", "windows-1257", "utf-16")
 DELIMITERS = (";", ",", "\t")
+# A sheet's declared size, e.g. <dimension ref="A1:K70001"/>; the group is its last row.
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?(\d+))?"')
+UNMEASURED_SHEET_BYTES = 2**20  # a smaller sheet may leave out its size: reading it twice costs little
 
 
 class ImportFileError(Exception):
@@ -127,16 +130,33 @@ def _xlsx(content: bytes) -> Iterator[tuple[Any, ...]]:
         raise ImportFileError(_("The spreadsheet expands to %(size)d MB, more than the %(limit)d MB accepted; "
                                 "split it into smaller files.") % {"size": expanded // 2**20,
                                                                     "limit": settings.IRTIS_IMPORT_MAX_XLSX_MB})
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.file_size > UNMEASURED_SHEET_BYTES:
+            _check_dimension(archive, info)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.active
         if sheet is None:
             raise ImportFileError(_("The file has no header row."))
+        sheet.reset_dimensions()  # read-only: a declared size too small loses no rows
         yield from sheet.iter_rows(values_only=True)
     except ImportFileError:
         raise
     except Exception:  # openpyxl and the XML parser raise many kinds on damaged files
         raise ImportFileError(unreadable("xlsx")) from None
+
+
+def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a large sheet that does not declare its size, or declares too many rows: openpyxl
+    reads a whole sheet to find a size it does not declare, before the first row."""
+    with archive.open(info) as sheet:
+        head = sheet.read(65536)
+    found = DIMENSION.search(head)
+    if found is None:
+        raise ImportFileError(_("The spreadsheet does not say how large its sheet is; open it in Excel "
+                                "and save it again."))
+    if found.group(1) and int(found.group(1)) > settings.IRTIS_IMPORT_MAX_ROWS + 1:
+        raise ImportFileError(too_many_rows())
 
 
 def _table(lines: Iterable[Iterable[Any]]) -> list[dict[str, str]]:

@@ -300,7 +300,7 @@ def test_related_objects_by_name_where_unambiguous(admin_client: Client) -> None
 
 
 def test_errors_speak_lithuanian_and_list_the_choices(admin_client: Client) -> None:
-    content = "code,name,kind,closed_on\nA,Vieta,kosmodromas,\nB,Vieta,seaport,2024-13-45\n".encode()
+    content = b"code,name,kind,closed_on\nA,Vieta,kosmodromas,\nB,Vieta,seaport,2024-13-45\n"
     preview = post_file(admin_client, SITES, content, "s.csv", language="lt")
     messages = {(r, c): m for r, c, m in errors(preview)}
     assert "jūrų uostas" in messages[(1, "kind")] and "kosmodromas" in messages[(1, "kind")]
@@ -321,5 +321,41 @@ def test_numbers_take_a_decimal_comma_and_say_what_is_wrong(admin_client: Client
 
 
 def test_headers_naming_one_column_twice_are_refused(admin_client: Client) -> None:
-    preview = post_file(admin_client, SITES, "code,Kodas\nA,B\n".encode(), "s.csv")
+    preview = post_file(admin_client, SITES, b"code,Kodas\nA,B\n", "s.csv")
     assert [(r, c) for r, c, _ in errors(preview)] == [(0, "Kodas")]
+
+
+def workbook_with_dimension(dimension: str | None, rows: int) -> bytes:
+    """An XLSX of `rows` sites whose sheet declares `dimension` (None: no declaration)."""
+    import re
+
+    book = openpyxl.Workbook()
+    book.active.append(["code", "name", "kind"])
+    for n in range(rows):
+        book.active.append([f"X{n}", "Vieta", "seaport"])
+    saved = io.BytesIO()
+    book.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                new = "" if dimension is None else f'<dimension ref="{dimension}"/>'
+                data = re.sub(rb'<dimension ref="[^"]*"/>', new.encode(), data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_large_sheet_must_declare_its_size(admin_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from irtis.core import importfiles
+
+    monkeypatch.setattr(importfiles, "UNMEASURED_SHEET_BYTES", 0)
+    response = post_file(admin_client, SITES, workbook_with_dimension(None, 3), "s.xlsx")
+    assert response.status_code == 400 and "how large" in response.context["file_error"]
+    response = post_file(admin_client, SITES, workbook_with_dimension("A1:C999999", 3), "s.xlsx")
+    assert response.status_code == 400 and "more than" in response.context["file_error"]
+
+
+def test_a_sheet_declaring_too_few_rows_loses_none() -> None:
+    assert len(parse(workbook_with_dimension("A1:C2", 5), "xlsx")) == 5
+    assert len(parse(workbook_with_dimension(None, 5), "xlsx")) == 5
