@@ -134,6 +134,11 @@ def _chunks(items: Iterable[Any], size: int = CHUNK) -> list[list[Any]]:
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
+def _key_field(model: type[models.Model], key: str) -> models.Field:
+    """The field naming objects of `model` in a file (its natural key, or "pk")."""
+    return cast(models.Field, model._meta.pk if key == "pk" else model._meta.get_field(key))  # a column
+
+
 def _valid(model_field: models.Field, values: Iterable[str]) -> list[Any]:
     """The values a field can hold (a query with any other would fail), converted."""
     result = []
@@ -228,7 +233,7 @@ class Importer:
         else:
             values = {r[column.name] for r in self.rows if r.get(column.name)}
         found: dict[str, models.Model] = {}
-        for chunk in _chunks(_valid(related._meta.get_field(key), values)):  # type: ignore[arg-type]  # a column
+        for chunk in _chunks(_valid(_key_field(related, key), values)):
             found.update((str(getattr(o, key)), o) for o in manager.filter(**{f"{key}__in": chunk}))
         missing = values - set(found)
         try:
@@ -309,7 +314,7 @@ class Importer:
         if text in self.ambiguous[column.name]:
             raise ValidationError(_("More than one %(model)s is named “%(value)s”: write its %(key)s instead.") % {
                 "model": related._meta.verbose_name, "value": text,
-                "key": related._meta.get_field(tabular.related_key(column.field)).verbose_name})  # type: ignore[union-attr]  # a column
+                "key": _key_field(related, tabular.related_key(column.field)).verbose_name})
         raise ValidationError(_("No %(model)s “%(value)s” exists.") % {
             "model": related._meta.verbose_name, "value": text})
 
