@@ -57,10 +57,12 @@ class ImportView(EntryView):
                 return self.show(file_error=str(error), status=400)
             upload = store(request.user, self.entry, hashlib.sha256(content).hexdigest(), rows)
         if upload.row_count > settings.IRTIS_IMPORT_BACKGROUND_ROWS:
+            # The old outcome goes before the run starts: a quick worker may write the new one at once.
+            ImportUpload.objects.filter(pk=upload.pk).update(result=None)
             job = import_string(settings.IRTIS_IMPORT_JOB)
             run = job.start(user=request.user, upload_id=str(upload.pk), confirm=confirm, skip_invalid=skip,
                             language=get_language())
-            ImportUpload.objects.filter(pk=upload.pk).update(run=run.pk, result=None)
+            ImportUpload.objects.filter(pk=upload.pk).update(run=run.pk)
             return redirect(f"{self.entry.url('import')}?upload={upload.pk}")
         try:
             process(upload, confirm, skip)

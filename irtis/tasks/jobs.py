@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.audit.verify import verify_trail
 from irtis.core import imports
+from irtis.core.models import ImportUpload
 
 from .models import ACTIVE, Run
 from .runs import Refused, job
@@ -36,7 +37,7 @@ def delete_old_runs(run: Any) -> dict[str, int]:
 def import_file(run: Any, upload_id: str, confirm: bool, skip_invalid: bool, language: str) -> dict[str, Any]:
     """Check (and, when confirmed, write) an import file too large for a request; the outcome is
     kept on the upload, where the import page shows it (started by `irtis.core.importviews`)."""
-    upload = imports.ImportUpload.objects.select_related("user").filter(pk=upload_id).first()
+    upload = ImportUpload.objects.select_related("user").filter(pk=upload_id).first()
     if upload is None:
         raise Refused(str(_("The file read for this import has expired; upload it again.")))
     with translation.override(language):
