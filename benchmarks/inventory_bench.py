@@ -80,7 +80,8 @@ def import_rows() -> float:
 
     from irtis.audit.context import changes_by
     from irtis.audit.models import Source
-    from irtis.core.imports import apply_plan, parse, plan_import
+    from irtis.core.importfiles import parse
+    from irtis.core.imports import apply_plan, plan_import
     from irtis.core.registry import entry_for
     from irtis.inventory.models import Device
 

@@ -30,7 +30,8 @@ def import_rows(n: int) -> float:
     from django.contrib.auth import get_user_model
 
     from irtis.audit.context import changes_by
-    from irtis.core.imports import apply_plan, parse, plan_import
+    from irtis.core.importfiles import parse
+    from irtis.core.imports import apply_plan, plan_import
     from irtis.core.registry import entry_for
     from irtis.inventory.models import Location
 

@@ -201,6 +201,16 @@ MAX_UPLOAD_BYTES = int(os.environ.get("IRTIS_MAX_UPLOAD_MB", "20")) * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Imports (irtis.core.imports): the most rows a file may hold, the most an XLSX may expand to,
+# how long reading a file may take, the rows above which checking and writing run as a
+# background task (IRTIS_IMPORT_JOB, in irtis.tasks: core imports no app above it), and how long
+# a read file waits on the server for its confirmation.
+IRTIS_IMPORT_MAX_ROWS = int(os.environ.get("IRTIS_IMPORT_MAX_ROWS", "200000"))
+IRTIS_IMPORT_MAX_XLSX_MB = int(os.environ.get("IRTIS_IMPORT_MAX_XLSX_MB", "60"))
+IRTIS_IMPORT_READ_SECONDS = int(os.environ.get("IRTIS_IMPORT_READ_SECONDS", "20"))
+IRTIS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("IRTIS_IMPORT_BACKGROUND_ROWS", "2000"))
+IRTIS_IMPORT_HOURS = int(os.environ.get("IRTIS_IMPORT_HOURS", "4"))
+IRTIS_IMPORT_JOB = "irtis.tasks.jobs.import_file"
 
 # --- Background work (irtis.tasks, docs/tasks.md) ---
 # IRTIS_TASKS picks the engine: `database` (the embedded queue that `irtis serve` works off) or

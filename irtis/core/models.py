@@ -1,5 +1,6 @@
 """The base every recorded object stands on: versions, tags, journal, change records, search."""
 
+import uuid
 from typing import Any, cast
 
 from django.conf import settings
@@ -158,3 +159,25 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportUpload(models.Model):
+    """A file read for an import, kept on the server from its preview to its confirmation: the
+    plan never travels through the browser. Only its user may use it, by its id and the file's
+    hash, until it expires. Bookkeeping like a task run: not audited (the import's writes are)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    model = models.CharField(max_length=100)  # the registered model's label
+    digest = models.CharField(max_length=64)  # SHA-256 of the file
+    rows = models.BinaryField()  # the rows read, as zlib-compressed JSON
+    row_count = models.PositiveIntegerField()
+    expires = models.DateTimeField()
+    run = models.UUIDField(null=True)  # the background run checking or importing it
+    result = models.JSONField(null=True)  # the latest preview, or the import's outcome
+
+    class Meta:
+        indexes = [models.Index(fields=["expires"], name="core_importupload_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.digest[:12]}"

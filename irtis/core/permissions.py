@@ -254,7 +254,7 @@ def _condition(obj: models.Model, path: str, expected: Any) -> bool:
         if value is None:
             break
         try:
-            field = value._meta.get_field(name)
+            field = value._meta.pk if name == "pk" else value._meta.get_field(name)
         except (AttributeError, FieldDoesNotExist):
             return False
         if field.is_relation and not field.many_to_one and not field.one_to_one:

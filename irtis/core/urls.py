@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from . import registry
 from .exports import ExportView
-from .imports import ImportView
+from .importviews import ImportView
 from .views import (
     BulkDeleteView,
     BulkEditView,

@@ -25,14 +25,22 @@ def upload(client: Client, url: str, content: bytes, name: str, **extra: str) ->
 
 
 def errors(response: object) -> list[tuple[int, str, str]]:
-    return [(e.row, e.column, e.message) for e in response.context["plan"].errors]
+    return [(e["row"], e["column"], e["message"]) for e in response.context["result"]["errors"]]
 
 
-def test_wrong_encoding_is_named(admin_client: Client) -> None:
+def confirm(client: Client, url: str, preview: object, **extra: str) -> object:
+    """Confirm the import previewed in `preview`."""
+    upload = preview.context["upload"]
+    return client.post(url, {"upload": upload.pk, "digest": upload.digest, "confirm": "1", **extra})
+
+
+def test_wrong_encoding_is_named_with_its_line(admin_client: Client) -> None:
     content = "code,name,kind\nSAL,Šalčininkų PKP,road_bcp\n".encode("cp1257")
-    response = upload(admin_client, SITES_IMPORT, content, "sites.csv")
+    file = io.BytesIO(content)
+    file.name = "sites.csv"
+    response = admin_client.post(SITES_IMPORT, {"file": file, "encoding": "utf-8"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "UTF-8" in response.context["file_error"]
+    assert "Line 2" in response.context["file_error"] and "UTF-8" in response.context["file_error"]
 
 
 def test_unreadable_xlsx_and_json(admin_client: Client) -> None:
@@ -61,7 +69,7 @@ def test_every_error_is_listed_with_row_and_column_and_nothing_is_written(admin_
     assert {(2, "name"), (3, "kind"), (4, "code"), (5, "closed_on"), (6, "name"), (7, "closed_on")} <= found
     assert (1, "code") not in found and (1, "name") not in found
     # Confirming anyway writes nothing.
-    response = admin_client.post(SITES_IMPORT, {"data": response.context["data"], "confirm": "1"})
+    response = confirm(admin_client, SITES_IMPORT, response)
     assert response.status_code == 400
     assert Site.objects.count() == 1 and AuditEntry.objects.count() == before
 
@@ -69,8 +77,7 @@ def test_every_error_is_listed_with_row_and_column_and_nothing_is_written(admin_
 def test_skipping_invalid_rows_is_an_explicit_choice(admin_client: Client) -> None:
     content = "code,name,kind\nSAL,Šalčininkų PKP,road_bcp\nKYB,,road_bcp\n".encode()
     response = upload(admin_client, SITES_IMPORT, content, "sites.csv")
-    data = response.context["data"]
-    response = admin_client.post(SITES_IMPORT, {"data": data, "confirm": "1", "skip_invalid": "1"})
+    response = confirm(admin_client, SITES_IMPORT, response, skip_invalid="1")
     assert response.status_code == 302
     assert list(Site.objects.values_list("code", flat=True)) == ["SAL"]
 
@@ -91,8 +98,8 @@ def test_import_updates_by_key_and_by_natural_references(admin_client: Client) -
     site = Site.objects.create(code="DC1", name="Senas pavadinimas", kind=Site.Kind.DATA_CENTRE)
     rows = "code,name\nDC1,MISC duomenų centras\n".encode()
     response = upload(admin_client, SITES_IMPORT, rows, "sites.csv")
-    assert response.context["plan"].updated == 1
-    admin_client.post(SITES_IMPORT, {"data": response.context["data"], "confirm": "1"})
+    assert response.context["result"]["updated"] == 1
+    confirm(admin_client, SITES_IMPORT, response)
     site.refresh_from_db()
     assert site.name == "MISC duomenų centras" and site.kind == Site.Kind.DATA_CENTRE and site.version == 2
 

@@ -63,6 +63,9 @@ def test_import_reports_rows_outside(border_admin: tuple[Client, Client]) -> Non
     file.name = "locations.csv"
     response = ui.post(reverse("inventory:location_import"), {"file": file})
     assert response.status_code == 400
-    assert [e.row for e in response.context["plan"].errors] == [2]
-    response = ui.post(reverse("inventory:location_import"), {"data": response.context["data"], "confirm": "1"})
+    assert [e["row"] for e in response.context["result"]["errors"]] == [2]
+    upload = response.context["upload"]
+    response = ui.post(reverse("inventory:location_import"),
+                       {"upload": upload.pk, "digest": upload.digest, "confirm": "1"})
+    assert response.status_code == 400
     assert not Location.objects.exists()

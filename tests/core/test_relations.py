@@ -51,17 +51,17 @@ def test_import_names_unknown_and_repeated_keys(admin_client: Client) -> None:
     text = 'code,name,sites\nS00,Sistema 0,"P00; NOPE"\n'
     response = admin_client.post("/systems/information-systems/import/", {"text": text, "format": "csv"})
     assert response.status_code == 400
-    assert any("NOPE" in e.message and e.column == "sites" for e in response.context["plan"].errors)
+    assert any("NOPE" in e["message"] and e["column"] == "sites" for e in response.context["result"]["errors"])
     text = 'code,name,sites\nS00,Sistema 0,"P00; P00"\n'
     response = admin_client.post("/systems/information-systems/import/", {"text": text, "format": "csv"})
-    assert any("P00" in e.message for e in response.context["plan"].errors)
+    assert any("P00" in e["message"] for e in response.context["result"]["errors"])
 
 
 def test_an_import_skipping_every_row_writes_nothing(admin_client: Client) -> None:
     posts(1)
     data = '[{"code": "S00", "name": "", "sites": "P00"}]'  # the sites cell is valid, the row is not
     response = admin_client.post("/systems/information-systems/import/",
-                                 {"data": data, "confirm": "1", "skip_invalid": "1"})
+                                 {"text": data, "format": "json", "confirm": "1", "skip_invalid": "1"})
     assert response.status_code == 302
     assert not InformationSystem.objects.exists()
 

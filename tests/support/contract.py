@@ -194,7 +194,8 @@ class ModelContract(PermissionContract, QueryContract, WriteContract):
         upload.name = f"export.{fmt}"
         response = client.post(self.url("import"), {"file": upload})
         assert response.status_code == 200, _import_errors(response)
-        response = client.post(self.url("import"), {"data": response.context["data"], "confirm": "1"})
+        upload = response.context["upload"]
+        response = client.post(self.url("import"), {"upload": upload.pk, "digest": upload.digest, "confirm": "1"})
         assert response.status_code == 302, _import_errors(response)
 
     def test_api_crud(self, admin_client: Client, django_assert_max_num_queries: Any) -> None:
@@ -356,9 +357,9 @@ class ModelContract(PermissionContract, QueryContract, WriteContract):
 
 
 def _import_errors(response: Any) -> Any:
-    plan = response.context and response.context.get("plan")
-    if plan:
-        return [(e.row, e.column, e.message) for e in plan.errors]
+    result = response.context and response.context.get("result")
+    if result:
+        return result["errors"] or result["problem"]
     return response.context and response.context.get("file_error")
 
 
