@@ -76,7 +76,7 @@ BEGIN
 END
 """
 
-_PG_FUNCTIONS = {
+FUNCTIONS = {
     # name: (signature, returns, security definer, body)
     "audit_refuse_change": ("", "trigger", False, _PG_REFUSE_BODY),
     PURGE_FUNCTION: ("cutoff bigint", "bigint", True, _PG_PURGE_BODY),
@@ -92,7 +92,7 @@ _PG_KINDS = ("append_only", "no_truncate")
 
 
 def _pg_function_sql(name: str) -> str:
-    args, returns, definer, body = _PG_FUNCTIONS[name]
+    args, returns, definer, body = FUNCTIONS[name]
     security = " SECURITY DEFINER SET search_path FROM CURRENT" if definer else ""
     return (
         f"CREATE OR REPLACE FUNCTION {name}({args}) RETURNS {returns} LANGUAGE plpgsql"
@@ -107,7 +107,7 @@ def install_sql(vendor: str) -> list[str]:
     """
     statements = drop_sql(vendor)
     if vendor == "postgresql":
-        statements += [_pg_function_sql(name) for name in _PG_FUNCTIONS]
+        statements += [_pg_function_sql(name) for name in FUNCTIONS]
         statements.append(f"REVOKE ALL ON FUNCTION {PURGE_FUNCTION}(bigint) FROM PUBLIC")
         templates = _PG_TRIGGERS
     else:
@@ -135,18 +135,18 @@ def _expected(vendor: str) -> dict[str, str]:
                 (f"{table}_{k}" for k in _SQLITE_KINDS), _SQLITE_TRIGGERS, strict=True
             )
         }
-    schema = _pg_schema()
+    prefix = schema()
     expected = {}
     for table in TABLES:
         for kind, sql in zip(_PG_KINDS, _PG_TRIGGERS, strict=True):
-            definition = sql.format(t=table).replace(f" ON {table} ", f" ON {schema}.{table} ")
+            definition = sql.format(t=table).replace(f" ON {table} ", f" ON {prefix}.{table} ")
             expected[f"trigger {table}_{kind}"] = f"{definition} [enabled]"
-    for name, (_, _, definer, body) in _PG_FUNCTIONS.items():
+    for name, (_, _, definer, body) in FUNCTIONS.items():
         expected[f"function {name}"] = f"{body} [definer={definer}]"
     return expected
 
 
-def _pg_schema() -> str:
+def schema() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         return cursor.fetchone()[0]
@@ -171,7 +171,7 @@ def definitions() -> dict[str, str]:
                 "SELECT p.proname, p.prosrc, p.prosecdef, p.proowner = c.relowner "
                 "FROM pg_proc p JOIN pg_class c ON c.oid = 'audit_auditentry'::regclass "
                 "WHERE p.proname = ANY(%s) AND p.pronamespace = c.relnamespace",
-                [list(_PG_FUNCTIONS)],
+                [list(FUNCTIONS)],
             )
             for name, body, definer, same_owner in cursor.fetchall():
                 owner = "" if same_owner else " [owner differs from the tables']"
