@@ -70,7 +70,7 @@ def refuse_privileged(command: str) -> None:
 def owner_settings() -> dict | None:
     """The owner's connection settings from IRTIS_DATABASE_OWNER_URL, if it is set."""
     url = os.environ.get(OWNER_URL, "")
-    return dj_database_url.parse(url) if url else None
+    return dict(dj_database_url.parse(url)) if url else None
 
 
 @contextmanager

@@ -18,7 +18,8 @@ class Command(migrate.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         owner = roles.owner_settings()
         if owner is None:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            return
         if connection.vendor != "postgresql":
             raise CommandError(f"{roles.OWNER_URL} is for PostgreSQL only")
         app_role = connection.settings_dict["USER"]
