@@ -37,7 +37,8 @@ def privileges() -> list[str]:
             "SELECT c.relname, pg_has_role(current_user, c.relowner, 'USAGE'), "
             "has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') "
             "OR has_table_privilege(c.oid, 'TRUNCATE') "
-            "FROM pg_class c WHERE c.oid = ANY(%s::regclass[]) ORDER BY c.relname",
+            "FROM pg_class c WHERE c.oid IN (SELECT to_regclass(t) FROM unnest(%s::text[]) t) "
+            "ORDER BY c.relname",  # to_regclass: before the first migration there are none
             [list(guard.TABLES)],
         )
         found = []
