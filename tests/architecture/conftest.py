@@ -7,9 +7,12 @@ import os
 import shutil
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from irtis.databases.models import Database, DBMSInstance
 from irtis.inventory.models import Rack, SoftwareProduct, SoftwareVersion
@@ -23,6 +26,8 @@ from irtis.systems.models import (
     InformationSystem,
     Interconnection,
 )
+from irtis.tasks.models import Run, Status
+from irtis.tasks.runs import execute
 from tests.support import debian
 from tests.virtualization import factories
 
@@ -73,8 +78,11 @@ def estate(db) -> SimpleNamespace:
     dmz = SecurityZone.objects.create(code="DMZ", name="Demilitarizuota zona", trust_level=2)
     internal = SecurityZone.objects.create(code="PROD", name="Gamybinė zona", trust_level=3)
     vlan = VLAN.objects.create(vid=120, name="dmz-eservices", site=dc1, zone=dmz)
-    for prefix, zone, vid in (("10.10.120.0/24", dmz, vlan), ("10.10.100.0/24", internal, None)):
-        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1)
+    for prefix, zone, vid, status in (("10.0.0.0/8", None, None, "container"),
+                                      ("10.10.0.0/16", internal, None, "container"),
+                                      ("10.10.120.0/24", dmz, vlan, "active"),
+                                      ("10.10.100.0/24", internal, None, "active")):
+        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1, status=status)
         item.full_clean()
         item.save()
 
@@ -101,3 +109,29 @@ def estate(db) -> SimpleNamespace:
         expires=datetime.date.today() + datetime.timedelta(days=10), interconnection=link)
     return SimpleNamespace(system=mdas, app=app, web=web, database=database, oracle=oracle,
                            certificate=certificate, old_os=old_os, cluster=cluster)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def start(client: Client, fmt: str, code: str = "MDAS") -> Run:
+    response = client.post(reverse("architecture:system_file", args=[code, fmt]))
+    assert response.status_code == 200
+    assert 'role="progressbar"' in response.content.decode()  # the started page shows the run's progress
+    return response.context["run"]
+
+
+def generated(client: Client, fmt: str, code: str = "MDAS") -> tuple[Run, bytes]:
+    """Start a generation from the page, work it off here (the worker's part, tested with real
+    workers in tests/tasks), and download the file."""
+    run = start(client, fmt, code)
+    execute(str(run.pk))
+    run.refresh_from_db()
+    assert run.status == Status.DONE, run.error
+    response = client.get(reverse("architecture:file", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="architektura-{code}-v')
+    return run, b"".join(response.streaming_content)
