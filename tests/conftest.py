@@ -1,7 +1,13 @@
 """Fixtures shared by the whole suite."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
+
+# The suite connects as the `postgres` superuser (it creates and drops test databases), which
+# `irtis serve` and `irtis worker` refuse in production; the worker processes inherit this.
+os.environ.setdefault("IRTIS_ALLOW_PRIVILEGED_DATABASE", "true")
 
 
 @pytest.fixture

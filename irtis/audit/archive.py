@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from . import checkpoints, guard, keys, records, trail
 from .models import Action, ArchiveAnchor, AuditCheckpoint, AuditEntry
-from .verify import FIELDS, row_hash
+from .verify import FIELDS, row_hash, rows
 
 SIGNATURE_PREFIX = b"irtis-audit-archive:v1:"
 
@@ -45,7 +45,7 @@ def entry_line(row: tuple) -> dict:
         "id": values["id"],
         "hash": values["hash"],
         "prev": values["prev_hash"],
-        "time": values["time"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "time": values["time"],
         "actor": values["actor_id"],
         "actor_name": values["actor_name"],
         "source": values["source"],
@@ -116,23 +116,8 @@ def archive(before: datetime, out: Path, chunk: int = 10000) -> ArchiveResult:
             },
             cli=True,
         )
-        with guard.purge_permit("audit_auditentry"), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [cutoff])
+        guard.purge_archived(cutoff)
     return result
-
-
-def _rows(cutoff: int, chunk: int) -> Iterator[tuple]:
-    last = -1
-    while True:
-        rows = list(
-            AuditEntry.objects.filter(id__gt=last, id__lte=cutoff)
-            .order_by("id")
-            .values_list(*FIELDS)[:chunk]
-        )
-        yield from rows
-        if len(rows) < chunk:
-            return
-        last = rows[-1][0]
 
 
 def _write(
@@ -144,7 +129,7 @@ def _write(
     count, first_id, prev = 0, None, start_prev
     try:
         with open(partial, "xb") as handle:
-            for row in _rows(cutoff, chunk):
+            for row in rows(upto=cutoff, chunk=chunk):
                 if row_hash(row) != row[1] or row[2] != prev:
                     raise ArchiveError(f"entry {row[0]} breaks the chain; run `irtis audit verify`")
                 data = (

@@ -11,6 +11,8 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     "IRTIS_AUDIT_CHECKPOINT_EVERY": 1000,
     "IRTIS_AUDIT_KEY_FILE": "",
+    "IRTIS_AUDIT_HEAD_FILE": "",
+    "IRTIS_ALLOW_PRIVILEGED_DATABASE": False,
     "IRTIS_SYSLOG_HOST": "",
     "IRTIS_SYSLOG_PORT": 0,
     "IRTIS_SYSLOG_TLS": False,

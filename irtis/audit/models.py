@@ -87,7 +87,9 @@ class AuditEntry(models.Model):
 class AuditCheckpoint(models.Model):
     """A signed statement "entry N had hash H": re-hashing the chain without the key shows.
 
-    Append-only like the trail (database triggers). The key lives outside the database.
+    Append-only like the trail (database triggers). The key lives outside the database. Each
+    v2 checkpoint also signs the previous checkpoint's signature, so removing one breaks the
+    chain of checkpoints; and one is due wherever the ids cross a multiple of the interval.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -96,6 +98,11 @@ class AuditCheckpoint(models.Model):
     time = models.DateTimeField(_("time"))
     key_id = models.CharField(_("key"), max_length=16)
     signature = models.CharField(_("signature"), max_length=64)
+    # v2 signs the previous checkpoint's signature too (the checkpoints form a chain of their
+    # own) and the interval in force, which says where checkpoints were due before this one.
+    version = models.PositiveSmallIntegerField(_("version"))
+    prev_signature = models.CharField(_("previous signature"), max_length=64, blank=True, default="")
+    interval = models.PositiveIntegerField(_("interval"), default=0)
 
     class Meta:
         verbose_name = _("audit checkpoint")

@@ -22,12 +22,13 @@ from datetime import UTC
 from django.db import transaction
 from django.utils import timezone
 
-from . import conf, trail
+from . import conf, head, trail
 from .models import AuditEntry, ExportCursor
 
 FACILITY_LOG_AUDIT = 13  # RFC 5424 facility 13: "log audit"
 SEVERITY_NOTICE = 5
 SD_ID = "irtis@32473"  # 32473 is the documentation enterprise number (RFC 5612)
+HEAD_SD_ID = "irtis-head@32473"
 APP_NAME = "irtis"
 
 
@@ -62,8 +63,12 @@ def _sd_value(value: object) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("]", "\\]")
 
 
-def message(entry: AuditEntry, hostname: str) -> bytes:
-    """One RFC 5424 message; the structured data names the entry, the MSG is its full JSON."""
+def message(entry: AuditEntry, hostname: str, signed_head: head.Head | None = None) -> bytes:
+    """One RFC 5424 message; the structured data names the entry, the MSG is its full JSON.
+
+    The last message of a batch also carries the signed head (`irtis.audit.head`) in a second
+    SD element: the SIEM keeps, outside this server, proof of how far the trail reached.
+    """
     pri = FACILITY_LOG_AUDIT * 8 + SEVERITY_NOTICE
     stamp = entry.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     params = {
@@ -77,6 +82,11 @@ def message(entry: AuditEntry, hostname: str) -> bytes:
         "object": entry.object_id,
     }
     sd = "[" + SD_ID + "".join(f' {k}="{_sd_value(v)}"' for k, v in params.items()) + "]"
+    if signed_head is not None:
+        sd += (
+            f'[{HEAD_SD_ID} id="{signed_head.entry_id}" hash="{signed_head.hash}" '
+            f'time="{signed_head.time}" sig="{signed_head.signature}"]'
+        )
     body = json.dumps(
         {"id": entry.pk, "hash": entry.hash, **trail.content(entry)},
         ensure_ascii=False,
@@ -119,7 +129,13 @@ def _confirm(sock: socket.socket) -> None:
 def send_batch(receiver: Receiver, entries: Iterable[AuditEntry]) -> None:
     """Send the entries and wait for the receiver's orderly close; raise if it does not come."""
     hostname = socket.gethostname()
-    payload = b"".join(frame(message(entry, hostname)) for entry in entries)
+    entries = list(entries)
+    last = entries[-1]
+    signed_head = head.signed(last.pk, last.hash)
+    payload = b"".join(
+        frame(message(entry, hostname, signed_head if entry is last else None))
+        for entry in entries
+    )
     try:
         with _connect(receiver) as sock:
             sock.sendall(payload)

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from irtis.sql import insert_many
+from irtis.sql import insert_returning
 
-from . import checkpoints
+from . import checkpoints, head
 from .models import ArchiveAnchor, AuditEntry
 
 GENESIS = "0" * 64
@@ -86,7 +86,7 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
         if len(entries) == 1:
             entries[0].save(force_insert=True)
         else:
-            insert_many(AuditEntry, entries)
-            entries[-1].pk = AuditEntry.objects.values_list("id", flat=True).get(hash=entries[-1].hash)
-        checkpoints.after_append(last_id, entries[-1])
+            insert_returning(AuditEntry, entries)  # ids: a checkpoint may be due at any of them
+        checkpoints.after_append(last_id, entries)
+        head.write_on_commit(entries[-1].pk, entries[-1].hash)
     return entries

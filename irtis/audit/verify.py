@@ -1,27 +1,34 @@
-"""Checking the whole trail: every hash, every link, every signed checkpoint, in constant memory.
+"""Checking the whole trail: every hash and link, the chained checkpoints, the signed head outside
+the database, and the protecting triggers and functions.
 
-Entries are read in id order in keyset-paginated chunks (no OFFSET, no server cursor), so memory
-stays flat and the same code runs on SQLite and PostgreSQL. The first problem found stops the
-walk and names the first broken entry.
+Entries are read in id order in keyset-paginated chunks with the driver's cursor (no ORM
+objects per row, no OFFSET), so memory stays flat and the same code runs on SQLite and
+PostgreSQL. The first problem found stops the walk and names the first broken entry.
 """
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC
 
-from . import checkpoints, guard, keys
+from django.db import connection
+
+from . import checkpoints, guard, head, keys
 from .models import ArchiveAnchor, AuditCheckpoint, AuditEntry
-from .trail import GENESIS, encode
+from .trail import GENESIS
 
 CONTENT = "content changed"
 LINK = "link broken"
 MISSING = "entry missing or reordered"
 SIGNATURE = "checkpoint signature invalid"
 MISMATCH = "checkpoint mismatch: chain re-hashed without the key"
+CHECKPOINT_MISSING = "checkpoint missing"
 ANCHOR = "archive anchor signature invalid"
+HEAD = "signed head does not match: trail truncated or replaced"
+PROTECTION = "protection changed"
 
+# The columns read per entry, in this order; `time` comes back as the canonical text.
 FIELDS = (
     "id",
     "hash",
@@ -40,15 +47,30 @@ FIELDS = (
     "after",
 )
 
+_PG_SELECT = (
+    "SELECT id, hash, prev_hash, "
+    "to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), actor_id, "
+    "actor_name, source, host(source_ip), request_id, action, content_type_id, object_id, "
+    "object_repr, before, after FROM audit_auditentry "
+    "WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"
+)
+_SQLITE_SELECT = (  # the cast: text, not the datetime Django's column-type converter makes
+    f"SELECT {', '.join(FIELDS).replace('time', 'CAST(time AS TEXT)')} FROM audit_auditentry "
+    "WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"
+)
+_LAST = 2**63 - 1
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
 
 @dataclass(frozen=True)
 class Problem:
-    entry_id: int
+    entry_id: int | None
     kind: str
     detail: str
 
     def __str__(self) -> str:
-        return f"entry {self.entry_id}: {self.kind} — {self.detail}"
+        where = f"entry {self.entry_id}: " if self.entry_id is not None else ""
+        return f"{where}{self.kind} — {self.detail}"
 
 
 @dataclass
@@ -71,66 +93,49 @@ class Report:
         return self.checked / self.seconds if self.seconds else 0.0
 
 
+def _sqlite_time(text: str) -> str:
+    """'2026-12-03 13:00:00[.ffffff]' (naive UTC, as Django stores it) as the canonical text."""
+    return f"{text[:10]}T{text[11:19]}.{text[20:26] or '000000'}Z"
+
+
+def rows(after: int = 0, upto: int = _LAST, chunk: int = 10000) -> Iterator[tuple]:
+    """Entries after..upto as tuples of FIELDS, `time` as canonical text, JSON values decoded
+    (Django's PostgreSQL backend hands jsonb over as text, as SQLite does)."""
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(_PG_SELECT if postgres else _SQLITE_SELECT, [after, upto, chunk])
+            batch = cursor.fetchall()
+            loads, when = json.loads, (str if postgres else _sqlite_time)
+            yield from (
+                (*r[:3], when(r[3]), *r[4:13],
+                 None if r[13] is None else loads(r[13]), None if r[14] is None else loads(r[14]))
+                for r in batch
+            )
+            if len(batch) < chunk:
+                return
+            after = batch[-1][0]
+
+
 def row_hash(row: tuple) -> str:
-    """The hash an entry read with FIELDS should have (same bytes as trail.canonical)."""
-    (
-        _,
-        _,
-        prev,
-        when,
-        actor,
-        actor_name,
-        source,
-        ip,
-        request,
-        action,
-        ctype,
-        obj,
-        rep,
-        before,
-        after,
-    ) = row
-    return hashlib.sha256(
-        encode(
-            {
-                "prev": prev,
-                "time": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "actor": actor,
-                "actor_name": actor_name,
-                "source": source,
-                "ip": ip,
-                "request": request,
-                "action": action,
-                "type": ctype,
-                "object": obj,
-                "repr": rep,
-                "before": before,
-                "after": after,
-            }
-        )
-    ).hexdigest()
-
-
-def _rows(chunk: int) -> Iterator[tuple]:
-    last = -1
-    while True:
-        rows = list(
-            AuditEntry.objects.filter(id__gt=last).order_by("id").values_list(*FIELDS)[:chunk]
-        )
-        yield from rows
-        if len(rows) < chunk:
-            return
-        last = rows[-1][0]
+    """The hash an entry read by `rows` should have (the same bytes as trail.canonical)."""
+    (_, _, prev, when, actor, actor_name, source, ip, request, action, ctype, obj, rep,
+     before, after) = row
+    return hashlib.sha256(_encode({
+        "prev": prev, "time": when, "actor": actor, "actor_name": actor_name, "source": source,
+        "ip": ip, "request": request, "action": action, "type": ctype, "object": obj,
+        "repr": rep, "before": before, "after": after,
+    }).encode()).hexdigest()
 
 
 def _checkpoints(chunk: int) -> Iterator[AuditCheckpoint]:
     last = -1
     while True:
-        rows = list(AuditCheckpoint.objects.filter(entry_id__gt=last).order_by("entry_id")[:chunk])
-        yield from rows
-        if len(rows) < chunk:
+        batch = list(AuditCheckpoint.objects.filter(entry_id__gt=last).order_by("entry_id")[:chunk])
+        yield from batch
+        if len(batch) < chunk:
             return
-        last = rows[-1].entry_id
+        last = batch[-1].entry_id
 
 
 def _link_problem(entry_id: int, prev_id: int, stored_prev: str) -> Problem:
@@ -165,6 +170,82 @@ def _link_problem(entry_id: int, prev_id: int, stored_prev: str) -> Problem:
     )
 
 
+class _Checkpoints:
+    """The checkpoints in entry order: each signature, the chain between them, and where
+    they are due. Checkpoints of archived entries are checked too (signature and chain)."""
+
+    def __init__(self, chunk: int) -> None:
+        self.pending = _checkpoints(chunk)
+        self.current = next(self.pending, None)
+        self.previous: AuditCheckpoint | None = None
+        self.count = 0
+        self.every = checkpoints.interval()
+        # Where the rule "a checkpoint wherever the ids cross a multiple of the interval" holds:
+        # after the first chained (v2) checkpoint; version 1 ones were written at the end of a
+        # batch instead, so after the last of them; with no checkpoint at all, from the start.
+        first_v2 = AuditCheckpoint.objects.filter(version__gte=2).order_by("entry_id").first()
+        last_v1 = (
+            AuditCheckpoint.objects.filter(version=1).order_by("-entry_id")
+            .values_list("entry_id", flat=True).first()
+        )
+        self.due_after = first_v2.entry_id if first_v2 else (last_v1 or 0)
+
+    def _take(self) -> Problem | None:
+        cp = self.current
+        assert cp is not None
+        if not checkpoints.valid(cp):
+            return Problem(
+                cp.entry_id, SIGNATURE,
+                f"checkpoint #{cp.pk} was not signed with this key ({keys.key_id()})",
+            )
+        expected = self.previous.signature if self.previous else ""
+        if cp.version >= 2 and cp.prev_signature != expected:
+            before = self.previous.entry_id if self.previous else "the start"
+            return Problem(
+                cp.entry_id, CHECKPOINT_MISSING,
+                f"checkpoint #{cp.pk} does not follow the checkpoint at entry {before}: "
+                "a checkpoint between them was deleted",
+            )
+        self.previous, self.count = cp, self.count + 1
+        self.current = next(self.pending, None)
+        return None
+
+    def before(self, entry_id: int, start: tuple[int, str]) -> Problem | None:
+        """Take the checkpoints of entries before `entry_id`: archived ones, or a problem."""
+        while self.current is not None and self.current.entry_id < entry_id:
+            cp = self.current
+            if cp.entry_id > start[0] or (cp.entry_id == start[0] and cp.entry_hash != start[1]):
+                return Problem(
+                    cp.entry_id, MISSING,
+                    f"checkpoint #{cp.pk} signs entry {cp.entry_id}, which is not in the trail",
+                )
+            if problem := self._take():
+                return problem
+        return None
+
+    def at(self, entry_id: int, stored: str, prev_id: int) -> Problem | None:
+        """Check the checkpoint at `entry_id`, and that there is one if it is due."""
+        cp = self.current
+        if cp is None or cp.entry_id != entry_id:
+            # The interval in force: the one the next checkpoint signed, or today's setting.
+            every = cp.interval if cp is not None and cp.version >= 2 else self.every
+            if entry_id > self.due_after and checkpoints.due(prev_id, entry_id, every):
+                return Problem(
+                    entry_id, CHECKPOINT_MISSING,
+                    f"a checkpoint is due every {every} entries and entry {entry_id} has "
+                    "none: it was deleted",
+                )
+            return None
+        if problem := self._take():
+            return problem
+        if stored != cp.entry_hash:
+            return Problem(
+                cp.entry_id, MISMATCH,
+                f"entry {cp.entry_id} differs from its signed checkpoint #{cp.pk}",
+            )
+        return None
+
+
 class _Walk:
     """The state of one verification walk; `run` returns the report."""
 
@@ -173,16 +254,21 @@ class _Walk:
         self.progress = progress
         self.total = AuditEntry.objects.count() if progress else 0
         self.report = Report()
-        self.signed_up_to = 0
 
     def run(self) -> Report:
         started = time.perf_counter()
-        self.report.problem = self._walk()
-        self.report.seconds = time.perf_counter() - started
-        if not guard.installed():
-            self.report.warnings.append(
-                "the append-only triggers are missing: run `irtis migrate` or reinstall them"
+        problem = self._walk()
+        protection = guard.check()
+        if protection and problem is None:
+            problem = Problem(
+                None, PROTECTION,
+                "; ".join(protection) + f" (definitions {guard.fingerprint(guard.definitions())[:16]}): "
+                "run `irtis migrate` as the owner to reinstall them, and find out who changed them",
             )
+        elif protection:
+            self.report.warnings += protection
+        self.report.problem = problem
+        self.report.seconds = time.perf_counter() - started
         return self.report
 
     def _start(self) -> tuple[int, str] | Problem:
@@ -195,57 +281,17 @@ class _Walk:
             latest = anchor
         return (latest.last_entry_id, latest.last_hash) if latest else (0, GENESIS)
 
-    def _checkpoint(
-        self, cp: AuditCheckpoint, present_hash: str | None, start: tuple[int, str]
-    ) -> Problem | None:
-        """Check one checkpoint against the entry it signs (None: the entry is not in the table)."""
-        if not checkpoints.valid(cp):
-            return Problem(
-                cp.entry_id,
-                SIGNATURE,
-                f"checkpoint #{cp.pk} was not signed with this key ({keys.key_id()})",
-            )
-        self.report.checkpoints += 1
-        self.signed_up_to = cp.entry_id
-        if present_hash is None:
-            if cp.entry_id < start[0]:
-                return None  # archived: checked with `verify --archive`
-            present_hash = start[1] if cp.entry_id == start[0] else None
-            if present_hash is None:
-                return Problem(
-                    cp.entry_id,
-                    MISSING,
-                    f"checkpoint #{cp.pk} signs entry {cp.entry_id}, which is not in the trail",
-                )
-        if present_hash != cp.entry_hash:
-            return Problem(
-                cp.entry_id,
-                MISMATCH,
-                f"entry {cp.entry_id} differs from its signed checkpoint #{cp.pk}; changed "
-                f"after entry {self._signed_before(cp)}",
-            )
-        return None
-
-    def _signed_before(self, cp: AuditCheckpoint) -> int:
-        previous = (
-            AuditCheckpoint.objects.filter(entry_id__lt=cp.entry_id).order_by("-entry_id").first()
-        )
-        return previous.entry_id if previous else 0
-
     def _walk(self) -> Problem | None:
         start = self._start()
         if isinstance(start, Problem):
             return start
         prev_id, prev_hash = start
-        pending = _checkpoints(self.chunk)
-        cp = next(pending, None)
+        cps = _Checkpoints(self.chunk)
         report = self.report
-        for row in _rows(self.chunk):
+        for row in rows(chunk=self.chunk):
             entry_id, stored, stored_prev = row[0], row[1], row[2]
-            while cp is not None and cp.entry_id < entry_id:
-                if problem := self._checkpoint(cp, None, start):
-                    return problem
-                cp = next(pending, None)
+            if problem := cps.before(entry_id, start):
+                return problem
             if row_hash(row) != stored:
                 return Problem(entry_id, CONTENT, "its hash does not match its content")
             if stored_prev != prev_hash and report.first_id is None:
@@ -257,10 +303,8 @@ class _Walk:
                 )
             if stored_prev != prev_hash:
                 return _link_problem(entry_id, prev_id, stored_prev)
-            if cp is not None and cp.entry_id == entry_id:
-                if problem := self._checkpoint(cp, stored, start):
-                    return problem
-                cp = next(pending, None)
+            if problem := cps.at(entry_id, stored, prev_id):
+                return problem
             if report.first_id is None:
                 report.first_id = entry_id
             report.checked += 1
@@ -268,12 +312,45 @@ class _Walk:
                 self.progress(report.checked, self.total)
             prev_id, prev_hash = entry_id, stored
         report.last_id = prev_id if report.checked else None
-        while cp is not None:
-            if problem := self._checkpoint(cp, None, start):
-                return problem
-            cp = next(pending, None)
-        if report.last_id:
-            report.unsigned_tail = AuditEntry.objects.filter(id__gt=self.signed_up_to).count()
+        if problem := cps.before(_LAST, start):
+            return problem
+        report.checkpoints = cps.count
+        signed_up_to = cps.previous.entry_id if cps.previous else 0
+        report.unsigned_tail = AuditEntry.objects.filter(id__gt=signed_up_to).count()
+        return self._head(start)
+
+    def _head(self, start: tuple[int, str]) -> Problem | None:
+        """The table must reach the head signed outside the database, with the same hash."""
+        try:
+            signed = head.read()
+        except head.HeadError as exc:
+            return Problem(None, HEAD, str(exc))
+        last = self.report.last_id
+        if signed is None:
+            if last is None:
+                return None
+            return Problem(
+                None, HEAD,
+                f"there is no signed head ({head.path()}) although the trail has entries: it was "
+                "deleted, or irtis writes it elsewhere (IRTIS_AUDIT_HEAD_FILE); "
+                "`irtis audit checkpoint` writes a new one once the cause is known",
+            )
+        if signed.entry_id <= start[0]:
+            return None  # archived since; the archive file is checked with `verify --archive`
+        found = AuditEntry.objects.filter(pk=signed.entry_id).values_list("hash", flat=True).first()
+        if last is None or signed.entry_id > last or found is None:
+            return Problem(
+                signed.entry_id, HEAD,
+                f"the head signed at {signed.time} is entry {signed.entry_id}, but the trail "
+                f"{'is empty' if last is None else f'ends at entry {last} without it'}: "
+                "entries were deleted",
+            )
+        if found != signed.hash:
+            return Problem(
+                signed.entry_id, HEAD,
+                f"entry {signed.entry_id} is not the entry signed at {signed.time}: "
+                "the chain was replaced",
+            )
         return None
 
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from irtis.audit import guard
 from irtis.audit.models import AuditEntry
@@ -14,14 +14,16 @@ from irtis.inventory.models import Site
 
 @pytest.fixture(autouse=True)
 def audit_key(settings, tmp_path: Path) -> Path:
-    """Each test signs with its own key file, created on first use."""
+    """Each test signs with its own key file, created on first use, and has its own head file."""
     settings.IRTIS_AUDIT_KEY_FILE = str(tmp_path / "keys" / "audit_key")
+    settings.IRTIS_AUDIT_HEAD_FILE = str(tmp_path / "keys" / "audit_head.json")
     return tmp_path / "keys" / "audit_key"
 
 
 @pytest.fixture
-def make_sites(db) -> Callable[[int], list[int]]:
-    """Create n sites through real saves; returns the ids of the audit entries written."""
+def make_sites(db, django_capture_on_commit_callbacks) -> Callable[[int], list[int]]:
+    """Create n sites through real saves, one transaction each, whose commit hooks run (the
+    signed head advances); returns the ids of the audit entries written."""
     counter = iter(range(10_000))
 
     def make(n: int) -> list[int]:
@@ -30,7 +32,8 @@ def make_sites(db) -> Callable[[int], list[int]]:
             i = next(counter)
             site = Site(code=f"S{i}", name=f"Vieta {i}", kind=Site.Kind.CUSTOMS_POST)
             site.full_clean()
-            site.save()
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                site.save()
         return list(
             AuditEntry.objects.filter(id__gt=before).order_by("id").values_list("id", flat=True)
         )

@@ -47,6 +47,9 @@ def test_truncate_refused_on_postgresql(make_sites) -> None:
     _refused("TRUNCATE audit_auditentry")
 
 
+@pytest.mark.skipif(
+    "connection.vendor == 'postgresql'", reason="PostgreSQL archives through a function instead"
+)
 def test_purge_permit_allows_delete_for_one_transaction_only(make_sites) -> None:
     ids = make_sites(3)
     with guard.purge_permit("audit_auditentry"), connection.cursor() as cursor:

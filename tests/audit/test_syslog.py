@@ -11,12 +11,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from irtis.audit import syslog
+from irtis.audit import head, keys, syslog
 from irtis.audit.models import AuditEntry, ExportCursor
 
 RECEIVER = Path(__file__).with_name("syslog_receiver.py")
 MESSAGE = re.compile(
     rb'^<109>1 \S+Z \S+ irtis - \S+ \[irtis@32473 id="(\d+)" hash="([0-9a-f]{64})"'
+)
+HEAD = re.compile(
+    rb'\[irtis-head@32473 id="(?P<id>\d+)" hash="(?P<hash>[0-9a-f]{64})" '
+    rb'time="(?P<time>[^"]+)" sig="(?P<sig>[0-9a-f]{64})"\]'
 )
 
 
@@ -142,3 +146,14 @@ def test_message_format(make_sites) -> None:
     msg = syslog.message(entry, "irtis-host")
     assert MESSAGE.match(msg) and b"\xef\xbb\xbf{" in msg
     assert syslog.frame(msg).startswith(str(len(msg)).encode() + b" <109>1 ")
+
+
+def test_the_last_message_of_a_batch_carries_the_signed_head(make_sites) -> None:
+    entries = list(AuditEntry.objects.filter(pk__in=make_sites(2)).order_by("id"))
+    signed = head.signed(entries[-1].pk, entries[-1].hash)
+    first, last = (syslog.message(e, "h", signed if e is entries[-1] else None) for e in entries)
+    assert b"irtis-head@32473" not in first
+    found = HEAD.search(last)
+    assert found and int(found["id"]) == entries[-1].pk and found["hash"].decode() == entries[-1].hash
+    message = head.message(int(found["id"]), found["hash"].decode(), found["time"].decode())
+    assert keys.valid(message, found["sig"].decode())  # what a SIEM-side check does with the key

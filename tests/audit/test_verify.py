@@ -164,6 +164,7 @@ def test_forged_checkpoint(chain) -> None:
         time=entry.time,
         key_id="0" * 16,
         signature="0" * 64,
+        version=2,
     )
     assert problem(verify.SIGNATURE).entry_id == entry.pk
 

@@ -2,15 +2,17 @@
 
 Django's test machinery (TransactionTestCase, pytest-django's `transactional_db`) empties every
 table with `call_command("flush")` between tests; the audit triggers would refuse that. Here the
-flush runs under a purge permit when, and only when, the connection is using the test database
-Django created. On any other database the triggers refuse and the flush rolls back entirely:
-production audit rows are never removed this way (use `irtis audit archive`).
+flush gets past them when, and only when, the connection is using the test database Django
+created: on PostgreSQL with `session_replication_role = replica` for the flush's transaction
+(which only a superuser may set; the test suite connects as one), on SQLite under a purge
+permit. On any other database the triggers refuse and the flush rolls back entirely: production
+audit rows are never removed this way (use `irtis audit archive`).
 """
 
 from typing import Any
 
 from django.core.management.commands import flush
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import _TestState
 
 from irtis.audit import guard
@@ -36,8 +38,12 @@ def is_test_database(alias: str) -> bool:
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         alias = options.get("database") or DEFAULT_DB_ALIAS
-        tables = connections[alias].introspection.table_names()
-        if not is_test_database(alias) or guard.PERMIT_TABLE not in tables:
+        connection = connections[alias]
+        if not is_test_database(alias) or guard.TABLES[0] not in connection.introspection.table_names():
             return super().handle(**options)
+        if connection.vendor == "postgresql":
+            with transaction.atomic(using=alias), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                return super().handle(**options)
         with guard.purge_permit(*guard.TABLES, using=alias):
             return super().handle(**options)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from irtis.audit import roles
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("IRTIS_WORKERS", "2")))
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+        roles.refuse_privileged("serve")
         # Migrations run in a process of their own: what loading them costs (~100 MB) would
         # otherwise stay in this process and be inherited by every forked worker.
         subprocess.run([sys.executable, "-m", "irtis.cli", "migrate", "--no-input", "-v", "0"], check=True)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.crypto import get_random_string
 
+from irtis.audit import roles
 from irtis.tasks.worker import Beat, DatabaseWorker
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                             help="seconds between looks at an empty database queue")
 
     def handle(self, *args: Any, queues: list[str] | None, burst: bool, interval: float, **options: Any) -> None:
+        roles.refuse_privileged("worker")
         queues = queues or settings.IRTIS_TASK_QUEUES
         if unknown := set(queues) - set(settings.IRTIS_TASK_QUEUES):
             raise CommandError(f"Unknown queues {', '.join(sorted(unknown))}: add them to IRTIS_TASK_QUEUES.")
