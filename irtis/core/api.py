@@ -134,7 +134,7 @@ class Endpoints:
                 "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
                 "known": sorted(set(filterset_type.base_filters) | PAGING),
             }, 400)
-        filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset)
+        filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset, request=request)
         if not filterset.is_valid():
             errors = {name: list(messages) for name, messages in filterset.errors.items()}
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)

@@ -25,6 +25,13 @@ from .registry import ModelEntry, entry_for, is_reference
 from .widgets import LOOKUP_THRESHOLD, LookupMixin, LookupSelect
 
 
+def visible(model: type[models.Model], user: object) -> models.QuerySet:
+    """The objects of `model` the user may be offered: every select of related objects (forms,
+    bulk edit, filters, search boxes) lists only these, and an id outside them is refused as if
+    it did not exist."""
+    return permissions.restrict(model._default_manager.all(), user)
+
+
 def labelled(queryset: models.QuerySet) -> models.QuerySet:
     """`queryset` with the objects its rows point at, which their names usually show."""
     related = [f.name for f in queryset.model._meta.concrete_fields if is_reference(f)]

@@ -69,10 +69,11 @@ class BulkEditForm(forms.Form):
     ADD, REMOVE, REPLACE = "add", "remove", "replace"
     MODES = ((ADD, _("add these")), (REMOVE, _("remove these")), (REPLACE, _("replace with these")))
 
-    def __init__(self, entry: ModelEntry, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, entry: ModelEntry, user: object, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entry = entry
         model_form = form_class(entry)()
+        choices.prepare(model_form, entry, user)
         skip = {entry.key} | {
             f.name for f in entry.model._meta.concrete_fields if f.unique
         }
@@ -81,9 +82,9 @@ class BulkEditForm(forms.Form):
                 continue
             field = model_form.fields[name]
             field.required = False
-            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
-                choices = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
-                field.choices = [("", "---------"), *[c for c in choices if c[0] != ""]]
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                values = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
+                field.choices = [("", "---------"), *[c for c in values if c[0] != ""]]
             self.fields[name] = field
             if name in entry.many_names:
                 self.fields[f"{name}_mode"] = forms.ChoiceField(

@@ -58,7 +58,7 @@ class EntryView(LoginRequiredMixin, View):
                 for a in ("view", "add", "change", "delete", "import", "export")}
 
     def filtered(self) -> tuple[Any, models.QuerySet]:
-        filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"))
+        filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"), request=self.request)
         if not filterset.is_valid():
             return filterset, self.entry.model._default_manager.none()
         return filterset, filterset.qs
@@ -95,6 +95,7 @@ class DetailView(EntryView):
         return render(request, "core/detail.html", self.context(
             object=obj, fields=fields, many=many, related=related_lists(obj, request.user),
             history=history, journal=journal, journal_kinds=JournalEntry.Kind.choices,
+            may_comment=self.abilities()["change"] and self.queryset("change").filter(pk=obj.pk).exists(),
         ))
 
 
@@ -273,7 +274,7 @@ class BulkEditView(BulkView):
         if not objects:
             messages.warning(request, _("No objects were selected."))
             return self.back()
-        form = BulkEditForm(self.entry, request.POST if "apply" in request.POST else None)
+        form = BulkEditForm(self.entry, request.user, request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             errors = bulk_apply(objects, form.changes(), request.user)
             if not errors:
@@ -336,7 +337,10 @@ class BulkDeleteView(BulkView):
 
 
 class JournalView(EntryView):
-    """Adds a comment to an object's journal."""
+    """Adds a comment to an object's journal. Writing in it is changing the object's record, so it
+    takes the permission to change that object (within its constraints); viewing only reads it."""
+
+    action = "change"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(pk)

@@ -205,12 +205,12 @@ class PermissionContract:
     def bulk_data(self, change: dict[str, Any]) -> dict[str, Any]:
         from tests.support.contract import form_value
 
-        fields = BulkEditForm(self.entry).fields
+        fields = BulkEditForm(self.entry, None).fields
         return {k: form_value(v) for k, v in self.bulk_change(change).items() if k in fields}
 
     def bulk_change(self, change: dict[str, Any]) -> dict[str, Any]:
         """The part of a change the bulk edit form can make (not unique fields, not to false)."""
-        fields = BulkEditForm(self.entry).fields
+        fields = BulkEditForm(self.entry, None).fields
         return {k: v for k, v in change.items() if k in fields and v not in (None, "", False, [])}
 
     def import_rows(self, objects: list[BaseModel], change: dict[str, Any]) -> list[dict[str, str]]:
