@@ -29,6 +29,15 @@ class VersionedForm(forms.ModelForm):
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
 
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # a model form's cleaned_data
+        if self.instance.pk and data.get("version") is None and "version" not in self.errors:
+            # Without the version read, a newer version would be overwritten unseen.
+            self.add_error(None, _("The form came without the version of the object it edits, so it "
+                                   "cannot tell whether someone changed the object since. Reload the "
+                                   "page and make your change again."))
+        return data
+
     def _post_clean(self) -> None:
         if self.instance.pk and self.cleaned_data.get("version"):
             self.instance.version = self.cleaned_data["version"]

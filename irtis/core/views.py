@@ -13,6 +13,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -263,7 +264,11 @@ class BulkView(EntryView):
         return queryset.filter(pk__in=self.queryset().values("pk"))
 
     def back(self) -> HttpResponse:
-        return redirect(self.request.POST.get("return_url") or self.entry.url_name("list"))
+        """To the list the action came from (`return_url`), if it is a page of this site."""
+        url = self.request.POST.get("return_url", "")
+        if not url_has_allowed_host_and_scheme(url, {self.request.get_host()}, self.request.is_secure()):
+            return redirect(self.entry.url_name("list"))
+        return redirect(url)
 
 
 class BulkEditView(BulkView):
