@@ -3,7 +3,8 @@
 from typing import Any, cast
 
 from django import forms
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from . import choices, relations
@@ -59,7 +60,26 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
         kwargs["widget"] = LookupSelectMultiple(related)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    elif isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):
+        kwargs.update(_limits(field))
     return field.formfield(**kwargs)
+
+
+def _limits(field: models.Field) -> dict[str, Any]:
+    """The bounds a number field's validators set (a positive field's included), declared once on
+    the model and shown by the input (`min`, `max`) so that the browser refuses what the model would."""
+    # Not the database's own range of an integer column, which IntegerField adds to its validators.
+    column = connection.ops.integer_field_range(field.get_internal_type())
+    bounds = [v for v in field.validators if isinstance(v, MinValueValidator | MaxValueValidator)
+              and not callable(v.limit_value) and v.limit_value not in column]
+    lows = [v.limit_value for v in bounds if isinstance(v, MinValueValidator)]
+    highs = [v.limit_value for v in bounds if isinstance(v, MaxValueValidator)]
+    result = {}
+    if lows:
+        result["min_value"] = max(lows)
+    if highs:
+        result["max_value"] = min(highs)
+    return result
 
 
 def form_class(entry: ModelEntry) -> type[VersionedForm]:

@@ -6,10 +6,14 @@ null, one host recorded once."""
 from typing import Any
 
 import pytest
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from irtis.core import registry
 from irtis.core.api import api
+from irtis.core.forms import form_class
 from irtis.core.models import Tag
 from irtis.inventory.models import DeviceRole, DomainController
 from irtis.network.models import IPAddress
@@ -102,3 +106,25 @@ def test_one_host_is_recorded_once(admin_client: Client) -> None:
     assert zoned.status_code == 400 and "zonos indekso" in zoned.content.decode()
     assert list(IPAddress.objects.values_list("address", flat=True)) == ["1.2.3.4/32"]
     address("fe80::1/64")
+
+
+def test_number_inputs_show_the_bounds_the_model_declares() -> None:
+    """`min` (and `max`) come from the model's validators, a positive field's included, once for every form."""
+    checked = 0
+    for entry in registry.entries():
+        form = form_class(entry)()
+        for name in form.fields:
+            field = entry.model._meta.get_field(name) if name in entry.editable_fields else None
+            if not isinstance(field, models.IntegerField | models.DecimalField) or field.choices:
+                continue
+            lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)
+                    and v.limit_value > -(2**15)]
+            attrs = form.fields[name].widget.attrs
+            if lows:
+                assert str(attrs.get("min")) == str(max(lows)), (entry.label, name, attrs)
+                checked += 1
+            else:
+                assert int(attrs.get("min", -(2**15))) <= -(2**15), (entry.label, name, attrs)  # at most the column's
+    assert checked > 10
+    html = str(form_class(registry.by_label("systems.informationsystem"))()["rto_hours"])
+    assert 'min="0"' in html
