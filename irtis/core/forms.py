@@ -32,6 +32,8 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())  # a model form's cleaned_data
+        if hasattr(self, "viewer"):  # set by choices.prepare
+            choices.check_generic(self, self.viewer)
         if self.instance.pk and data.get("version") is None and "version" not in self.errors:
             # Without the version read, a newer version would be overwritten unseen.
             self.add_error(None, _("The form came without the version of the object it edits, so it "
