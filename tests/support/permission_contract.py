@@ -22,7 +22,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from irtis.core import permissions, registry, relations, tabular
+from irtis.core import permissions, registry, relations, schemas, tabular
 from irtis.core.exports import dataset
 from irtis.core.forms import BulkEditForm
 from irtis.core.models import BaseModel
@@ -191,6 +191,8 @@ class PermissionContract:
             return [v.pk for v in value]
         if isinstance(value, models.Model):
             return value.pk
+        if value == "" and schemas.blank_choice(self.model._meta.get_field(name)):
+            return None  # a choice left unmade, as the API gives and takes it
         return value.isoformat() if hasattr(value, "isoformat") else jsonable(None, value)
 
     def api_whole(self, obj: BaseModel) -> dict[str, Any]:
