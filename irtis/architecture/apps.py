@@ -9,9 +9,17 @@ class ArchitectureConfig(AppConfig):
     verbose_name = _("Architecture")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the Graphviz/WeasyPrint checks)
+        from django.db.models.signals import post_delete
+
+        from irtis.tasks.models import Run
+
+        from . import api, checks  # noqa: F401  (the API's routes; the Graphviz/WeasyPrint checks)
+        from .jobs import delete_file
 
         attach_panel()
+        # Generated files go with their runs (old runs are deleted by irtis.tasks.jobs.delete_old_runs).
+        post_delete.connect(lambda sender, instance, **kwargs: delete_file(instance), sender=Run,
+                            weak=False, dispatch_uid="architecture-files")
 
 
 def attach_panel() -> None:

@@ -77,13 +77,23 @@ class Stamp:
 
 
 @dataclass
+class Diagram:
+    """One dependency diagram: a title ("" when the whole graph fits in one) and its Graphviz
+    source, with the edges it draws as a table for the appendix."""
+
+    title: str
+    dot: str
+    edges: Table
+
+
+@dataclass
 class Document:
     kind: str  # "system" or "infrastructure"
     code: str  # what the audit trail and file names call it (the system code, or "infrastructure")
     title: str
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
-    diagram_dot: str = ""  # Graphviz source of the dependency diagram ("" for none)
+    diagrams: list[Diagram] = field(default_factory=list)  # each readable on an A4 page
     diagram_note: str = ""  # why there is no picture, when there is none
     stamp: Stamp | None = None
     target: models.Model | None = None  # the object the description is about (the system), for the audit trail
@@ -98,7 +108,7 @@ class Document:
         return {
             "kind": self.kind, "code": self.code, "title": self.title, "subtitle": self.subtitle,
             "sections": [asdict(s) for s in self.sections],
-            "diagram": self.diagram_dot, "diagram_note": self.diagram_note,
+            "diagrams": [asdict(d) for d in self.diagrams], "diagram_note": self.diagram_note,
         }
 
     def content_sha256(self) -> str:

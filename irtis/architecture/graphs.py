@@ -18,7 +18,7 @@ from irtis.core import permissions
 
 from . import diagram, sources
 from .common import field_text, link, url, visible
-from .document import Cell, Document, Section, Table
+from .document import Cell, Diagram, Document, Section, Table
 
 log = logging.getLogger(__name__)
 DEPTH = 8  # system → component → deployment → machine → cluster → server → rack → site
@@ -179,22 +179,30 @@ def system_sections(doc: Document, system: Any, user: object) -> None:
 
 
 def add_diagram(doc: Document, graph: dict, root: str | None, highlight: frozenset[str]) -> None:
-    section = doc.section("diagram", _("Dependency diagram"), diagram=True)
+    """The dependency diagrams (split to stay readable on A4) and, for the appendix, their edges."""
+    section = doc.section("diagram", _("Dependency diagrams"), diagram=True)
     if not graph.get("nodes"):
         doc.diagram_note = _("There are no dependencies to draw.")
         return
-    doc.diagram_dot = diagram.to_dot(graph, root=root, highlight=highlight)
-    section.text = _("Arrows point from an object to what it depends on; single points of failure "
-                     "are outlined in red.")
+    section.text = _("Arrows point from an object to what it depends on: solid when its failure stops the "
+                     "object, dashed when it only degrades it, bold for a member of a redundant group. Single "
+                     "points of failure are outlined in red; dashed boxes are objects drawn in another diagram. "
+                     "The appendix lists every edge.")
     if graph.get("truncated"):
         section.text += " " + _("Only the %(count)d nearest objects are drawn.") % {
             "count": len(graph["nodes"])}
+    try:
+        parts = diagram.split(graph, root=root, highlight=highlight)
+    except diagram.DiagramUnavailable as problem:
+        doc.diagram_note = str(problem)
+        parts = [(diagram.Part("", graph, frozenset(), graph.get("edges", [])), "")]
     names = {n["id"]: n.get("label") or n["id"] for n in graph["nodes"]}
-    table = Table([_("Object"), _("Depends on"), _("Kind")], caption=_("Dependencies drawn"))
-    for edge in graph.get("edges", []):
-        table.add(names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"]),
-                  edge.get("kind_name") or edge.get("kind") or "—")
-    section.tables.append(table)
+    for part, source in parts:
+        table = Table([_("Object"), _("Depends on"), _("Kind")], caption=part.title)
+        for edge in part.own:
+            table.add(names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"]),
+                      edge.get("kind_name") or edge.get("kind") or "—")
+        doc.diagrams.append(Diagram(part.title, source, table))
 
 
 def estate_graph(systems: list, user: object) -> dict:
@@ -212,7 +220,7 @@ def estate_graph(systems: list, user: object) -> dict:
                                                  source_id__in=ids, target_id__in=ids), user)
         for row in rows:
             edges.append({"source": node_id(ids[row.source_id]), "target": node_id(ids[row.target_id]),
-                          "kind_name": field_text(row, "kind")})
+                          "kind_name": field_text(row, "kind"), "mode": "hard" if row.effect == "stops" else "soft"})
     Interconnection = sources.model("Interconnection")
     if systems and Interconnection is not None:
         links = visible(Interconnection.objects.filter(system__in=systems), user).select_related(

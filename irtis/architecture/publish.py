@@ -9,6 +9,7 @@ in irtis is audited, so two documents with the same data version were generated 
 data (generations themselves are left out of the count).
 """
 
+import base64
 import hashlib
 from dataclasses import dataclass
 
@@ -46,33 +47,44 @@ def stamp(doc: Document, user: object = None) -> Stamp:
 
 @dataclass
 class Picture:
+    title: str
     svg: str = ""
     png: bytes = b""
-    note: str = ""
+
+    @property
+    def png_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode()
+    width_pt: float = 0.0  # printed width of the PNG: its drawn width scaled into the page box
+    note: str = ""  # why this diagram could not be drawn
 
 
-def picture(doc: Document, fmt: str) -> Picture:
-    """The diagram in the form a format needs, or why there is none."""
-    if not doc.diagram_dot:
-        return Picture(note=doc.diagram_note)
-    try:
-        if fmt == "docx":
-            return Picture(png=diagram.render(doc.diagram_dot, "png"))
-        return Picture(svg=diagram.svg(doc.diagram_dot))
-    except diagram.DiagramUnavailable as problem:
-        return Picture(note=str(problem))
-
-
-def render_html(doc: Document, template: str, **extra: object) -> str:
-    return render_to_string(template, {"doc": doc, "picture": picture(doc, "html"), **extra})
+def pictures(doc: Document, fmt: str) -> list[Picture]:
+    """The diagrams in the form a format needs: SVG (with links) on the page; PNG in print, at the
+    width that keeps its labels at 7 pt or more (a raster is laid out in milliseconds where
+    WeasyPrint spends seconds on the SVG's text)."""
+    result = []
+    for drawing in doc.diagrams:
+        if not drawing.dot:
+            continue
+        try:
+            if fmt == "html":
+                result.append(Picture(drawing.title, svg=diagram.svg(drawing.dot)))
+            else:
+                width, _height = diagram.printed_size(drawing.dot)
+                result.append(Picture(drawing.title, png=diagram.render(drawing.dot, "png"), width_pt=width))
+        except diagram.DiagramUnavailable as problem:
+            result.append(Picture(drawing.title, note=str(problem)))
+    return result
 
 
 def render(doc: Document, fmt: str) -> bytes:
     """The DOCX or PDF file of a stamped document."""
     if fmt == "docx":
-        return word.build(doc, picture(doc, "docx"))
+        return word.build(doc, pictures(doc, "docx"))
     if fmt == "pdf":
-        return pdf.write_pdf(render_html(doc, "architecture/print.html"))
+        html = render_to_string("architecture/print.html", {"doc": doc, "pictures": pictures(doc, "pdf"),
+                                                            "author": word.AUTHOR})
+        return pdf.write_pdf(html)
     raise ValueError(fmt)
 
 

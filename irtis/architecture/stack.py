@@ -128,15 +128,20 @@ def clusters_query(user: object) -> models.QuerySet:
 
 # --- networks ---------------------------------------------------------------------------------
 
-def _prefix_of(address: str, vrf_id: int | None = None, any_vrf: bool = True) -> Prefix | None:
+def _prefixes_of(address: str, vrf_id: int | None = None, any_vrf: bool = True) -> list[Prefix]:
+    """The prefixes that hold the address, the most specific first."""
     network = address_network(address)
     if network is None:
-        return None
+        return []
     key = ip.key(network.ip)
     found = Prefix.objects.filter(start_key__lte=key, end_key__gte=key, family=network.version)
     if not any_vrf or vrf_id is not None:
         found = found.filter(vrf_id=vrf_id)  # type: ignore[misc]  # None: the global table (IS NULL)
-    return found.select_related("vlan__zone", "zone", "site", "vrf").order_by("-length").first()
+    return list(found.select_related("vlan__zone", "zone", "site", "vrf").order_by("-length"))
+
+
+def _zone(prefix: Prefix) -> Any:
+    return prefix.zone or (prefix.vlan.zone if prefix.vlan else None)
 
 
 def addresses_of(vms: Iterable[VirtualMachine], devices: Iterable[Device],
@@ -154,13 +159,17 @@ def addresses_of(vms: Iterable[VirtualMachine], devices: Iterable[Device],
 
 
 def network_table(addresses: list[tuple[models.Model, str, int | None]]) -> Table:
-    """Each machine's address with the prefix, VLAN and security zone it is in."""
+    """Each machine's address with the network it is in, its VLAN and security zone. The network
+    is the most specific prefix that is not a mere container (an address plan's /8 says nothing of
+    where a machine is connected); the zone, that of the most specific prefix that names one."""
     table = Table([_("Machine"), _("Address"), _("Prefix"), _("VLAN"), _("Security zone")])
     for machine, address, vrf_id in addresses:
-        prefix = _prefix_of(address, vrf_id, any_vrf=vrf_id is None)
-        vlan = prefix.vlan if prefix else None
-        zone = (prefix.zone or (vlan.zone if vlan else None)) if prefix else None
-        table.rows.append([link(machine), Cell(address), link(prefix), link(vlan),
+        prefixes = _prefixes_of(address, vrf_id, any_vrf=vrf_id is None)
+        prefix = next((p for p in prefixes if p.status != Prefix.Status.CONTAINER), None)
+        zone = next((_zone(p) for p in prefixes if _zone(p) is not None), None)
+        table.rows.append([link(machine), Cell(address),
+                           link(prefix) if prefix else Cell(_("in no recorded network"), warn=True),
+                           link(prefix.vlan if prefix else None),
                            link(zone) if zone else Cell(_("unknown"), warn=True)])
     return table
 

@@ -6,12 +6,13 @@ from . import views
 
 app_name = "architecture"
 
+FORMAT = r"(?P<fmt>docx|pdf)"  # the formats written as files (irtis.architecture.jobs.FILE_FORMATS)
+
 urlpatterns = [
     path("", views.index, name="index"),
     path("infrastructure/", views.infrastructure_description, name="infrastructure"),
-    re_path(r"^infrastructure/(?P<fmt>docx|pdf)/$", views.infrastructure_description,
-            name="infrastructure_file"),
+    re_path(rf"^infrastructure/{FORMAT}/$", views.generate_infrastructure, name="infrastructure_file"),
     path("systems/<str:code>/", views.system_description, name="system"),
-    re_path(r"^systems/(?P<code>[^/]+)/(?P<fmt>docx|pdf)/$", views.system_description,
-            name="system_file"),
+    re_path(rf"^systems/(?P<code>[^/]+)/{FORMAT}/$", views.generate_system, name="system_file"),
+    path("files/<uuid:pk>/", views.download, name="file"),
 ]

@@ -1,15 +1,14 @@
 """A small demo-like estate: MDAS on a two-host cluster, with a single point of failure,
 an EU interconnection, an expiring certificate and an operating system past its support."""
 
-import ctypes.util
 import datetime
-import os
-import shutil
-import subprocess
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from irtis.databases.models import Database, DBMSInstance
 from irtis.inventory.models import Rack, SoftwareProduct, SoftwareVersion
@@ -23,31 +22,19 @@ from irtis.systems.models import (
     InformationSystem,
     Interconnection,
 )
+from irtis.tasks.models import Run, Status
+from irtis.tasks.runs import execute
 from tests.support import debian
 from tests.virtualization import factories
 
 LETTERS = "ą č ę ė į š ų ū ž"
 
 
-def _apt(*packages: str) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=True)
-        subprocess.run(install, env=env, capture_output=True, check=True)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def debian_packages() -> None:
     """What the documents need from Debian: Graphviz, Pango (WeasyPrint) and DejaVu fonts."""
     debian.ensure("dot", "graphviz")
-    missing = [p for lib, p in (("pango-1.0", "libpango-1.0-0"), ("pangoft2-1.0", "libpangoft2-1.0-0"))
-               if ctypes.util.find_library(lib) is None]
-    if not os.path.exists("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
-        missing.append("fonts-dejavu-core")
-    if missing:
-        _apt(*missing)
-    assert shutil.which("dot")
+    debian.ensure_packages("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
 
 
 @pytest.fixture
@@ -73,8 +60,11 @@ def estate(db) -> SimpleNamespace:
     dmz = SecurityZone.objects.create(code="DMZ", name="Demilitarizuota zona", trust_level=2)
     internal = SecurityZone.objects.create(code="PROD", name="Gamybinė zona", trust_level=3)
     vlan = VLAN.objects.create(vid=120, name="dmz-eservices", site=dc1, zone=dmz)
-    for prefix, zone, vid in (("10.10.120.0/24", dmz, vlan), ("10.10.100.0/24", internal, None)):
-        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1)
+    for prefix, zone, vid, status in (("10.0.0.0/8", None, None, "container"),
+                                      ("10.10.0.0/16", internal, None, "container"),
+                                      ("10.10.120.0/24", dmz, vlan, "active"),
+                                      ("10.10.100.0/24", internal, None, "active")):
+        item = Prefix(prefix=prefix, zone=zone, vlan=vid, site=dc1, status=status)
         item.full_clean()
         item.save()
 
@@ -101,3 +91,29 @@ def estate(db) -> SimpleNamespace:
         expires=datetime.date.today() + datetime.timedelta(days=10), interconnection=link)
     return SimpleNamespace(system=mdas, app=app, web=web, database=database, oracle=oracle,
                            certificate=certificate, old_os=old_os, cluster=cluster)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def start(client: Client, fmt: str, code: str = "MDAS") -> Run:
+    response = client.post(reverse("architecture:system_file", args=[code, fmt]))
+    assert response.status_code == 200
+    assert 'role="progressbar"' in response.content.decode()  # the started page shows the run's progress
+    return response.context["run"]
+
+
+def generated(client: Client, fmt: str, code: str = "MDAS") -> tuple[Run, bytes]:
+    """Start a generation from the page, work it off here (the worker's part, tested with real
+    workers in tests/tasks), and download the file."""
+    run = start(client, fmt, code)
+    execute(str(run.pk))
+    run.refresh_from_db()
+    assert run.status == Status.DONE, run.error
+    response = client.get(reverse("architecture:file", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="architektura-{code}-v')
+    return run, b"".join(response.streaming_content)

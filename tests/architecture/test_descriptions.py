@@ -14,8 +14,9 @@ from irtis.architecture.apps import PANEL
 from irtis.audit.models import Action, AuditEntry
 from irtis.core.registry import entry_for
 from irtis.systems.models import InformationSystem
+from irtis.tasks.runs import execute
 
-from .conftest import LETTERS
+from .conftest import LETTERS, generated
 
 
 def documents() -> list[AuditEntry]:
@@ -46,10 +47,8 @@ def test_infrastructure_page(admin_client, estate) -> None:
 
 
 def test_docx_holds_code_rto_spof_and_lithuanian_letters(admin_client, estate) -> None:
-    response = admin_client.get(reverse("architecture:system_file", args=["MDAS", "docx"]))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="architektura-MDAS-v')
-    word = docx.Document(io.BytesIO(response.content))
+    _run, body = generated(admin_client, "docx")
+    word = docx.Document(io.BytesIO(body))
     text = "\n".join(p.text for p in word.paragraphs)
     text += "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
     assert "MDAS" in text
@@ -65,10 +64,9 @@ def test_docx_holds_code_rto_spof_and_lithuanian_letters(admin_client, estate) -
 
 
 def test_pdf_text_keeps_lithuanian_letters(admin_client, estate) -> None:
-    response = admin_client.get(reverse("architecture:system_file", args=["MDAS", "pdf"]))
-    assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    _run, body = generated(admin_client, "pdf")
+    assert body.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(body))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert LETTERS in text
     assert "MDAS" in text and documents()[-1].after["sha256"][:12] in text
@@ -77,8 +75,9 @@ def test_pdf_text_keeps_lithuanian_letters(admin_client, estate) -> None:
 def test_each_generation_writes_one_audit_entry(admin_client, estate) -> None:
     before = len(documents())
     admin_client.get(reverse("architecture:system", args=["MDAS"]))
-    admin_client.get(reverse("architecture:system_file", args=["MDAS", "docx"]))
-    admin_client.get(reverse("architecture:infrastructure_file", args=["docx"]))
+    generated(admin_client, "docx")
+    run = admin_client.post(reverse("architecture:infrastructure_file", args=["docx"])).context["run"]
+    execute(str(run.pk))
     found = documents()[before:]
     assert [e.after["format"] for e in found] == ["html", "docx", "docx"]
     first, second, whole = found
@@ -92,11 +91,10 @@ def test_each_generation_writes_one_audit_entry(admin_client, estate) -> None:
 
 
 def test_a_change_in_the_data_changes_the_stamp(admin_client, estate) -> None:
-    url = reverse("architecture:system_file", args=["MDAS", "docx"])
-    admin_client.get(url)
+    admin_client.get(reverse("architecture:system", args=["MDAS"]))
     estate.system.rpo_minutes = 5
     estate.system.save()
-    admin_client.get(url)
+    admin_client.get(reverse("architecture:system", args=["MDAS"]))
     first, second = (e.after for e in documents()[-2:])
     assert second["data_version"] > first["data_version"]
     assert second["sha256"] != first["sha256"]
@@ -107,7 +105,7 @@ def test_a_change_in_the_data_changes_the_stamp(admin_client, estate) -> None:
     ("architecture:system", ["MDAS"]), ("architecture:system_file", ["MDAS", "pdf"]),
 ])
 def test_anonymous_is_sent_to_sign_in(client, estate, name, args) -> None:
-    response = client.get(reverse(name, args=args))
+    response = (client.post if name.endswith("_file") else client.get)(reverse(name, args=args))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not documents()
 
@@ -127,3 +125,15 @@ def test_index_and_system_panel_link_the_descriptions(admin_client, estate) -> N
     panel = render_to_string(PANEL, {"object": estate.system})
     for fmt in ("docx", "pdf"):
         assert reverse("architecture:system_file", args=["MDAS", fmt]) in panel
+
+
+def test_the_network_section_names_the_network_not_the_address_plan(admin_client, estate) -> None:
+    """mdas-db-1 (10.10.110.31) is in no recorded /24, only in the containers 10.10.0.0/16 (PROD)
+    and 10.0.0.0/8: no prefix, in red, and the zone of the most specific container that names one."""
+    doc = admin_client.get(reverse("architecture:system", args=["MDAS"])).context["doc"]
+    table = next(s for s in doc.sections if s.key == "network").tables[0]
+    rows = {row[0].text: row for row in table.rows}
+    web, db = rows["mdas-web-1"], rows["mdas-db-1"]
+    assert (web[2].text, web[3].text) == ("10.10.120.0/24", "120 dmz-eservices")
+    assert web[4].text == "DMZ Demilitarizuota zona"
+    assert db[2].warn and "10.0.0.0/8" not in db[2].text and db[4].text == "PROD Gamybinė zona"

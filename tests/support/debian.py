@@ -1,5 +1,6 @@
 """Installing the Debian packages a test needs, the way a new machine would get them."""
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -15,10 +16,13 @@ def _install(packages: tuple[str, ...], reason: str) -> None:
         pytest.fail(f"{reason} and only root can install {' '.join(packages)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0 and not _updated:
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=True)
-        _updated = True
-        subprocess.run(install, env=env, capture_output=True, check=True)
+    # Test workers install one at a time: apt-get fails at once while another holds dpkg's lock.
+    with open("/tmp/irtis-tests-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0 and not _updated:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=True)
+            _updated = True
+            subprocess.run(install, env=env, capture_output=True, check=True)
 
 
 def ensure(command: str, *packages: str) -> str:
