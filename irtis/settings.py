@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "irtis.core.middleware.ChangeContextMiddleware",
+    "irtis.core.middleware.PrivatePagesMiddleware",
     "irtis.core.middleware.OutOfRangeMiddleware",
 ]
 

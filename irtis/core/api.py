@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from . import bulk, collation, permissions, registry, relations, schemas
+from . import bulk, choices, collation, permissions, registry, relations, schemas
 from .filters import filterset_class, narrowed, unknown_references
 from .models import BaseModel, StaleObjectError
 from .registry import is_reference
@@ -71,6 +71,7 @@ class Endpoints:
         self.model: type[BaseModel] = entry.model
         self.columns = [f.name for f in entry.value_fields]
         self.reference_names = [f.name for f in entry.value_fields if is_reference(f)]
+        self.blank_choices = [f.name for f in entry.value_fields if schemas.blank_choice(f)]
 
     @cached_property
     def many_ids(self) -> dict[str, RawSQL]:
@@ -108,8 +109,8 @@ class Endpoints:
     def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
         columns = list(self.entry.brief) if brief else self.columns
         if not self.many_ids or brief:
-            return fetch(queryset, columns)
-        rows = fetch(queryset.annotate(**self.many_ids), [*columns, *self.many_ids])
+            return self.unmade_as_null(fetch(queryset, columns))
+        rows = self.unmade_as_null(fetch(queryset.annotate(**self.many_ids), [*columns, *self.many_ids]))
         names = [(name, name.removesuffix("__ids")) for name in self.many_ids]
         if connection.vendor == "postgresql":  # arrays of ids already
             for row in rows:
@@ -120,6 +121,15 @@ class Endpoints:
             for name, field in names:
                 ids = row.pop(name)
                 row[field] = sorted(map(int, ids.split(","))) if ids else []
+        return rows
+
+    def unmade_as_null(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Choices left unmade (stored as "") given as null, as the schema describes them."""
+        names = [name for name in self.blank_choices if rows and name in rows[0]]
+        for row in rows:
+            for name in names:
+                if row[name] == "":
+                    row[name] = None
         return rows
 
     def listing(self, request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
@@ -134,7 +144,7 @@ class Endpoints:
                 "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
                 "known": sorted(set(filterset_type.base_filters) | PAGING),
             }, 400)
-        filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset)
+        filterset = narrowed(filterset_type, frozenset(request.GET))(request.GET, queryset=queryset, request=request)
         if not filterset.is_valid():
             errors = {name: list(messages) for name, messages in filterset.errors.items()}
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
@@ -252,7 +262,7 @@ class Endpoints:
 
     def write(self, request: HttpRequest, action: str, objects: list[BaseModel], data: list[dict[str, Any]]) -> None:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
-        references = self.references(data)
+        references = self.references(request, data)
         errors = self.check_many(request, data)
         for index, (obj, values) in enumerate(zip(objects, data, strict=True)):
             for name, value in values.items():
@@ -265,6 +275,8 @@ class Endpoints:
                         errors.setdefault(index, {})[name] = [_("No object with id %(id)s.") % {"id": value}]
                         continue
                     setattr(obj, name, target)
+                elif value is None and name in self.blank_choices:
+                    setattr(obj, field.attname, "")
                 else:
                     setattr(obj, field.attname, value)
             # References were resolved above in one query per field; checking them again per
@@ -299,13 +311,17 @@ class Endpoints:
         except IntegrityError:
             raise HttpError(409, _("The data conflicts with other objects; nothing was saved.")) from None
 
-    def references(self, data: list[dict[str, Any]]) -> dict[str, dict[int, models.Model]]:
+    def references(self, request: HttpRequest, data: list[dict[str, Any]]) -> dict[str, dict[int, models.Model]]:
         result = {}
         for field in self.model._meta.concrete_fields:
             if is_reference(field):
                 ids = {d[field.name] for d in data if d.get(field.name) is not None}
                 if any(field.name in d for d in data):
-                    result[field.name] = cast(type[models.Model], field.related_model)._default_manager.in_bulk(ids)
+                    related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+                    # An object the user may not view is refused like one that does not exist.
+                    offered = choices.visible(related, request.user) if registry.entry_for(related) else \
+                        related._default_manager.all()
+                    result[field.name] = offered.in_bulk(ids)
         return result
 
     def check_many(self, request: HttpRequest, data: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:

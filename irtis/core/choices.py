@@ -16,13 +16,23 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import permissions, registry
 from .registry import ModelEntry, entry_for, is_reference
-from .widgets import LOOKUP_THRESHOLD, LookupMixin, LookupSelect
+from .widgets import LOOKUP_THRESHOLD, LookupMixin, LookupSelect, ObjectChooser
+
+
+def visible(model: type[models.Model], user: object) -> models.QuerySet:
+    """The objects of `model` the user may be offered: every select of related objects (forms,
+    bulk edit, filters, search boxes) lists only these, and an id outside them is refused as if
+    it did not exist."""
+    return permissions.restrict(model._default_manager.all(), user)
 
 
 def labelled(queryset: models.QuerySet) -> models.QuerySet:
@@ -107,6 +117,8 @@ def prepare(form: forms.ModelForm, entry: ModelEntry, user: object) -> None:
     whether it still fits its parents is checked when the form is posted.
     """
     instance = form.instance
+    form.viewer = user  # type: ignore[attr-defined]  # read by VersionedForm.clean (check_generic)
+    prepare_generic(form, user)
     for name, (child, _field) in helper_fields(entry).items():
         if not form.is_bound and name not in form.initial:
             child_pk = form.initial.get(child, getattr(instance, entry.field(child).attname, None))
@@ -130,6 +142,52 @@ def prepare(form: forms.ModelForm, entry: ModelEntry, user: object) -> None:
             if not form.is_bound:
                 queryset = queryset | held
         field.queryset = labelled(queryset)
+
+
+def generic_ends(model: type[models.Model]) -> list[GenericForeignKey]:
+    """The model's references to an object of any kind (a content type and an id)."""
+    return [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
+
+
+def prepare_generic(form: forms.ModelForm, user: object) -> None:
+    """Each end that may name an object of any kind: the kind among the registered models the user
+    may view, then the object searched among those of that kind (core.lookup)."""
+    viewable = [e.model for e in registry.entries() if permissions.allowed(user, e, "view")]
+    kinds = ContentType.objects.get_for_models(*viewable) if viewable else {}
+    urls = {ct.pk: reverse("lookup", args=[f"{model._meta.app_label}.{model._meta.model_name}"])
+            for model, ct in kinds.items()}
+    for end in generic_ends(form._meta.model):
+        if end.ct_field not in form.fields or end.fk_field not in form.fields:
+            continue
+        kind = cast(forms.ModelChoiceField, form.fields[end.ct_field])  # a foreign key to ContentType
+        kind.queryset = ContentType.objects.filter(pk__in=list(urls))
+        names = sorted((str(model._meta.verbose_name).capitalize(), ct.pk) for model, ct in kinds.items())
+        kind.choices = [("", "---------"), *[(pk, name) for name, pk in names]]
+        field = form.fields[end.fk_field]
+        chooser = ObjectChooser(kind=form[end.ct_field].html_name, urls=urls, attrs=field.widget.attrs)
+        chooser.attrs.pop("min", None), chooser.attrs.pop("max", None)
+        chooser.choices = [("", "---------"), *_chosen(form, end, user)]
+        field.widget = chooser
+
+
+def _chosen(form: forms.ModelForm, end: GenericForeignKey, user: object) -> list[tuple[int, str]]:
+    """The object the end names now (posted or stored), if the user may view it."""
+    type_id, pk = _value(form, end.ct_field, form.is_bound), _value(form, end.fk_field, form.is_bound)
+    try:
+        model = ContentType.objects.get_for_id(int(type_id)).model_class()
+        obj = visible(model, user).filter(pk=object_id(pk)).first() if model else None
+    except (ValueError, TypeError, ContentType.DoesNotExist):
+        return []
+    return [(obj.pk, str(obj))] if obj else []
+
+
+def check_generic(form: forms.ModelForm, user: object) -> None:
+    """An end naming an object the user may not view is refused like one that does not exist."""
+    for end in generic_ends(form._meta.model):
+        kind, pk = form.cleaned_data.get(end.ct_field), form.cleaned_data.get(end.fk_field)
+        if isinstance(kind, ContentType) and pk is not None and kind.model_class() is not None:
+            if not visible(cast(type[models.Model], kind.model_class()), user).filter(pk=pk).exists():
+                form.add_error(end.fk_field, _("No such object."))
 
 
 def _narrowed(

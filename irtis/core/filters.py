@@ -9,6 +9,7 @@ also take `__gte` and `__lte`.
 
 import copy
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any, cast
 
@@ -16,10 +17,10 @@ import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from . import relations, search, tabular
+from . import choices, relations, search, tabular
 from .registry import ModelEntry, is_reference
 from .widgets import LookupSelectMultiple
 
@@ -139,25 +140,31 @@ def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, l
     return errors
 
 
+def _offered(model: type[models.Model]) -> Callable[[HttpRequest | None], models.QuerySet]:
+    """The related objects a filter offers and accepts: those the requesting user may see, so an
+    id they may not see is refused like one that does not exist (the filter set gets `request`)."""
+    return lambda request: choices.visible(model, getattr(request, "user", None))
+
+
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:
     name, label = field.name, field.verbose_name
     if field.many_to_many:
         key = tabular.related_key(field)
         related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
         filters: dict[str, df.Filter] = {name: ManyFilter(
-            field_name=name, queryset=related._default_manager.all(), label=label,
+            field_name=name, queryset=_offered(related), label=label,  # type: ignore[arg-type]  # a callable of the request, as django-filter allows (not its stubs)
             widget=LookupSelectMultiple(related),
         )}
         if key != "pk":
             filters[f"{name}__{key}"] = df.ModelMultipleChoiceFilter(
-                field_name=name, to_field_name=key, queryset=related._default_manager.all(), label=label,
+                field_name=name, to_field_name=key, queryset=_offered(related), label=label,  # type: ignore[arg-type]  # a callable of the request, as django-filter allows (not its stubs)
                 method=lambda queryset, name, value: related_to(queryset, name, value) if value else queryset,
             )
         return filters
     if field.many_to_one or field.one_to_one:
         related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
         return {name: ReferenceFilter(
-            field_name=name, queryset=related._default_manager.all(), label=label,
+            field_name=name, queryset=_offered(related), label=label,  # type: ignore[arg-type]  # a callable of the request, as django-filter allows (not its stubs)
             widget=LookupSelectMultiple(related),
         )}
     if field.choices:

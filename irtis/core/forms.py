@@ -3,7 +3,8 @@
 from typing import Any, cast
 
 from django import forms
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from . import choices, relations
@@ -29,6 +30,17 @@ class VersionedForm(forms.ModelForm):
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
 
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # a model form's cleaned_data
+        if hasattr(self, "viewer"):  # set by choices.prepare
+            choices.check_generic(self, self.viewer)
+        if self.instance.pk and data.get("version") is None and "version" not in self.errors:
+            # Without the version read, a newer version would be overwritten unseen.
+            self.add_error(None, _("The form came without the version of the object it edits, so it "
+                                   "cannot tell whether someone changed the object since. Reload the "
+                                   "page and make your change again."))
+        return data
+
     def _post_clean(self) -> None:
         if self.instance.pk and self.cleaned_data.get("version"):
             self.instance.version = self.cleaned_data["version"]
@@ -50,7 +62,26 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
         kwargs["widget"] = LookupSelectMultiple(related)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    elif isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):
+        kwargs.update(_limits(field))
     return field.formfield(**kwargs)
+
+
+def _limits(field: models.Field) -> dict[str, Any]:
+    """The bounds a number field's validators set (a positive field's included), declared once on
+    the model and shown by the input (`min`, `max`) so that the browser refuses what the model would."""
+    # Not the database's own range of an integer column, which IntegerField adds to its validators.
+    column = connection.ops.integer_field_range(field.get_internal_type())
+    bounds = [v for v in field.validators if isinstance(v, MinValueValidator | MaxValueValidator)
+              and not callable(v.limit_value) and v.limit_value not in column]
+    lows = [v.limit_value for v in bounds if isinstance(v, MinValueValidator)]
+    highs = [v.limit_value for v in bounds if isinstance(v, MaxValueValidator)]
+    result = {}
+    if lows:
+        result["min_value"] = max(lows)
+    if highs:
+        result["max_value"] = min(highs)
+    return result
 
 
 def form_class(entry: ModelEntry) -> type[VersionedForm]:
@@ -69,10 +100,11 @@ class BulkEditForm(forms.Form):
     ADD, REMOVE, REPLACE = "add", "remove", "replace"
     MODES = ((ADD, _("add these")), (REMOVE, _("remove these")), (REPLACE, _("replace with these")))
 
-    def __init__(self, entry: ModelEntry, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, entry: ModelEntry, user: object, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entry = entry
         model_form = form_class(entry)()
+        choices.prepare(model_form, entry, user)
         skip = {entry.key} | {
             f.name for f in entry.model._meta.concrete_fields if f.unique
         }
@@ -81,9 +113,9 @@ class BulkEditForm(forms.Form):
                 continue
             field = model_form.fields[name]
             field.required = False
-            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
-                choices = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
-                field.choices = [("", "---------"), *[c for c in choices if c[0] != ""]]
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                values = cast(list[tuple[Any, Any]], field.choices)  # normalised to a list by Django
+                field.choices = [("", "---------"), *[c for c in values if c[0] != ""]]
             self.fields[name] = field
             if name in entry.many_names:
                 self.fields[f"{name}_mode"] = forms.ChoiceField(

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from irtis.audit.context import changes_by
@@ -24,6 +25,20 @@ class ChangeContextMiddleware:
         ):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in user (or a token) is shown is never kept by a browser or a proxy cache:
+    it may be read by the next person at the same computer or behind the same proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response
 
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,17 @@ class BaseModel(ChangeLogged):
         return f'"{self.version}"'
 
 
+class ColourField(models.CharField):
+    """A colour as #rrggbb, the only form a page or a picture may use it in (never CSS text)."""
+
+    default_validators = [RegexValidator(r"\A#[0-9a-fA-F]{6}\Z", _("Write a colour as #rrggbb."))]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("default", "#6c757d")
+        super().__init__(*args, **kwargs)
+
+
 @register(group="admin", columns=("name", "slug", "color", "description"), search=("slug", "description"),
           key="slug")
 class Tag(BaseModel):
@@ -89,7 +101,7 @@ class Tag(BaseModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
-    color = models.CharField(_("colour"), max_length=7, default="#6c757d")
+    color = ColourField(_("colour"))
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:

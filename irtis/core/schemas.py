@@ -28,14 +28,17 @@ def fixed_choices(field: models.Field) -> bool:
     return bool(field.choices) and not isinstance(field.choices, CallableChoiceIterator)
 
 
+def blank_choice(field: models.Field) -> bool:
+    """A choice that may be left unmade and is stored as "": the API gives and takes null for it,
+    so its schema allows only the values or null."""
+    return fixed_choices(field) and field.blank and field.empty_strings_allowed and not field.null
+
+
 def python_type(field: models.Field) -> Any:
     if is_reference(field):
         return Id
     if fixed_choices(field):
-        values = [value for value, _ in field.flatchoices if value != ""]
-        if field.blank and field.empty_strings_allowed and not field.null:
-            values.append("")  # "no choice": what the API returns for it must be accepted back
-        return Literal[tuple(values)]
+        return Literal[tuple(value for value, _ in field.flatchoices if value != "")]
     for django_type, py in (
         (models.BooleanField, bool), (models.DateTimeField, datetime.datetime),
         (models.DateField, datetime.date), (models.DecimalField, decimal.Decimal),
@@ -59,11 +62,12 @@ def _constraints(field: models.Field) -> dict[str, Any]:
 
 def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
     kind = python_type(field)
-    if field.null:
+    if field.null or blank_choice(field):
         kind = Optional[kind]  # noqa: UP045 (runtime type construction)
     if optional or field.has_default() or field.blank or field.null:
         # May be left out, but only a nullable field takes null (the default is not validated).
-        default = field.get_default() if field.has_default() and not optional else None
+        # Left out of a create or PUT, a field takes its default ("" for blank text).
+        default = None if optional or blank_choice(field) else field.get_default()
         return (kind, Field(default, **_constraints(field)))
     return (kind, Field(..., **_constraints(field)))
 

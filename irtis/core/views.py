@@ -13,6 +13,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -58,7 +59,7 @@ class EntryView(LoginRequiredMixin, View):
                 for a in ("view", "add", "change", "delete", "import", "export")}
 
     def filtered(self) -> tuple[Any, models.QuerySet]:
-        filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"))
+        filterset = filterset_class(self.entry)(self.request.GET, queryset=self.queryset("view"), request=self.request)
         if not filterset.is_valid():
             return filterset, self.entry.model._default_manager.none()
         return filterset, filterset.qs
@@ -95,6 +96,7 @@ class DetailView(EntryView):
         return render(request, "core/detail.html", self.context(
             object=obj, fields=fields, many=many, related=related_lists(obj, request.user),
             history=history, journal=journal, journal_kinds=JournalEntry.Kind.choices,
+            may_comment=self.abilities()["change"] and self.queryset("change").filter(pk=obj.pk).exists(),
         ))
 
 
@@ -262,7 +264,11 @@ class BulkView(EntryView):
         return queryset.filter(pk__in=self.queryset().values("pk"))
 
     def back(self) -> HttpResponse:
-        return redirect(self.request.POST.get("return_url") or self.entry.url_name("list"))
+        """To the list the action came from (`return_url`), if it is a page of this site."""
+        url = self.request.POST.get("return_url", "")
+        if not url_has_allowed_host_and_scheme(url, {self.request.get_host()}, self.request.is_secure()):
+            return redirect(self.entry.url_name("list"))
+        return redirect(url)
 
 
 class BulkEditView(BulkView):
@@ -273,7 +279,7 @@ class BulkEditView(BulkView):
         if not objects:
             messages.warning(request, _("No objects were selected."))
             return self.back()
-        form = BulkEditForm(self.entry, request.POST if "apply" in request.POST else None)
+        form = BulkEditForm(self.entry, request.user, request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             errors = bulk_apply(objects, form.changes(), request.user)
             if not errors:
@@ -336,7 +342,10 @@ class BulkDeleteView(BulkView):
 
 
 class JournalView(EntryView):
-    """Adds a comment to an object's journal."""
+    """Adds a comment to an object's journal. Writing in it is changing the object's record, so it
+    takes the permission to change that object (within its constraints); viewing only reads it."""
+
+    action = "change"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(pk)

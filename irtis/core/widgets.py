@@ -6,6 +6,7 @@ whose choices follow other fields (`data-depends`, see core.choices) carries the
 too, so that the browser can fetch its choices again when a parent changes.
 """
 
+import json
 from typing import Any
 
 from django import forms
@@ -59,3 +60,20 @@ class LookupSelect(LookupMixin, forms.Select):
 
 class LookupSelectMultiple(LookupMixin, forms.SelectMultiple):
     pass
+
+
+class ObjectChooser(forms.Select):
+    """The id of an object of the kind chosen in another field (a content type select, `kind`):
+    only the chosen object is rendered, and the search box asks the lookup of the chosen kind
+    (`urls`: content type id → its lookup address). Changing the kind empties the choice."""
+
+    template_name = "core/widgets/lookup.html"
+
+    def __init__(self, kind: str, urls: dict[int, str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attrs.update({"data-lookup-kind": kind, "data-lookup-urls": json.dumps(urls)})
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["lookup"] = True
+        return context

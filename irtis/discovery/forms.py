@@ -1,5 +1,7 @@
 """The discovery form: where the agent is and how to authenticate; the API validates through it too."""
 
+import ipaddress
+import re
 from typing import Any, cast
 
 from django import forms
@@ -10,6 +12,8 @@ from irtis.network.models import VRF
 
 from . import snmp
 
+HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?",
+                       re.IGNORECASE)
 SECRET = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
 
 
@@ -36,6 +40,22 @@ class DiscoveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["vrf"]).queryset = permissions.restrict(VRF.objects.all(), user)
 
+    def clean_address(self) -> str:
+        """An IP address or a DNS name (international names as IDNA allows them)."""
+        address = cast(str, self.cleaned_data["address"]).strip()
+        try:
+            ipaddress.ip_address(address)
+            return address
+        except ValueError:
+            pass
+        try:
+            ascii_name = address.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_name = ""
+        if not HOST_NAME.fullmatch(ascii_name):
+            raise forms.ValidationError(_("Enter an IP address or a DNS name."))
+        return address
+
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())  # a form's cleaned_data
         if data.get("version") == "2c":
@@ -61,4 +81,4 @@ class DiscoveryForm(forms.Form):
 
     def read(self) -> snmp.Reading:
         """Read the agent with the entered credentials (they end with the request)."""
-        return snmp.read(self.cleaned_data["address"].strip(), self.cleaned_data["port"], self.credentials())
+        return snmp.read(self.cleaned_data["address"], self.cleaned_data["port"], self.credentials())

@@ -168,7 +168,7 @@ async def _target(host: str, port: int, timeout: float, retries: int) -> UdpTran
     except ValueError:
         try:
             found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_DGRAM)
-        except OSError:
+        except (OSError, UnicodeError):  # UnicodeError: a name IDNA cannot encode
             raise SnmpError(_("Cannot resolve the name %(host)s.") % {"host": host}) from None
         literal = ipaddress.ip_address(found[0][4][0])
     kind = UdpTransportTarget if literal.version == 4 else Udp6TransportTarget

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from typing import cast
 
-from django.db import models
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from irtis.core import permissions
 
 from .models import Device, Rack
 
@@ -14,6 +15,7 @@ WIDTH = 260  # width of the rack's inside
 GUTTER = 30  # unit numbers on the left
 TOP = 28  # title above the rack
 FACES = ("front", "rear")
+HIDDEN_COLOUR = "#adb5bd"  # a device the reader may not view
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class Mounted:
         return self.position + self.height - 1
 
 
-def mounted_devices(rack: Rack) -> list[Mounted]:
-    """The devices mounted in the rack (one query)."""
+def mounted_devices(rack: Rack, user: object) -> list[Mounted]:
+    """The devices mounted in the rack (two queries); one the user may not view is only an
+    occupied block: no name, role or link."""
     rows = (
         Device.objects.filter(rack=rack, position__isnull=False)
         .select_related("role", "hardware_model")
@@ -44,16 +47,23 @@ def mounted_devices(rack: Rack) -> list[Mounted]:
               "hardware_model__full_depth")
         .order_by("position")
     )
+    visible = set(permissions.restrict(Device.objects.filter(rack=rack), user).values_list("pk", flat=True))
     return [
         Mounted(d.pk, d.name, cast(int, d.position), max(d.hardware_model.u_height, 1), d.face,
                 d.hardware_model.full_depth, d.role.name, d.role.color, d.get_absolute_url())
+        if d.pk in visible else
+        Mounted(0, "", cast(int, d.position), max(d.hardware_model.u_height, 1), d.face,
+                d.hardware_model.full_depth, "", HIDDEN_COLOUR, "")
         for d in rows
     ]
 
 
-def unracked_devices(rack: Rack) -> models.QuerySet:
-    """Devices in the rack without a position (shelves, blanking, not yet mounted)."""
-    return Device.objects.filter(rack=rack, position__isnull=True).only("name").order_by("name")
+def unracked_devices(rack: Rack, user: object) -> tuple[list[Device], int]:
+    """Devices in the rack without a position (shelves, blanking, not yet mounted) that the user
+    may view, and how many others there are."""
+    devices = Device.objects.filter(rack=rack, position__isnull=True)
+    visible = list(permissions.restrict(devices, user).only("name").order_by("name"))
+    return visible, devices.count() - len(visible)
 
 
 def text_colour(background: str) -> str:
@@ -91,18 +101,20 @@ def draw(rack: Rack, face: str, devices: list[Mounted]) -> str:
             continue
         y = TOP + (rack.u_height - device.top) * UNIT
         box_height = device.height * UNIT - 2
-        label = escape(device.name)
-        tip = escape(f"{device.name} · {device.role} · U{device.position}"
-                     + (f"–U{device.top}" if device.height > 1 else ""))
+        units = f"U{device.position}" + (f"–U{device.top}" if device.height > 1 else "")
+        label = escape(device.name or _("Occupied"))
+        tip = escape(f"{device.name} · {device.role} · {units}" if device.url else f"{_('Occupied')} · {units}")
         css = "dev" if on_this_face else "dev ghost"
         text_css = "" if on_this_face else ' class="ghost"'
-        parts.append(
-            f'<a href="{escape(device.url)}" xlink:href="{escape(device.url)}" target="_top">'
+        block = (
             f"<title>{tip}</title>"
             f'<rect class="{css}" x="{GUTTER + 2}" y="{y + 1}" width="{WIDTH - 4}" height="{box_height}" '
             f'rx="2" fill="{escape(device.color)}"/>'
             f'<text x="{GUTTER + WIDTH / 2}" y="{y + 1 + box_height / 2 + 4}" text-anchor="middle" '
-            f'fill="{text_colour(device.color)}"{text_css}>{label}</text></a>'
+            f'fill="{text_colour(device.color)}"{text_css}>{label}</text>'
         )
+        link = escape(device.url)
+        parts.append(f'<a href="{link}" xlink:href="{link}" target="_top">{block}</a>' if device.url
+                     else f"<g>{block}</g>")
     parts.append("</svg>")
     return "".join(parts)

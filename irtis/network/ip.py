@@ -9,6 +9,7 @@ never interleave (different first digit).
 
 import ipaddress
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -36,13 +37,38 @@ def bounds(network: Network) -> tuple[str, str]:
     return key(network.network_address), key(network.broadcast_address)
 
 
+def _checked(text: str) -> str:
+    """`text` stripped; a zone index (`fe80::1%eth0`) is refused: it names an interface of one
+    host, not an address of the network, and the same address would be stored twice."""
+    text = (text or "").strip()
+    if "%" in text:
+        raise ValidationError(_("Write the address without a zone index (“%%%(zone)s”)."), code="invalid",
+                              params={"zone": text.split("%", 1)[1].split("/")[0]})
+    return text
+
+
+def _unmapped(value: Network | Interface, text: str) -> Network | Interface:
+    """An IPv4-mapped IPv6 address or prefix (`::ffff:10.2.0.5/128`) as the IPv4 one it is, so
+    that one host is not recorded twice."""
+    first = value.network_address if isinstance(value, Network) else value.ip
+    mapped = getattr(first, "ipv4_mapped", None)
+    if mapped is None:
+        return value
+    length = value.network.prefixlen if isinstance(value, Interface) else value.prefixlen
+    if length < 96:
+        raise ValidationError(_("“%(value)s” spans more than the IPv4-mapped addresses; write it as IPv6 "
+                                "without the mapping or as IPv4."), code="invalid", params={"value": text})
+    kind = ipaddress.IPv4Interface if isinstance(value, Interface) else ipaddress.IPv4Network
+    return kind(f"{mapped}/{length - 96}")
+
+
 def parse_network(text: str, strict: bool = True) -> Network:
     """A prefix such as `10.2.0.0/16`; with `strict`, host bits set are an error naming the fix."""
-    text = (text or "").strip()
+    text = _checked(text)
     if "/" not in text:
         raise ValidationError(_("Write the prefix with its length, e.g. 10.2.0.0/16."), code="invalid")
     try:
-        return ipaddress.ip_network(text, strict=strict)
+        return cast(Network, _unmapped(ipaddress.ip_network(text, strict=strict), text))
     except ValueError:
         try:
             network = ipaddress.ip_network(text, strict=False)
@@ -59,13 +85,14 @@ def parse_network(text: str, strict: bool = True) -> Network:
 
 def parse_interface(text: str) -> Interface:
     """An address with its mask, `10.2.0.5/16`; a bare address gets a host mask (/32, /128)."""
-    text = (text or "").strip()
+    text = _checked(text)
     try:
-        return ipaddress.ip_interface(text)
+        interface = ipaddress.ip_interface(text)
     except ValueError:
         raise ValidationError(
             _("“%(value)s” is not an IP address."), code="invalid", params={"value": text}
         ) from None
+    return cast(Interface, _unmapped(interface, text))
 
 
 def size(network: Network) -> int:

@@ -37,7 +37,7 @@ def _values() -> dict[str, dict[str, str]]:
     cluster = Cluster.objects.order_by("pk").first()
     server = Device.objects.filter(site=cluster.site_id, cluster_hosts__isnull=True).order_by("pk").first()
     system_type = str(ContentType.objects.get_for_model(InformationSystem).pk)
-    first, second = InformationSystem.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    device_type = str(ContentType.objects.get_for_model(Device).pk)
     return {
         "databases.dbmsinstance": {"virtual_machine": "*"},
         "inventory.installation": {"device": "*"},
@@ -45,8 +45,8 @@ def _values() -> dict[str, dict[str, str]]:
         "network.ipaddress": {"address": "10.254.254.1/24"},
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
-        "systems.dependency": {"source_type": system_type, "source_id": str(first),
-                               "target_type": system_type, "target_id": str(second)},
+        "systems.dependency": {"source_type": system_type, "source_id": "*",
+                               "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
         "tasks.schedule": {"cron": "30 2 * * 1-5"},
         "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
@@ -107,7 +107,11 @@ FIELDS = """form => Array.from(form.elements).filter(e => e.name && e.type !== "
   choices: e.options ? Array.from(e.options).filter(o => o.value !== "").length : 0,
   lookup: e.dataset?.lookupUrl && document.querySelector(`.lookup[data-lookup-for="${e.id}"]`)
     ? e.dataset.lookupUrl.split("/").filter(Boolean).pop() : null,
+  kind: e.dataset?.lookupKind || null,
 }))"""
+# The model an object chooser searches: that of the kind chosen in its kind field.
+KIND_OF = """e => JSON.parse(e.dataset.lookupUrls)[e.form.elements.namedItem(e.dataset.lookupKind).value]
+  .split("/").filter(Boolean).pop()"""
 SETTLED = "!document.querySelector('select[data-asked]')"
 
 
@@ -151,7 +155,7 @@ def test_add_form_is_usable(demo: SimpleNamespace, page: object, label: str) -> 
     fields = form.evaluate(FIELDS)
     # Every select offers a choice: a plain one has choices, a search box finds and picks one.
     problems = []
-    for field in (f for f in fields if f["tag"] == "select"):
+    for field in (f for f in fields if f["tag"] == "select" and not f["kind"]):  # choosers: once their kind is
         if field["lookup"]:
             if not search_and_pick(page, field, demo.letters):
                 problems.append(f"{field['name']}: its search box finds nothing to pick")
@@ -167,7 +171,9 @@ def test_add_form_is_usable(demo: SimpleNamespace, page: object, label: str) -> 
         wanted = values.get(field["name"])
         if field["tag"] == "select" and not field["multiple"] and (field["required"] or wanted):
             selector = f'#{field["id"]}'
-            if wanted not in (None, "*"):
+            if field["kind"]:
+                search_and_pick(page, {**field, "lookup": page.locator(selector).evaluate(KIND_OF)}, demo.letters)
+            elif wanted not in (None, "*"):
                 page.select_option(selector, wanted)
             elif field["lookup"]:
                 search_and_pick(page, field, demo.letters)

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from irtis.core.bulk import save_objects
 from irtis.inventory.models import Device, Interface, Location, Rack, Site
 from irtis.network.models import IPAddress
-from irtis.systems.models import Component, Deployment, ImportanceCategory, InformationSystem
+from irtis.systems.models import Component, Dependency, Deployment, ImportanceCategory, InformationSystem
 from irtis.virtualization.models import VirtualMachine
 from tests.inventory import factories
 from tests.virtualization.factories import cluster
@@ -133,3 +133,29 @@ def test_site_location_rack_follow_each_other(live_server: object, signed_in: ob
     assert choices("location") == ["Serverinė 1"] and choices("rack") == ["R1"]
     assert page.input_value("#id_location") == "" and page.input_value("#id_rack") == ""
     assert Site.objects.count() == 2
+
+
+def test_a_dependency_between_objects_chosen_by_kind_and_name(live_server: object, signed_in: object) -> None:
+    """Each end of a dependency: pick the kind, then search the object by name among thousands;
+    changing the kind empties the choice made under the former one."""
+    thousands()
+    page = signed_in
+    page.goto(f"{live_server.url}/systems/dependencies/add/")
+    assert page.locator("#id_source_id option[value]:not([value=''])").count() == 0
+    kinds = page.locator("#id_source_type option").all_inner_texts()
+    assert "Informacinė sistema" in kinds and "Įrenginys" in kinds and "Turinio tipas" not in " ".join(kinds)
+    page.select_option("#id_source_type", label="Įrenginys")
+    search(page, "source_id", "srv-0123")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_source_id option:checked").inner_text() == "srv-0123"
+    page.select_option("#id_source_type", label="Informacinė sistema")  # another kind: the device is gone
+    assert page.input_value("#id_source_id") == ""
+    search(page, "source_id", "MDAS")
+    page.keyboard.press("Enter")
+    page.select_option("#id_target_type", label="Virtualioji mašina")
+    search(page, "target_id", "vm-0777")
+    page.keyboard.press("Enter")
+    page.click("button:has-text('Išsaugoti')")
+    page.wait_for_selector("text=Išsaugota")
+    dependency = Dependency.objects.get()
+    assert (str(dependency.source), str(dependency.target)) == ("MDAS Deklaracijų sistema", "vm-0777")

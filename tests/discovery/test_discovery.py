@@ -22,6 +22,7 @@ from irtis.audit.context import changes_by
 from irtis.audit.models import AuditEntry, Source
 from irtis.discovery import plan as plans
 from irtis.discovery import platforms, snmp
+from irtis.discovery.forms import DiscoveryForm
 from irtis.identity import tokens
 from irtis.identity.models import ObjectPermission, User
 from irtis.inventory.models import Device, Interface
@@ -344,3 +345,20 @@ def test_api_preview_and_apply(agent: snmpd.Agent, device: Device) -> None:
     invalid = api.post(url, form_data(agent, community=""), content_type="application/json")
     assert invalid.status_code == 400 and "community" in invalid.json()["errors"]
 
+
+
+@pytest.mark.parametrize("address", ["žalias-ąžuolas-" + "ž" * 60 + ".lt", "a b", "serveris/x", "a..lt"])
+def test_an_address_no_name_can_have_is_refused_clearly(device: Device, admin_client: Client, address: str) -> None:
+    """Non-ASCII that IDNA cannot encode (a label too long), spaces and symbols: a form error, never a 500."""
+    response = admin_client.post(page(device), {"address": address, "port": 161, "version": "2c",
+                                                "community": "public"})
+    assert response.status_code in (200, 400) and "Įveskite IP adresą arba DNS vardą" in response.content.decode()
+
+
+def test_an_international_name_is_looked_up_not_refused() -> None:
+    for name in ("žalias-ąžuolas-" + "ž" * 60 + ".invalid", "serveris\u200b.invalid", "🙂.invalid"):
+        with pytest.raises(snmp.SnmpError, match="Nepavyko rasti vardo"):
+            snmp.read(name, 161, v2c())
+    form = DiscoveryForm({"address": "šiauliai.invalid", "port": 161, "version": "2c", "community": "x",
+                          "level": "authPriv", "auth_protocol": "SHA", "priv_protocol": "AES"}, user=None)
+    assert form.is_valid(), form.errors

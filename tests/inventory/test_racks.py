@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from irtis.identity.models import User
 from irtis.inventory import elevation
-from irtis.inventory.models import Location, Rack
+from irtis.inventory.models import Device, Location, Rack
+from tests.core.test_choices import grant
 from tests.support.contract import ModelContract
 
 from . import factories as f
@@ -64,8 +66,8 @@ def filled_rack(db: Any) -> Rack:
     return rack
 
 
-def test_elevation_draws_devices_at_their_units(filled_rack: Rack) -> None:
-    devices = elevation.mounted_devices(filled_rack)
+def test_elevation_draws_devices_at_their_units(filled_rack: Rack, admin_user: Any) -> None:
+    devices = elevation.mounted_devices(filled_rack, admin_user)
     front = elevation.draw(filled_rack, "front", devices)
     rear = elevation.draw(filled_rack, "rear", devices)
     assert front.startswith("<svg") and front.endswith("</svg>")
@@ -94,3 +96,18 @@ def test_elevation_needs_permission(client: Client, filled_rack: Rack, settings:
     settings.ROOT_URLCONF = "tests.inventory.urls"
     response = client.get(f"/inventory/racks/{filled_rack.pk}/elevation.svg")
     assert response.status_code == 302  # to the sign-in page
+
+
+def test_elevation_hides_devices_the_reader_may_not_view(client: Client, filled_rack: Rack, settings: Any) -> None:
+    """A device outside the reader's permissions is an anonymous occupied block: no name, role or link."""
+    settings.ROOT_URLCONF = "tests.inventory.urls"
+    user = User.objects.create_user("rackview")
+    grant(user, Rack)
+    grant(user, Device, {"name": "dc1-esx-01"})
+    client.force_login(user)
+    rear = client.get(f"/inventory/racks/{filled_rack.pk}/elevation.svg?face=rear").content.decode()
+    assert "dc1-esx-01" in rear and "Užimta" in rear  # the switch at U5 only as occupied
+    assert "dc1-sw" not in rear and "LAN komutatorius" not in rear and rear.count("/inventory/devices/") == 2
+    page = client.get(filled_rack.get_absolute_url()).content.decode()
+    assert "dc1-sw" not in page and "dc1-lentyna" not in page and "dc1-esx-01" in page
+    assert "Užimta" in page and "dar 1 įrenginys, kurio jums neleidžiama matyti" in page

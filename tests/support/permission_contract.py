@@ -23,7 +23,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from irtis.core import permissions, registry, relations, tabular
+from irtis.core import permissions, registry, relations, schemas, tabular
 from irtis.core.exports import dataset
 from irtis.core.forms import BulkEditForm
 from irtis.core.models import BaseModel
@@ -192,6 +192,8 @@ class PermissionContract:
             return [v.pk for v in value]
         if isinstance(value, models.Model):
             return value.pk
+        if value == "" and schemas.blank_choice(self.model._meta.get_field(name)):
+            return None  # a choice left unmade, as the API gives and takes it
         return value.isoformat() if hasattr(value, "isoformat") else jsonable(None, value)
 
     def api_whole(self, obj: BaseModel) -> dict[str, Any]:
@@ -206,12 +208,12 @@ class PermissionContract:
     def bulk_data(self, change: dict[str, Any]) -> dict[str, Any]:
         from tests.support.contract import form_value
 
-        fields = BulkEditForm(self.entry).fields
+        fields = BulkEditForm(self.entry, None).fields
         return {k: form_value(v) for k, v in self.bulk_change(change).items() if k in fields}
 
     def bulk_change(self, change: dict[str, Any]) -> dict[str, Any]:
         """The part of a change the bulk edit form can make (not unique fields, not to false)."""
-        fields = BulkEditForm(self.entry).fields
+        fields = BulkEditForm(self.entry, None).fields
         return {k: v for k, v in change.items() if k in fields and v not in (None, "", False, [])}
 
     def import_rows(self, objects: list[BaseModel], change: dict[str, Any]) -> list[dict[str, str]]:

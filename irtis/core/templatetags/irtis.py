@@ -15,6 +15,8 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from irtis.core.models import ColourField
+
 register = template.Library()
 EMPTY = mark_safe('<span class="text-body-secondary">—</span>')
 
@@ -45,7 +47,7 @@ def display(obj: models.Model, field: models.Field | None, name: str = "") -> st
         return date_filter(value, "SHORT_DATE_FORMAT")
     if isinstance(field, models.URLField):
         return format_html('<a href="{}" rel="noopener">{}</a>', value, value)
-    if field.name == "color":
+    if isinstance(field, ColourField):
         return format_html('<span class="badge" style="background:{}">{}</span>', value, value)
     return str(value)
 

@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
-from irtis.core.models import TaggedModel
+from irtis.core.models import ColourField, TaggedModel
 from irtis.core.registry import register
 
 from .places import Location, Manufacturer, Site
 from .racks import Rack
 
-COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Write a colour as #rrggbb."))
 MAC = RegexValidator(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", _("Write a MAC address as aa:bb:cc:dd:ee:ff."))
 
 
@@ -25,7 +24,7 @@ class DeviceRole(TaggedModel):
     """What a device does: server, disk array, SAN switch, firewall …"""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    color = models.CharField(_("colour"), max_length=7, default="#6c757d", validators=[COLOUR])
+    color = ColourField(_("colour"))
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """Template tags of the inventory: rack elevations drawn inline."""
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from irtis.inventory import elevation
 from irtis.inventory.models import Rack
@@ -9,17 +9,15 @@ from irtis.inventory.models import Rack
 register = template.Library()
 
 
-@register.inclusion_tag("inventory/rack_faces.html")
-def rack_faces(rack: Rack) -> dict:
-    """Both faces of the rack side by side (one query for the devices, one for the unracked)."""
-    devices = elevation.mounted_devices(rack)
+@register.inclusion_tag("inventory/rack_faces.html", takes_context=True)
+def rack_faces(context: template.Context, rack: Rack) -> dict:
+    """Both faces of the rack side by side, as the reader may see them."""
+    user = context["request"].user
+    devices = elevation.mounted_devices(rack, user)
+    unracked, hidden = elevation.unracked_devices(rack, user)
     return {
         "rack": rack,
         "faces": [mark_safe(elevation.draw(rack, face, devices)) for face in elevation.FACES],
-        "unracked": list(elevation.unracked_devices(rack)),
+        "unracked": unracked,
+        "hidden": hidden,
     }
-
-
-@register.simple_tag
-def rack_face(rack: Rack, face: str) -> SafeString:
-    return mark_safe(elevation.draw(rack, face, elevation.mounted_devices(rack)))

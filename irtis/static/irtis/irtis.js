@@ -10,13 +10,21 @@ document.addEventListener("change", (event) => {
 // fetches matches (ArrowDown in an empty box, the first ones); the arrow keys move through them,
 // Enter or a click chooses one, Escape closes them. A select whose choices follow other fields of
 // the form (data-depends) fetches its choices again when one of those fields changes.
+// An object of the kind chosen in another field (data-lookup-kind): its search box asks that
+// kind's lookup, and changing the kind empties the choice.
+const lookupBase = (select) => {
+  if (!select.dataset.lookupKind) return select.dataset.lookupUrl;
+  const kind = select.form?.elements.namedItem(select.dataset.lookupKind);
+  return JSON.parse(select.dataset.lookupUrls)[kind?.value];
+};
+
 const lookupUrl = (select, params) => {
   const query = new URLSearchParams(params);
   for (const [field, name] of Object.entries(JSON.parse(select.dataset.depends || "{}"))) {
     const parent = select.form?.elements.namedItem(name);
     if (parent?.value) query.set(field, parent.value);
   }
-  return `${select.dataset.lookupUrl}?${query}`;
+  return `${lookupBase(select)}?${query}`;
 };
 
 const lookupParts = (input) => {
@@ -44,6 +52,7 @@ const activate = (input, option) => {
 
 const showMatches = async (input) => {
   const { select, results } = lookupParts(input);
+  if (!lookupBase(select)) return; // no kind chosen yet
   const url = lookupUrl(select, { "lookup-q": input.value });
   input.dataset.asked = url;
   const response = await fetch(url);
@@ -138,6 +147,9 @@ const refreshChoices = async (select) => {
 document.addEventListener("change", (event) => {
   const parent = event.target;
   if (!parent.form || !parent.name) return;
+  parent.form.querySelectorAll(`select[data-lookup-kind="${parent.name}"]`).forEach((chooser) => {
+    Array.from(chooser.options).filter((o) => o.value !== "").forEach((o) => o.remove());
+  });
   parent.form.querySelectorAll("select[data-depends]").forEach((child) => {
     if (Object.values(JSON.parse(child.dataset.depends)).includes(parent.name)) refreshChoices(child);
   });

@@ -1,5 +1,6 @@
 """Typed, directed edges between any registered objects: "the source depends on the target"."""
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -58,6 +59,9 @@ class Dependency(BaseModel):
     effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, default=Effect.STOPS)
     target_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("target type"))
     target_id = models.BigIntegerField(_("target id"))
+    # Each end chosen in forms as a kind, then an object of that kind (core.choices).
+    source = GenericForeignKey("source_type", "source_id")
+    target = GenericForeignKey("target_type", "target_id")
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
