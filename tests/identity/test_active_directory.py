@@ -17,8 +17,7 @@ from django.urls import reverse
 from irtis.identity import directory
 from irtis.identity.directory import DirectorySettings
 
-# Samba binds the machine's ports 389/636: these tests share one xdist worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("samba")]
+pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 INNER_DN = "CN=G_INNER,CN=Users,DC=irtis,DC=test"

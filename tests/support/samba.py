@@ -192,7 +192,10 @@ def _configure(conf: Path, root: Path) -> None:
         "disable netbios": "yes",
     }
     (root / "run").mkdir(exist_ok=True)
-    lines = conf.read_text().splitlines()
+    # Provision wrote some of these keys (all its server services, rpc on port 135 included):
+    # ours replace them, or its later lines would win.
+    lines = [line for line in conf.read_text().splitlines()
+             if line.partition("=")[0].strip().lower() not in extra]
     at = lines.index("[global]") + 1
     lines[at:at] = [f"\t{k} = {v}" for k, v in extra.items()]
     conf.write_text("\n".join(lines) + "\n")

@@ -27,14 +27,6 @@ def database_url() -> str:
     return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # RQ's queues are one Redis database for the whole machine: tests with real workers share
-    # one pytest-xdist worker, so that no two of them empty or work off each other's queues.
-    for item in items:
-        if "start_worker" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("task-workers"))
-
-
 @pytest.fixture
 def start_worker(transactional_db: None) -> Iterator[Callable[[], subprocess.Popen]]:
     """Start `irtis worker` processes; each is stopped (or found killed) at the end of the test."""
