@@ -40,6 +40,7 @@ def _values() -> dict[str, dict[str, str]]:
     device_type = str(ContentType.objects.get_for_model(Device).pk)
     return {
         "databases.dbmsinstance": {"virtual_machine": "*"},
+        "identity.objectpermission": {"actions": "view"},
         "inventory.installation": {"device": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},
@@ -180,6 +181,9 @@ def test_add_form_is_usable(demo: SimpleNamespace, page: object, label: str) -> 
             elif not page.input_value(selector):
                 page.select_option(selector, index=1)
             page.wait_for_function(SETTLED)
+        elif field["type"] == "checkbox":  # one box of a group: ticked when it is the wanted value
+            if wanted == field["value"]:
+                page.check(f'#{field["id"]}')
         elif field["tag"] != "select" and (wanted or field["required"]):
             value = wanted or generic_value(field, LABELS.index(label) * 100 + n)
             if value is not None:
