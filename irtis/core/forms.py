@@ -71,7 +71,8 @@ def _limits(field: models.Field) -> dict[str, Any]:
     """The bounds a number field's validators set (a positive field's included), declared once on
     the model and shown by the input (`min`, `max`) so that the browser refuses what the model would."""
     # Not the database's own range of an integer column, which IntegerField adds to its validators.
-    column = connection.ops.integer_field_range(field.get_internal_type())
+    column = (connection.ops.integer_field_range(field.get_internal_type())
+              if isinstance(field, models.IntegerField) else ())
     bounds = [v for v in field.validators if isinstance(v, MinValueValidator | MaxValueValidator)
               and not callable(v.limit_value) and v.limit_value not in column]
     lows = [v.limit_value for v in bounds if isinstance(v, MinValueValidator)]
