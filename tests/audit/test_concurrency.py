@@ -1,14 +1,13 @@
 """Concurrent appends on PostgreSQL queue on the advisory lock and never fork the chain."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count
 
 from irtis.audit import verify
 from irtis.audit.models import AuditEntry
 from irtis.inventory.models import Site
+from tests.support.concurrency import at_once
 
 WRITERS, EACH = 8, 15
 
@@ -17,25 +16,12 @@ WRITERS, EACH = 8, 15
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_never_fork_the_chain(settings) -> None:
     settings.IRTIS_AUDIT_CHECKPOINT_EVERY = 10
-    start = threading.Barrier(WRITERS)
-    errors: list[BaseException] = []
 
     def writer(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(EACH):
-                Site(code=f"W{n}-{i}", name=f"Rašytojas {n}", kind=Site.Kind.SEAPORT).save()
-        except BaseException as exc:  # reported below: a thread's failure must fail the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for i in range(EACH):
+            Site(code=f"W{n}-{i}", name=f"Rašytojas {n}", kind=Site.Kind.SEAPORT).save()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    at_once(writer, WRITERS)
     assert connection.vendor == "postgresql"
     writes = AuditEntry.objects.filter(object_repr__startswith="W")
     assert writes.count() == WRITERS * EACH
