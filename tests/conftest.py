@@ -1,9 +1,12 @@
 """Fixtures shared by the whole suite."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 # The suite connects as the `postgres` superuser (it creates and drops test databases), which
 # `irtis serve` and `irtis worker` refuse in production; the worker processes inherit this.
@@ -19,3 +22,11 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request in English leaves English active in
+    its thread (LocaleMiddleware does not switch back), and so in every later test."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
