@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,10 @@ class BackupsConfig(AppConfig):
     verbose_name = _("Backups")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers the jobs for schedules and workers)
+        from irtis.core.registry import ModelEntry, entry_for
+        from irtis.systems.models import InformationSystem
+
+        from . import api, jobs  # noqa: F401  (the jobs for workers and schedules; the API's endpoints)
+
+        # a link to the system's backups and drills on its page (a registered model of systems)
+        cast(ModelEntry, entry_for(InformationSystem)).add_panel("backups/system_panel.html")

@@ -38,7 +38,8 @@ def targets(rank: int | None) -> Targets:
 def fill(policy: "BackupPolicy") -> None:
     """Fill the empty targets from the system's own RPO/RTO, then from its category."""
     system = policy.system if policy.system_id else None
-    row = targets(system.category.rank if system is not None and system.category_id else None)
+    category = system.category if system is not None else None
+    row = targets(category.rank if category is not None else None)
     if policy.rpo_minutes is None:
         policy.rpo_minutes = system.rpo_minutes if system and system.rpo_minutes is not None else row.rpo_minutes
     if policy.rto_hours is None:

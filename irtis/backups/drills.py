@@ -23,8 +23,8 @@ import shutil
 import stat
 import time
 import uuid
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import ingest, passwords, tools
-from .models import BackupPolicy, Result, RestoreDrill, Snapshot, Status, Tool, Trigger
+from .models import BackupPolicy, RestoreDrill, Result, Snapshot, Status, Tool, Trigger
 
 READ = 1 << 20
 
@@ -167,16 +167,20 @@ def remove(scratch: Path) -> None:
     shutil.rmtree(scratch, onerror=writable)
 
 
+def newest(policy: BackupPolicy) -> Snapshot | None:
+    return policy.snapshots.filter(repository=policy.repository, status=Status.SUCCESS).order_by("-taken_at").first()
+
+
 def choose(policy: BackupPolicy, snapshot: Snapshot | None) -> Snapshot:
     """The snapshot asked for, or the policy's newest good one (reading the repository if none is known)."""
     if snapshot is not None:
         if snapshot.repository_id != policy.repository_id:
             raise DrillFailed(_("The snapshot is not in the policy's repository."))
         return snapshot
-    found = policy.snapshots.filter(repository=policy.repository, status=Status.SUCCESS).order_by("-taken_at").first()
+    found = newest(policy)
     if found is None and policy.repository is not None:
         ingest.ingest(policy.repository, seconds=policy.drill_budget_seconds)
-        found = policy.snapshots.filter(repository=policy.repository, status=Status.SUCCESS).order_by("-taken_at").first()
+        found = newest(policy)
     if found is None:
         raise DrillFailed(_("The repository holds no successful snapshot of this policy's object."))
     return found

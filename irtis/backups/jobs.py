@@ -17,7 +17,7 @@ from irtis.architecture.pdf import PDFUnavailable
 from irtis.tasks.runs import get_or_gone, job
 
 from . import drills, ingest, report, tools
-from .models import BackupPolicy, BackupRepository, Result, RestoreDrill, Snapshot, Trigger
+from .models import BackupPolicy, BackupRepository, RestoreDrill, Result, Snapshot, Trigger
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ class Tool(models.TextChoices):
     columns=("name", "tool", "location", "site", "immutable", "offline", "queue", "last_ingested_at"),
     filters=("tool", "site", "immutable", "offline", "queue"),
     search=("location", "description"),
+    panels=("backups/repository_panel.html",),
 )
 class BackupRepository(TaggedModel):
     """Where a backup tool keeps its copies: a restic or Borg repository, a pgBackRest stanza, or
@@ -78,6 +79,9 @@ class RepositorySecret(models.Model):
     key_id = models.CharField(max_length=16)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.repository_id}: ***"
+
 
 @register(
     group="operations",
@@ -85,6 +89,7 @@ class RepositorySecret(models.Model):
              "copies", "copy_site", "drill_every_days"),
     filters=("system", "repository", "object_type", "object_id", "copy_site", "immutable", "offline", "encrypted"),
     search=("match", "description"),
+    panels=("backups/policy_panel.html",),
 )
 class BackupPolicy(TaggedModel):
     """What must be backed up of one protected object and how: RPO, RTO, retention, copies.
@@ -227,6 +232,7 @@ class Trigger(models.TextChoices):
     search=("reason", "description"),
     key="id",
     brief=("id", "result"),
+    panels=("backups/drill_panel.html",),
 )
 class RestoreDrill(BaseModel):
     """A restore drill (atkūrimo pratybos): a snapshot restored into a scratch location and checked.

@@ -91,10 +91,11 @@ def explain(repo: Repo, code: int, stderr: str) -> str:
     """A clear reason for the common failures, else the tool's own last lines."""
     message = scrub(stderr, repo)
     lowered = stderr.lower()
-    if "wrong password" in lowered or "passphrase supplied" in lowered or "incorrect" in lowered and "pass" in lowered:
+    if ("wrong password" in lowered or "passphrase supplied" in lowered
+            or ("incorrect" in lowered and "pass" in lowered)):
         return _("Wrong repository password.")
     if ("does not exist" in lowered or "no such file" in lowered or "is not a valid repository" in lowered
-            or "unable to open config" in lowered or "repository" in lowered and "not found" in lowered):
+            or "unable to open config" in lowered or ("repository" in lowered and "not found" in lowered)):
         return _("The repository cannot be reached: %(detail)s") % {"detail": message}
     if "no space left" in lowered:
         return _("The scratch location is full: %(detail)s") % {"detail": message}

@@ -2,7 +2,6 @@
 
 import os
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from django.test import override_settings
 
 from irtis.audit.models import AuditEntry
 from irtis.backups import drills, ingest, passwords
-from irtis.backups.models import Result, RestoreDrill, Tool
+from irtis.backups.models import RestoreDrill, Result, Tool
 
 from .factories import policy, repository, system
 from .repos import PASSWORD, borg_repo, restic_repo
