@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.models import BaseModel, TaggedModel
 from irtis.core.registry import register
-from irtis.systems.models import InformationSystem
+from irtis.systems.models import Deployment, InformationSystem
+from irtis.tasks.models import queue_choices
 
 from . import defaults
 
@@ -51,7 +52,7 @@ class BackupRepository(TaggedModel):
     immutable = models.BooleanField(_("immutable"), default=False, help_text=_("Copies cannot be changed or deleted."))
     offline = models.BooleanField(_("offline"), default=False, help_text=_("Kept offline or on tape."))
     queue = models.CharField(
-        _("worker queue"), max_length=50, default="default",
+        _("worker queue"), max_length=32, default="default", choices=queue_choices,
         help_text=_("The queue of the zone whose worker reaches the repository."),
     )
     last_ingested_at = models.DateTimeField(_("last read"), null=True, blank=True, editable=False)
@@ -159,8 +160,8 @@ class BackupPolicy(TaggedModel):
             model = ContentType.objects.get_for_id(self.object_type_id).model_class()
             if model is None or not model._default_manager.filter(pk=self.object_id).exists():
                 raise ValidationError({"object_id": _("No such object.")})
-            if self.system_id is None and model is InformationSystem:
-                self.system_id = self.object_id
+            if self.system_id is None:
+                self.system_id = carried_system(model, self.object_id)
         defaults.fill(self)
 
     def protected_label(self) -> str:
@@ -168,6 +169,23 @@ class BackupPolicy(TaggedModel):
             return str(self.protected) if self.protected is not None else "—"
         except (ObjectDoesNotExist, AttributeError):
             return "—"
+
+
+def carried_system(model: type[models.Model], object_id: int) -> int | None:
+    """The system itself, or the most important system with a production component deployed on
+    the object (a virtual machine, device, DBMS instance or one of its databases, database)."""
+    if model is InformationSystem:
+        return object_id
+    field = next((name for name in Deployment.TARGETS if Deployment._meta.get_field(name).related_model is model), None)
+    if field is None:
+        return None
+    where = models.Q(**{field: object_id})
+    if field == "dbms_instance":  # an instance also carries the systems of its databases
+        where |= models.Q(database__instance=object_id)
+    found = (Deployment.objects.filter(where, component__environment="production")
+             .order_by(models.F("component__system__category__rank").asc(nulls_last=True), "component__system__code")
+             .values_list("component__system", flat=True).first())
+    return found
 
 
 class Status(models.TextChoices):
