@@ -142,9 +142,11 @@ def test_coverage_finds_each_kind_of_gap(tmp_path: Path, admin_client: Client, d
         Deployment.objects.create(component=component, **target)
     repo = repository(tmp_path / "r", site=site("DC1"))
     weak = policy(instance, repo, name="ORA1", match="ora-01", rpo_minutes=60, copy_site=dc2)
-    Snapshot.objects.create(repository=repo, policy=weak, snapshot_id="old", taken_at=timezone.now() - timedelta(hours=3))
+    Snapshot.objects.create(repository=repo, policy=weak, snapshot_id="old",
+                            taken_at=timezone.now() - timedelta(hours=3))
     report = coverage.report(InformationSystem.objects.all(), BackupPolicy.objects.all())
-    assert [(s.code, str(obj)) for s, obj, _kind in report.unprotected] == [("MDAS", "app-01")]  # the database: by its instance
+    # the database is protected by its instance's policy
+    assert [(s.code, str(obj)) for s, obj, _kind in report.unprotected] == [("MDAS", "app-01")]
     problems = " ".join(report.policies[0].problems)
     for expected in ("RPO 60 min is longer", "older than the RPO", "No recent copy at DC2", "No passed restore drill"):
         assert expected in problems
