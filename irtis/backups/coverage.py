@@ -51,14 +51,18 @@ class Report:
     def failing(self) -> list[PolicyState]:
         return [state for state in self.policies if state.problems]
 
+    @property
+    def failing_shown(self) -> list[PolicyState]:
+        return self.failing[:SHOWN]
+
 
 def _latest(queryset: Any, column: str) -> dict[int, datetime]:
     return dict(queryset.values("policy").annotate(last=Max(column)).values_list("policy", "last"))
 
 
 def policy_states(policies: Any, now: datetime) -> list[PolicyState]:
+    ids = policies.values("pk")  # a subquery: thousands of ids would be as many parameters
     policies = list(policies.select_related("system__category", "repository", "copy_site"))
-    ids = [p.pk for p in policies]
     good = Snapshot.objects.filter(policy__in=ids, status=Status.SUCCESS)
     last_good = _latest(good, "taken_at")
     last_copy = _latest(good.filter(repository__site=F("policy__copy_site")), "taken_at")

@@ -25,7 +25,8 @@ from .models import BackupPolicy, BackupRepository, Tool
 
 FILES = {  # the demo's "server data" backed up into the restic repository
     "etc/mdas/mdas.conf": "db.host=ORAPRDA1\ndb.service=MDAS\n",
-    "var/lib/mdas/eksportas-2026-12.csv": "deklaracija;data\n" + "".join(f"26LT{i:08};2026-12-01\n" for i in range(2000)),
+    "var/lib/mdas/eksportas-2026-12.csv": "deklaracija;data\n"
+    + "".join(f"26LT{i:08};2026-12-01\n" for i in range(2000)),
 }
 HOSTS = ("mdas-db", "mdas-app-01.prod")
 

@@ -24,6 +24,8 @@ def test_restic_snapshots_are_read_mapped_and_not_read_twice(tmp_path: Path) -> 
     snapshot = Snapshot.objects.get()
     assert snapshot.policy == made and snapshot.hostname == "mdas-db-01" and snapshot.tags == "mdas"
     assert len(snapshot.snapshot_id) == 64 and snapshot.status == Status.SUCCESS
+    reading = AuditEntry.objects.filter(content_type__model="snapshot").get()
+    assert reading.after["snapshots"] == 1 and len(reading.after["sha256"]) == 64
     entries = AuditEntry.objects.count()
     assert ingest.ingest(repo) == 0
     assert AuditEntry.objects.count() == entries
