@@ -277,7 +277,8 @@ class RestoreDrill(BaseModel):
     files = models.BigIntegerField(_("files"), null=True, blank=True, editable=False)
     size_bytes = models.BigIntegerField(_("bytes restored"), null=True, blank=True, editable=False)
     checksum = models.CharField(_("content checksum"), max_length=64, blank=True, editable=False,
-                                help_text=_("SHA-256 over the restored files' paths and SHA-256 sums."))
+                                help_text=_("SHA-256 over the list of restored files as checked (restic: path, size "
+                                            "and time; Borg: path and SHA-256)."))
     report_sha256 = models.CharField(_("report SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:
