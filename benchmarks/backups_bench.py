@@ -47,8 +47,9 @@ def make_policies() -> int:
         seen.add((name, object_id))
         model = Deployment._meta.get_field(name).related_model
         n = len(rows)
-        rows.append({"id": n + 1, "name": f"policy-{n:05}", "object_type_id": ContentType.objects.get_for_model(model).pk,
-                     "object_id": object_id, "system_id": system_id, "match": f"host-{n:05}", "rpo_minutes": 60,
+        kind = ContentType.objects.get_for_model(model).pk
+        rows.append({"id": n + 1, "name": f"policy-{n:05}", "object_type_id": kind, "object_id": object_id,
+                     "system_id": system_id, "match": f"host-{n:05}", "rpo_minutes": 60,
                      "rto_hours": 4, "retention_days": 365, "copies": 2, "drill_every_days": 90, "encrypted": True,
                      "drill_budget_seconds": 3600, "offline": False, "immutable": False, "tape": False})
     systems_bench.insert(BackupPolicy, rows)
@@ -116,7 +117,8 @@ def main() -> None:
         policies = make_policies()
         print(f"estate {sum(counts.values())} objects, {policies} policies in {time.perf_counter() - start:.1f} s")
 
-        exported = BackupRepository.objects.create(name="export", tool=Tool.FILE, location=str(export_file(work, policies)))
+        exported = BackupRepository.objects.create(name="export", tool=Tool.FILE,
+                                                   location=str(export_file(work, policies)))
         start = time.perf_counter()
         written = ingest.ingest(exported)
         took = time.perf_counter() - start
@@ -150,8 +152,9 @@ def main() -> None:
             assert done.result == Result.PASSED, done.reason
             drill.append(float(done.duration_seconds or 0))
         p, d = statistics.median(plain), statistics.median(drill)
-        print(f"restore of {DRILL_MB} MB: restic restore alone {p:.1f} s (runs {', '.join(f'{x:.1f}' for x in plain)}); "
-              f"irtis drill {d:.1f} s (runs {', '.join(f'{x:.1f}' for x in drill)}); overhead {100 * (d - p) / p:+.1f} %")
+        runs = ", ".join(f"{x:.1f}" for x in plain), ", ".join(f"{x:.1f}" for x in drill)
+        print(f"restore of {DRILL_MB} MB: restic restore alone {p:.1f} s (runs {runs[0]}); "
+              f"irtis drill {d:.1f} s (runs {runs[1]}); overhead {100 * (d - p) / p:+.1f} %")
         load = open("/proc/loadavg").read().split()[:3]
         print(f"load average at the end {' '.join(load)}")
     finally:
