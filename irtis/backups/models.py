@@ -30,7 +30,7 @@ class Tool(models.TextChoices):
 @register(
     group="operations",
     columns=("name", "tool", "location", "site", "immutable", "offline", "queue", "last_ingested_at"),
-    filters=("tool", "site", "immutable", "offline", "queue"),
+    filters=("tool", "site", "immutable", "offline"),
     search=("location", "description"),
     panels=("backups/repository_panel.html",),
 )
