@@ -143,14 +143,16 @@ class Matcher:
 
     def __init__(self, repository: BackupRepository) -> None:
         policies = BackupPolicy.objects.exclude(match="").filter(Q(repository=repository) | Q(repository__isnull=True))
-        self.rules = sorted(((p.match, p.pk) for p in policies), key=lambda rule: -len(rule[0]))
+        # Dictionary look-ups, not a scan of every rule per snapshot: 100,000 snapshots × 6,000
+        # policies would be 600 million comparisons.
+        self.rules = dict(policies.order_by("-pk").values_list("match", "pk"))
+        self.lengths = sorted({len(match) for match in self.rules}, reverse=True)
 
     def __call__(self, record: dict[str, Any]) -> int | None:
-        tags = set(record["tags"].split(";")) if record["tags"] else set()
-        for match, policy in self.rules:
-            if match == record["hostname"] or match in tags or record["snapshot_id"].startswith(match):
-                return policy
-        return None
+        found = [(len(m), self.rules[m]) for m in (record["hostname"], *record["tags"].split(";")) if m in self.rules]
+        found += [(n, self.rules[record["snapshot_id"][:n]]) for n in self.lengths
+                  if len(record["snapshot_id"]) >= n and record["snapshot_id"][:n] in self.rules]
+        return max(found)[1] if found else None
 
 
 def read(repository: BackupRepository, deadline: float) -> Iterator[dict[str, Any]]:
