@@ -122,7 +122,7 @@ def main() -> None:
         start = time.perf_counter()
         written = ingest.ingest(exported)
         took = time.perf_counter() - start
-        print(f"ingest of {written} snapshots (JSON export, mapped, audited, indexed): {took:.1f} s "
+        print(f"ingest of {written} snapshots (JSON export, mapped, audited as one reading): {took:.1f} s "
               f"({Snapshot.objects.filter(policy__isnull=False).count()} mapped to a policy)")
         start = time.perf_counter()
         assert ingest.ingest(exported) == 0
