@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "irtis.systems",
     "irtis.architecture",
     "irtis.discovery",
+    "irtis.backups",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
