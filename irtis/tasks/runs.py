@@ -36,6 +36,7 @@ from irtis.audit.context import changes_by, current
 from irtis.audit.models import Source
 
 from .models import ACTIVE, JOBS, Run, Status
+from .sql import update_row
 
 if TYPE_CHECKING:
     from irtis.identity.models import User
@@ -174,10 +175,9 @@ def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
             value = task.body(run, **run.arguments)
-            done = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts).update(
-                status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
-                result=value, error="",
-                message=progress.message, arguments=task.public(run.arguments))
+            done = update_row(Run, {"id": run.pk, "status": Status.RUNNING, "attempts": run.attempts},
+                              status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
+                              result=value, error="", message=progress.message, arguments=task.public(run.arguments))
             if not done:
                 raise Superseded(run.pk)
             if finish is not None:
