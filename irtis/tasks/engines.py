@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,14 +39,25 @@ def check_queue(task: "Job", queue: str) -> None:
 def hand_over(runs: Sequence[Run]) -> None:
     """Queue the engine's entries of these saved runs (their `result_id`s set, their task a job),
     inside the caller's transaction: on the embedded engine the entries commit with it; on RQ
-    they are pushed once it has committed (a worker must find the runs), in one pipeline."""
-    if not runs:
-        return
-    if settings.IRTIS_TASKS == "database":
-        _insert_entries(runs)
-    else:
-        runs = list(runs)
-        transaction.on_commit(lambda: _push(runs))
+    they are pushed once it has committed (a worker must find the runs), in one pipeline. Any
+    other Tasks-API backend (the tests' immediate one) is handed each run at once."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_rq.backend import RQBackend
+
+    from .runs import job_at
+
+    embedded: list[Run] = []
+    pushed: list[Run] = []
+    others: list[Run] = []
+    for run in runs:
+        backend = job.get_backend() if (job := job_at(run.task)) else None
+        (embedded if isinstance(backend, DatabaseBackend) else pushed if isinstance(backend, RQBackend)
+         else others).append(run)
+    if embedded:
+        _insert_entries(embedded)
+    if pushed:
+        transaction.on_commit(lambda: _push(pushed))
+    _enqueue(others)
 
 
 def _insert_entries(runs: Sequence[Run]) -> None:
@@ -81,8 +91,27 @@ def _push(runs: Sequence[Run]) -> None:
                 pipeline.execute()
         except Exception as exc:  # Redis unreachable: say so on the runs rather than lose them silently
             logger.exception("%d runs could not be queued on %s", len(queued), name)
-            Run.objects.filter(pk__in=[run.pk for run in queued], status=Status.QUEUED).update(
-                status=Status.FAILED, finished_at=timezone.now(), error=_("Could not be queued: %s") % exc)
-            for run in queued:
-                run.status, run.error = Status.FAILED, _("Could not be queued: %s") % exc
+            _failed(queued, exc)
 
+
+def _enqueue(runs: Sequence[Run]) -> None:
+    """Through the Tasks API, one run at a time, keeping the backend's own id."""
+    from .runs import job_at
+
+    for run in runs:
+        task = job_at(run.task).using(queue_name=run.queue)  # type: ignore[union-attr]
+        try:
+            run.result_id = task.enqueue(str(run.pk)).id
+        except Exception as exc:  # the backend refuses or is unreachable: say so on the run
+            logger.exception("Run %s could not be queued", run.pk)
+            _failed([run], exc)
+            continue
+        Run.objects.filter(pk=run.pk).update(result_id=run.result_id)
+
+
+def _failed(runs: Sequence[Run], exc: Exception) -> None:
+    error = _("Could not be queued: %s") % exc
+    Run.objects.filter(pk__in=[run.pk for run in runs], status=Status.QUEUED).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=error)
+    for run in runs:
+        run.status, run.error = Status.FAILED, error
