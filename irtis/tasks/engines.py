@@ -75,17 +75,14 @@ def _insert_entries(runs: Sequence[Run]) -> None:
 
 def _push(runs: Sequence[Run]) -> None:
     """RQ: all the runs' jobs in one pipeline per queue; runs that Redis refused fail, saying why."""
-    import django_rq
-    from rq import Queue
-
-    from .rq_engine import RunJob, job_data
+    from .rq_engine import job_data, queue_named
 
     by_queue: dict[str, list[Run]] = {}
     for run in runs:
         by_queue.setdefault(run.queue, []).append(run)
     for name, queued in by_queue.items():
         try:
-            queue: Queue = django_rq.get_queue(name, job_class=RunJob)
+            queue = queue_named(name)
             with queue.connection.pipeline() as pipeline:
                 queue.enqueue_many([job_data(run) for run in queued], pipeline=pipeline)
                 pipeline.execute()

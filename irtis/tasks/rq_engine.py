@@ -4,6 +4,7 @@ monitoring need, and that a job's own `Run` already records."""
 
 from typing import Any
 
+import django_rq
 from django_tasks_rq.backend import Job as TaskJob
 from rq.job import Job as BaseJob
 from rq.queue import EnqueueData, Queue
@@ -22,6 +23,18 @@ class RunJob(TaskJob):
         if self.func_name and job_at(self.func_name) is not None:
             return BaseJob.perform(self)
         return super().perform()
+
+
+_queues: dict[str, Queue] = {}
+
+
+def queue_named(name: str) -> Queue:
+    """This process's RQ queue of that name, kept: django-rq's `get_queue()` makes a new Redis
+    client each time (a connection and its handshake, then RQ asks the server's version), which
+    cost more than the jobs pushed."""
+    if name not in _queues:
+        _queues[name] = django_rq.get_queue(name, job_class=RunJob)
+    return _queues[name]
 
 
 def job_data(run: Run) -> EnqueueData:
