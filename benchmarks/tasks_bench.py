@@ -6,13 +6,15 @@
         .venv/bin/python benchmarks/tasks_bench.py                      # embedded queue, PostgreSQL
     IRTIS_TASKS=rq IRTIS_REDIS_URL=redis://127.0.0.1:6379/8 … tasks_bench.py   # RQ on Redis
 
-Three figures per engine:
+Figures per engine:
+- latency: single jobs on idle workers (`started_at − enqueued_at`);
+- client → done: a separate client process starts the jobs (`@job`: a `Run` row beside the
+  engine's entry) one by one (`start()`), then again in batches (`start_many()`), while real
+  `irtis worker` processes work them off; rate = jobs / (first enqueued → last finished);
+- backlog: jobs started while the workers are stopped, then worked off (first start to last finish);
 - a bare Tasks-API task (`@task`, the engine alone: irtis's run signals disconnected), enqueued
-  one by one, then worked off by one worker in this process;
-- a full job (`@job`: a `Run` row beside the engine's entry), `start()`ed one by one while the
-  workers are stopped, then worked off by real `irtis worker` processes; rate from the runs' own
-  timestamps (first start to last finish);
-- latency: single jobs on idle workers (`started_at − enqueued_at`).
+  one by one, then worked off by one worker in this process.
+The floor: the share of a core that a busy Python loop gets, before and after (1.0 = a quiet core).
 """
 
 import argparse
@@ -55,6 +57,43 @@ def database_url() -> str:
     return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
+def cpu_share(seconds: float = 1.0) -> float:
+    """The share of one core this process gets while busy (1.0 on a quiet machine)."""
+    began, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - began < seconds:
+        sum(range(1000))
+    return (time.process_time() - cpu) / (time.perf_counter() - began)
+
+
+def client(count: int, bulk: int) -> None:
+    """The client process: start `count` noop jobs, one by one or `bulk` at a time."""
+    from tasks_bench import noop as by_path
+
+    if bulk > 1:
+        for first in range(0, count, bulk):
+            by_path.start_many([{}] * min(bulk, count - first))
+    else:
+        for _ in range(count):
+            by_path.start()
+
+
+def client_to_done(count: int, bulk: int) -> tuple[float, float, list[float]]:
+    """Jobs started by a separate client process while the workers run: started per second (by
+    the client), done per second (first enqueued to last finished), and each run's wait (ms)."""
+    from irtis.tasks.models import Run
+
+    Run.objects.all().delete()
+    env = {**os.environ, "IRTIS_DATABASE_URL": database_url(), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, __file__, "--client", str(count), "--bulk", str(bulk)], env=env, cwd=ROOT,
+                   check=True)
+    wait_done(count)
+    runs = list(Run.objects.all())
+    first, last = min(r.enqueued_at for r in runs), max(r.finished_at for r in runs)
+    started = count / (max(r.enqueued_at for r in runs) - first).total_seconds()
+    return started, count / (last - first).total_seconds(), sorted(
+        (r.started_at - r.enqueued_at).total_seconds() * 1000 for r in runs)
+
+
 def wait_done(count: int, timeout: float = 600) -> None:
     from irtis.tasks.models import Run, Status
 
@@ -66,7 +105,8 @@ def wait_done(count: int, timeout: float = 600) -> None:
 
 
 def start_workers(count: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "IRTIS_DATABASE_URL": database_url(),
+    # A throw-away test database, created by the superuser (the workers' role check is for production).
+    env = {**os.environ, "IRTIS_DATABASE_URL": database_url(), "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])}
     return [subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], env=env, cwd=ROOT) for _ in range(count)]
 
@@ -97,10 +137,10 @@ def measure_bare(count: int) -> tuple[float, float]:
     began = time.perf_counter()
     if settings.IRTIS_TASKS == "rq":
         import django_rq
-        from django_tasks_rq.backend import Job
-        from rq.worker import SimpleWorker
 
-        worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
+        from irtis.tasks.rq_engine import RunJob, RunWorker
+
+        worker = django_rq.get_worker("default", job_class=RunJob, worker_class=RunWorker)  # type: ignore[arg-type]
         worker.work(burst=True, logging_level="WARNING")
     else:
         from irtis.tasks.worker import DatabaseWorker
@@ -115,7 +155,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--workers", type=int, help="irtis worker processes (default: 1 on SQLite, 2 otherwise)")
     parser.add_argument("--latency-samples", type=int, default=30)
+    parser.add_argument("--bulk", type=int, default=100, help="runs per start_many() in the batched pass")
+    parser.add_argument("--client", type=int, help=argparse.SUPPRESS)  # the client process: start this many
     args = parser.parse_args()
+    if args.client:
+        client(args.client, args.bulk)
+        return
+    floor_before = cpu_share()
     vendor = setup_database()
     from django.conf import settings
 
@@ -140,6 +186,8 @@ def main() -> None:
             run.refresh_from_db()
             latencies.append((run.started_at - run.enqueued_at).total_seconds() * 1000)
             time.sleep(0.1)
+        single = client_to_done(args.jobs, 1)
+        batched = client_to_done(args.jobs, args.bulk)
         stop_workers(workers)
         Run.objects.all().delete()
         began = time.perf_counter()
@@ -156,12 +204,22 @@ def main() -> None:
     finally:
         stop_workers(workers)
         teardown_database()
+    floor_after = cpu_share()
     latencies.sort()
-    print(f"{settings.IRTIS_TASKS} on {vendor}, {args.jobs} trivial tasks; load average {os.getloadavg()[0]:.1f}")
-    print(f"  bare task  enqueued {bare_enqueued:6.0f}/s, worked off {bare_rate:6.0f}/s (1 worker in-process)")
-    print(f"  job + run  started  {started:6.0f}/s, worked off {rate:6.0f}/s ({workers_count} irtis worker processes)")
-    print(f"  enqueue-to-start latency: median {statistics.median(latencies):.0f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms ({len(latencies)} single jobs, idle workers)")
+    print(f"{settings.IRTIS_TASKS} on {vendor}, {args.jobs} trivial tasks, {workers_count} irtis worker processes; "
+          f"load average {os.getloadavg()[0]:.1f}; a busy loop got {floor_before:.2f} / {floor_after:.2f} of a core "
+          "(before / after)")
+    print(f"  latency, idle workers: median {statistics.median(latencies):.0f} ms, "
+          f"p95 {percentile(latencies, 95):.0f} ms ({len(latencies)} single jobs)")
+    for label, (client_rate, done_rate, waits) in (("start()", single), (f"start_many({args.bulk})", batched)):
+        print(f"  client → done, {label:>15}: started {client_rate:6.0f}/s, done {done_rate:6.0f}/s; "
+              f"enqueue → start median {statistics.median(waits):.0f} ms, p95 {percentile(waits, 95):.0f} ms")
+    print(f"  backlog          started {started:6.0f}/s, worked off {rate:6.0f}/s")
+    print(f"  bare task        enqueued {bare_enqueued:6.0f}/s, worked off {bare_rate:6.0f}/s (1 worker in-process)")
+
+
+def percentile(values: list[float], p: int) -> float:
+    return values[max(0, int(len(values) * p / 100) - 1)]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ once, with its message, and is not retried.
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,6 +36,7 @@ from irtis.audit.context import changes_by, current
 from irtis.audit.models import Source
 
 from .models import ACTIVE, JOBS, Run, Status
+from .sql import update_row
 
 if TYPE_CHECKING:
     from irtis.identity.models import User
@@ -74,24 +75,41 @@ class Job(Task):
 
         `user` defaults to the user of the current change context (the request's user);
         `run_after`: not before then (handed to the engine by the workers, like a retry)."""
+        return self.start_many([kwargs], queue=queue, user=user, run_after=run_after)[0]
+
+    def start_many(self, arguments: Iterable[dict[str, Any]], *, queue: str = "default", user: object = None,
+                   run_after: datetime | None = None) -> list[Run]:
+        """Queue one run per dict of keyword arguments, all in one commit (and, on RQ, one Redis
+        pipeline): the way to start many small runs. As `start()`, an object that has a run
+        queued or running (or twice in `arguments`) gets that run; the runs come back in the
+        order of `arguments`. An unknown queue raises InvalidTaskError, and nothing is started."""
+        from .engines import check_queue, hand_over, new_id
+
+        check_queue(self, queue)
         if user is None:
             user = current().user
-        run = Run(task=self.module_path, queue=queue, key=str(kwargs[self.key]) if self.key else "",
-                  started_by=cast("User", user) if getattr(user, "is_authenticated", False) else None,
-                  arguments=kwargs, run_after=run_after)
-        try:
-            with transaction.atomic():
-                run.save(force_insert=True)
-                if run_after is None and settings.IRTIS_TASKS == "database":
-                    submit(run)  # the run and its queue entry: one commit
-        except IntegrityError:
-            active = Run.objects.filter(task=run.task, key=run.key, status__in=ACTIVE).first()
-            if active is None:
-                raise
-            return active
-        if run_after is None and settings.IRTIS_TASKS != "database":  # not before the run is committed
-            transaction.on_commit(lambda: submit(run))
-        return run
+        started_by = cast("User", user) if getattr(user, "is_authenticated", False) else None
+        now = timezone.now()
+        runs = [Run(task=self.module_path, queue=queue, key=str(kwargs[self.key]) if self.key else "",
+                    started_by=started_by, arguments=kwargs, run_after=run_after, enqueued_at=now,
+                    result_id="" if run_after else new_id())
+                for kwargs in arguments]
+        with transaction.atomic():
+            # One active run per object: rows the partial unique index refuses are skipped,
+            # and the run that holds the object is returned in their place.
+            Run.objects.bulk_create(runs, ignore_conflicts=bool(self.key))
+            saved = set(Run.objects.filter(pk__in=[run.pk for run in runs]).values_list("pk", flat=True)) \
+                if self.key else {run.pk for run in runs}
+            if run_after is None:
+                hand_over([run for run in runs if run.pk in saved])
+        if len(saved) == len(runs):
+            return runs
+        active = {run.key: run for run in Run.objects.filter(
+            task=self.module_path, key__in=[run.key for run in runs if run.pk not in saved], status__in=ACTIVE)}
+        # A run that ended between the insert and that read: start again, now that the object is free.
+        return [run if run.pk in saved else active.get(run.key) or self.start(queue=queue, user=user,
+                                                                              run_after=run_after, **run.arguments)
+                for run in runs]
 
     def public(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """The arguments without the secrets, kept once the run is over."""
@@ -116,36 +134,19 @@ def job(*, label: str | Promise, schedulable: bool = False, key: str = "", secre
     return wrap
 
 
-def hand_over(run: Run) -> None:
-    """Give the run to the engine, keeping the engine's id on it; a run the engine refuses fails
-    with the reason. The caller saves the run."""
-    task: Job = import_string(run.task)
-    try:
-        run.result_id = task.using(queue_name=run.queue).enqueue(str(run.pk)).id
-    except Exception as exc:  # the engine is unreachable or refuses the queue: say so on the run
-        logger.exception("Run %s could not be queued", run.pk)
-        run.status, run.finished_at, run.error = Status.FAILED, timezone.now(), _("Could not be queued: %s") % exc
-
-
-def submit(run: Run) -> None:
-    """Hand a saved run to the engine and record the outcome."""
-    hand_over(run)
-    Run.objects.filter(pk=run.pk).update(result_id=run.result_id, status=run.status, finished_at=run.finished_at,
-                                         error=run.error)
-
-
 def submit_due() -> int:
     """Hand the engine the retries whose backoff is over; how many. Kept here rather than in an
     engine's own scheduler, so that a retry waits the same way on every engine."""
+    from .engines import hand_over, new_id
+
     count = 0
     for run in Run.objects.filter(status=Status.QUEUED, run_after__lte=timezone.now()):
         with transaction.atomic():  # on the database engine, the queue's entry commits with the hand-over
-            if not Run.objects.filter(pk=run.pk, status=Status.QUEUED, run_after=run.run_after).update(run_after=None):
+            run.result_id = new_id()
+            if not Run.objects.filter(pk=run.pk, status=Status.QUEUED, run_after=run.run_after).update(
+                    run_after=None, result_id=run.result_id):
                 continue  # another worker took it
-            if settings.IRTIS_TASKS == "database":
-                submit(run)
-            else:
-                transaction.on_commit(lambda run=run: submit(run))  # type: ignore[misc]
+            hand_over([run])
         count += 1
     return count
 
@@ -174,10 +175,9 @@ def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
             value = task.body(run, **run.arguments)
-            done = Run.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts).update(
-                status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
-                result=value, error="",
-                message=progress.message, arguments=task.public(run.arguments))
+            done = update_row(Run, {"id": run.pk, "status": Status.RUNNING, "attempts": run.attempts},
+                              status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
+                              result=value, error="", message=progress.message, arguments=task.public(run.arguments))
             if not done:
                 raise Superseded(run.pk)
             if finish is not None:

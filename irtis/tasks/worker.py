@@ -22,6 +22,7 @@ from irtis.audit.models import Source
 
 from .models import JOBS, Run, Schedule, Status, next_time
 from .runs import attempt, claim, job_at, keep_alive, reap, stop_marking, submit_due
+from .sql import update_row
 
 logger = logging.getLogger(__name__)
 
@@ -143,5 +144,4 @@ def release(batch: list[tuple[DBTaskResult, Run | None]]) -> None:
 def finished(entry: DBTaskResult, value: Any) -> None:
     """The engine's entry done, inside the job's transaction."""
     entry.status, entry.finished_at, entry.return_value = TaskResultStatus.SUCCESSFUL, timezone.now(), value
-    DBTaskResult.objects.filter(pk=entry.pk).update(status=entry.status, finished_at=entry.finished_at,
-                                                     return_value=value, exception_class_path="", traceback="")
+    update_row(DBTaskResult, {"id": entry.pk}, status=entry.status, finished_at=entry.finished_at, return_value=value)

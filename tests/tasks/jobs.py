@@ -42,3 +42,9 @@ def slow_rename(run: Any, site_id: int, name: str, seconds: float) -> str:
     site.full_clean()
     site.save()
     return site.address
+
+
+@job(label="Nieko nedaryti")
+def noop(run: Any, n: int) -> int:
+    """Trivial: the cost is the engine's and the run's."""
+    return n

@@ -33,13 +33,13 @@ class Command(BaseCommand):
             Beat().start()
         if settings.IRTIS_TASKS == "rq":
             import django_rq
-            from django_tasks_rq.backend import Job
-            from rq.worker import SimpleWorker
+
+            from irtis.tasks.rq_engine import RunJob, RunWorker
 
             # Tasks run in the worker's process (no fork per task): a job's writes are one
             # transaction, and a worker that dies has its runs retried by the others' beat.
             # django-rq types the class as rq's Worker; SimpleWorker is its sibling (both BaseWorker).
-            worker = django_rq.get_worker(*queues, job_class=Job, worker_class=SimpleWorker)  # type: ignore[arg-type]
+            worker = django_rq.get_worker(*queues, job_class=RunJob, worker_class=RunWorker)  # type: ignore[arg-type]
             worker.work(burst=burst, logging_level="WARNING")
         else:
             db_worker = DatabaseWorker(queue_names=queues, interval=interval, batch=burst, backend_name="default",
