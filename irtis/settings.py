@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "irtis.core.middleware.ChangeContextMiddleware",
+    "irtis.changes.middleware.CurrentChangeMiddleware",  # links writes to the change being implemented
     "irtis.core.middleware.PrivatePagesMiddleware",
     "irtis.core.middleware.OutOfRangeMiddleware",
 ]

@@ -18,6 +18,8 @@ from irtis.systems.graph import Node
 from irtis.systems.models import InformationSystem
 from irtis.systems.sql import KEY_BITS, KEY_MASK, key
 
+from .models import WindowObject
+
 
 def system_type() -> int:
     return ContentType.objects.get_for_model(InformationSystem).id
@@ -43,3 +45,13 @@ def affected_systems(objects: Iterable[Node]) -> dict[Node, set[int]]:
         for origin_type, origin_id, system_id in cursor.fetchall():
             result[(int(origin_type), int(origin_id))].add(int(system_id))
     return result
+
+
+def covered(window_ids: Iterable[int]) -> dict[int, list[Node]]:
+    """Each window's covered objects as nodes (one query)."""
+    found: dict[int, list[Node]] = defaultdict(list)
+    rows = WindowObject.objects.filter(window_id__in=list(window_ids)).values_list(
+        "window_id", "object_type_id", "object_id")
+    for window_id, type_id, object_id in rows:
+        found[window_id].append((type_id, object_id))
+    return found

@@ -83,6 +83,7 @@ def _requester() -> int | None:
     columns=("name", "start", "end", "recurrence", "status", "requested_by", "approved_by"),
     filters=("status", "requested_by", "approved_by"),
     search=("description",),
+    panels=("changes/window_panel.html",),
 )
 class MaintenanceWindow(Scheduled, TaggedModel):
     """Planned work on some objects (techninės priežiūros langas), once or recurring."""
@@ -105,15 +106,21 @@ class MaintenanceWindow(Scheduled, TaggedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        self._derive()
+
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._derive()  # here too: the shell and demo loaders save without clean()
+        super().save(*args, **kwargs)
+
+    def _derive(self) -> None:
+        """The requester of a new window (whoever creates it, through any path); a moved window
+        goes back to draft, as an approval is for the schedule it saw."""
         if self._state.adding and self.requested_by_id is None:
             self.requested_by_id = _requester()
         elif self._rescheduled() and self.status in (Status.SUBMITTED, Status.APPROVED):
-            # An approval is for the schedule it saw: a moved window is approved again.
             self.status, self.approved_by, self.approved_at = Status.DRAFT, None, None
-        super().save(*args, **kwargs)
-        if self.status == Status.DRAFT:
-            Approval.objects.filter(window=self).delete()
 
     def _rescheduled(self) -> bool:
         loaded = getattr(self, "_loaded", {})
@@ -221,6 +228,7 @@ class Result(models.TextChoices):
     search=("title", "description"),
     key="id",
     brief=("id", "title"),
+    panels=("changes/change_panel.html",),
 )
 class ChangeRequest(TaggedModel):
     """A change to the infrastructure (pakeitimo užklausa), scheduled as a maintenance window.
@@ -253,6 +261,11 @@ class ChangeRequest(TaggedModel):
 
     def __str__(self) -> str:
         return f"CHG-{self.pk or 0:05d} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self._state.adding and self.requested_by_id is None:
+            self.requested_by_id = _requester()
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self._state.adding and self.requested_by_id is None:

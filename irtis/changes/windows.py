@@ -12,13 +12,12 @@ recursive query over the dependency graph for all the objects (`irtis.changes.im
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from irtis.systems.graph import Node
 
 from .impact import affected_systems as _affected
-from .impact import system_type
+from .impact import covered, system_type
 from .models import MaintenanceWindow, Status, WindowObject
 from .recurrence import Interval
 
@@ -27,16 +26,6 @@ def _approved(since: dt.datetime, until: dt.datetime) -> list[MaintenanceWindow]
     """Approved windows with an occurrence that may overlap [since, until) (one query)."""
     return list(MaintenanceWindow.objects.filter(status=Status.APPROVED, start__lt=until, last_end__gt=since)
                 .only("id", "start", "end", "recurrence", "last_end"))
-
-
-def _objects(window_ids: Iterable[int]) -> dict[int, list[Node]]:
-    """Each window's covered objects as nodes (one query)."""
-    found: dict[int, list[Node]] = defaultdict(list)
-    rows = WindowObject.objects.filter(window_id__in=list(window_ids)).values_list(
-        "window_id", "object_type_id", "object_id")
-    for window_id, type_id, object_id in rows:
-        found[window_id].append((type_id, object_id))
-    return found
 
 
 def _check(*moments: dt.datetime) -> None:
@@ -53,10 +42,10 @@ def under_maintenance(at: dt.datetime) -> set[Node]:
                if w.occurrences(at, at + dt.timedelta(microseconds=1))]
     if not windows:
         return set()
-    covered = {node for nodes in _objects(w.pk for w in windows).values() for node in nodes}
+    nodes = {node for found in covered(w.pk for w in windows).values() for node in found}
     systems = system_type()
-    found = set(covered)
-    for ids in _affected(covered).values():
+    found = set(nodes)
+    for ids in _affected(nodes).values():
         found.update((systems, pk) for pk in ids)
     return found
 
@@ -72,7 +61,7 @@ def approved_intervals(system_ids: Iterable[int], start: dt.datetime,
     windows = _approved(start, end) if wanted and start < end else []
     if not windows:
         return result
-    objects = _objects(w.pk for w in windows)
+    objects = covered(w.pk for w in windows)
     affected = _affected(node for nodes in objects.values() for node in nodes)
     for window in windows:
         systems = {pk for node in objects.get(window.pk, []) for pk in affected.get(node, ())} & wanted
