@@ -110,7 +110,7 @@ def test_window_and_change_pages_show_impact_conflicts_and_actions(admin_client)
 
 def test_refused_actions_answer_409_with_the_reason(admin_client) -> None:  # type: ignore[no-untyped-def]
     made = window("Tuščias", [], MARCH, status="draft")
-    response = admin_client.post(f"/changes/window-actions/{made.pk}/submit/", follow=False)
+    response = admin_client.post(f"/changes/window-actions/{made.pk}/submit/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409 and "covers no object" in response.content.decode()
     assert admin_client.post(f"/changes/window-actions/{made.pk}/explode/").status_code == 404
     assert admin_client.get(f"/changes/window-actions/{made.pk}/submit/").status_code == 405
