@@ -27,6 +27,7 @@ class Conflict:
     start: dt.datetime  # the first time they overlap
     end: dt.datetime
     systems: list[InformationSystem] = field(default_factory=list)  # empty for a global blackout
+    hidden: bool = False  # the reader may not view the other window or period (pages leave it unnamed)
 
 
 def overlap(first: list[Interval], second: list[Interval]) -> Interval | None:

@@ -9,10 +9,11 @@ from irtis.identity.models import ObjectPermission, User
 MODELS = (MaintenanceWindow, WindowObject, ChangeRequest, Blackout)
 
 
-def person(name: str, actions: tuple[str, ...] = ("view", "add", "change"), role: Group | None = None) -> User:
+def person(name: str, actions: tuple[str, ...] = ("view", "add", "change"), role: Group | None = None,
+           constraints: dict | None = None) -> User:
     """A user granted `actions` on the changes models (not a superuser)."""
     user = User.objects.create_user(name, f"{name}@muitine.lt", "Sl4ptas-Ilgas!")
-    grant = ObjectPermission.objects.create(name=f"{name}:changes", actions=list(actions))
+    grant = ObjectPermission.objects.create(name=f"{name}:changes", actions=list(actions), constraints=constraints)
     grant.object_types.set(ContentType.objects.get_for_models(*MODELS).values())
     grant.users.add(user)
     if role is not None:

@@ -114,3 +114,11 @@ def test_refused_actions_answer_409_with_the_reason(admin_client) -> None:  # ty
     assert response.status_code == 409 and "covers no object" in response.content.decode()
     assert admin_client.post(f"/changes/window-actions/{made.pk}/explode/").status_code == 404
     assert admin_client.get(f"/changes/window-actions/{made.pk}/submit/").status_code == 405
+
+
+def test_conflicts_with_windows_the_reader_may_not_view_are_left_unnamed(client) -> None:  # type: ignore[no-untyped-def]
+    e, _patch, _once, _peak = _calendar()
+    mine = window("Mano langas", [e["app"]], MARCH + dt.timedelta(hours=1), status="draft")
+    client.force_login(person("ona", ("view",), constraints={"name__startswith": "Mano"}))
+    page = client.get(mine.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(not shown to you)" in page and "Pataisų naktis" not in page

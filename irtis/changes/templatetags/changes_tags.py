@@ -8,12 +8,24 @@ from irtis.audit.models import AuditEntry
 from irtis.core import permissions
 
 from .. import risk
-from ..conflicts import conflicts
+from ..conflicts import Conflict, conflicts
 from ..middleware import SESSION_KEY
-from ..models import ApprovalRule, ChangeRequest, MaintenanceWindow, Subject
+from ..models import ApprovalRule, Blackout, ChangeRequest, MaintenanceWindow, Subject
 
 register = template.Library()
 ENTRIES_SHOWN = 200
+
+
+def _visible(found: list[Conflict], user: Any) -> list[Conflict]:
+    """The conflicts, those with objects the reader may not view left unnamed (one query per kind)."""
+    for model in (MaintenanceWindow, Blackout):
+        ids = [c.other.pk for c in found if isinstance(c.other, model)]
+        if ids:
+            shown = set(permissions.restrict(model.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+            for conflict in found:
+                if isinstance(conflict.other, model) and conflict.other.pk not in shown:
+                    conflict.hidden = True
+    return found
 
 
 def _approvals(target: MaintenanceWindow | ChangeRequest, subject: str) -> dict[str, Any]:
@@ -28,7 +40,7 @@ def window_panel(context: template.Context, window: MaintenanceWindow) -> dict[s
     """What the window's work affects (impact analysis), its conflicts and its approvals."""
     user = context["request"].user
     found = risk.assess([window], user=user)
-    return {"assessment": found, "conflicts": conflicts(window), **_approvals(window, Subject.WINDOW),
+    return {"assessment": found, "conflicts": _visible(conflicts(window), user), **_approvals(window, Subject.WINDOW),
             "may_change": permissions.has(user, MaintenanceWindow, "change")}
 
 
@@ -43,7 +55,7 @@ def change_panel(context: template.Context, change: ChangeRequest) -> dict[str, 
         entries = entries.filter(actor=user)
     return {
         "assessment": risk.assess([change.window], user=user) if change.window else None,
-        "window_conflicts": conflicts(change.window) if change.window else [],
+        "window_conflicts": _visible(conflicts(change.window), user) if change.window else [],
         **_approvals(change, change.kind),
         "current": request.session.get(SESSION_KEY) == change.pk,
         "entries": list(entries.order_by("id")[:ENTRIES_SHOWN]),
