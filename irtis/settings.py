@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "irtis.architecture",
     "irtis.discovery",
     "irtis.backups",
+    "irtis.changes",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "irtis.core.middleware.ChangeContextMiddleware",
+    "irtis.changes.middleware.CurrentChangeMiddleware",  # links writes to the change being implemented
     "irtis.core.middleware.PrivatePagesMiddleware",
     "irtis.core.middleware.OutOfRangeMiddleware",
 ]

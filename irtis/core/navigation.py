@@ -39,6 +39,7 @@ GROUPS = (
     )),
     Group("operations", _("Operations"), _("Monitoring, incidents, maintenance, changes, backups."), links=(
         Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
+        Link(_("Maintenance calendar"), "changes_pages:calendar", "changes.view_maintenancewindow"),
     )),
     Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
