@@ -128,3 +128,13 @@ def test_number_inputs_show_the_bounds_the_model_declares() -> None:
     assert checked > 10
     html = str(form_class(registry.by_label("systems.informationsystem"))()["rto_hours"])
     assert 'min="0"' in html
+
+
+def test_every_response_carries_the_content_security_policy(admin_client: Client) -> None:
+    """Scripts only from the site's own files (no inline script may run), on pages, the API,
+    errors and static files alike."""
+    for url in ("/", reverse("inventory:device_list"), "/api/inventory/devices/", "/api/docs", "/nėra/",
+                "/static/irtis/favicon.svg", "/login/"):
+        policy = admin_client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "object-src 'none'" in policy, url
+        assert "unsafe-eval" not in policy and "unsafe-inline" not in policy.split("style-src")[0], url
