@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "irtis.identity.proxy.ClientAddressMiddleware",  # first: every later step sees the client
     "django.middleware.security.SecurityMiddleware",
+    "irtis.core.middleware.ContentSecurityPolicyMiddleware",  # before WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

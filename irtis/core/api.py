@@ -12,6 +12,7 @@ from typing import Any, cast
 import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.expressions import RawSQL
@@ -195,16 +196,19 @@ class Endpoints:
 
     def update(self, request: HttpRequest, pk: int, payload: Any, partial: bool) -> HttpResponse:
         queryset = self.authorise(request, "change")
-        obj = queryset.filter(pk=pk).first()
-        if obj is None:
-            raise HttpError(404, _("Not found."))
         data = payload.model_dump(exclude_unset=partial)
         expected = _if_match(request) or data.pop("version", None)
         data.pop("version", None)
-        if expected is not None and expected != obj.version:
-            message = _("The object has changed since you read it (version %(version)d now).")
-            raise HttpError(412, message % {"version": obj.version})
-        self.write(request, "change", [obj], [data])
+        # The row is locked from reading to writing: changes sent without a precondition at the
+        # same time are applied in turn, none refused for a version it never asked for.
+        with transaction.atomic():
+            obj = queryset.filter(pk=pk).select_for_update(of=("self",)).first()
+            if obj is None:
+                raise HttpError(404, _("Not found."))
+            if expected is not None and expected != obj.version:
+                message = _("The object has changed since you read it (version %(version)d now).")
+                raise HttpError(412, message % {"version": obj.version})
+            self.write(request, "change", [obj], [data])
         row = self.rows(self.model._default_manager.filter(pk=pk), False)[0]
         return json_response(row, headers={"ETag": f'"{row["version"]}"'})
 
@@ -216,16 +220,18 @@ class Endpoints:
         ids = [d.pop("id") for d in data]
         if len(set(ids)) != len(ids):
             raise HttpError(400, _("An object is listed twice."))
-        found = queryset.in_bulk(ids)
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise HttpError(404, _("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))})
-        objects = [found[i] for i in ids]
-        for obj, values in zip(objects, data, strict=True):
-            expected = values.pop("version", None)
-            if expected is not None and expected != obj.version:
-                raise HttpError(412, _("Object %(id)d has changed since you read it.") % {"id": obj.pk})
-        self.write(request, "change", objects, data)
+        with transaction.atomic():  # locked in the order of their ids, as every list is: no deadlock
+            locked = queryset.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
+            found = {obj.pk: obj for obj in locked}
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise HttpError(404, _("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))})
+            objects = [found[i] for i in ids]
+            for obj, values in zip(objects, data, strict=True):
+                expected = values.pop("version", None)
+                if expected is not None and expected != obj.version:
+                    raise HttpError(412, _("Object %(id)d has changed since you read it.") % {"id": obj.pk})
+            self.write(request, "change", objects, data)
         return json_response(self.rows(self.model._default_manager.filter(pk__in=ids).order_by("pk"), False))
 
     def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -264,9 +270,12 @@ class Endpoints:
         """Apply values, validate every object (related objects fetched in bulk), save all."""
         references = self.references(request, data)
         errors = self.check_many(request, data)
+        for index, values in enumerate(data):  # PostgreSQL cannot store them, SQLite would: refused on both
+            for name in (name for name, value in values.items() if _has_nul(value)):
+                errors.setdefault(index, {})[name] = [str(ProhibitNullCharactersValidator.message)]
         for index, (obj, values) in enumerate(zip(objects, data, strict=True)):
             for name, value in values.items():
-                if name in self.entry.many_names:
+                if name in self.entry.many_names or name in errors.get(index, {}):
                     continue
                 field = self.entry.field(name)
                 if is_reference(field) and value is not None:
@@ -356,6 +365,17 @@ class Endpoints:
         return errors
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character is in a text, or in a text anywhere inside a JSON value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _ids(ids: list[int]) -> str:
     return ", ".join(map(str, ids))
 
@@ -377,44 +397,46 @@ def _router(entry: registry.ModelEntry) -> Router:
     out, listing = schemas.output_schema(entry), schemas.list_schema(entry)
     create, patch = schemas.write_schema(entry, False), schemas.write_schema(entry, True)
     bulk_patch = schemas.bulk_patch_schema(entry)
+    op = f"{entry.app_label}_{entry.model_name}"
+    refused_writes, refused_changes = schemas.failures(400, 409, 422), schemas.failures(400, 404, 409, 412, 422)
 
-    @router.get("/", response=listing, operation_id=f"{entry.app_label}_{entry.model_name}_list",
+    @router.get("/", response={200: listing, **schemas.failures(400, 422)}, operation_id=f"{op}_list",
                 summary=f"List {name}")
     def list_objects(request: HttpRequest, limit: int = 50, offset: schemas.Offset = 0, brief: bool = False,
                      ordering: str = "", q: str = "") -> HttpResponse:
         return ops.listing(request, limit, offset, brief, ordering, q)
 
-    @router.post("/", response={201: out | list[out]}, operation_id=f"{entry.app_label}_{entry.model_name}_create",  # type: ignore[valid-type]  # a schema built per model at run time
+    @router.post("/", response={201: out | list[out], **refused_writes}, operation_id=f"{op}_create",  # type: ignore[valid-type]  # a schema built per model at run time
                  summary=f"Create {name} (one or a list)")
     def create_objects(request: HttpRequest, payload: create | list[create]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.create(request, payload)
 
-    @router.patch("/", response=list[out], operation_id=f"{entry.app_label}_{entry.model_name}_bulk_update",  # type: ignore[valid-type]  # a schema built per model at run time
+    @router.patch("/", response={200: list[out], **refused_changes}, operation_id=f"{op}_bulk_update",  # type: ignore[valid-type]  # a schema built per model at run time
                   summary=f"Update a list of {name}")
     def update_objects(request: HttpRequest, payload: list[bulk_patch]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.bulk_update(request, payload)
 
-    @router.delete("/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_bulk_delete",
+    @router.delete("/", response={204: None, **schemas.failures(400, 404, 409, 422)}, operation_id=f"{op}_bulk_delete",
                    summary=f"Delete a list of {name}")
     def delete_objects(request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
         return ops.bulk_delete(request, payload)
 
-    @router.get("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_read",
+    @router.get("/{pk}/", response={200: out, **schemas.failures(404, 422)}, operation_id=f"{op}_read",
                 summary=f"Read {name}")
     def read_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.detail(request, pk)
 
-    @router.patch("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_partial_update",
+    @router.patch("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_partial_update",
                   summary=f"Change some fields of {name}")
     def patch_object(request: HttpRequest, pk: schemas.Id, payload: patch) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=True)
 
-    @router.put("/{pk}/", response=out, operation_id=f"{entry.app_label}_{entry.model_name}_update",
+    @router.put("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_update",
                 summary=f"Replace {name}")
     def put_object(request: HttpRequest, pk: schemas.Id, payload: create) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=False)
 
-    @router.delete("/{pk}/", response={204: None}, operation_id=f"{entry.app_label}_{entry.model_name}_delete",
+    @router.delete("/{pk}/", response={204: None, **schemas.failures(404, 409, 412, 422)}, operation_id=f"{op}_delete",
                    summary=f"Delete {name}")
     def delete_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.delete(request, pk)

@@ -94,9 +94,10 @@ class Plan:
 
 
 def clean_text(value: str) -> str:
-    """Undo the apostrophe exports put before formula characters; refuse formulas."""
+    """Undo the apostrophe exports put before formula characters (the text was data, and is
+    again); refuse formulas."""
     if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        value = value[1:]
+        return value[1:]
     if value.startswith(("=", "@")) or (
         value.startswith(("+", "-")) and any(c in value for c in "(|!=")
     ):

@@ -115,5 +115,18 @@ def list_schema(entry: ModelEntry) -> type[Schema]:
     )
 
 
+class Problem(Schema):
+    """An error's answer: what went wrong and, for invalid data, the messages by field (by the
+    item's position for lists); a request the schema refuses (422) lists its faults."""
+
+    detail: str | list[dict[str, Any]]
+    errors: dict[str, Any] | None = None
+
+
+def failures(*codes: int) -> dict[int, type[Schema]]:
+    """The error answers an operation may give besides those of every operation (401, 403)."""
+    return dict.fromkeys((401, 403, *codes), Problem)
+
+
 class Identity(Schema):
     id: Id

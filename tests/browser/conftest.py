@@ -27,9 +27,20 @@ def browser() -> Iterator[object]:
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def refusals(page: object) -> list[str]:
+    """What the Content-Security-Policy refused on the page from now on (Chromium reports each
+    refusal on the console), filled as the page runs."""
+    refused: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    return refused
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
+    """A page whose test fails if the Content-Security-Policy refuses anything on it."""
     context = browser.new_context(locale="lt-LT", viewport={"width": 1366, "height": 900})
     page = context.new_page()
+    refused = refusals(page)
     yield page
     context.close()
+    assert not refused, refused

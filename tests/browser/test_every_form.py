@@ -25,6 +25,7 @@ from irtis.identity.models import User
 from irtis.inventory.models import Device
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import Cluster
+from tests.browser.conftest import refusals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 PASSWORD = "Sl4ptas-Formoms!"
@@ -87,13 +88,14 @@ def demo(django_db_setup: None, django_db_blocker: object, browser: object) -> I
         server._live_server_modified_settings.enable()
         context = browser.new_context(locale="lt-LT", viewport={"width": 1366, "height": 900})
         page = context.new_page()
+        refused = refusals(page)
         page.goto(f"{server.url}/login/")
         page.fill("#id_username", "formos")
         page.fill("#id_password", PASSWORD)
         page.click("button:has-text('Prisijungti')")
         page.wait_for_selector("nav")
         try:
-            yield SimpleNamespace(url=server.url, page=page, letters=letters, values=_values())
+            yield SimpleNamespace(url=server.url, page=page, letters=letters, values=_values(), refused=refused)
         finally:
             context.close()
             server._live_server_modified_settings.disable()
@@ -113,7 +115,7 @@ FIELDS = """form => Array.from(form.elements).filter(e => e.name && e.type !== "
 # The model an object chooser searches: that of the kind chosen in its kind field.
 KIND_OF = """e => JSON.parse(e.dataset.lookupUrls)[e.form.elements.namedItem(e.dataset.lookupKind).value]
   .split("/").filter(Boolean).pop()"""
-SETTLED = "!document.querySelector('select[data-asked]')"
+SETTLED = "() => !document.querySelector('select[data-asked]')"
 
 
 def search_and_pick(page: object, field: dict, letters: dict[str, str]) -> str:
@@ -145,6 +147,8 @@ def page(demo: SimpleNamespace) -> Iterator[object]:
     yield demo.page
     demo.page.wait_for_load_state("networkidle")
     demo.page.goto("about:blank")
+    assert not demo.refused, demo.refused.copy()
+    demo.refused.clear()
 
 
 @pytest.mark.parametrize("label", LABELS)

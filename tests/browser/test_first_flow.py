@@ -44,5 +44,5 @@ def test_sign_in_list_create_edit_history(live_server: object, page: object) -> 
     page.goto(f"{live_server.url}/inventory/sites/")
     page.fill("#id_q", "salcinink")
     page.press("#id_q", "Enter")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
     assert "Šalčininkų" in page.locator("#results").inner_text()

@@ -18,7 +18,7 @@ from tests.virtualization.factories import cluster
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Sl4ptas-Daug!"
 ROWS = 1000
-SETTLED = "!document.querySelector('select[data-asked]')"
+SETTLED = "() => !document.querySelector('select[data-asked]')"
 
 
 @pytest.fixture
@@ -70,7 +70,8 @@ def test_deployment_and_ip_address_among_thousands(live_server: object, signed_i
     page.wait_for_selector("#id_virtual_machine-matches :text('Rasta daugiau')")
     assert page.locator("#id_virtual_machine-matches [data-lookup-value]").count() == 20
     search(page, "virtual_machine", "VM-0777")
-    page.wait_for_function("document.querySelectorAll('#id_virtual_machine-matches [data-lookup-value]').length == 1")
+    page.wait_for_function("() => document.querySelectorAll('#id_virtual_machine-matches [data-lookup-value]')"
+                           ".length == 1")
     page.click("#id_virtual_machine-matches :text('vm-0777')")
     page.click("button:has-text('Išsaugoti')")
     page.wait_for_selector("text=Išsaugota")

@@ -123,6 +123,16 @@ def test_exports_neutralise_formulas(admin_client: Client) -> None:
     assert '=HYPERLINK' in admin_client.get(reverse("inventory:site_export"), {"format": "json"}).content.decode()
 
 
+def test_an_export_with_neutralised_formulas_imports_back(admin_client: Client) -> None:
+    Site.objects.create(code="EVIL", name="=1+2", kind=Site.Kind.SEAPORT, description="-5 (apie)")
+    csv = admin_client.get(reverse("inventory:site_export"), {"format": "csv"}).content
+    Site.objects.update(name="kitas", description="")
+    confirm(admin_client, SITES_IMPORT, upload(admin_client, SITES_IMPORT, csv, "sites.csv"))
+    assert Site.objects.values_list("name", "description").get() == ("=1+2", "-5 (apie)")
+    refused = upload(admin_client, SITES_IMPORT, b"code,name,kind\nEVIL,=1+2,seaport\n", "sites.csv")
+    assert errors(refused) == [(1, "name", "Skaičiuoklės formulės nepriimamos.")]
+
+
 def test_export_format_must_be_known(admin_client: Client) -> None:
     response = admin_client.get(reverse("inventory:site_export"), {"format": "exe"})
     assert response.status_code == 400

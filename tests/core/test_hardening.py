@@ -20,6 +20,7 @@ from irtis.network.models import IPAddress
 from tests.inventory import factories
 from tests.inventory.test_directory import domain
 from tests.network.helpers import address, prefix
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -128,3 +129,60 @@ def test_number_inputs_show_the_bounds_the_model_declares() -> None:
     assert checked > 10
     html = str(form_class(registry.by_label("systems.informationsystem"))()["rto_hours"])
     assert 'min="0"' in html
+
+
+def test_every_response_carries_the_content_security_policy(admin_client: Client) -> None:
+    """Scripts only from the site's own files (no inline script may run), on pages, the API,
+    errors and static files alike."""
+    for url in ("/", reverse("inventory:device_list"), "/api/inventory/devices/", "/api/docs", "/nėra/",
+                "/static/irtis/favicon.svg", "/login/"):
+        policy = admin_client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "object-src 'none'" in policy, url
+        assert "unsafe-eval" not in policy and "unsafe-inline" not in policy.split("style-src")[0], url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_changes_without_a_precondition_apply_in_turn(admin_user: Any) -> None:
+    role = DeviceRole.objects.create(name="Serveris")
+    answers: list[int] = []
+
+    def change(n: int) -> None:
+        client = Client()
+        client.force_login(admin_user)
+        url = f"/api/inventory/device-roles/{role.pk}/"
+        answers.append(client.patch(url, {"description": f"keitimas {n}"}, content_type=JSON).status_code)
+        listed = client.patch("/api/inventory/device-roles/", [{"id": role.pk, "color": f"#0000{n:02d}"}],
+                              content_type=JSON)
+        answers.append(listed.status_code)
+
+    at_once(change, 30)
+    assert answers == [200] * 60
+    assert DeviceRole.objects.get().version == 61
+
+
+def test_nul_characters_are_refused_on_either_database(admin_client: Client) -> None:
+    role = DeviceRole.objects.create(name="Serveris")
+    created = admin_client.post("/api/inventory/device-roles/", {"name": "a\x00b"}, content_type=JSON)
+    changed = admin_client.patch(f"/api/inventory/device-roles/{role.pk}/", {"description": "\x00"}, content_type=JSON)
+    listed = admin_client.patch("/api/inventory/device-roles/", [{"id": role.pk, "name": "c\x00"}], content_type=JSON)
+    assert created.json()["errors"] == {"name": ["Nuliniai simboliai neleidžiami."]}
+    assert changed.json()["errors"] == {"description": ["Nuliniai simboliai neleidžiami."]}
+    assert listed.json()["errors"] == {"name": ["Nuliniai simboliai neleidžiami."]}  # one item: its own
+    assert list(DeviceRole.objects.values_list("name", "description", "version")) == [("Serveris", "", 1)]
+
+
+def test_the_openapi_documents_the_errors() -> None:
+    paths = api.get_openapi_schema()["paths"]
+    expected = {("/api/inventory/devices/", "get"): {"200", "400", "422"},
+                ("/api/inventory/devices/", "post"): {"201", "400", "409", "422"},
+                ("/api/inventory/devices/", "patch"): {"200", "400", "404", "409", "412", "422"},
+                ("/api/inventory/devices/", "delete"): {"204", "400", "404", "409", "422"},
+                ("/api/inventory/devices/{pk}/", "get"): {"200", "404", "422"},
+                ("/api/inventory/devices/{pk}/", "put"): {"200", "400", "404", "409", "412", "422"},
+                ("/api/inventory/devices/{pk}/", "delete"): {"204", "404", "409", "412", "422"}}
+    for (path, method), codes in expected.items():
+        responses = paths[path][method]["responses"]
+        assert {str(code) for code in responses} == codes | {"401", "403"}, (path, method)
+        for code, answer in responses.items():
+            if int(code) >= 400:
+                assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Problem"}

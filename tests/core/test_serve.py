@@ -35,11 +35,13 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         for _ in range(100):
             try:
-                page = browser.open(address + "login/", timeout=10).read().decode()
+                answer = browser.open(address + "login/", timeout=10)
+                page = answer.read().decode()
                 break
             except OSError:
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(0.2)
+        assert "Server" not in answer.headers and "script-src 'self'" in answer.headers["Content-Security-Policy"]
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username, "password": password})
         home = browser.open(urllib.request.Request(address + "login/", form.encode(), {"Referer": address}))

@@ -11,12 +11,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.wsgi import Response
 
 from irtis.audit import roles
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
 
 PASSWORD_FILE = settings.DATA_DIR / "initial_admin_password"
+
+
+def _without_server_header(response: Response) -> list[str]:
+    """gunicorn's own header lines but its `Server` (name and version, a guide to its known
+    flaws); gunicorn has no setting for it."""
+    return [line for line in _gunicorn_headers(response) if not line.startswith("Server:")]
+
+
+_gunicorn_headers = Response.default_headers
 
 
 class Server(BaseApplication):
@@ -27,6 +37,7 @@ class Server(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        Response.default_headers = _without_server_header  # type: ignore[method-assign,assignment]  # before the workers fork
 
     def load(self) -> Any:
         from irtis.wsgi import application
