@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "irtis.monitoring"
+    verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from irtis.notifications import kinds
+
+        from . import jobs  # noqa: F401  (declares the jobs the schedules may start)
+
+        kinds.register(
+            "monitoring.incident_opened", _("Incident opened"),
+            subject=_("Incident %(object)s: %(count)s systems affected"),
+            template="monitoring/notifications/incident_opened.txt", digest=1,
+        )
+        kinds.register(
+            "monitoring.report_due", _("Incident report due"),
+            subject=_("Incident %(object)s: a report is due %(due)s"),
+            template="monitoring/notifications/report_due.txt", digest=5,
+        )
