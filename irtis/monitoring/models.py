@@ -267,7 +267,7 @@ def next_number() -> str:
 @register(
     group="operations",
     columns=("number", "title", "severity", "status", "detected_at", "assignee", "significant"),
-    filters=("status", "severity", "source", "significant", "assignee", "systems"),
+    filters=("status", "severity", "source", "significant"),
     search=("title", "root_cause", "review", "cause"),
     key="number",
 )
