@@ -64,14 +64,6 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
         return
     below = {n: set(walk([n], "down")) - {n} for n in fresh}
     causes = [n for n in fresh if not below[n] & down]
-    for node in fresh:
-        if node in causes:
-            continue
-        host = next((tracked[d].incident for d in below[node] if d in tracked), None)
-        if host is None:  # what it depends on is down without an incident (maintenance): a cause
-            causes.append(node)
-        else:
-            _attach(host, [node], cause=False)
     for cause in causes:
         above = set(walk([cause], "up")) - {cause}
         earlier = sorted({o.incident for n, o in tracked.items() if n in above}, key=lambda i: i.detected_at)
@@ -79,6 +71,15 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
             _merge(earlier, cause, at)
         else:
             _open([cause], [cause], at)
+    tracked = _open_objects()  # with the incidents just opened or merged
+    for node in fresh:
+        if node in causes:
+            continue
+        host = next((tracked[d].incident for d in below[node] if d in tracked), None)
+        if host is None:  # what it depends on is down without an incident (maintenance): a cause
+            _open([node], [node], at)
+        else:
+            _attach(host, [node], cause=False)
 
 
 def _affected(causes: list[Node]) -> tuple[set[int], set[int]]:
