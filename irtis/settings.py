@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "irtis.systems",
     "irtis.architecture",
     "irtis.discovery",
+    "irtis.changes",
     "irtis.monitoring",
     "irtis.tasks",
     "django.contrib.auth",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangesConfig(AppConfig):
+    name = "irtis.changes"
+    verbose_name = _("Maintenance and changes")
