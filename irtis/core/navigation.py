@@ -37,7 +37,9 @@ GROUPS = (
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
         Link(_("Expiring certificates"), "systems_pages:certificates_expiring", "systems.view_certificate"),
     )),
-    Group("operations", _("Operations"), _("Monitoring, incidents, maintenance, changes, backups.")),
+    Group("operations", _("Operations"), _("Monitoring, incidents, maintenance, changes, backups."), links=(
+        Link(_("Status board"), "monitoring_pages:board", "systems.view_informationsystem"),
+    )),
     Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,9 +9,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from irtis.core.registry import ModelEntry, entry_for
         from irtis.notifications import kinds
+        from irtis.systems.models import InformationSystem
 
         from . import jobs  # noqa: F401  (declares the jobs the schedules may start)
+        from .models import Check
+
+        cast(ModelEntry, entry_for(InformationSystem)).add_panel("monitoring/system_panel.html", first=True)
+        cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_panel.html", first=True)
 
         kinds.register(
             "monitoring.incident_opened", _("Incident opened"),

@@ -35,17 +35,20 @@ def severity(system_ids: Iterable[int]) -> str:
         best or 0, Incident.Severity.LOW)
 
 
-def _open_objects() -> dict[Node, IncidentObject]:
-    rows = IncidentObject.objects.filter(incident__status__in=OPEN, incident__source=Incident.Source.CHECK)
+def _open_objects(source: str) -> dict[Node, IncidentObject]:
+    rows = IncidentObject.objects.filter(incident__status__in=OPEN, incident__source=source)
     return {(o.object_type_id, o.object_id): o for o in rows.select_related("incident")}
 
 
-def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[Node] = frozenset()) -> None:  # type: ignore[assignment]
+def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[Node] | None = None,
+           source: str = Incident.Source.CHECK) -> None:
     """Open, extend, merge and resolve incidents after the objects `touched` changed state;
     `nodes` holds every checked object's state, `quiet` the objects under approved maintenance
-    (they open no incident)."""
+    (they, and objects down because one of them is, open no incident). The checks' incidents
+    and the external alerts' (`source`) are followed apart."""
+    quiet = quiet or set()
     down = {n for n, s in nodes.items() if s == State.DOWN}
-    tracked = _open_objects()
+    tracked = _open_objects(source)
     recovered = [o for n, o in tracked.items() if n in touched and n not in down and o.down]
     for obj in recovered:
         obj.down = False
@@ -60,9 +63,10 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
             tracked[node].save(update_fields=["down"])
     fresh = [n for n in fresh if n not in tracked]
     if len(fresh) > MAX_WALKS:
-        _open(fresh, fresh, at)
+        _open(fresh, fresh, at, source)
         return
     below = {n: set(walk([n], "down")) - {n} for n in fresh}
+    fresh = [n for n in fresh if not below[n] & down & quiet]  # down because maintenance stopped what it needs
     causes = [n for n in fresh if not below[n] & down]
     for cause in causes:
         above = set(walk([cause], "up")) - {cause}
@@ -70,14 +74,14 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
         if earlier:
             _merge(earlier, cause, at)
         else:
-            _open([cause], [cause], at)
-    tracked = _open_objects()  # with the incidents just opened or merged
+            _open([cause], [cause], at, source)
+    tracked = _open_objects(source)  # with the incidents just opened or merged
     for node in fresh:
         if node in causes:
             continue
         host = next((tracked[d].incident for d in below[node] if d in tracked), None)
         if host is None:  # what it depends on is down without an incident (maintenance): a cause
-            _open([node], [node], at)
+            _open([node], [node], at, source)
         else:
             _attach(host, [node], cause=False)
 
@@ -90,18 +94,18 @@ def _affected(causes: list[Node]) -> tuple[set[int], set[int]]:
     return stopped, stopped | {pk for t, pk in reach.affected if t == systems}
 
 
-def _open(causes: list[Node], objects: list[Node], at: datetime) -> Incident:
+def _open(causes: list[Node], objects: list[Node], at: datetime, source: str) -> Incident:
     stopped, affected = _affected(causes)
     names = describe(causes)
     label = ", ".join(names[c].label for c in causes[:3]) + ("…" if len(causes) > 3 else "")
     incident = Incident(
         title=(_("%(cause)s down: %(count)d systems affected") % {"cause": label, "count": len(affected)})[:300],
-        severity=severity(stopped), source=Incident.Source.CHECK, detected_at=at, cause=label[:300])
+        severity=severity(stopped), source=source, detected_at=at, cause=label[:300])
     incident.full_clean()
     incident.save()
     IncidentObject.objects.bulk_create([IncidentObject(incident=incident, object_type_id=t, object_id=i,
                                                        is_cause=(t, i) in causes) for t, i in objects])
-    assign([incident], Incident._meta.get_field("systems"), [affected])  # type: ignore[arg-type]
+    assign([incident], Incident._meta.get_field("systems"), [affected])
     notify("monitoring.incident_opened", roles=NOTIFY_ROLES, obj=incident,
            context={"count": len(affected), "severity": incident.get_severity_display(), "cause": label})
     return incident
@@ -131,7 +135,7 @@ def _merge(earlier: list[Incident], cause: Node, at: datetime) -> None:
     keep.full_clean()
     keep.save()
     current = set(keep.systems.values_list("pk", flat=True))
-    assign([keep], Incident._meta.get_field("systems"), [current | affected])  # type: ignore[arg-type]
+    assign([keep], Incident._meta.get_field("systems"), [current | affected])
 
 
 def _severity_rank(value: str) -> int:

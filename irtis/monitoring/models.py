@@ -380,3 +380,26 @@ class IncidentObject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.object_type_id}-{self.object_id}"
+
+
+class Alert(models.Model):
+    """An external monitor's alert (Prometheus Alertmanager, Zabbix), one row per alert whatever
+    the number of notifications about it: its last known status and that status's time."""
+
+    source = models.CharField(_("source"), max_length=20)
+    fingerprint = models.CharField(_("fingerprint"), max_length=200)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    firing = models.BooleanField(_("firing"), default=True)
+    event_at = models.DateTimeField(_("time of the last status"))
+    object_type = models.ForeignKey(ContentType, models.CASCADE, null=True, related_name="+",
+                                    verbose_name=_("object type"))
+    object_id = models.BigIntegerField(_("object id"), null=True)
+    received = models.PositiveIntegerField(_("notifications received"), default=1)
+
+    class Meta:
+        verbose_name = _("external alert")
+        verbose_name_plural = _("external alerts")
+        constraints = [models.UniqueConstraint(fields=["source", "fingerprint"], name="monitoring_alert_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.name or self.fingerprint}"

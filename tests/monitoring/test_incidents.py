@@ -43,7 +43,7 @@ def test_one_machine_of_two_down_degrades_the_system_both_stop_it(tmp_path: Path
     found = state.system_states(state.node_states())[e["system"].pk]
     assert found[0] == "down" and set(found[1].split(", ")) == {"web-1", "web-2"}
     assert list(SystemChange.objects.filter(system=e["system"]).values_list("state", flat=True)) == [
-        "degraded", "down"]
+        "up", "degraded", "down"]
 
 
 def array_estate() -> dict:
