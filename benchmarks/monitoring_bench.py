@@ -94,6 +94,7 @@ def checks_per_second(count: int, seconds: float) -> dict[str, float]:
 
 
 def availability_report(systems: int = 500, outages: int = 200) -> dict[str, float]:
+    from common import analyze
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -101,8 +102,6 @@ def availability_report(systems: int = 500, outages: int = 200) -> dict[str, flo
     from irtis.monitoring import availability
     from irtis.monitoring.models import SystemChange
     from irtis.systems.models import InformationSystem
-
-    from common import analyze
 
     end = timezone.now().replace(microsecond=0)
     start = end - dt.timedelta(days=365)

@@ -85,7 +85,7 @@ def _once(values: dict) -> Incident:
     return made
 
 
-def _incidents(array: Device) -> None:
+def _incidents(array: models.Model) -> None:
     now = timezone.now().replace(microsecond=0)
     march = timezone.make_aware(dt.datetime(now.year if now.month > 3 else now.year - 1, 3, 14, 2, 17))
     codes = ["MDAS", "iMDAS", "NTKS", "IDAIS", "MLS", "GVS"]

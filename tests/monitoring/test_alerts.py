@@ -25,12 +25,13 @@ def iso(moment: datetime) -> str:
 
 def alertmanager(status: str, host: str, at: datetime, fingerprint: str = "f1", name: str = "NodeDown") -> dict:
     return {
-        "version": "4", "groupKey": "{}:{alertname=\"%s\"}" % name, "truncatedAlerts": 0, "status": status,
+        "version": "4", "groupKey": f'{{}}:{{alertname="{name}"}}', "truncatedAlerts": 0, "status": status,
         "receiver": "irtis", "groupLabels": {"alertname": name}, "commonLabels": {"alertname": name},
         "commonAnnotations": {}, "externalURL": "http://alertmanager:9093",
         "alerts": [{
             "status": status, "labels": {"alertname": name, "instance": f"{host}:9100", "job": "node"},
-            "annotations": {"summary": "down"}, "startsAt": iso(at if status == "firing" else at - timedelta(minutes=5)),
+            "annotations": {"summary": "down"},
+            "startsAt": iso(at if status == "firing" else at - timedelta(minutes=5)),
             "endsAt": iso(at) if status == "resolved" else "0001-01-01T00:00:00Z",
             "generatorURL": "http://prometheus:9090/graph", "fingerprint": fingerprint,
         }],
@@ -110,7 +111,8 @@ def test_a_recovery_resolves_the_incident(sender: Client) -> None:
     array_estate()
     post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T))
     assert Incident.objects.get().status == "open"
-    assert post(sender, "alertmanager", alertmanager("resolved", "masyvas-1", T + timedelta(hours=1))).json()["new"] == 1
+    recovery = alertmanager("resolved", "masyvas-1", T + timedelta(hours=1))
+    assert post(sender, "alertmanager", recovery).json()["new"] == 1
     assert Incident.objects.get().status == "resolved"
 
 
