@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "irtis.discovery",
     "irtis.backups",
     "irtis.changes",
+    "irtis.monitoring",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -302,3 +303,5 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("IRTIS_MAIL_FROM", "irtis@loc
 IRTIS_BASE_URL = os.environ.get("IRTIS_BASE_URL", "").rstrip("/")  # links in e-mails, e.g. https://irtis.muitine.lt
 # Days notifications and sent e-mails are kept before "Delete old notifications" (a schedule) removes them.
 IRTIS_NOTIFICATIONS_DAYS = int(os.environ.get("IRTIS_NOTIFICATIONS_DAYS", "180"))
+# Hours raw response times of checks are kept before only their hourly roll-ups remain.
+IRTIS_MONITORING_RAW_HOURS = int(os.environ.get("IRTIS_MONITORING_RAW_HOURS", "48"))

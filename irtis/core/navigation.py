@@ -38,8 +38,9 @@ GROUPS = (
         Link(_("Expiring certificates"), "systems_pages:certificates_expiring", "systems.view_certificate"),
     )),
     Group("operations", _("Operations"), _("Monitoring, incidents, maintenance, changes, backups."), links=(
-        Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
+        Link(_("Status board"), "monitoring_pages:board", "systems.view_informationsystem"),
         Link(_("Maintenance calendar"), "changes_pages:calendar", "changes.view_maintenancewindow"),
+        Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
     )),
     Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(

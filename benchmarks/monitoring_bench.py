@@ -1,0 +1,156 @@
+"""Monitoring figures (docs/performance.md, "Monitoring"): checks per second against loopback
+targets, and the availability report of 500 systems over a year.
+
+    flock /tmp/irtis-bench.lock .venv/bin/python benchmarks/monitoring_bench.py [--checks 2000] [--seconds 60]
+    IRTIS_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/irtis_bench_monitoring \\
+        flock /tmp/irtis-bench.lock .venv/bin/python benchmarks/monitoring_bench.py
+
+Checks: half TCP connects, half HTTP GETs with a keyword, to servers in another process on
+loopback; batches as the zone's job runs them (`runner.run_zone` in one transaction: probes,
+state rows, samples), every check due each batch. The rate counts checks probed and recorded;
+CPU is this process's (the servers' is not counted).
+
+Availability: 500 systems with 200 outages each over 365 days (200,000 state changes), the
+report of all of them for the year, and one system's 90-day strip.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import multiprocessing
+import os
+import random
+import time
+from typing import Any
+
+from common import setup_database, teardown_database
+
+
+def serve(ports: Any, ready: Any) -> None:
+    """A TCP and an HTTP server on loopback, in their own process."""
+
+    async def on_tcp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    async def on_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nirtis OK\n")
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+
+    async def main() -> None:
+        tcp = await asyncio.start_server(on_tcp, "127.0.0.1", 0, backlog=4096)
+        http = await asyncio.start_server(on_http, "127.0.0.1", 0, backlog=4096)
+        ports[0], ports[1] = tcp.sockets[0].getsockname()[1], http.sockets[0].getsockname()[1]
+        ready.set()
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def checks_per_second(count: int, seconds: float) -> dict[str, float]:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.utils import timezone
+
+    from irtis.core.bulk import save_objects
+    from irtis.inventory.models import Device, DeviceRole, HardwareModel, Manufacturer, Site
+    from irtis.monitoring import runner
+    from irtis.monitoring.models import Check, Sample, StateChange
+
+    ports = multiprocessing.Array("i", 2)
+    ready = multiprocessing.Event()
+    server = multiprocessing.Process(target=serve, args=(ports, ready), daemon=True)
+    server.start()
+    ready.wait(10)
+    site = Site.objects.create(code="B", name="B", kind="datacentre")
+    maker = Manufacturer.objects.create(name="M")
+    device = Device.objects.create(name="target", site=site, role=DeviceRole.objects.create(name="R"),
+                                   hardware_model=HardwareModel.objects.create(name="H", manufacturer=maker))
+    kind = ContentType.objects.get_for_model(Device)
+    made = []
+    for n in range(count):
+        values = ({"kind": "tcp", "host": "127.0.0.1", "port": ports[0]} if n % 2 else
+                  {"kind": "http", "url": f"http://127.0.0.1:{ports[1]}/health", "keyword": "irtis OK"})
+        made.append(Check(name=f"c{n}", interval=10, timeout=5, retries=0, target_type=kind, target_id=device.pk,
+                          **values))
+    save_objects(made)
+    checked, batches = 0, 0
+    cpu, start = time.process_time(), time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        with transaction.atomic():  # as the job runs it
+            outcome = runner.run_zone("default", now=timezone.now() + dt.timedelta(hours=batches + 1))
+        checked += outcome.checked
+        batches += 1
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    server.terminate()
+    down = StateChange.objects.exclude(state="up").count()
+    return {"checks": count, "batches": batches, "checked": checked, "seconds": round(wall, 1),
+            "checks_per_s": round(checked / wall), "cpu_ms_per_check": round(cpu / checked * 1000, 3),
+            "state_changes": StateChange.objects.count(), "not_up": down, "samples": Sample.objects.count()}
+
+
+def availability_report(systems: int = 500, outages: int = 200) -> dict[str, float]:
+    from common import analyze
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from irtis.monitoring import availability
+    from irtis.monitoring.models import SystemChange
+    from irtis.systems.models import InformationSystem
+
+    end = timezone.now().replace(microsecond=0)
+    start = end - dt.timedelta(days=365)
+    made = InformationSystem.objects.bulk_create(
+        [InformationSystem(code=f"S{n:03d}", name=f"Sistema {n}") for n in range(systems)])
+    rng = random.Random(1)
+    rows = []
+    for system in made:
+        rows.append(SystemChange(system=system, at=start - dt.timedelta(days=1), state="up"))
+        for moment in sorted(rng.sample(range(60, 365 * 86400 - 3600, 60), outages)):
+            at = start + dt.timedelta(seconds=moment)
+            rows.append(SystemChange(system=system, at=at, state="down"))
+            rows.append(SystemChange(system=system, at=at + dt.timedelta(seconds=rng.randint(60, 1800)), state="up"))
+    SystemChange.objects.bulk_create(rows, batch_size=5000)
+    analyze()
+    ids = [s.pk for s in made]
+    timings = []
+    for _n in range(5):
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            found = availability.availability(ids, start, end, now=end)
+        timings.append(time.perf_counter() - began)
+    strips = []
+    for _n in range(5):
+        began = time.perf_counter()
+        availability.strip(ids[0], 90, end)
+        strips.append(time.perf_counter() - began)
+    mean = sum(m.percent or 0 for m in found.values()) / len(found)
+    return {"systems": systems, "changes": len(rows), "report_s": round(min(timings), 3),
+            "report_queries": len(ctx.captured_queries), "strip_ms": round(min(strips) * 1000, 1),
+            "mean_availability": round(mean, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--checks", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--systems", type=int, default=500)
+    args = parser.parse_args()
+    vendor = setup_database()
+    try:
+        print(f"database: {vendor}; load before: {open('/proc/loadavg').read().strip()}")
+        print("checks:", checks_per_second(args.checks, args.seconds))
+        print("availability:", availability_report(args.systems))
+        print(f"load after: {open('/proc/loadavg').read().strip()}")
+    finally:
+        teardown_database()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("IRTIS_TASKS", "database")
+    main()

@@ -1,0 +1,157 @@
+"""External alerts: Prometheus Alertmanager's webhook and a Zabbix webhook media type, parsed
+into `Event`s, mapped to irtis objects, de-duplicated and applied in the order of their own
+times, not of arrival.
+
+Alertmanager (webhook payload version 4): `alerts[]` with `status`, `labels`, `annotations`,
+`startsAt`, `endsAt`, `fingerprint`. Zabbix: the media type's parameters as JSON:
+`{"event_id": "{EVENT.ID}", "value": "{EVENT.VALUE}", "name": "{EVENT.NAME}", "host": "{HOST.HOST}",
+"ip": "{HOST.IP}", "time": "{EVENT.TIMESTAMP}", "recovery_time": "{EVENT.RECOVERY.TIMESTAMP}",
+"tags": {EVENT.TAGSJSON}}` (value 1: problem, 0: recovery; a recovery carries the problem's
+event id, so both are one alert).
+
+An object is found by, in order: a label or tag `irtis` naming it ("inventory.device-7"), the
+IP address (the `instance` label's host, Zabbix's `ip`), the name of a device, virtual machine,
+DBMS instance or the code of an information system (`instance`, `host`, Zabbix's `host`).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
+
+from irtis.changes.windows import under_maintenance
+from irtis.databases.models import DBMSInstance
+from irtis.inventory.models import Device
+from irtis.network.models import IPAddress
+from irtis.systems.graph import Node, UnknownObject, existing, parse
+from irtis.systems.models import InformationSystem
+from irtis.virtualization.models import VirtualMachine
+
+from . import incidents
+from .models import Alert, Incident
+
+
+class BadPayload(ValueError):
+    """The body is not a notification in the expected format; the message says why."""
+
+
+@dataclass(frozen=True)
+class Event:
+    fingerprint: str
+    name: str
+    firing: bool
+    at: dt.datetime
+    hints: tuple[str, ...]  # names, addresses or "irtis" references of the object, best first
+
+
+def _time(value: Any, what: str) -> dt.datetime:
+    text = str(value or "").strip()
+    if text.isdigit():
+        return dt.datetime.fromtimestamp(int(text), dt.UTC)
+    parsed = parse_datetime(text) if text else None
+    if parsed is None or parsed.tzinfo is None:
+        raise BadPayload(f"{what}: not a time with a zone: {text!r}")
+    return parsed
+
+
+def alertmanager(body: Any) -> list[Event]:
+    if not isinstance(body, dict) or not isinstance(body.get("alerts"), list):
+        raise BadPayload("an Alertmanager notification has a list `alerts`")
+    events = []
+    for alert in body["alerts"]:
+        if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
+            raise BadPayload("each alert has `labels`")
+        labels = {str(k): str(v) for k, v in alert["labels"].items()}
+        firing = alert.get("status") == "firing"
+        at = _time(alert.get("startsAt") if firing else alert.get("endsAt"), "startsAt/endsAt")
+        fingerprint = str(alert.get("fingerprint") or sorted(labels.items()))
+        instance = labels.get("instance", "")
+        host = instance.rsplit(":", 1)[0].strip("[]") if instance else ""
+        hints = tuple(h for h in (labels.get("irtis", ""), host, labels.get("host", ""), labels.get("job", "")) if h)
+        events.append(Event(fingerprint[:200], labels.get("alertname", "")[:300], firing, at, hints))
+    return events
+
+
+def zabbix(body: Any) -> list[Event]:
+    if not isinstance(body, dict) or not body.get("event_id") or str(body.get("value")) not in ("0", "1"):
+        raise BadPayload("a Zabbix notification has `event_id` and `value` 1 (problem) or 0 (recovery)")
+    firing = str(body["value"]) == "1"
+    at = _time(body.get("time") if firing else body.get("recovery_time") or body.get("time"), "time")
+    tags = body.get("tags") or []
+    irtis = next((str(t.get("value", "")) for t in tags if isinstance(t, dict) and t.get("tag") == "irtis"), "")
+    hints = tuple(h for h in (irtis, str(body.get("ip") or ""), str(body.get("host") or "")) if h)
+    return [Event(str(body["event_id"])[:200], str(body.get("name") or "")[:300], firing, at, hints)]
+
+
+PARSERS = {"alertmanager": alertmanager, "zabbix": zabbix}
+
+
+def find(hints: tuple[str, ...]) -> Node | None:
+    """The object the hints name (see the module's docstring), or None."""
+    for hint in hints:
+        if "." in hint and "-" in hint and not hint[0].isdigit():
+            try:
+                return existing([parse(hint)])[0]
+            except UnknownObject:
+                continue
+        ip = IPAddress.objects.filter(address__startswith=f"{hint}/").only("pk").first()
+        if ip is not None:
+            return (ContentType.objects.get_for_model(IPAddress).id, ip.pk)
+        for model, field in ((Device, "name"), (VirtualMachine, "name"), (DBMSInstance, "name"),
+                             (InformationSystem, "code")):
+            pk = model._default_manager.filter(**{field: hint}).values_list("pk", flat=True).first()
+            if pk is not None:
+                return (ContentType.objects.get_for_model(model).id, pk)
+    return None
+
+
+def receive(source: str, events: list[Event]) -> dict[str, int]:
+    """Apply the events; counts of new, repeated, stale (older than what is known) and
+    unmapped ones."""
+    counts = {"new": 0, "repeated": 0, "stale": 0, "unmapped": 0}
+    for event in events:
+        counts[_apply(source, event)] += 1
+    return counts
+
+
+def _apply(source: str, event: Event) -> str:
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().filter(source=source, fingerprint=event.fingerprint).first()
+        if alert is None:
+            node = find(event.hints)
+            alert = Alert(source=source, fingerprint=event.fingerprint, name=event.name, firing=event.firing,
+                          event_at=event.at, object_type_id=node[0] if node else None,
+                          object_id=node[1] if node else None)
+            try:
+                with transaction.atomic():
+                    alert.save()
+            except IntegrityError:  # a concurrent request made it first: this one is a repeat
+                return _apply(source, event)
+            outcome = "new" if node else "unmapped"
+        else:
+            Alert.objects.filter(pk=alert.pk).update(received=alert.received + 1)
+            if event.at < alert.event_at or (event.at == alert.event_at and event.firing == alert.firing):
+                return "stale" if event.at < alert.event_at else "repeated"
+            if event.firing == alert.firing:
+                return "repeated"
+            alert.firing, alert.event_at = event.firing, event.at
+            alert.save(update_fields=["firing", "event_at"])
+            outcome = "new" if alert.object_id is not None else "unmapped"
+        if alert.object_id is not None and alert.object_type_id is not None:
+            _follow((alert.object_type_id, alert.object_id), event.at)
+        return outcome
+
+
+def _follow(node: Node, at: dt.datetime) -> None:
+    """Incidents after an object's alerts changed: down while any of its alerts fires."""
+    firing = Alert.objects.filter(object_type_id=node[0], object_id=node[1], firing=True).exists()
+    rows = Alert.objects.filter(firing=True, object_id__isnull=False, object_type__isnull=False).values_list(
+        "object_type_id", "object_id").distinct()
+    down = {(t, i): "down" for t, i in rows if t is not None and i is not None}
+    if firing:
+        down[node] = "down"
+    incidents.follow(down, {node}, at, quiet=under_maintenance(at), source=Incident.Source.ALERT)
+

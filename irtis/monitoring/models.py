@@ -1,0 +1,405 @@
+"""Checks and what they found: the checks (registered), each check's current state, its state
+changes, raw response times and their hourly roll-ups, the derived state changes of information
+systems, and incidents (registered)."""
+
+import ipaddress
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from irtis.core import collation
+from irtis.core.models import TaggedModel
+from irtis.core.registry import register
+from irtis.systems.models import InformationSystem
+from irtis.tasks.models import queue_choices
+
+# What a check may watch: "app_label.model" of the objects whose state a check decides.
+TARGETS = (
+    "inventory.device", "virtualization.virtualmachine", "network.ipaddress", "databases.dbmsinstance",
+    "systems.certificate", "systems.informationsystem", "systems.component",
+)
+MIN_INTERVAL = 10
+
+
+class State(models.TextChoices):
+    UP = "up", _("up")
+    DEGRADED = "degraded", _("degraded")
+    DOWN = "down", _("down")
+    UNKNOWN = "unknown", _("unknown")
+
+
+def resolvable(host: str) -> str | None:
+    """None if `host` is an IP address or a name the resolver knows; else the reason."""
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    try:
+        socket.getaddrinfo(host.encode("idna").decode("ascii"), None)
+    except (OSError, UnicodeError) as exc:
+        return str(exc)
+    return None
+
+
+@register(
+    group="operations",
+    columns=("name", "kind", "target_type", "target_id", "host", "port", "interval", "zone", "enabled"),
+    filters=("kind", "zone", "enabled", "target_type", "target_id"),
+    search=("host", "url", "description"),
+)
+class Check(TaggedModel):
+    """A periodic check (patikra) of one object: is it reachable and does it answer as it should."""
+
+    class Kind(models.TextChoices):
+        TCP = "tcp", _("TCP connect")
+        HTTP = "http", _("HTTP(S) status, keyword and response time")
+        TLS = "tls", _("TLS certificate validity and expiry")
+        DNS = "dns", _("DNS resolution")
+        ICMP = "icmp", _("ICMP echo (ping)")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TCP)
+    target_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("object type"))
+    target_id = models.BigIntegerField(_("object id"))
+    # Chosen in forms as a kind, then an object of that kind (core.choices), as Dependency's ends.
+    target = GenericForeignKey("target_type", "target_id")
+    host = models.CharField(_("host"), max_length=253, blank=True,
+                            help_text=_("Name or IP address; for HTTP(S) checks the address's host is used."))
+    port = models.PositiveIntegerField(_("port"), null=True, blank=True,
+                                       validators=[MinValueValidator(1), MaxValueValidator(65535)])
+    url = models.CharField(_("address (URL)"), max_length=500, blank=True, help_text=_("For HTTP(S) checks."))
+    expect_status = models.PositiveSmallIntegerField(
+        _("expected HTTP status"), default=200, validators=[MinValueValidator(100), MaxValueValidator(599)])
+    keyword = models.CharField(_("keyword"), max_length=200, blank=True,
+                               help_text=_("The answer must contain this text."))
+    expect_address = models.CharField(_("expected address"), max_length=45, blank=True,
+                                      help_text=_("DNS checks: the name must resolve to this address."))
+    slow_ms = models.PositiveIntegerField(_("degraded above (ms)"), null=True, blank=True,
+                                          help_text=_("An answer slower than this marks the object degraded."))
+    expiry_days = models.PositiveSmallIntegerField(
+        _("warn days before expiry"), default=30, help_text=_("TLS checks: degraded this many days before expiry."))
+    verify_tls = models.BooleanField(_("verify the certificate"), default=True)
+    interval = models.PositiveIntegerField(_("interval (s)"), default=60, validators=[MinValueValidator(MIN_INTERVAL)])
+    timeout = models.PositiveSmallIntegerField(_("timeout (s)"), default=5,
+                                               validators=[MinValueValidator(1), MaxValueValidator(60)])
+    retries = models.PositiveSmallIntegerField(_("retries"), default=1, validators=[MaxValueValidator(5)],
+                                               help_text=_("Further attempts before the check counts as failed."))
+    zone = models.CharField(_("network zone"), max_length=32, default="default", choices=queue_choices,
+                            help_text=_("The worker of this zone's queue runs the check."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("check")
+        verbose_name_plural = _("checks")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="monitoring_check_target"),
+                   collation.index("name", "monitoring_check_lt")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        """The host the check connects to."""
+        if self.kind == self.Kind.HTTP:
+            return urlsplit(self.url).hostname or ""
+        return self.host
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.target_type_id is not None and self.target_id is not None:
+            kind = ContentType.objects.get_for_id(self.target_type_id)
+            model = kind.model_class()
+            if f"{kind.app_label}.{kind.model}" not in TARGETS:
+                errors["target_type"] = str(_("Checks watch devices, virtual machines, IP addresses, DBMS "
+                                              "instances, certificates, information systems and components."))
+            elif model is None or not model._default_manager.filter(pk=self.target_id).exists():
+                errors["target_id"] = str(_("No such object."))
+        if self.kind == self.Kind.HTTP:
+            parts = urlsplit(self.url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                errors["url"] = str(_("Enter an http:// or https:// address."))
+        elif not self.host:
+            errors["host"] = str(_("Enter the host to check."))
+        if self.kind in (self.Kind.TCP, self.Kind.TLS) and self.port is None:
+            errors["port"] = str(_("Enter the port to connect to."))
+        if self.expect_address:
+            try:
+                ipaddress.ip_address(self.expect_address)
+            except ValueError:
+                errors["expect_address"] = str(_("Enter an IP address."))
+        if "host" not in errors and "url" not in errors and self.kind != self.Kind.DNS and self.address:
+            reason = resolvable(self.address)
+            if reason is not None:
+                field = "url" if self.kind == self.Kind.HTTP else "host"
+                errors[field] = str(_("The host %(host)s cannot be resolved (%(reason)s).")
+                                    % {"host": self.address, "reason": reason})
+        if errors:
+            raise ValidationError(errors)
+
+
+class CheckState(models.Model):
+    """Where a check stands: its state since when, when it ran and is due. Kept apart from the
+    check so that running it never bumps the check's version (an edit form stays valid)."""
+
+    check_obj = models.OneToOneField(Check, models.CASCADE, primary_key=True, related_name="status",
+                                     verbose_name=_("check"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UNKNOWN)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    since = models.DateTimeField(_("since"), default=timezone.now)
+    checked_at = models.DateTimeField(_("last checked"), null=True)
+    due_at = models.DateTimeField(_("due"), default=timezone.now, db_index=True)
+    response_ms = models.FloatField(_("response time (ms)"), null=True)
+
+    class Meta:
+        verbose_name = _("check state")
+        verbose_name_plural = _("check states")
+
+    def __str__(self) -> str:
+        return f"{self.check_obj_id}: {self.state}"
+
+
+class StateChange(models.Model):
+    """A check's state changed at `at`. Only changes are stored, not every result."""
+
+    check_obj = models.ForeignKey(Check, models.CASCADE, related_name="changes", verbose_name=_("check"))
+    at = models.DateTimeField(_("time"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["check_obj", "at"]
+        # A retried run writes the same change again: the key makes the second write a no-op.
+        constraints = [models.UniqueConstraint(fields=["check_obj", "at"], name="monitoring_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.check_obj_id} {self.at:%Y-%m-%d %H:%M:%S} {self.state}"
+
+
+class Sample(models.Model):
+    """A raw response time, kept IRTIS_MONITORING_RAW_HOURS hours, then rolled up into `Rollup`."""
+
+    check_obj = models.ForeignKey(Check, models.CASCADE, related_name="+", verbose_name=_("check"))
+    at = models.DateTimeField(_("time"), db_index=True)
+    ms = models.FloatField(_("response time (ms)"), null=True)  # none: no answer
+
+    class Meta:
+        verbose_name = _("response time")
+        verbose_name_plural = _("response times")
+        indexes = [models.Index(fields=["check_obj", "at"], name="monitoring_sample_check")]
+
+    def __str__(self) -> str:
+        return f"{self.check_obj_id} {self.at:%H:%M:%S} {self.ms}"
+
+
+class Rollup(models.Model):
+    """Response times of a check in one hour: count, failures, min / average / max."""
+
+    check_obj = models.ForeignKey(Check, models.CASCADE, related_name="rollups", verbose_name=_("check"))
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("answers"))
+    failures = models.PositiveIntegerField(_("failures"))
+    min_ms = models.FloatField(_("minimum (ms)"), null=True)
+    avg_ms = models.FloatField(_("average (ms)"), null=True)
+    max_ms = models.FloatField(_("maximum (ms)"), null=True)
+
+    class Meta:
+        verbose_name = _("hourly response times")
+        verbose_name_plural = _("hourly response times")
+        constraints = [models.UniqueConstraint(fields=["check_obj", "hour"], name="monitoring_rollup_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.check_obj_id} {self.hour:%Y-%m-%d %H}"
+
+
+class SystemChange(models.Model):
+    """An information system's derived state (through the dependency graph) changed at `at`."""
+
+    system = models.ForeignKey(InformationSystem, models.CASCADE, related_name="+", verbose_name=_("system"))
+    at = models.DateTimeField(_("time"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("system state change")
+        verbose_name_plural = _("system state changes")
+        ordering = ["system", "at"]
+        constraints = [models.UniqueConstraint(fields=["system", "at"], name="monitoring_system_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.system_id} {self.at:%Y-%m-%d %H:%M:%S} {self.state}"
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+# Cyber Security Law (KSĮ, NIS2 art. 23): early warning within 24 h of detection, notification
+# within 72 h, final report within a month of the notification.
+EARLY_WARNING = timedelta(hours=24)
+NOTIFICATION = timedelta(hours=72)
+FINAL_REPORT = timedelta(days=30)
+REPORTS = {"early_warning": _("early warning"), "notification": _("incident notification"),
+           "final_report": _("final report")}
+
+
+def next_number() -> str:
+    """The next incident number of this year: INC-2026-0042."""
+    prefix = f"INC-{timezone.now():%Y}-"
+    last = (Incident.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    tail = last.removeprefix(prefix) if last else "0"
+    return f"{prefix}{int(tail) + 1 if tail.isdigit() else 1:04d}"
+
+
+@register(
+    group="operations",
+    columns=("number", "title", "severity", "status", "detected_at", "assignee", "significant"),
+    filters=("status", "severity", "source", "significant"),
+    search=("title", "root_cause", "review", "cause"),
+    key="number",
+)
+class Incident(TaggedModel):
+    """An incident (incidentas): one cause and everything it stopped or degraded."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        RESOLVED = "resolved", _("resolved")
+
+    class Severity(models.TextChoices):
+        CRITICAL = "critical", _("critical")
+        HIGH = "high", _("high")
+        MEDIUM = "medium", _("medium")
+        LOW = "low", _("low")
+
+    class Source(models.TextChoices):
+        CHECK = "check", _("check")
+        ALERT = "alert", _("external alert")
+        MANUAL = "manual", _("entered by hand")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, blank=True,
+                              help_text=_("Given when left empty: INC-<year>-<sequence>."))
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    cause = models.CharField(_("cause"), max_length=300, blank=True,
+                             help_text=_("The failed objects that caused it, as found by the checks."))
+    systems: "models.ManyToManyField[InformationSystem, models.Model]" = models.ManyToManyField(
+        InformationSystem, blank=True, related_name="incidents", verbose_name=_("affected systems"))
+    detected_at = models.DateTimeField(_("detected"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("acknowledged by"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("assignee"))
+    root_cause = models.TextField(_("root cause"), blank=True)
+    review = models.TextField(_("post-incident review"), blank=True)
+    significant = models.BooleanField(
+        _("significant (Cyber Security Law)"), default=False,
+        help_text=_("Reported to the national CSIRT: early warning 24 h, notification 72 h, final report in a month."))
+    early_warning_at = models.DateTimeField(_("early warning sent"), null=True, blank=True)
+    notification_at = models.DateTimeField(_("notification sent"), null=True, blank=True)
+    final_report_at = models.DateTimeField(_("final report sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            self.number = next_number()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("acknowledged_at", "resolved_at"):
+            value = getattr(self, field)
+            if value is not None and self.detected_at is not None and value < self.detected_at:
+                errors[field] = _("Cannot be before the incident was detected.")
+        if self.status == self.Status.RESOLVED and self.resolved_at is None:
+            errors["resolved_at"] = _("A resolved incident needs the time it was resolved.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        return self.acknowledged_at - self.detected_at if self.acknowledged_at else None
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        return self.resolved_at - self.detected_at if self.resolved_at else None
+
+    def deadlines(self) -> list[tuple[str, datetime, datetime | None]]:
+        """The reports the Cyber Security Law asks of a significant incident: (code, due, sent);
+        REPORTS names the codes."""
+        if not self.significant:
+            return []
+        notified = self.notification_at or self.detected_at + NOTIFICATION
+        return [
+            ("early_warning", self.detected_at + EARLY_WARNING, self.early_warning_at),
+            ("notification", self.detected_at + NOTIFICATION, self.notification_at),
+            ("final_report", notified + FINAL_REPORT, self.final_report_at),
+        ]
+
+
+class IncidentObject(models.Model):
+    """An object an incident concerns: a failed cause, or an object that failed with it."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="linked", verbose_name=_("incident"))
+    object_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("object type"))
+    object_id = models.BigIntegerField(_("object id"))
+    is_cause = models.BooleanField(_("cause"), default=False)
+    down = models.BooleanField(_("still down"), default=True)
+
+    class Meta:
+        verbose_name = _("incident object")
+        verbose_name_plural = _("incident objects")
+        constraints = [models.UniqueConstraint(fields=["incident", "object_type", "object_id"],
+                                               name="monitoring_incident_object_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.object_type_id}-{self.object_id}"
+
+
+class Alert(models.Model):
+    """An external monitor's alert (Prometheus Alertmanager, Zabbix), one row per alert whatever
+    the number of notifications about it: its last known status and that status's time."""
+
+    source = models.CharField(_("source"), max_length=20)
+    fingerprint = models.CharField(_("fingerprint"), max_length=200)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    firing = models.BooleanField(_("firing"), default=True)
+    event_at = models.DateTimeField(_("time of the last status"))
+    object_type = models.ForeignKey(ContentType, models.CASCADE, null=True, related_name="+",
+                                    verbose_name=_("object type"))
+    object_id = models.BigIntegerField(_("object id"), null=True)
+    received = models.PositiveIntegerField(_("notifications received"), default=1)
+
+    class Meta:
+        verbose_name = _("external alert")
+        verbose_name_plural = _("external alerts")
+        constraints = [models.UniqueConstraint(fields=["source", "fingerprint"], name="monitoring_alert_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.name or self.fingerprint}"

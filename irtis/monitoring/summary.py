@@ -1,0 +1,78 @@
+"""What the pages show of a system: state, availability today / this month / this year against
+its SLA target, the month's error budget, the 90-day strip."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from irtis.systems.models import InformationSystem
+
+from . import availability, svg
+from .models import State
+from .state import current_system_states
+
+DEFAULT_TARGET = Decimal("99.5")  # a system without its own target (InformationSystem.availability_target)
+AT_RISK = 0.8  # share of the month's allowed downtime spent that raises a warning
+
+
+def periods(now: dt.datetime) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """Today, this month and this year, in local time."""
+    today = timezone.localdate(now)
+    month = today.replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    return {
+        "day": (availability.day_start(today), availability.day_start(today + dt.timedelta(days=1))),
+        "month": (availability.day_start(month), availability.day_start(next_month)),
+        "year": (availability.day_start(today.replace(month=1, day=1)),
+                 availability.day_start(today.replace(year=today.year + 1, month=1, day=1))),
+    }
+
+
+@dataclass
+class Summary:
+    system: InformationSystem
+    state: str
+    target: Decimal
+    day: float | None
+    month: float | None
+    year: float | None
+    budget_used: float  # share of the month's allowed downtime already down (1.0: the target is missed)
+
+    @property
+    def warning(self) -> str:
+        return "breached" if self.budget_used >= 1 else "at_risk" if self.budget_used >= AT_RISK else ""
+
+    @property
+    def state_label(self) -> str:
+        return str(State(self.state).label)
+
+    @property
+    def colour(self) -> str:
+        return svg.COLOURS.get(self.state, svg.COLOURS["unknown"])
+
+
+def summaries(systems: list[InformationSystem], now: dt.datetime | None = None) -> list[Summary]:
+    """A summary of each system, in a fixed number of queries."""
+    now = now or timezone.now()
+    ids = [s.pk for s in systems]
+    states = current_system_states()
+    found = {name: availability.availability(ids, a, b, now) for name, (a, b) in periods(now).items()}
+    month_start, month_end = periods(now)["month"]
+    month_seconds = (month_end - month_start).total_seconds()
+    out = []
+    for system in systems:
+        target = system.availability_target or DEFAULT_TARGET
+        allowed = month_seconds * float(100 - target) / 100
+        down = found["month"][system.pk].down
+        used = down / allowed if allowed > 0 else (1.0 if down else 0.0)
+        out.append(Summary(system, states.get(system.pk, "unknown"), target, found["day"][system.pk].percent,
+                           found["month"][system.pk].percent, found["year"][system.pk].percent, used))
+    return out
+
+
+def strip_svg(system: InformationSystem, days: int = 90) -> SafeString:
+    target = float(system.availability_target or DEFAULT_TARGET)
+    return svg.strip(availability.strip(system.pk, days), target)

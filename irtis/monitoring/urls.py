@@ -1,0 +1,11 @@
+"""Pages of irtis.monitoring outside the registry; mounted under /monitoring/."""
+
+from django.urls import path
+
+from . import views, webhook
+
+app_name = "monitoring_pages"
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("alerts/<str:source>/", webhook.receive, name="alerts"),
+]
