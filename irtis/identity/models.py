@@ -54,7 +54,7 @@ class User(BaseModel, AbstractUser):
     password = models.CharField(_("password"), max_length=128, default=unusable_password)
     last_login = models.DateTimeField(_("last sign-in"), blank=True, null=True, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now, editable=False)
-    groups = models.ManyToManyField(
+    groups = models.ManyToManyField(  # type: ignore[assignment]  # the same relation, named "roles"
         Group, blank=True, related_name="user_set", related_query_name="user", verbose_name=_("roles"),
     )
     department = models.CharField(_("department"), max_length=200, blank=True)
