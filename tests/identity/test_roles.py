@@ -333,7 +333,8 @@ def test_user_page_changes_roles_and_is_audited(db):
     response = client.post(reverse("identity:user_edit", args=[target.pk]), data)
     assert response.status_code == 302
     assert list(target.groups.values_list("name", flat=True)) == ["dba"]
-    entry = AuditEntry.objects.filter(action=Action.UPDATE, object_id=target.pk, after__has_key="groups").get()
+    kind = ContentType.objects.get_for_model(User)
+    entry = AuditEntry.objects.filter(content_type=kind, object_id=target.pk, after__has_key="groups").get()
     assert entry.actor == admin and (entry.before, entry.after) == ({"groups": []}, {"groups": [dba.pk]})
 
 
