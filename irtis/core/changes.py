@@ -17,15 +17,19 @@ from irtis.audit import context, trail
 from irtis.audit.models import Action, AuditEntry
 
 from .models import ChangeLogged
+from .registry import entry_for
 
 IGNORED = {"updated"}
 
 
 def snapshot(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
-    """JSON-safe copy of an object's column values keyed by attribute name."""
+    """JSON-safe copy of an object's column values keyed by attribute name; a registered
+    model's hidden columns (password hashes) are left out."""
+    entry = entry_for(model)
+    hidden = set(entry.hidden) if entry else set()
     return {
         f.attname: _plain(values[f.attname]) for f in model._meta.concrete_fields
-        if f.attname in values and f.attname not in IGNORED
+        if f.attname in values and f.attname not in IGNORED and f.name not in hidden
     }
 
 
@@ -58,6 +62,9 @@ def change_entry(
 def _record_save(sender: type, instance: models.Model, created: bool, **kwargs: Any) -> None:
     if not isinstance(instance, ChangeLogged) or kwargs.get("raw"):
         return
+    entry, fields = entry_for(sender), kwargs.get("update_fields")
+    if fields and entry and set(fields) <= set(entry.unversioned):
+        return  # bookkeeping (the last sign-in, recorded by its own `login` entry)
     loaded = getattr(instance, "_loaded", None)
     before = None if created or loaded is None else snapshot(sender, loaded)
     after = snapshot(sender, current_values(instance))

@@ -190,7 +190,7 @@ def _filters_for(field: models.Field) -> dict[str, df.Filter]:
 def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
     model = entry.model
     names = list(entry.filters) + [
-        f.name for f in [*model._meta.concrete_fields, *entry.many_fields]
+        f.name for f in [*entry.value_fields, *entry.many_fields]
         if (is_reference(f) or f.many_to_many) and f.name not in entry.filters
     ]
     attrs: dict[str, object] = {}

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import collation
-from .registry import register
+from .registry import entry_for, register
 
 
 class StaleObjectError(Exception):
@@ -46,15 +46,27 @@ class BaseModel(ChangeLogged):
     updated = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     _m2m: dict[str, Any]  # many-to-many values a form sets after saving (core.forms)
+    _expected_version: int | None  # the version an update must find (None: unversioned columns)
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert, or update only if nobody changed the row since `version` was read."""
+        """Insert, or update only if nobody changed the row since `version` was read.
+
+        A save of only the registration's `unversioned` columns neither checks nor bumps the
+        version; any other save of some columns (`update_fields`) writes the version with them.
+        """
         if self._state.adding:
             self.version = 1
             return super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            entry = entry_for(type(self))
+            if fields and entry and set(fields) <= set(entry.unversioned):
+                self._expected_version = None
+                return super().save(*args, **kwargs)
+            kwargs["update_fields"] = {*fields, "version", "updated"}
         self._expected_version = self.version
         self.version += 1
         try:
@@ -66,11 +78,13 @@ class BaseModel(ChangeLogged):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        from .registry import ModelEntry, entry_for
+        from .registry import ModelEntry
 
         return reverse(cast(ModelEntry, entry_for(type(self))).url_name("detail"), args=[self.pk])  # registered
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+        if self._expected_version is None:  # unversioned columns only
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
         if super()._do_update(
             base_qs.filter(version=self._expected_version), using, pk_val, values,
             update_fields, forced_update,

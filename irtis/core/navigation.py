@@ -54,7 +54,6 @@ GROUPS = (
     )),
     Group("admin", _("Administration"), links=(
         Link(_("Audit trail"), "audit:trail", "audit.view_auditentry"),
-        Link(_("Users and roles"), "access:users", "identity.view_user"),
         Link(_("Background tasks"), "tasks_pages:runs", "tasks.view_run"),
         Link(_("Sent e-mail"), "notifications:messages", "notifications.view_message"),
     )),

@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDeni
 from django.db import models
 from django.utils.module_loading import import_string
 
-from .registry import ModelEntry
+from .registry import ModelEntry, entry_for
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +160,22 @@ def constraint(
     return q
 
 
+def _superusers_only(user: Any, model: type[models.Model], action: str) -> models.Q | None:
+    """The objects of `model` that only a superuser may write, if `user` may not (see the
+    registration's `superusers_only`); None when nothing is withheld."""
+    if action in {"view", "export"} or not _active(user) or user.is_superuser:
+        return None
+    entry = entry_for(model)
+    return entry.superusers_only if entry else None
+
+
 def restrict(queryset: models.QuerySet, user: object, action: str = "view") -> models.QuerySet:
     """The part of `queryset` the user may act on."""
     model = queryset.model
     if not has(user, model, action):
         return queryset.none()
+    if (withheld := _superusers_only(user, model, action)) is not None:
+        queryset = queryset.exclude(withheld)
     q = constraint(user, model, action)
     if q is None:
         return queryset
@@ -196,10 +207,32 @@ def check_objects(user: Any, objects: Iterable[models.Model], action: str) -> li
     model = type(objects[0])
     if not has(user, model, action):
         return [(i, _refused(o)) for i, o in enumerate(objects)]
+    saved = [o.pk for o in objects if o.pk is not None and not o._state.adding]
+    privileged = _privileged(user, objects, saved, action)
     q = constraint(user, model, action)
     if q is None:
+        return privileged
+    errors = _outside(objects, saved, q)
+    return sorted(dict([*errors, *privileged]).items())
+
+
+def _privileged(user: Any, objects: list[models.Model], saved: list[Any], action: str) -> list[tuple[int, str]]:
+    """Objects only a superuser may write: as they are stored (before a change is saved) or as
+    they would become (a flag being set)."""
+    from django.utils.translation import gettext as _
+
+    withheld = _superusers_only(user, type(objects[0]), action)
+    if withheld is None:
         return []
-    saved = [o.pk for o in objects if o.pk is not None and not o._state.adding]
+    stored = set(type(objects[0])._default_manager.filter(pk__in=saved).filter(withheld)
+                 .values_list("pk", flat=True)) if saved else set()
+    message = _("Only a superuser may create, change or delete “%(object)s”.")
+    return [(i, message % {"object": o}) for i, o in enumerate(objects)
+            if o.pk in stored or _matches(o, withheld)]
+
+
+def _outside(objects: list[models.Model], saved: list[Any], q: models.Q) -> list[tuple[int, str]]:
+    model = type(objects[0])
     inside = set(model._default_manager.filter(pk__in=saved).filter(q).values_list("pk", flat=True))
     errors = []
     for index, obj in enumerate(objects):

@@ -5,7 +5,7 @@
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -40,6 +40,18 @@ class ModelEntry:
     # Related fields whose choices follow other fields of the form, by the related model's fields
     # of the same names: {"rack": ("site", "location")} (see core.choices).
     depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Columns never shown, exported, imported, searched, returned by the API or recorded in the
+    # audit trail (password hashes): only the model's own flows set them.
+    hidden: tuple[str, ...] = ()
+    # Columns the system keeps (the last sign-in): a save of only these writes no new version
+    # and no change record, so it never makes an open edit form stale.
+    unversioned: tuple[str, ...] = ()
+    # Fields of an object that a user may not set, shown disabled in its form (the model's
+    # clean() or `superusers_only` still refuses the change by any other way in).
+    read_only: "Callable[[Any, Any], Collection[str]] | None" = None
+    # Objects only a superuser may create, change or delete (for others: outside their
+    # permissions, whatever their grants).
+    superusers_only: models.Q | None = None
 
     def add_panel(self, template: str, first: bool = False) -> None:
         """Show a panel of another app on this model's detail page (from that app's ready();
@@ -85,7 +97,7 @@ class ModelEntry:
         return tuple(
             f.name for f in self.model._meta.get_fields()
             if f.concrete and getattr(f, "editable", False) and not f.auto_created
-            and f.name not in {"created", "updated", "version"}
+            and f.name not in {"created", "updated", "version", *self.hidden, *self.unversioned}
         )
 
     @cached_property
@@ -100,8 +112,13 @@ class ModelEntry:
 
     @cached_property
     def value_fields(self) -> tuple[models.Field, ...]:
-        """Concrete columns returned by the API and exports (foreign keys as ids)."""
-        return tuple(f for f in self.model._meta.concrete_fields)
+        """Concrete columns shown on pages and returned by the API (foreign keys as ids): all
+        but the hidden ones."""
+        return tuple(f for f in self.model._meta.concrete_fields if f.name not in self.hidden)
+
+    def fields_read_only(self, obj: Any, user: Any) -> Collection[str]:
+        """Fields of `obj` that `user` may not set (see `read_only`)."""
+        return self.read_only(obj, user) if self.read_only else ()
 
     def field(self, name: str) -> models.Field:
         return cast(models.Field, self.model._meta.get_field(name))  # callers name columns

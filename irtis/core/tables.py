@@ -27,7 +27,7 @@ class Column:
 
 def all_columns(entry: ModelEntry) -> list[Column]:
     """Every column a user may choose: registered columns first, then the other fields."""
-    fields = {f.name: f for f in [*entry.model._meta.concrete_fields, *entry.many_fields]}
+    fields = {f.name: f for f in [*entry.value_fields, *entry.many_fields]}
     names = list(entry.columns) + [n for n in fields if n not in entry.columns and n not in {"id", "version"}]
     return [
         Column(n, str(fields[n].verbose_name), fields[n]) if n in fields

@@ -88,7 +88,7 @@ class ListView(EntryView):
 class DetailView(EntryView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(pk)
-        fields = [f for f in self.entry.model._meta.concrete_fields if f.name not in {"id"}]
+        fields = [f for f in self.entry.value_fields if f.name not in {"id"}]
         many = [(f, list(getattr(obj, f.name).all())) for f in self.entry.many_fields]  # a query each
         content_type = ContentType.objects.get_for_model(obj)
         history = AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk).order_by("-id")[:50]
@@ -191,6 +191,9 @@ class EditView(EntryView):
     def form(self, *args: Any, **kwargs: Any) -> Any:
         form = form_class(self.entry)(*args, **kwargs)
         choices.prepare(form, self.entry, self.request.user)
+        for name in self.entry.fields_read_only(form.instance, self.request.user):
+            if name in form.fields:
+                form.fields[name].disabled = True  # a posted value is ignored
         return form
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:

@@ -1,12 +1,11 @@
-"""Forms of sign-in, second factor, API tokens, permissions and roles."""
+"""Forms of sign-in, second factor, password change and API tokens."""
 
 import ipaddress
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import formats, timezone
@@ -14,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.audit.models import Action
 
-from . import lockout, roles
+from . import lockout
 from .ad_login import DirectoryAuthenticationForm
 from .events import client_ip, record
 from .ldap import REQUEST_FLAG
-from .models import User
 
 
 def _styled(form: forms.BaseForm) -> None:
@@ -151,22 +149,3 @@ class TokenForm(forms.Form):
                     _("“%(value)s” is not a network.") % {"value": text}
                 ) from None
         return result
-
-
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Group) -> str:
-        return f"{roles.label(obj.name)} ({obj.name})"
-
-
-class UserRolesForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ("groups",)
-        field_classes = {"groups": RoleChoiceField}
-        widgets = {"groups": forms.CheckboxSelectMultiple}
-        labels = {"groups": _("Roles")}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["groups"]).queryset = Group.objects.order_by("name")
-        _styled(self)

@@ -4,7 +4,8 @@ import ast
 import json
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -14,15 +15,53 @@ from irtis.core import collation, registry
 from irtis.core.models import BaseModel
 from irtis.core.registry import register
 
+# Fields of an Active Directory account that its sign-in copies from the directory.
+AD_FIELDS = ("username", "first_name", "last_name", "email", "department")
 
-class User(AbstractUser):
-    """A member of staff who signs in to irtis."""
 
+def unusable_password() -> str:
+    """A new account has no password until one is set through a password flow (with the
+    policy): `irtis changepassword`, or the directory for an Active Directory account."""
+    return make_password(None)
+
+
+def _read_only(account: "User", actor: Any) -> tuple[str, ...]:
+    """What the directory manages, and the superuser flag for whoever is not one."""
+    fields: tuple[str, ...] = (*AD_FIELDS, "groups") if account.source == "ad" else ()
+    return fields if getattr(actor, "is_superuser", False) else (*fields, "is_superuser")
+
+
+def _with_second_factor(queryset: models.QuerySet) -> models.QuerySet:
+    """Whether each user has enrolled an authenticator (a list column)."""
+    enrolled = TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed__isnull=False)
+    return queryset.annotate(second_factor=models.Exists(enrolled))
+
+
+@register(group="admin", key="username",
+          columns=("username", "first_name", "last_name", "department", "source", "is_active", "groups",
+                   "second_factor", "last_login"),
+          queryset=_with_second_factor, labels={"second_factor": _("second factor")},
+          filters=("source", "is_active", "is_superuser"), search=("first_name", "last_name", "email", "department"),
+          hidden=("password", "is_staff", "user_permissions"), unversioned=("last_login",),
+          read_only=_read_only, superusers_only=models.Q(is_superuser=True))
+class User(BaseModel, AbstractUser):
+    """A member of staff who signs in to irtis.
+
+    Roles are its groups. The password is never a field of its pages, files or API: it is set
+    with the password policy by `irtis changepassword` or its user (`/account/password/`).
+    """
+
+    password = models.CharField(_("password"), max_length=128, default=unusable_password)
+    last_login = models.DateTimeField(_("last sign-in"), blank=True, null=True, editable=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now, editable=False)
+    groups = models.ManyToManyField(  # type: ignore[assignment]  # the same relation, named "roles"
+        Group, blank=True, related_name="user_set", related_query_name="user", verbose_name=_("roles"),
+    )
     department = models.CharField(_("department"), max_length=200, blank=True)
     backend: str  # the authentication backend, set by django.contrib.auth.authenticate()
     # Where the account lives: "ad" accounts are created and synced by identity.ldap at sign-in.
     source = models.CharField(
-        _("source"), max_length=8, default="local",
+        _("source"), max_length=8, default="local", editable=False,
         choices=[("local", _("local")), ("ad", _("Active Directory"))],
     )
 
@@ -30,6 +69,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        indexes = [collation.index("username", "identity_user_lt")]
+
+    def clean(self) -> None:
+        """An Active Directory account's names, e-mail and department come from the directory."""
+        super().clean()
+        loaded = getattr(self, "_loaded", None)
+        if self.source != "ad" or loaded is None:
+            return
+        changed = [name for name in AD_FIELDS if name in loaded and getattr(self, name) != loaded[name]]
+        if changed:
+            message = _("Managed in Active Directory: change it there.")
+            raise ValidationError(dict.fromkeys(changed, message))
 
 
 class APIToken(models.Model):

@@ -8,12 +8,12 @@ from django.urls import path, reverse
 from . import views
 
 
-def _moved(action: str) -> Callable[..., HttpResponsePermanentRedirect]:
-    """Bookmarks of the former hand-written permission pages lead to the generated ones."""
+def _moved(name: str) -> Callable[..., HttpResponsePermanentRedirect]:
+    """Bookmarks of the former hand-written user and permission pages lead to the generated ones."""
 
     def view(request: HttpRequest, pk: int | None = None) -> HttpResponsePermanentRedirect:
         args = [pk] if pk is not None else []
-        return HttpResponsePermanentRedirect(reverse(f"identity:objectpermission_{action}", args=args))
+        return HttpResponsePermanentRedirect(reverse(f"identity:{name}", args=args))
 
     return view
 
@@ -32,12 +32,12 @@ account = (
 
 access = (
     [
-        path("permissions/", _moved("list"), name="permissions"),
-        path("permissions/add/", _moved("add")),
-        path("permissions/<int:pk>/", _moved("edit")),
-        path("permissions/<int:pk>/delete/", _moved("delete")),
-        path("users/", views.user_list, name="users"),
-        path("users/<int:pk>/", views.user_roles, name="user_roles"),
+        path("permissions/", _moved("objectpermission_list"), name="permissions"),
+        path("permissions/add/", _moved("objectpermission_add")),
+        path("permissions/<int:pk>/", _moved("objectpermission_edit")),
+        path("permissions/<int:pk>/delete/", _moved("objectpermission_delete")),
+        path("users/", _moved("user_list"), name="users"),
+        path("users/<int:pk>/", _moved("user_edit")),
     ],
     "access",
 )

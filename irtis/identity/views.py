@@ -1,5 +1,5 @@
 """Sign-in (password, then second factor where required), the user's own security settings
-and API tokens, and the pages that manage permissions and roles."""
+and API tokens (users and permissions are registered models with generated pages)."""
 
 import time
 from typing import Any, cast
@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from irtis.audit.models import Action
-from irtis.core import permissions
 
 from . import lockout, mfa, roles, tokens
 from .ad_login import DirectoryLoginView
@@ -30,7 +28,6 @@ from .forms import (
     PasswordChangeForm,
     SignInForm,
     TokenForm,
-    UserRolesForm,
     locked_message,
 )
 from .models import APIToken, User
@@ -292,44 +289,3 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if tokens.revoke(token):
         messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("account:tokens")
-
-
-# --- users and roles (administration) -------------------------------------------------
-
-
-def _require(request: HttpRequest, model: type, action: str) -> None:
-    if not permissions.has(request.user, model, action):
-        raise PermissionDenied
-
-
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    _require(request, User, "view")
-    users = User.objects.prefetch_related("groups").select_related("totp")
-    return render(
-        request,
-        "identity/user_list.html",
-        {
-            "users": users,
-            "can_change": permissions.has(request.user, User, "change"),
-            "role_labels": {r.code: r.label for r in roles.ROLES},
-        },
-    )
-
-
-@login_required
-def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, User, "change")
-    account = get_object_or_404(User, pk=pk)
-    form = UserRolesForm(request.POST or None, instance=account)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("Roles of %(user)s saved.") % {"user": account.get_username()})
-        return redirect("access:users")
-    return render(
-        request,
-        "identity/user_roles.html",
-        {"form": form, "account": account},
-        status=400 if form.errors else 200,
-    )

@@ -50,8 +50,9 @@ class TestObjectPermission(ModelContract):
         return super().many_targets(field, n)
 
     def test_many_refuses_objects_the_user_may_not_see(self, client: Client) -> None:
-        """Roles, users and object types are not objects permissions restrict (they are not
-        registered): whoever may change a permission may name any of them, and only them."""
+        """Users are registered: only those the writer may view can be named. Roles and object
+        types are not objects permissions restrict: whoever may change a permission may name
+        any of them, and only existing ones."""
         obj = self.make(1)
         writer = User.objects.create_user("m2m-writer")
         grant = ObjectPermission.objects.create(name="leidimai", actions=["view", "change"])
@@ -60,6 +61,14 @@ class TestObjectPermission(ModelContract):
         client.force_login(writer)
         for field, targets in self.many_cases():
             ids = [t.pk for t in targets]
+            if field.name == "users":
+                seen = ObjectPermission.objects.create(name="naudotojai", actions=["view"],
+                                                       constraints={"pk__in": ids[:2]})
+                seen.object_types.set([ContentType.objects.get_for_model(User)])
+                seen.users.add(writer)
+                response = client.patch(self.api_url(obj), {"users": ids}, content_type="application/json")
+                assert response.status_code == 400 and str(ids[2]) in response.json()["errors"]["users"][0]
+                ids = ids[:2]
             response = client.patch(self.api_url(obj), {field.name: ids}, content_type="application/json")
             assert response.status_code == 200, response.content
             assert response.json()[field.name] == sorted(ids)

@@ -14,6 +14,7 @@ Each (model, action) is a test of its own, so the walk can be spread over proces
 import datetime
 import decimal
 import io
+import itertools
 import json
 from typing import Any, ClassVar
 
@@ -51,6 +52,7 @@ ACTIONS = {  # action → the permission it needs
     "api_delete": "delete",
     "api_bulk_delete": "delete",
 }
+_people = itertools.count()  # names of the contract's people: unique even after users are deleted
 ALSO = {"export": {"view": None}}  # an export holds what the user may see and export
 ONE_OBJECT = {"detail", "edit", "delete", "api_detail", "api_patch", "api_put", "api_delete"}
 CREATING = {"add", "api_create"}
@@ -99,7 +101,7 @@ class PermissionContract:
 
     def person(self, grants: dict[str, Any]) -> tuple[Client, Client]:
         """A user given `grants` (action → constraints or None) on the model: (pages, API)."""
-        user = User.objects.create_user(f"u{User.objects.count()}")
+        user = User.objects.create_user(f"u{next(_people)}")
         content_type = ContentType.objects.get_for_model(self.model)
         # Seeing the other models, as every role does: a form offers only related objects one sees.
         others = ObjectPermission.objects.create(name=f"{user.username}:others", actions=["view"])
