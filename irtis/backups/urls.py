@@ -8,7 +8,7 @@ app_name = "backups_pages"
 
 urlpatterns = [
     path("coverage/", views.board, name="board"),
-    path("coverage/<str:code>/", views.history, name="history"),
+    path("coverage/<int:pk>/", views.history, name="history"),
     path("repository/<int:pk>/password/", views.set_password, name="password"),
     path("repository/<int:pk>/read/", views.read_repository, name="read"),
     path("policy/<int:pk>/drill/", views.start_drill, name="drill"),

@@ -56,11 +56,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, code: str) -> HttpResponse:
+def history(request: HttpRequest, pk: int) -> HttpResponse:
     """One system's policies with their state, its latest snapshots and drills."""
     if not permissions.has(request.user, BackupPolicy, "view"):
         raise PermissionDenied
-    system = permissions.restrict(InformationSystem.objects.all(), request.user).filter(code=code).first()
+    system = permissions.restrict(InformationSystem.objects.all(), request.user).filter(pk=pk).first()
     if system is None:
         raise Http404(_("Not found."))
     policies = permissions.restrict(BackupPolicy.objects.filter(system=system), request.user)

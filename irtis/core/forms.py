@@ -60,7 +60,10 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
         kwargs["widget"] = LookupSelect(related)
     elif field.many_to_many and entry_for(related):
         kwargs["widget"] = LookupSelectMultiple(related)
-    elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+    elif isinstance(field, models.DateTimeField):  # seconds kept: an edit leaves the value as it was
+        kwargs["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"},
+                                               format="%Y-%m-%dT%H:%M:%S")
+    elif isinstance(field, models.DateField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     elif isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):
         kwargs.update(_limits(field))

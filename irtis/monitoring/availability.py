@@ -82,20 +82,36 @@ def _seconds(spans: Iterable[Interval]) -> float:
     return sum((b - a).total_seconds() for a, b in spans)
 
 
+def _clip(spans: Iterable[Interval], start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return [(max(start, a), min(end, b)) for a, b in spans if a < end and b > start]
+
+
 def availability(system_ids: Iterable[int], start: dt.datetime, end: dt.datetime,
                  now: dt.datetime | None = None) -> dict[int, Measure]:
     """Each system's availability over [start, end), up to `now`."""
-    ids = list(system_ids)
-    end = min(end, now or timezone.now())
-    if end <= start:
-        return {pk: Measure(0, 0) for pk in ids}
-    down = downtime(ids, start, end)
-    planned = approved_intervals(ids, start, end)
-    out = {}
-    for pk in ids:
-        holes = merge(planned.get(pk, []))
-        measured = (end - start).total_seconds() - _seconds(holes)
-        out[pk] = Measure(measured, _seconds(_subtract(down[pk], holes)))
+    return availability_in(system_ids, {"": (start, end)}, now)[""]
+
+
+def availability_in(system_ids: Iterable[int], periods: dict[str, Interval],
+                    now: dt.datetime | None = None) -> dict[str, dict[int, Measure]]:
+    """Each system's availability over each named period, up to `now`, from one reading of the
+    state changes and maintenance that cover them all."""
+    ids, now = list(system_ids), now or timezone.now()
+    start = min(a for a, _ in periods.values())
+    end = min(max(b for _, b in periods.values()), now)
+    down = downtime(ids, start, end) if end > start else {pk: [] for pk in ids}
+    planned = approved_intervals(ids, start, end) if end > start else {}
+    out: dict[str, dict[int, Measure]] = {}
+    for name, (a, b) in periods.items():
+        b = min(b, now)
+        out[name] = {}
+        for pk in ids:
+            if b <= a:
+                out[name][pk] = Measure(0, 0)
+                continue
+            holes = merge(_clip(planned.get(pk, []), a, b))
+            measured = (b - a).total_seconds() - _seconds(holes)
+            out[name][pk] = Measure(measured, _seconds(_subtract(_clip(down[pk], a, b), holes)))
     return out
 
 
@@ -116,8 +132,7 @@ def strip(system_id: int, days: int = 90, now: dt.datetime | None = None) -> lis
     for n in range(days):
         day = first + dt.timedelta(days=n)
         a, b = day_start(day), min(day_start(day + dt.timedelta(days=1)), now)
-        span = [(max(a, x), min(b, y)) for x, y in down if x < b and y > a]
-        holes = [(max(a, x), min(b, y)) for x, y in planned if x < b and y > a]
+        span, holes = _clip(down, a, b), _clip(planned, a, b)
         measured = (b - a).total_seconds() - _seconds(holes)
         out.append((day, Measure(measured, _seconds(span)).percent))
     return out

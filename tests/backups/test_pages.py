@@ -153,6 +153,7 @@ def test_coverage_finds_each_kind_of_gap(tmp_path: Path, admin_client: Client, d
     with django_assert_max_num_queries(30):
         page = admin_client.get(reverse("backups_pages:board"))
     assert page.status_code == 200 and "app-01" in page.content.decode()
-    history = admin_client.get(reverse("backups_pages:history", args=["MDAS"]))
+    mdas = InformationSystem.objects.get(code="MDAS")
+    history = admin_client.get(reverse("backups_pages:history", args=[mdas.pk]))
     assert history.status_code == 200 and "ORA1" in history.content.decode()
-    assert admin_client.get(reverse("backups_pages:history", args=["NONE"])).status_code == 404
+    assert admin_client.get(reverse("backups_pages:history", args=[mdas.pk + 999])).status_code == 404

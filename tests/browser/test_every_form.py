@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +20,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import TimeoutError
 from pytest_django.live_server_helper import LiveServer
 
+from irtis.changes.models import ApprovalRule, MaintenanceWindow, Status
 from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
@@ -39,9 +41,19 @@ def _values() -> dict[str, dict[str, str]]:
     server = Device.objects.filter(site=cluster.site_id, cluster_hosts__isnull=True).order_by("pk").first()
     system_type = str(ContentType.objects.get_for_model(InformationSystem).pk)
     device_type = str(ContentType.objects.get_for_model(Device).pk)
+    draft = MaintenanceWindow.objects.filter(status=Status.DRAFT).order_by("pk").first()
+    free_role = Group.objects.exclude(pk__in=ApprovalRule.objects.values("role")).order_by("pk").first()
+    night = datetime.date.today() + datetime.timedelta(days=400)
+    hours = {"start": f"{night}T02:00:00", "end": f"{night}T04:00:00"}
     return {
+        "changes.approvalrule": {"role": str(free_role.pk)},
+        "changes.blackout": hours,
+        "changes.maintenancewindow": hours,
+        "changes.windowobject": {"window": str(draft.pk), "object_type": device_type, "object_id": "*"},
         "databases.dbmsinstance": {"virtual_machine": "*"},
         "identity.objectpermission": {"actions": "view"},
+        "monitoring.check": {"target_type": device_type, "target_id": "*", "kind": "tcp",
+                             "host": "127.0.0.1", "port": "8000"},
         "inventory.installation": {"device": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},
@@ -136,6 +148,7 @@ def generic_value(field: dict, n: int) -> str | None:
     if field["value"] or field["type"] == "checkbox":
         return None
     value = {"date": datetime.date.today().isoformat(), "email": "formos@muitine.lt",
+             "datetime-local": datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S"),
              "url": "https://muitine.lt"}.get(field["type"], f"F{n}")
     return value[: field["maxLength"]] if field["maxLength"] > 0 else value
 
