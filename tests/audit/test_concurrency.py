@@ -1,7 +1,6 @@
 """Concurrent appends on PostgreSQL queue on the advisory lock and never fork the chain."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
@@ -15,11 +14,8 @@ WRITERS, EACH = 8, 15
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has a single writer anyway")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_never_fork_the_chain(settings) -> None:
+def test_concurrent_appends_never_fork_the_chain(empty_trail, settings) -> None:
     settings.IRTIS_AUDIT_CHECKPOINT_EVERY = 10
-    # What earlier tests committed (the roles written after their flush, and a checkpoint that
-    # fell due among them, signed with another key) goes: the trail is this test's alone.
-    call_command("flush", interactive=False, verbosity=0)
 
     def writer(n: int) -> None:
         for i in range(EACH):
