@@ -25,12 +25,14 @@ def key_path() -> Path:
 
 
 @cache
-def _load(path: Path) -> bytes:
+def read_or_create(path: Path) -> bytes:
+    """The 256-bit (or longer) key in `path`, created on first use: the audit key, and any other
+    secret kept off the database the same way (irtis.backups.keys)."""
     if not path.exists():
         _create(path)
     key = bytes.fromhex(path.read_text().strip())
     if len(key) < 32:
-        raise ValueError(f"audit key {path} is shorter than 256 bits")
+        raise ValueError(f"key {path} is shorter than 256 bits")
     return key
 
 
@@ -53,7 +55,7 @@ def _create(path: Path) -> None:
 
 
 def key() -> bytes:
-    return _load(key_path())
+    return read_or_create(key_path())
 
 
 def key_id() -> str:

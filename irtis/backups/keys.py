@@ -9,12 +9,13 @@ associated data, so a ciphertext copied onto another repository does not decrypt
 import hashlib
 import os
 import secrets
-from functools import cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+
+from irtis.audit import keys
 
 NONCE = 12
 
@@ -28,36 +29,11 @@ def key_path() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / "backup_key"
 
 
-@cache
-def _load(path: Path) -> bytes:
-    if not path.exists():
-        _create(path)
-    key = bytes.fromhex(path.read_text().strip())
-    if len(key) != 32:
-        raise ValueError(f"backup key {path} is not 256 bits")
-    return key
-
-
-def _create(path: Path) -> None:
-    """A new random key, mode 0600; linked into place so two first users agree on one key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def key() -> bytes:
-    return _load(key_path())
+    found = keys.read_or_create(key_path())
+    if len(found) != 32:
+        raise ValueError(f"backup key {key_path()} is not 256 bits")
+    return found
 
 
 def key_id() -> str:
