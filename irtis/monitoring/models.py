@@ -171,13 +171,21 @@ class CheckState(models.Model):
         return f"{self.check_obj_id}: {self.state}"
 
 
-class StateChange(models.Model):
-    """A check's state changed at `at`. Only changes are stored, not every result."""
+class Change(models.Model):
+    """A state that began at `at`: only changes are stored, not every result."""
 
-    check_obj = models.ForeignKey(Check, models.CASCADE, related_name="changes", verbose_name=_("check"))
     at = models.DateTimeField(_("time"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StateChange(Change):
+    """A check's state changed at `at`."""
+
+    check_obj = models.ForeignKey(Check, models.CASCADE, related_name="changes", verbose_name=_("check"))
 
     class Meta:
         verbose_name = _("state change")
@@ -226,13 +234,10 @@ class Rollup(models.Model):
         return f"{self.check_obj_id} {self.hour:%Y-%m-%d %H}"
 
 
-class SystemChange(models.Model):
+class SystemChange(Change):
     """An information system's derived state (through the dependency graph) changed at `at`."""
 
     system = models.ForeignKey(InformationSystem, models.CASCADE, related_name="+", verbose_name=_("system"))
-    at = models.DateTimeField(_("time"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("system state change")
