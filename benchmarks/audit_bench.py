@@ -8,7 +8,6 @@ The database named is dropped and created afresh: never point this at real data.
 """
 
 import argparse
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -52,7 +51,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 
-from irtis.audit import checkpoints, head, trail, verify  # noqa: E402
+from irtis.audit import canonical, checkpoints, head, trail, verify  # noqa: E402
 from irtis.audit.context import current  # noqa: E402
 from irtis.audit.models import AuditEntry  # noqa: E402
 from irtis.core import changes  # noqa: E402
@@ -116,7 +115,8 @@ def concurrency() -> None:
 
 
 COLUMNS = ("id", "time", "actor_id", "actor_name", "source", "source_ip", "request_id", "action",
-           "content_type_id", "object_id", "object_repr", "before", "after", "prev_hash", "hash")
+           "content_type_id", "object_id", "object_repr", "before", "after", "prev_hash", "hash",
+           "scheme")
 
 
 def generated(start_id: int, prev: str, n: int):
@@ -132,10 +132,10 @@ def generated(start_id: int, prev: str, n: int):
                    "source": "import", "ip": "10.0.0.1", "request": "bench", "action": "update",
                    "type": None, "object": i, "repr": f"S{i} Vieta", "before": before,
                    "after": after}
-        digest = hashlib.sha256(trail.encode(content)).hexdigest()
+        digest = canonical.hash_of(content, canonical.SCHEME)
         yield (i, when, None, "bench", "import", "10.0.0.1", "bench", "update", None, i,
-               f"S{i} Vieta", trail.encode(before).decode(), trail.encode(after).decode(), prev,
-               digest)
+               f"S{i} Vieta", canonical.json_text(before), canonical.json_text(after), prev,
+               digest, canonical.SCHEME)
         prev = digest
 
 

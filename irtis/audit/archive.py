@@ -18,7 +18,7 @@ from typing import IO
 from django.db import transaction
 from django.db.models import Max
 
-from . import checkpoints, guard, keys, records, trail
+from . import canonical, checkpoints, guard, keys, records, trail
 from .models import Action, ArchiveAnchor, AuditCheckpoint, AuditEntry
 from .verify import FIELDS, row_hash, rows
 
@@ -39,9 +39,12 @@ class ArchiveResult:
 
 
 def entry_line(row: tuple) -> dict:
-    """One archived entry: id, hash and exactly the values the hash covers."""
+    """One archived entry: id, hash, exactly the values the hash covers and, from scheme 2 on,
+    the scheme."""
     values = dict(zip(FIELDS, row, strict=True))
+    scheme = {"scheme": values["scheme"]} if values["scheme"] != 1 else {}
     return {
+        **scheme,
         "id": values["id"],
         "hash": values["hash"],
         "prev": values["prev_hash"],
@@ -61,8 +64,11 @@ def entry_line(row: tuple) -> dict:
 
 
 def line_hash(line: dict) -> str:
-    content = {k: v for k, v in line.items() if k not in {"id", "hash"}}
-    return hashlib.sha256(trail.encode(content)).hexdigest()
+    content = {k: v for k, v in line.items() if k not in {"id", "hash", "scheme"}}
+    try:
+        return canonical.hash_of(content, line.get("scheme", 1))
+    except (ValueError, KeyError, TypeError):
+        return ""
 
 
 def _signature_mac(meta: dict) -> str:

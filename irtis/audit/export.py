@@ -18,7 +18,7 @@ def export_jsonl(out: IO[str] | OutputWrapper, since: int = 0, chunk: int = 5000
     while True:
         entries = list(AuditEntry.objects.filter(id__gt=after, id__lte=last).order_by("id")[:chunk])
         for entry in entries:
-            line = {"id": entry.pk, "hash": entry.hash, **content(entry)}
+            line = {"id": entry.pk, "hash": entry.hash, "scheme": entry.scheme, **content(entry)}
             out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += len(entries)
         if len(entries) < chunk:

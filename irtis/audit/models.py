@@ -5,6 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .canonical import SCHEME
+from .fields import CanonicalJSONField
+
 
 class Action(models.TextChoices):
     CREATE = "create", _("created")
@@ -60,10 +63,12 @@ class AuditEntry(models.Model):
     )
     object_id = models.BigIntegerField(_("object ID"), null=True, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    before = CanonicalJSONField(_("before"), null=True, blank=True)
+    after = CanonicalJSONField(_("after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How `hash` covers the row (irtis.audit.canonical): 1 for entries written before scheme 2.
+    scheme = models.PositiveSmallIntegerField(default=SCHEME)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -88,7 +88,7 @@ def message(entry: AuditEntry, hostname: str, signed_head: head.Head | None = No
             f'time="{signed_head.time}" sig="{signed_head.signature}"]'
         )
     body = json.dumps(
-        {"id": entry.pk, "hash": entry.hash, **trail.content(entry)},
+        {"id": entry.pk, "hash": entry.hash, "scheme": entry.scheme, **trail.content(entry)},
         ensure_ascii=False,
         separators=(",", ":"),
     )

@@ -1,12 +1,12 @@
 """Appending to the hash-chained audit trail.
 
-Every entry's hash is SHA-256 over a canonical JSON encoding of its content and the hash of the
-entry before it, so editing, deleting, inserting or reordering entries breaks the chain.
+Every entry's hash is SHA-256 over a canonical encoding of its content and the hash of the
+entry before it (`irtis.audit.canonical`), so editing, deleting, inserting or reordering
+entries breaks the chain.
 Appends take a database-wide lock for the rest of the transaction, so concurrent writers queue
 and never fork the chain.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from irtis.sql import insert_returning
 
-from . import checkpoints, head
+from . import canonical, checkpoints, head
 from .models import ArchiveAnchor, AuditEntry
 
 GENESIS = "0" * 64
@@ -45,13 +45,8 @@ def encode(values: dict) -> bytes:
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def canonical(entry: AuditEntry) -> bytes:
-    """The bytes an entry's hash covers, stable across SQLite and PostgreSQL round trips."""
-    return encode(content(entry))
-
-
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical(entry)).hexdigest()
+    return canonical.hash_of(content(entry), entry.scheme)
 
 
 def start() -> tuple[int, str]:
@@ -81,6 +76,7 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
         now = datetime.now(UTC)
         for entry in entries:
             entry.time = entry.time or now
+            entry.scheme = canonical.SCHEME
             entry.prev_hash = prev
             entry.hash = prev = entry_hash(entry)
         if len(entries) == 1:

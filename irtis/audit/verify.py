@@ -3,7 +3,9 @@ the database, and the protecting triggers and functions.
 
 Entries are read in id order in keyset-paginated chunks with the driver's cursor (no ORM
 objects per row, no OFFSET), so memory stays flat and the same code runs on SQLite and
-PostgreSQL. The first problem found stops the walk and names the first broken entry.
+PostgreSQL. For a scheme-2 entry the database builds the text its hash covers and Python only
+hashes it; scheme-1 entries are decoded and encoded again (`irtis.audit.canonical`). The first
+problem found stops the walk and names the first broken entry.
 """
 
 import hashlib
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from . import checkpoints, guard, head, keys
+from . import canonical, checkpoints, guard, head, keys
 from .models import ArchiveAnchor, AuditCheckpoint, AuditEntry
 from .trail import GENESIS
 
@@ -45,13 +47,14 @@ FIELDS = (
     "object_repr",
     "before",
     "after",
+    "scheme",
 )
 
 _PG_SELECT = (
     "SELECT id, hash, prev_hash, "
     "to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), actor_id, "
     "actor_name, source, host(source_ip), request_id, action, content_type_id, object_id, "
-    "object_repr, before, after FROM audit_auditentry "
+    "object_repr, before, after, scheme FROM audit_auditentry "
     "WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"
 )
 _SQLITE_SELECT = (  # the cast: text, not the datetime Django's column-type converter makes
@@ -59,7 +62,6 @@ _SQLITE_SELECT = (  # the cast: text, not the datetime Django's column-type conv
     "WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"
 )
 _LAST = 2**63 - 1
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ def rows(after: int = 0, upto: int = _LAST, chunk: int = 10000) -> Iterator[tupl
             loads, when = json.loads, (str if postgres else _sqlite_time)
             yield from (
                 (*r[:3], when(r[3]), *r[4:13],
-                 None if r[13] is None else loads(r[13]), None if r[14] is None else loads(r[14]))
+                 None if r[13] is None else loads(r[13]), None if r[14] is None else loads(r[14]),
+                 r[15])
                 for r in batch
             )
             if len(batch) < chunk:
@@ -118,14 +121,42 @@ def rows(after: int = 0, upto: int = _LAST, chunk: int = 10000) -> Iterator[tupl
 
 
 def row_hash(row: tuple) -> str:
-    """The hash an entry read by `rows` should have (the same bytes as trail.canonical)."""
+    """The hash an entry read by `rows` should have under its scheme."""
     (_, _, prev, when, actor, actor_name, source, ip, request, action, ctype, obj, rep,
-     before, after) = row
-    return hashlib.sha256(_encode({
-        "prev": prev, "time": when, "actor": actor, "actor_name": actor_name, "source": source,
-        "ip": ip, "request": request, "action": action, "type": ctype, "object": obj,
-        "repr": rep, "before": before, "after": after,
-    }).encode()).hexdigest()
+     before, after, scheme) = row
+    try:
+        return canonical.hash_of({
+            "prev": prev, "time": when, "actor": actor, "actor_name": actor_name,
+            "source": source, "ip": ip, "request": request, "action": action, "type": ctype,
+            "object": obj, "repr": rep, "before": before, "after": after,
+        }, scheme)
+    except ValueError:  # an unknown scheme: no hash matches it
+        return ""
+
+
+def checked(chunk: int = 10000) -> Iterator[tuple[int, str, str, bool]]:
+    """(id, stored hash, stored previous hash, whether the content gives the stored hash) of
+    every entry, in id order."""
+    select = (
+        f"SELECT id, hash, prev_hash, scheme, {canonical.sql(connection.vendor)} "
+        "FROM audit_auditentry WHERE id > %s ORDER BY id LIMIT %s"
+    )
+    sha256, after = hashlib.sha256, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(select, [after, chunk])
+            batch = cursor.fetchall()
+            older = {}
+            if any(r[3] != canonical.SCHEME for r in batch):
+                older = {r[0]: row_hash(r) == r[1] for r in rows(after, batch[-1][0], chunk)}
+            for entry_id, stored, prev, scheme, text in batch:
+                if scheme == canonical.SCHEME:
+                    yield entry_id, stored, prev, sha256(text.encode()).hexdigest() == stored
+                else:
+                    yield entry_id, stored, prev, older[entry_id]
+            if len(batch) < chunk:
+                return
+            after = batch[-1][0]
 
 
 def _checkpoints(chunk: int) -> Iterator[AuditCheckpoint]:
@@ -288,11 +319,10 @@ class _Walk:
         prev_id, prev_hash = start
         cps = _Checkpoints(self.chunk)
         report = self.report
-        for row in rows(chunk=self.chunk):
-            entry_id, stored, stored_prev = row[0], row[1], row[2]
+        for entry_id, stored, stored_prev, intact in checked(self.chunk):
             if problem := cps.before(entry_id, start):
                 return problem
-            if row_hash(row) != stored:
+            if not intact:
                 return Problem(entry_id, CONTENT, "its hash does not match its content")
             if stored_prev != prev_hash and report.first_id is None:
                 return Problem(

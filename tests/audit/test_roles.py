@@ -105,7 +105,7 @@ def test_serve_and_worker_refuse_the_owner_and_a_superuser(two_roles) -> None:
 def test_the_application_role_verifies_and_archives(two_roles, tmp_path: Path) -> None:
     env = two_roles["env"]
     assert "audit trail intact" in _irtis(env, "audit", "verify").stdout
-    before = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    before = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()  # a date in Vilnius time
     out = tmp_path / "archive.jsonl"
     assert "archived" in _irtis(env, "audit", "archive", "--before", before, "--out", str(out)).stdout
     assert "audit trail intact" in _irtis(env, "audit", "verify").stdout
