@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from irtis import sql
+from irtis.core.secrets import SecretUnreadable
 
-from . import state
+from . import credentials, state
 from .models import Check, CheckState, Sample, StateChange
 from .probes import Result, Spec, run_all
 
@@ -34,11 +35,18 @@ class Outcome:
 
 
 def spec(check: Check) -> Spec:
+    snmp: dict = {}
+    if check.kind == Check.Kind.SNMP:
+        snmp = {"oid": check.oid, "compare": check.compare, "warning": check.warning, "critical": check.critical}
+        try:
+            snmp["credentials"] = credentials.read(getattr(check, "secret", None))
+        except SecretUnreadable:
+            snmp["no_credentials"] = "the SNMP credentials do not decrypt with this server's key: set them again"
     return Spec(
         id=check.pk, kind=check.kind, host=check.host, port=check.port, url=check.url,
         expect_status=check.expect_status, keyword=check.keyword, expect_address=check.expect_address,
         slow_ms=check.slow_ms, expiry_days=check.expiry_days, verify_tls=check.verify_tls,
-        timeout=float(check.timeout), retries=check.retries,
+        timeout=float(check.timeout), retries=check.retries, **snmp,
     )
 
 
@@ -47,7 +55,7 @@ def due(zone: str, now: datetime, limit: int = BATCH) -> list[Check]:
     return list(
         Check.objects.filter(enabled=True, zone=zone)
         .filter(Q(status__isnull=True) | Q(status__due_at__lte=now))
-        .select_related("status").order_by("status__due_at")[:limit]
+        .select_related("status", "secret").order_by("status__due_at")[:limit]
     )
 
 
