@@ -17,7 +17,7 @@ from django.utils import timezone
 from irtis import sql
 from irtis.core.secrets import SecretUnreadable
 
-from . import credentials, state
+from . import credentials, locks, state
 from .models import Check, CheckState, Sample, StateChange
 from .probes import Result, Spec, run_all
 
@@ -68,6 +68,16 @@ def run_zone(zone: str, now: datetime | None = None, limit: int = BATCH) -> Outc
     return record(checks, results, timezone.now())
 
 
+def next_due(due: datetime | None, now: datetime, interval: int) -> datetime:
+    """When a check runs next: an interval after it was due, not after the batch ended (else a
+    batch's own duration and the wait for the next run would stretch every interval); one that is
+    late is due again at once, and one more than an interval late starts its cadence anew."""
+    step = timedelta(seconds=interval)
+    if due is None or due + step <= now - step:
+        return now + step
+    return max(due + step, now)
+
+
 def record(checks: list[Check], results: dict[int, Result], now: datetime) -> Outcome:
     """Write the results of probing `checks`: their states, state changes, raw response times;
     then, if any state changed, the systems' states and incidents."""
@@ -85,14 +95,15 @@ def record(checks: list[Check], results: dict[int, Result], now: datetime) -> Ou
             outcome.changed.append(check.pk)
             changes.append(StateChange(check_obj=check, at=now, state=result.state, reason=result.reason[:300]))
             current.since = now
+        current.due_at = next_due(current.due_at if current.checked_at else None, now, check.interval)
         current.state, current.reason = result.state, result.reason[:300]
         current.checked_at, current.response_ms = now, result.ms
-        current.due_at = now + timedelta(seconds=check.interval)
         samples.append(Sample(check_obj=check, at=now, ms=result.ms))
     CheckState.objects.bulk_create(created)
     sql.update_many(CheckState, updated, ("state", "reason", "since", "checked_at", "response_ms", "due_at"))
     StateChange.objects.bulk_create(changes, ignore_conflicts=True)
     sql.insert_many(Sample, samples)
     if outcome.changed:
+        locks.incidents()
         state.react(outcome.changed, now)
     return outcome
