@@ -28,7 +28,6 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 IRTIS = ROOT / ".venv" / "bin" / "irtis"

@@ -2,8 +2,9 @@
 warning and critical values.
 
 It runs in the batch's event loop beside the other probes (pysnmp's asyncio API, as
-`irtis.discovery.snmp` reads agents): one `SnmpEngine` per distinct credentials and batch,
-opened lazily and closed when the batch ends (`engines()`). Messages never contain the
+`irtis.discovery.snmp` reads agents): per batch, one `SnmpEngine` for all SNMPv2c communities
+and one per SNMPv3 user and keys, made before the probes start and closed when the batch ends
+(`engines()`). Messages never contain the
 community or keys (the discovery module's errors name only the target and the user).
 """
 
@@ -22,8 +23,14 @@ from irtis.discovery.snmp import Credentials, SnmpError, _Session, _target
 
 from .models import Check, number
 
-_engines: contextvars.ContextVar[dict[Credentials, SnmpEngine] | None] = contextvars.ContextVar(
+_engines: contextvars.ContextVar[dict[Any, SnmpEngine] | None] = contextvars.ContextVar(
     "snmp_engines", default=None)
+
+
+def _engine_key(credentials: Credentials) -> Any:
+    """SNMPv2c communities share one engine (its configuration keys them by community); each
+    SNMPv3 user and keys get their own (the engine keys users by name alone)."""
+    return "v2c" if credentials.version == "2c" else credentials
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     Check.Compare.GT: operator.gt, Check.Compare.GE: operator.ge, Check.Compare.LT: operator.lt,
@@ -36,7 +43,7 @@ def engines(wanted: Iterable[Credentials | None]) -> Iterator[None]:
     """SNMP engines for these credentials, made before the probes start (making one takes a
     good part of a second, which must not eat into a probe's timeout) and shared by the probes
     started inside the block (their tasks copy the context); closed at its end."""
-    found = {credentials: SnmpEngine() for credentials in set(wanted) if credentials is not None}
+    found = {key: SnmpEngine() for key in {_engine_key(c) for c in wanted if c is not None}}
     token = _engines.set(found)
     try:
         yield
@@ -48,7 +55,7 @@ def engines(wanted: Iterable[Credentials | None]) -> Iterator[None]:
 
 async def read(host: str, port: int, oid: str, credentials: Credentials, timeout: float) -> Any:
     """The value of `oid` at the agent; SnmpError with a message for the user otherwise."""
-    engine = (_engines.get() or {}).get(credentials)
+    engine = (_engines.get() or {}).get(_engine_key(credentials))
     own = engine is None
     if engine is None:
         engine = SnmpEngine()

@@ -96,6 +96,17 @@ def test_failures_are_down_with_a_reason_and_no_secret(agent: snmpd.Agent) -> No
     assert probe(agent, UPTIME, creds=None)[:2] == ("down", "no SNMP credentials are set")
 
 
+def test_one_batch_with_several_communities_and_users(agent: snmpd.Agent) -> None:
+    """v2c communities share the batch's engine, each v3 user has its own: none is mixed up."""
+    wrong = Credentials("2c", community="kita-bendruomene")
+    specs = [Spec(id=n, kind="snmp", host=agent.host, port=agent.port, oid=LOAD, compare="ge", critical="90",
+                  credentials=creds, timeout=3.0) for n, creds in enumerate((V2C, wrong, V3, V2C, V3))]
+    with translation.override("en"):
+        results = asyncio.run(run_all(specs))
+    assert [results[n].state for n in range(5)] == ["up", "down", "up", "up", "up"]
+    assert "did not answer" in results[1].reason
+
+
 def test_judge_rules() -> None:
     assert judge("3", "ge", "2", "3") == ("down", "value 3 ≥ 3")
     assert judge("2.5", "le", "3", "1") == ("degraded", "value 2.5 ≤ 3")

@@ -1,7 +1,6 @@
 """The webhook's cost does not grow with the alerts of one payload that repeat what is known
 (Alertmanager resends a firing group every repeat_interval): one read and one UPDATE for all."""
 
-import json
 from datetime import timedelta
 from typing import Any
 
