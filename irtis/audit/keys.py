@@ -27,7 +27,7 @@ def key_path() -> Path:
 @cache
 def read_or_create(path: Path) -> bytes:
     """The 256-bit (or longer) key in `path`, created on first use: the audit key, and any other
-    secret kept off the database the same way (irtis.backups.keys)."""
+    secret kept off the database the same way (irtis.core.secrets)."""
     if not path.exists():
         _create(path)
     key = bytes.fromhex(path.read_text().strip())

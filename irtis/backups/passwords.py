@@ -1,4 +1,4 @@
-"""Setting and reading a repository's password (kept encrypted: keys.py).
+"""Setting and reading a repository's password (kept encrypted: irtis.core.secrets).
 
 Setting it is audited as a change of the repository that names no value: `{"password": "set"}`.
 """
@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from irtis.audit import context, trail
 from irtis.audit.models import Action
+from irtis.core import secrets as keys
 
-from . import keys, tools
+from . import tools
 from .models import BackupRepository, RepositorySecret, Tool
 
 NEEDS_PASSWORD = (Tool.RESTIC, Tool.BORG)

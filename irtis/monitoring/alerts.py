@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
 from irtis.changes.windows import under_maintenance
@@ -30,7 +31,7 @@ from irtis.systems.graph import Node, UnknownObject, existing, parse
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import VirtualMachine
 
-from . import incidents
+from . import incidents, locks
 from .models import Alert, Incident
 
 
@@ -110,11 +111,41 @@ def find(hints: tuple[str, ...]) -> Node | None:
 
 def receive(source: str, events: list[Event]) -> dict[str, int]:
     """Apply the events; counts of new, repeated, stale (older than what is known) and
-    unmapped ones."""
+    unmapped ones.
+
+    Most notifications repeat what is known (Alertmanager resends a firing group every
+    repeat_interval; Zabbix escalations): those are settled with one read of the payload's
+    alerts and one UPDATE counting them, whatever their number. Only alerts that are new or
+    change state take the locked path that maps them and follows incidents. Deciding "repeat"
+    without the lock is safe: an alert's status time only grows, so an event that is not newer
+    than the stored status stays so, and one of the same status changes nothing either way."""
     counts = {"new": 0, "repeated": 0, "stale": 0, "unmapped": 0}
+    known = {a.fingerprint: a for a in Alert.objects.filter(
+        source=source, fingerprint__in={e.fingerprint for e in events}).only("pk", "fingerprint", "firing", "event_at")}
+    settled: dict[int, int] = {}  # alert id → notifications to count
     for event in events:
-        counts[_apply(source, event)] += 1
+        alert = known.get(event.fingerprint)
+        outcome = _repeat(alert, event) if alert is not None else None
+        if alert is None or outcome is None:
+            counts[_apply(source, event)] += 1
+            continue
+        counts[outcome] += 1
+        settled[alert.pk] = settled.get(alert.pk, 0) + 1
+    by_count: dict[int, list[int]] = {}
+    for pk, times in settled.items():
+        by_count.setdefault(times, []).append(pk)
+    for times, pks in by_count.items():  # one statement unless an alert repeats within the payload
+        Alert.objects.filter(pk__in=pks).update(received=F("received") + times)
     return counts
+
+
+def _repeat(alert: Alert, event: Event) -> str | None:
+    """"stale" or "repeated" if the event changes nothing of the alert; None if it does."""
+    if event.at < alert.event_at:
+        return "stale"
+    if event.firing == alert.firing:
+        return "repeated"
+    return None
 
 
 def _apply(source: str, event: Event) -> str:
@@ -141,6 +172,7 @@ def _apply(source: str, event: Event) -> str:
             alert.save(update_fields=["firing", "event_at"])
             outcome = "new" if alert.object_id is not None else "unmapped"
         if alert.object_id is not None and alert.object_type_id is not None:
+            locks.incidents()
             _follow((alert.object_type_id, alert.object_id), event.at)
         return outcome
 

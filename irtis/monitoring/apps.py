@@ -13,11 +13,12 @@ class MonitoringConfig(AppConfig):
         from irtis.notifications import kinds
         from irtis.systems.models import InformationSystem
 
-        from . import jobs  # noqa: F401  (declares the jobs the schedules may start)
+        from . import api, jobs  # noqa: F401  (the jobs the schedules may start; the API's endpoints)
         from .models import Check
 
         cast(ModelEntry, entry_for(InformationSystem)).add_panel("monitoring/system_panel.html", first=True)
         cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_panel.html", first=True)
+        cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_snmp_panel.html")
 
         kinds.register(
             "monitoring.incident_opened", _("Incident opened"),

@@ -3,6 +3,7 @@ changes, raw response times and their hourly roll-ups, the derived state changes
 systems, and incidents (registered)."""
 
 import ipaddress
+import re
 import socket
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,8 @@ TARGETS = (
     "systems.certificate", "systems.informationsystem", "systems.component",
 )
 MIN_INTERVAL = 10
+OID = re.compile(r"\.?[0-2](\.\d{1,10}){1,127}")  # numeric, as the agent is asked without MIBs
+SNMP_PORT = 161
 
 
 class State(models.TextChoices):
@@ -67,6 +70,18 @@ class Check(TaggedModel):
         TLS = "tls", _("TLS certificate validity and expiry")
         DNS = "dns", _("DNS resolution")
         ICMP = "icmp", _("ICMP echo (ping)")
+        SNMP = "snmp", _("SNMP value against a threshold")
+
+    class Compare(models.TextChoices):
+        """How an SNMP value is compared with the warning and critical values: the state is down
+        when `value <op> critical` holds, else degraded when `value <op> warning` holds."""
+
+        GT = "gt", ">"
+        GE = "ge", "≥"
+        LT = "lt", "<"
+        LE = "le", "≤"
+        EQ = "eq", "="
+        NE = "ne", "≠"
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TCP)
@@ -90,6 +105,15 @@ class Check(TaggedModel):
     expiry_days = models.PositiveSmallIntegerField(
         _("warn days before expiry"), default=30, help_text=_("TLS checks: degraded this many days before expiry."))
     verify_tls = models.BooleanField(_("verify the certificate"), default=True)
+    oid = models.CharField(_("OID"), max_length=300, blank=True,
+                           help_text=_("SNMP checks: the numeric object identifier read, e.g. 1.3.6.1.2.1.2.2.1.8.1 "
+                                       "(ifOperStatus of interface 1)."))
+    compare = models.CharField(
+        _("comparison"), max_length=2, choices=Compare.choices, default=Compare.GE,
+        help_text=_("SNMP checks: down when the value compares so with the critical value, degraded when with "
+                    "the warning value. =, ≠ compare text (e.g. ifOperStatus ≠ 1); the others numbers."))
+    warning = models.CharField(_("warning value"), max_length=100, blank=True)
+    critical = models.CharField(_("critical value"), max_length=100, blank=True)
     interval = models.PositiveIntegerField(_("interval (s)"), default=60, validators=[MinValueValidator(MIN_INTERVAL)])
     timeout = models.PositiveSmallIntegerField(_("timeout (s)"), default=5,
                                                validators=[MinValueValidator(1), MaxValueValidator(60)])
@@ -135,6 +159,8 @@ class Check(TaggedModel):
             errors["host"] = str(_("Enter the host to check."))
         if self.kind in (self.Kind.TCP, self.Kind.TLS) and self.port is None:
             errors["port"] = str(_("Enter the port to connect to."))
+        if self.kind == self.Kind.SNMP:
+            errors.update(self._snmp_errors())
         if self.expect_address:
             try:
                 ipaddress.ip_address(self.expect_address)
@@ -148,6 +174,44 @@ class Check(TaggedModel):
                                     % {"host": self.address, "reason": reason})
         if errors:
             raise ValidationError(errors)
+
+    def _snmp_errors(self) -> dict[str, str]:
+        errors = {}
+        if not OID.fullmatch(self.oid or ""):
+            errors["oid"] = str(_("Enter a numeric OID such as 1.3.6.1.2.1.1.3.0."))
+        if self.compare not in (self.Compare.EQ, self.Compare.NE):
+            for field in ("warning", "critical"):
+                value = getattr(self, field)
+                if value and number(value) is None:
+                    errors[field] = str(_("Enter a number: %(compare)s compares numbers.")
+                                        % {"compare": self.Compare(self.compare).label})
+        return errors
+
+
+def number(text: str) -> float | None:
+    """The text as a number (a comma as the decimal mark too), or None."""
+    try:
+        found = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return found if found == found and abs(found) != float("inf") else None  # no NaN or infinity
+
+
+class CheckSecret(models.Model):
+    """An SNMP check's community or SNMPv3 user and keys, as JSON encrypted with the key kept
+    outside the database (irtis.core.secrets); set and read only by `irtis.monitoring.secrets`."""
+
+    check_obj = models.OneToOneField(Check, models.CASCADE, primary_key=True, related_name="secret",
+                                     verbose_name=_("check"))
+    ciphertext = models.BinaryField(_("encrypted credentials"))
+    key_id = models.CharField(_("key fingerprint"), max_length=16)
+
+    class Meta:
+        verbose_name = _("SNMP credentials")
+        verbose_name_plural = _("SNMP credentials")
+
+    def __str__(self) -> str:
+        return f"{self.check_obj_id}: SNMP credentials"
 
 
 class CheckState(models.Model):

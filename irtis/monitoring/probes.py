@@ -11,11 +11,15 @@ import ssl
 import struct
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from cryptography import x509
+
+from irtis.discovery.snmp import Credentials
+
+from . import snmp as snmp_probe
 
 READ_LIMIT = 64 * 1024  # bytes of an HTTP answer read for the keyword
 
@@ -37,6 +41,12 @@ class Spec:
     verify_tls: bool = True
     timeout: float = 5.0
     retries: int = 0
+    oid: str = ""  # SNMP: the object read, how its value compares, with what
+    compare: str = "ge"
+    warning: str = ""
+    critical: str = ""
+    credentials: Credentials | None = field(default=None, repr=False)  # decrypted; never logged
+    no_credentials: str = "no SNMP credentials are set"  # the reason when `credentials` is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +213,19 @@ async def icmp(spec: Spec) -> Result:
         sock.close()
 
 
+async def snmp(spec: Spec) -> Result:
+    start = time.perf_counter()
+    state, reason, answered = await snmp_probe.probe(
+        spec.host, spec.port, spec.oid, spec.credentials, spec.no_credentials, spec.compare, spec.warning,
+        spec.critical, spec.timeout)
+    ms = _timed(start) if answered else None
+    if state == "up" and ms is not None:
+        return _slow(spec, ms, reason)
+    return Result(state, reason, ms)
+
+
 PROBES: dict[str, Callable[[Spec], Awaitable[Result]]] = {
-    "tcp": tcp, "http": http, "tls": tls, "dns": dns, "icmp": icmp,
+    "tcp": tcp, "http": http, "tls": tls, "dns": dns, "icmp": icmp, "snmp": snmp,
 }
 
 
@@ -241,4 +262,5 @@ async def run_all(specs: list[Spec], concurrency: int = 1000) -> dict[int, Resul
         async with gate:
             return spec.id, await probe(spec)
 
-    return dict(await asyncio.gather(*(one(spec) for spec in specs)))
+    with snmp_probe.engines(spec.credentials for spec in specs):  # one per credentials for the whole batch
+        return dict(await asyncio.gather(*(one(spec) for spec in specs)))

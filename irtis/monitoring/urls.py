@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import views, webhook
+from . import credential_views, views, webhook
 
 app_name = "monitoring_pages"
 urlpatterns = [
     path("board/", views.board, name="board"),
     path("alerts/<str:source>/", webhook.receive, name="alerts"),
+    path("checks/<int:pk>/snmp-credentials/", credential_views.set_credentials, name="snmp_credentials"),
 ]

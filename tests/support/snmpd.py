@@ -44,7 +44,7 @@ def _free_udp_port() -> int:
         return s.getsockname()[1]
 
 
-def _configure(root: Path) -> Path:
+def _configure(root: Path, extra: str = "") -> Path:
     conf = root / "snmpd.conf"
     conf.write_text(
         f"rocommunity {COMMUNITY} 127.0.0.1\n"
@@ -52,6 +52,7 @@ def _configure(root: Path) -> Path:
         f"rouser {V3_USER} priv\n"
         f"sysName {SYS_NAME}\n"
         f"sysDescr {SYS_DESCR}\n"
+        f"{extra}"
     )
     (root / "persistent").mkdir(exist_ok=True)
     return conf
@@ -89,10 +90,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running(root: Path) -> Iterator[Agent]:
-    """An agent on 127.0.0.1 for the duration of the block."""
+def running(root: Path, extra: str = "") -> Iterator[Agent]:
+    """An agent on 127.0.0.1 for the duration of the block; `extra`: more configuration lines
+    (e.g. `override OID integer 75`, a value the monitoring tests compare with thresholds)."""
     snmpd = ensure("snmpd", "snmpd")
-    conf, log = _configure(root), root / "snmpd.log"
+    conf, log = _configure(root, extra), root / "snmpd.log"
     env = {**os.environ, "SNMP_PERSISTENT_DIR": str(root / "persistent"), "MIBS": ""}
     for _attempt in range(3):  # the free port may be taken between finding and binding it
         port = _free_udp_port()
