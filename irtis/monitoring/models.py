@@ -5,6 +5,7 @@ systems, and incidents (registered)."""
 import ipaddress
 import socket
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -408,3 +409,82 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.name or self.fingerprint}"
+
+
+# --- service levels (SLA) ---------------------------------------------------------------------
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """ISO weekday numbers (1 Monday … 7 Sunday) from "1-5", "1,3,5" or "1-3,6"; ValueError if
+    the text is not such a list."""
+    days: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        first, _dash, last = part.partition("-")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= 7:
+            raise ValueError(part)
+        days.update(range(low, high + 1))
+    return frozenset(days)
+
+
+def _time_zone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone: %(zone)s (e.g. Europe/Vilnius).") % {"zone": value}) from None
+
+
+@register(
+    group="operations",
+    columns=("system", "hours", "days", "opens", "closes", "public_holidays", "exclude_maintenance"),
+    filters=("hours", "public_holidays", "exclude_maintenance", "system"),
+    search=("description",),
+    key="id",
+)
+class ServiceLevel(TaggedModel):
+    """An information system's service level (SLA): when availability is counted, and whether
+    approved maintenance counts. The target itself is the system's `availability_target`. A
+    system without one is measured around the clock with approved maintenance left out."""
+
+    class Hours(models.TextChoices):
+        ALWAYS = "24x7", _("around the clock (24×7)")
+        WORKING = "working", _("working hours")
+
+    system = models.OneToOneField(InformationSystem, models.CASCADE, related_name="service_level",
+                                  verbose_name=_("information system"))
+    hours = models.CharField(_("service hours"), max_length=10, choices=Hours.choices, default=Hours.WORKING)
+    days = models.CharField(_("working days"), max_length=20, default="1-5",
+                            help_text=_("ISO weekday numbers, 1 Monday … 7 Sunday: 1-5, or 1,3,5."))
+    opens = models.TimeField(_("service starts"), default=time_of_day(8))
+    closes = models.TimeField(_("service ends"), default=time_of_day(17))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Vilnius", validators=[_time_zone])
+    public_holidays = models.BooleanField(
+        _("Lithuanian public holidays excluded"), default=True,
+        help_text=_("Public holidays of Lithuania are outside service hours (working hours only)."))
+    exclude_maintenance = models.BooleanField(
+        _("approved maintenance excluded"), default=True,
+        help_text=_("Time inside approved maintenance windows is not counted, neither as down time nor as "
+                    "time measured."))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+        ordering = ["system"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ({self.get_hours_display()})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            parse_days(self.days)
+        except ValueError:
+            errors["days"] = _("Enter weekday numbers 1–7 as a list or ranges, e.g. 1-5 or 1,3,5.")
+        if self.hours == self.Hours.WORKING and self.opens is not None and self.closes is not None \
+                and self.closes <= self.opens:
+            errors["closes"] = _("Service must end after it starts (the same day).")
+        if errors:
+            raise ValidationError(errors)
