@@ -14,10 +14,11 @@ class MonitoringConfig(AppConfig):
         from irtis.systems.models import InformationSystem
 
         from . import jobs  # noqa: F401  (declares the jobs the schedules may start)
-        from .models import TARGETS, Check
+        from .models import TARGETS, Check, Incident
 
         cast(ModelEntry, entry_for(InformationSystem)).add_panel("monitoring/system_panel.html", first=True)
         cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_panel.html", first=True)
+        cast(ModelEntry, entry_for(Incident)).add_panel("monitoring/incident_panel.html")
         from django.apps import apps
 
         for label in TARGETS:  # the availability of whatever checks watch (a system has its own panel)

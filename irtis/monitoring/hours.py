@@ -118,8 +118,10 @@ class Counted:
     starts: list[float] = field(init=False)
     ends: list[float] = field(init=False)
     before: list[float] = field(init=False)
+    whole: bool = field(init=False)  # a single span: upto() is a clamp
 
     def __post_init__(self) -> None:
+        self.whole = len(self.spans) == 1
         self.starts = [a for a, _ in self.spans]
         self.ends = [b for _, b in self.spans]
         self.before = [0.0, *accumulate(b - a for a, b in self.spans)]

@@ -245,6 +245,8 @@ class SystemChange(Change):
         verbose_name_plural = _("system state changes")
         ordering = ["system", "at"]
         constraints = [models.UniqueConstraint(fields=["system", "at"], name="monitoring_system_change_unique")]
+        # Covering the availability report's reading of a year of changes (system, time, state).
+        indexes = [models.Index(fields=["system", "at", "state"], name="monitoring_system_change_cover")]
 
     def __str__(self) -> str:
         return f"{self.system_id} {self.at:%Y-%m-%d %H:%M:%S} {self.state}"

@@ -7,5 +7,6 @@ from . import views, webhook
 app_name = "monitoring_pages"
 urlpatterns = [
     path("board/", views.board, name="board"),
+    path("incidents/<int:pk>/report/<str:kind>.pdf", views.incident_report, name="incident_report"),
     path("alerts/<str:source>/", webhook.receive, name="alerts"),
 ]
