@@ -14,7 +14,7 @@ API clients link their writes to a change being implemented with `X-Irtis-Change
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import registry
-from irtis.core.api import Endpoints, api, json_response
+from irtis.core.api import Endpoints, InvalidData, api, json_response
 from irtis.core.models import StaleObjectError
 
 from . import actions
@@ -68,6 +68,9 @@ def _do(request: HttpRequest, model: type[Target], pk: int, act: Callable[[Targe
         raise HttpError(409, str(refused)) from None
     except StaleObjectError:
         raise HttpError(409, _("Someone changed this meanwhile: look again and repeat.")) from None
+    except ValidationError as invalid:  # the object itself is incomplete (edited elsewhere): say what
+        raise InvalidData(invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}) \
+            from None
     except PermissionDenied as denied:
         raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
     return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])

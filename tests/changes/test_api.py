@@ -37,24 +37,25 @@ def test_a_window_is_submitted_and_approved_by_another_person_not_by_its_request
     submitted = post(as_alice, f"maintenance-windows/{made.pk}/submit/")
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     own = post(as_alice, f"maintenance-windows/{made.pk}/approve/", {"comment": "Tinka"})
-    assert own.status_code == 409 and "your own" in own.json()["detail"]
+    assert own.status_code == 409 and own.json()["detail"]  # the policy's reason, in the user's language
+    assert not Approval.objects.filter(window=made).exists()
     approved = post(as_bob, f"maintenance-windows/{made.pk}/approve/", {"comment": "Gerai"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert Approval.objects.get(window=made).comment == "Gerai"
     again = post(as_bob, f"maintenance-windows/{made.pk}/approve/")
-    assert again.status_code == 409 and "Only a submitted" in again.json()["detail"]
+    assert again.status_code == 409 and Approval.objects.filter(window=made).count() == 1
 
 
 def test_refusals_without_rights_or_outside_the_board() -> None:
     e = estate()
     alice = person("alice")
     reader = person("reader", ("view",))
-    outsider = person("outsider", ("view",), constraints={"name": "kitas"})
+    outsider = person("outsider", ("view",), constraints={"id": 0})  # sees none of them
     board = role("manager")
     ApprovalRule.objects.create(subject="normal", role=board, approvals=1)
     stranger = person("stranger")  # may change changes, is not on the board
     made = window("Keitimo langas", [e["ora_host"]], at(days=2), status=Status.DRAFT, requested_by=alice)
-    change = ChangeRequest.objects.create(title="Oracle pataisa", kind="normal", window=made,
+    change = ChangeRequest.objects.create(title="Oracle pataisa", kind="normal", window=made, description="Pataisa",
                                           implementation_plan="Diegti", rollback_plan="Grąžinti",
                                           requested_by=alice)
     assert post(Client(), f"change-requests/{change.pk}/submit/").status_code == 401
@@ -62,7 +63,7 @@ def test_refusals_without_rights_or_outside_the_board() -> None:
     assert post(signed_in(outsider), f"change-requests/{change.pk}/submit/").status_code == 404
     assert post(signed_in(alice), f"change-requests/{change.pk}/submit/").json()["status"] == "submitted"
     refused = post(signed_in(stranger), f"change-requests/{change.pk}/approve/")
-    assert refused.status_code == 403 and "manager" in refused.json()["detail"]
+    assert refused.status_code == 403 and "manager" in refused.json()["detail"]  # the roles that decide
     member = person("vadove", role=board)
     assert post(signed_in(member), f"change-requests/{change.pk}/approve/").json()["status"] == "approved"
     assert post(signed_in(alice), f"change-requests/{change.pk}/start/").json()["status"] == "implementing"
