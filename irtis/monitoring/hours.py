@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .models import ServiceLevel, parse_days
+from .models import ServiceLevel, clock, parse_days
 
 Span = tuple[float, float]
 COUNTRY = "LT"
@@ -45,7 +45,7 @@ class Hours:
             return cls()
         if level.hours == ServiceLevel.Hours.ALWAYS:
             return cls(exclude_maintenance=level.exclude_maintenance)
-        return cls(False, parse_days(level.days), level.opens, level.closes, level.time_zone,
+        return cls(False, parse_days(level.days), clock(level.opens), clock(level.closes), level.time_zone,
                    level.public_holidays, level.exclude_maintenance)
 
 

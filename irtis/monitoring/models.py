@@ -438,6 +438,20 @@ def _time_zone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(zone)s (e.g. Europe/Vilnius).") % {"zone": value}) from None
 
 
+def clock(value: str) -> time_of_day:
+    """A local time of day from "HH:MM"; ValueError otherwise."""
+    if len(value) != 5 or value[2] != ":":
+        raise ValueError(value)
+    return time_of_day(int(value[:2]), int(value[3:]))
+
+
+def _clock(value: str) -> None:
+    try:
+        clock(value)
+    except ValueError:
+        raise ValidationError(_("Enter a time of day as HH:MM, e.g. 08:00.")) from None
+
+
 @register(
     group="operations",
     columns=("system", "hours", "days", "opens", "closes", "public_holidays", "exclude_maintenance"),
@@ -459,8 +473,11 @@ class ServiceLevel(TaggedModel):
     hours = models.CharField(_("service hours"), max_length=10, choices=Hours.choices, default=Hours.WORKING)
     days = models.CharField(_("working days"), max_length=20, default="1-5",
                             help_text=_("ISO weekday numbers, 1 Monday … 7 Sunday: 1-5, or 1,3,5."))
-    opens = models.TimeField(_("service starts"), default=time_of_day(8))
-    closes = models.TimeField(_("service ends"), default=time_of_day(17))
+    # "HH:MM" text rather than TimeField: files (YAML, XLSX) and the API carry it as written.
+    opens = models.CharField(_("service starts"), max_length=5, default="08:00", validators=[_clock],
+                             help_text=_("Local time, HH:MM."))
+    closes = models.CharField(_("service ends"), max_length=5, default="17:00", validators=[_clock],
+                              help_text=_("Local time, HH:MM."))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Vilnius", validators=[_time_zone])
     public_holidays = models.BooleanField(
         _("Lithuanian public holidays excluded"), default=True,
@@ -485,8 +502,11 @@ class ServiceLevel(TaggedModel):
             parse_days(self.days)
         except ValueError:
             errors["days"] = _("Enter weekday numbers 1–7 as a list or ranges, e.g. 1-5 or 1,3,5.")
-        if self.hours == self.Hours.WORKING and self.opens is not None and self.closes is not None \
-                and self.closes <= self.opens:
+        try:
+            ends_first = clock(self.closes) <= clock(self.opens)
+        except ValueError:  # the field's own validator says so
+            ends_first = False
+        if self.hours == self.Hours.WORKING and ends_first:
             errors["closes"] = _("Service must end after it starts (the same day).")
         if errors:
             raise ValidationError(errors)

@@ -125,8 +125,11 @@ def test_service_levels_keep_the_report_to_a_fixed_number_of_queries() -> None:
 def test_bad_service_levels_are_refused_with_clear_errors() -> None:
     s = system("BAD")
     with pytest.raises(ValidationError) as caught:
-        level(s, days="1-8", opens=dt.time(17), closes=dt.time(8), time_zone="Europe/Vilna-X")
+        level(s, days="1-8", opens="17:00", closes="08:00", time_zone="Europe/Vilna-X")
     assert set(caught.value.message_dict) == {"days", "closes", "time_zone"}
+    with pytest.raises(ValidationError) as caught:
+        level(s, opens="8", closes="25:00")
+    assert set(caught.value.message_dict) == {"opens", "closes"}
     assert "Europe/Vilna-X" in caught.value.message_dict["time_zone"][0]
 
 
