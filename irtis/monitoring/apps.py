@@ -23,7 +23,7 @@ class MonitoringConfig(AppConfig):
 
         for label in TARGETS:  # the availability of whatever checks watch (a system has its own panel)
             if label != "systems.informationsystem" and (entry := entry_for(apps.get_model(label))) is not None:
-                cast(ModelEntry, entry).add_panel("monitoring/object_panel.html")
+                entry.add_panel("monitoring/object_panel.html")
 
         kinds.register(
             "monitoring.incident_opened", _("Incident opened"),

@@ -66,7 +66,7 @@ def content(incident: Incident, kind: str) -> dict[str, Any]:
         "objects": sorted(f"{names[(t, i)].label}{' *' if cause else ''}" for t, i, cause in linked
                           if (t, i) in names),
         "timeline": [[_when(at), str(what), who] for at, what, who in sorted(
-            (row for row in timeline if row[0] is not None), key=lambda row: row[0])],
+            ((at, what, who) for at, what, who in timeline if at is not None), key=lambda row: row[0])],
         "deadlines": [[code, _when(due), _when(sent)] for code, due, sent in incident.deadlines()],
         "assignee": str(incident.assignee or ""),
     }
