@@ -3,6 +3,7 @@
     under_maintenance(at)                         -> {Node, …}  objects and systems under approved maintenance
     approved_intervals(system_ids, start, end)    -> {system id: [(start, end), …]}  approved windows' occurrences
     affected_systems(window)                      -> {system id, …}  what a window's work affects
+    object_intervals(nodes, start, end)           -> {Node: [(start, end), …]}  maintenance of each object
 
 Only approved windows count. A system is under maintenance when an object it depends on (or the
 system itself) is covered by an approved window occurring at that time; recurrences are
@@ -14,7 +15,7 @@ recursive query over the dependency graph for all the objects (`irtis.changes.im
 import datetime as dt
 from collections.abc import Iterable
 
-from irtis.systems.graph import Node
+from irtis.systems.graph import Node, walk
 
 from .impact import affected_systems as _affected
 from .impact import covered, system_type
@@ -71,6 +72,27 @@ def approved_intervals(system_ids: Iterable[int], start: dt.datetime,
         for pk in systems:
             result[pk].extend(spans)
     return {pk: merge(spans) for pk, spans in result.items()}
+
+
+def object_intervals(nodes: Iterable[Node], start: dt.datetime, end: dt.datetime) -> dict[Node, list[Interval]]:
+    """For each object, the occurrences of approved windows covering it or anything it depends
+    on (a virtual machine under its host's maintenance) that overlap [start, end), clipped,
+    sorted and merged. Every object asked for is a key."""
+    _check(start, end)
+    wanted = list(dict.fromkeys(nodes))
+    result: dict[Node, list[Interval]] = {node: [] for node in wanted}
+    windows = _approved(start, end) if wanted and start < end else []
+    if not windows:
+        return result
+    objects = covered(w.pk for w in windows)
+    below = {node: set(walk([node], "down")) | {node} for node in wanted}
+    for window in windows:
+        touched = set(objects.get(window.pk, []))
+        spans = [(max(a, start), min(b, end)) for a, b in window.occurrences(start, end)]
+        for node in wanted:
+            if touched & below[node]:
+                result[node].extend(spans)
+    return {node: merge(spans) for node, spans in result.items()}
 
 
 def merge(spans: list[Interval]) -> list[Interval]:

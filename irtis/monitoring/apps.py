@@ -14,11 +14,17 @@ class MonitoringConfig(AppConfig):
         from irtis.systems.models import InformationSystem
 
         from . import api, jobs  # noqa: F401  (the jobs the schedules may start; the API's endpoints)
-        from .models import Check
+        from .models import TARGETS, Check, Incident
 
         cast(ModelEntry, entry_for(InformationSystem)).add_panel("monitoring/system_panel.html", first=True)
         cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_panel.html", first=True)
         cast(ModelEntry, entry_for(Check)).add_panel("monitoring/check_snmp_panel.html")
+        cast(ModelEntry, entry_for(Incident)).add_panel("monitoring/incident_panel.html")
+        from django.apps import apps
+
+        for label in TARGETS:  # the availability of whatever checks watch (a system has its own panel)
+            if label != "systems.informationsystem" and (entry := entry_for(apps.get_model(label))) is not None:
+                entry.add_panel("monitoring/object_panel.html")
 
         kinds.register(
             "monitoring.incident_opened", _("Incident opened"),

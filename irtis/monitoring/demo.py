@@ -15,7 +15,7 @@ from irtis.inventory.models import Device
 from irtis.systems.models import InformationSystem
 from irtis.tasks.models import Schedule
 
-from .models import Check, Incident, SystemChange
+from .models import Check, Incident, ServiceLevel, SystemChange
 
 HISTORY_DAYS = 365
 
@@ -47,8 +47,17 @@ def load() -> None:
                               "cron": "5 * * * *"})
     ensure(Schedule, "name", {"name": "Incidentų pranešimų terminai", "task": "irtis.monitoring.jobs.remind_reports",
                               "cron": "15 * * * *"})
+    _service_levels()
     _history()
     _incidents(array)
+
+
+def _service_levels() -> None:
+    """Two SLAs: the traders' portal around the clock, an office system in working hours."""
+    for code, values in (("BAP", {"hours": "24x7", "description": "Verslo portalas veikia visą parą."}),
+                         ("MLS", {"hours": "working", "days": "1-5", "opens": "08:00", "closes": "17:00",
+                                  "description": "Vidinė sistema: tik darbo laiku, be švenčių dienų."})):
+        ensure(ServiceLevel, {"system": _get(InformationSystem, code=code)}, values)
 
 
 def _history() -> None:

@@ -5,11 +5,17 @@ causes: they join the incident of the object they depend on. A cause found after
 consequences (the disk array's check runs after the virtual machines' checks) takes over their
 incidents: they are merged into one incident of the cause. The affected systems come from
 impact analysis. An incident whose objects are all up again is resolved (by nobody: the checks).
+
+Who is told: the `infra_admin` role and the responsible people of the affected systems
+(`InformationSystem.responsible`), through irtis.notifications (each in their language, a storm
+grouped into one message per person). Systems under approved maintenance are silent: their
+people are not told, and an incident affecting only such systems tells nobody.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
@@ -47,6 +53,7 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
     (they, and objects down because one of them is, open no incident). The checks' incidents
     and the external alerts' (`source`) are followed apart."""
     quiet = quiet or set()
+    silent = {pk for t, pk in quiet if t == ContentType.objects.get_for_model(InformationSystem).id}
     down = {n for n, s in nodes.items() if s == State.DOWN}
     tracked = _open_objects(source)
     recovered = [o for n, o in tracked.items() if n in touched and n not in down and o.down]
@@ -63,7 +70,7 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
             tracked[node].save(update_fields=["down"])
     fresh = [n for n in fresh if n not in tracked]
     if len(fresh) > MAX_WALKS:
-        _open(fresh, fresh, at, source)
+        _open(fresh, fresh, at, source, silent)
         return
     below = {n: set(walk([n], "down")) - {n} for n in fresh}
     fresh = [n for n in fresh if not below[n] & down & quiet]  # down because maintenance stopped what it needs
@@ -72,16 +79,16 @@ def follow(nodes: dict[Node, str], touched: set[Node], at: datetime, quiet: set[
         above = set(walk([cause], "up")) - {cause}
         earlier = sorted({o.incident for n, o in tracked.items() if n in above}, key=lambda i: i.detected_at)
         if earlier:
-            _merge(earlier, cause, at)
+            _merge(earlier, cause, at, silent)
         else:
-            _open([cause], [cause], at, source)
+            _open([cause], [cause], at, source, silent)
     tracked = _open_objects(source)  # with the incidents just opened or merged
     for node in fresh:
         if node in causes:
             continue
         host = next((tracked[d].incident for d in below[node] if d in tracked), None)
         if host is None:  # what it depends on is down without an incident (maintenance): a cause
-            _open([node], [node], at, source)
+            _open([node], [node], at, source, silent)
         else:
             _attach(host, [node], cause=False)
 
@@ -94,7 +101,19 @@ def _affected(causes: list[Node]) -> tuple[set[int], set[int]]:
     return stopped, stopped | {pk for t, pk in reach.affected if t == systems}
 
 
-def _open(causes: list[Node], objects: list[Node], at: datetime, source: str) -> Incident:
+def tell(incident: Incident, systems: set[int], silent: set[int], roles: tuple[str, ...] = NOTIFY_ROLES) -> None:
+    """Notify the roles and the responsible people of `systems` of the incident, leaving out the
+    systems under approved maintenance (`silent`); nobody if all of them are."""
+    told = systems - silent
+    if systems and not told:
+        return
+    people = list(get_user_model().objects.filter(responsible_for__in=told, is_active=True).distinct())
+    notify("monitoring.incident_opened", roles=roles, users=people, obj=incident,
+           context={"count": len(systems), "severity": incident.get_severity_display(), "cause": incident.cause})
+
+
+def _open(causes: list[Node], objects: list[Node], at: datetime, source: str,
+          silent: set[int] | None = None) -> Incident:
     stopped, affected = _affected(causes)
     names = describe(causes)
     label = ", ".join(names[c].label for c in causes[:3]) + ("…" if len(causes) > 3 else "")
@@ -106,8 +125,7 @@ def _open(causes: list[Node], objects: list[Node], at: datetime, source: str) ->
     IncidentObject.objects.bulk_create([IncidentObject(incident=incident, object_type_id=t, object_id=i,
                                                        is_cause=(t, i) in causes) for t, i in objects])
     assign([incident], Incident._meta.get_field("systems"), [affected])
-    notify("monitoring.incident_opened", roles=NOTIFY_ROLES, obj=incident,
-           context={"count": len(affected), "severity": incident.get_severity_display(), "cause": label})
+    tell(incident, affected, silent or set())
     return incident
 
 
@@ -117,7 +135,7 @@ def _attach(incident: Incident, nodes: list[Node], cause: bool) -> None:
         ignore_conflicts=True)
 
 
-def _merge(earlier: list[Incident], cause: Node, at: datetime) -> None:
+def _merge(earlier: list[Incident], cause: Node, at: datetime, silent: set[int]) -> None:
     """The cause of earlier incidents is found: the first becomes its incident, the others are
     resolved into it."""
     keep = earlier[0]
@@ -136,6 +154,8 @@ def _merge(earlier: list[Incident], cause: Node, at: datetime) -> None:
     keep.save()
     current = set(keep.systems.values_list("pk", flat=True))
     assign([keep], Incident._meta.get_field("systems"), [current | affected])
+    if affected - current:  # the people of the systems it now reaches hear of it (the roles already have)
+        tell(keep, affected - current, silent, roles=())
 
 
 def _severity_rank(value: str) -> int:

@@ -6,6 +6,7 @@ import ipaddress
 import re
 import socket
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -308,6 +309,8 @@ class SystemChange(Change):
         verbose_name_plural = _("system state changes")
         ordering = ["system", "at"]
         constraints = [models.UniqueConstraint(fields=["system", "at"], name="monitoring_system_change_unique")]
+        # Covering the availability report's reading of a year of changes (system, time, state).
+        indexes = [models.Index(fields=["system", "at", "state"], name="monitoring_system_change_cover")]
 
     def __str__(self) -> str:
         return f"{self.system_id} {self.at:%Y-%m-%d %H:%M:%S} {self.state}"
@@ -472,3 +475,102 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.name or self.fingerprint}"
+
+
+# --- service levels (SLA) ---------------------------------------------------------------------
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """ISO weekday numbers (1 Monday … 7 Sunday) from "1-5", "1,3,5" or "1-3,6"; ValueError if
+    the text is not such a list."""
+    days: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        first, _dash, last = part.partition("-")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= 7:
+            raise ValueError(part)
+        days.update(range(low, high + 1))
+    return frozenset(days)
+
+
+def _time_zone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone: %(zone)s (e.g. Europe/Vilnius).") % {"zone": value}) from None
+
+
+def clock(value: str) -> time_of_day:
+    """A local time of day from "HH:MM"; ValueError otherwise."""
+    if len(value) != 5 or value[2] != ":":
+        raise ValueError(value)
+    return time_of_day(int(value[:2]), int(value[3:]))
+
+
+def _clock(value: str) -> None:
+    try:
+        clock(value)
+    except ValueError:
+        raise ValidationError(_("Enter a time of day as HH:MM, e.g. 08:00.")) from None
+
+
+@register(
+    group="operations",
+    columns=("system", "hours", "days", "opens", "closes", "public_holidays", "exclude_maintenance"),
+    filters=("hours", "public_holidays", "exclude_maintenance", "system"),
+    search=("description",),
+    key="id",
+)
+class ServiceLevel(TaggedModel):
+    """An information system's service level (SLA): when availability is counted, and whether
+    approved maintenance counts. The target itself is the system's `availability_target`. A
+    system without one is measured around the clock with approved maintenance left out."""
+
+    class Hours(models.TextChoices):
+        ALWAYS = "24x7", _("around the clock (24×7)")
+        WORKING = "working", _("working hours")
+
+    system = models.OneToOneField(InformationSystem, models.CASCADE, related_name="service_level",
+                                  verbose_name=_("information system"))
+    hours = models.CharField(_("service hours"), max_length=10, choices=Hours.choices, default=Hours.WORKING)
+    days = models.CharField(_("working days"), max_length=20, default="1-5",
+                            help_text=_("ISO weekday numbers, 1 Monday … 7 Sunday: 1-5, or 1,3,5."))
+    # "HH:MM" text rather than TimeField: files (YAML, XLSX) and the API carry it as written.
+    opens = models.CharField(_("service starts"), max_length=5, default="08:00", validators=[_clock],
+                             help_text=_("Local time, HH:MM."))
+    closes = models.CharField(_("service ends"), max_length=5, default="17:00", validators=[_clock],
+                              help_text=_("Local time, HH:MM."))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Vilnius", validators=[_time_zone])
+    public_holidays = models.BooleanField(
+        _("Lithuanian public holidays excluded"), default=True,
+        help_text=_("Public holidays of Lithuania are outside service hours (working hours only)."))
+    exclude_maintenance = models.BooleanField(
+        _("approved maintenance excluded"), default=True,
+        help_text=_("Time inside approved maintenance windows is not counted, neither as down time nor as "
+                    "time measured."))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+        ordering = ["system"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ({self.get_hours_display()})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            parse_days(self.days)
+        except ValueError:
+            errors["days"] = _("Enter weekday numbers 1–7 as a list or ranges, e.g. 1-5 or 1,3,5.")
+        try:
+            ends_first = clock(self.closes) <= clock(self.opens)
+        except ValueError:  # the field's own validator says so
+            ends_first = False
+        if self.hours == self.Hours.WORKING and ends_first:
+            errors["closes"] = _("Service must end after it starts (the same day).")
+        if errors:
+            raise ValidationError(errors)

@@ -60,12 +60,11 @@ def summaries(systems: list[InformationSystem], now: dt.datetime | None = None) 
     ids = [s.pk for s in systems]
     states = current_system_states()
     found = availability.availability_in(ids, periods(now), now)
-    month_start, month_end = periods(now)["month"]
-    month_seconds = (month_end - month_start).total_seconds()
     out = []
     for system in systems:
         target = system.availability_target or DEFAULT_TARGET
-        allowed = month_seconds * float(100 - target) / 100
+        # The month's allowed down time: its service hours (less excluded maintenance) to its end.
+        allowed = found["month"][system.pk].scheduled * float(100 - target) / 100
         down = found["month"][system.pk].down
         used = down / allowed if allowed > 0 else (1.0 if down else 0.0)
         out.append(Summary(system, states.get(system.pk, "unknown"), target, found["day"][system.pk].percent,

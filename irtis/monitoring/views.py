@@ -5,14 +5,14 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from irtis.core import permissions
 from irtis.systems.models import InformationSystem
 
-from . import summary
-from .models import Incident
+from . import report, summary
+from .models import REPORTS, Incident
 
 
 @login_required
@@ -29,3 +29,18 @@ def board(request: HttpRequest) -> HttpResponse:
         incidents = list(permissions.restrict(Incident.objects.filter(status__in=("open", "acknowledged")),
                                               request.user).order_by("-detected_at")[:10])
     return render(request, "monitoring/board.html", {"groups": groups, "counts": counts, "incidents": incidents})
+
+
+@login_required
+def incident_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A Cyber Security Law report of the incident as a PDF (generated now, audited)."""
+    if kind not in REPORTS:
+        raise Http404
+    incident = get_object_or_404(permissions.restrict(Incident.objects.all(), request.user), pk=pk)
+    body, digest = report.build(incident, kind)
+    response = HttpResponse(body, content_type="application/pdf")
+    names = {"early_warning": "isankstinis-ispejimas", "notification": "pranesimas",
+             "final_report": "galutine-ataskaita"}
+    response["Content-Disposition"] = f'attachment; filename="{incident.number}-{names[kind]}.pdf"'
+    response["X-Content-SHA256"] = digest
+    return response

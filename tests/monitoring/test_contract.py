@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from irtis.inventory.models import Device
-from irtis.monitoring.models import Check, Incident
+from irtis.monitoring.models import Check, Incident, ServiceLevel
 from irtis.systems.models import InformationSystem
 from tests.support.contract import ModelContract
 from tests.virtualization.factories import cluster, server, vm
@@ -62,3 +62,16 @@ class TestIncident(ModelContract):
         if field.name == "systems":
             return [InformationSystem.objects.create(code=f"IS{i}", name=f"Sistema {i}") for i in range(n)]
         return super().many_targets(field, n)
+
+
+class TestServiceLevel(ModelContract):
+    model = ServiceLevel
+    change = {"days": "1-4"}
+
+    def make(self, n: int) -> ServiceLevel:
+        return ServiceLevel.objects.create(system=InformationSystem.objects.create(code=f"SL{n}", name=f"Sistema {n}"))
+
+    def new_values(self) -> dict:
+        return {"system": InformationSystem.objects.create(code="SLNEW", name="Nauja"), "hours": "working",
+                "days": "1-5", "opens": "07:30", "closes": "16:30", "time_zone": "Europe/Vilnius",
+                "public_holidays": True, "exclude_maintenance": False}

@@ -43,6 +43,12 @@ class TestInformationSystem(ModelContract):
     def many_targets(self, field: models.ManyToManyField, n: int) -> list:
         if field.name == "sites":
             return [Site.objects.create(code=f"PKP{i}", name=f"Postas {i}", kind="road_bcp") for i in range(n)]
+        if field.name == "responsible":
+            from django.contrib.auth import get_user_model
+
+            start = get_user_model().objects.count()
+            return [get_user_model().objects.create_user(f"atsakingas{start + i}", first_name=f"Atsakingas {i}")
+                    for i in range(n)]
         return super().many_targets(field, n)
 
     def make(self, n: int) -> InformationSystem:

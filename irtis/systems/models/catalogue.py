@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -97,6 +98,10 @@ class InformationSystem(TaggedModel):
     sites: "models.ManyToManyField[Site, SystemSite]" = models.ManyToManyField(
         Site, through="SystemSite", blank=True, related_name="systems", verbose_name=_("sites of use"),
         help_text=_("Border crossing points, posts and offices whose officers work in the system."),
+    )
+    responsible = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_for", verbose_name=_("responsible people"),
+        help_text=_("Told of the system's incidents; they keep it running."),
     )
     description = models.TextField(_("description"), blank=True)
 
