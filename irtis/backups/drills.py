@@ -36,7 +36,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ingest, passwords, tools
+from . import ingest, passwords, pgdump, tools
+from .pgserver import ServerError
 from .models import BackupPolicy, RestoreDrill, Result, Snapshot, Status, Tool, Trigger
 
 READ = 1 << 20
@@ -63,6 +64,7 @@ class Evidence:
     files: int = 0
     size_bytes: int = 0
     lines: list[str] = field(default_factory=list)
+    rows: int | None = None
 
     def checksum(self) -> str:
         return hashlib.sha256("".join(sorted(self.lines)).encode()).hexdigest()
@@ -191,20 +193,39 @@ def choose(policy: BackupPolicy, snapshot: Snapshot | None) -> Snapshot:
     return found
 
 
-def restore_and_check(policy: BackupPolicy, snapshot: Snapshot, deadline: float) -> Evidence:
+def dump_drill(location: str, snapshot: str, deadline: float, drill: RestoreDrill) -> Evidence:
+    """A PostgreSQL dump restored into a scratch database and compared with its manifest (pgdump.py)."""
+
+    def named(where: str) -> None:
+        drill.scratch = where[:300]
+
+    found = pgdump.drill(Path(location), snapshot, deadline, named)
+    return Evidence(files=found["tables"], size_bytes=found["bytes"], lines=found["lines"], rows=found["rows"])
+
+
+def restore_and_check(policy: BackupPolicy, snapshot: Snapshot, deadline: float, drill: RestoreDrill) -> Evidence:
+    """Restore and check into a new scratch location, named on `drill` as soon as it exists."""
     repository = policy.repository
     assert repository is not None
+    if repository.tool == Tool.PGDUMP:
+        try:
+            return dump_drill(repository.location, snapshot.snapshot_id, deadline, drill)
+        except OSError as error:  # the dump file unreadable
+            raise DrillFailed(_("The dump cannot be read: %(error)s") % {"error": error.strerror or error}) from None
     repo = passwords.repo(repository)
     root = scratch_root()
     root.mkdir(parents=True, exist_ok=True)
     scratch = root / f"drill-{uuid.uuid4().hex}"
     scratch.mkdir(mode=0o700)
+    drill.scratch = str(scratch)[:300]
     try:
         if repository.tool == Tool.RESTIC:
-            return restic_drill(repo, snapshot.snapshot_id, scratch, deadline)
-        if repository.tool == Tool.BORG:
-            return borg_drill(repo, snapshot.snapshot_id, scratch, deadline, snapshot.size_bytes)
-        raise DrillFailed(_("Drills from %(tool)s repositories are not supported.") % {"tool": repository.tool})
+            evidence = restic_drill(repo, snapshot.snapshot_id, scratch, deadline)
+        elif repository.tool == Tool.BORG:
+            evidence = borg_drill(repo, snapshot.snapshot_id, scratch, deadline, snapshot.size_bytes)
+        else:
+            raise DrillFailed(_("Drills from %(tool)s repositories are not supported.") % {"tool": repository.tool})
+        return evidence
     except OSError as error:  # the scratch disk itself failing (ENOSPC while hashing, permissions)
         raise DrillFailed(_("The scratch location failed: %(error)s") % {"error": error.strerror or error}) from None
     finally:
@@ -223,12 +244,13 @@ def run(policy: BackupPolicy, snapshot: Snapshot | None = None, *, trigger: str 
             raise DrillFailed(_("The policy names no repository to restore from."))
         chosen = choose(policy, snapshot)
         drill.snapshot, drill.snapshot_ref = chosen, chosen.snapshot_id[:100]
-        evidence = restore_and_check(policy, chosen, deadline)
-    except (DrillFailed, tools.ToolError, ingest.IngestError) as error:
+        evidence = restore_and_check(policy, chosen, deadline, drill)
+    except (DrillFailed, tools.ToolError, ingest.IngestError, pgdump.DumpError, ServerError) as error:
         drill.result, drill.reason = Result.FAILED, str(error)[:500]
     else:
         drill.result = Result.PASSED
         drill.files, drill.size_bytes, drill.checksum = evidence.files, evidence.size_bytes, evidence.checksum()
+        drill.rows = evidence.rows
     elapsed = time.monotonic() - began
     drill.duration_seconds = Decimal(f"{elapsed:.3f}")
     if drill.result == Result.PASSED and policy.rto_hours is not None:

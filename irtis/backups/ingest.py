@@ -4,15 +4,16 @@
   version writes one).
 - BorgBackup: `borg list --json` with host names, then `borg info --json --last N` for the sizes
   of the newest archives.
+- pgBackRest: `pgbackrest info --output=json` of the stanza (pgbackrest.py).
+- PostgreSQL dumps: the manifests beside the `pg_dump -Fc` files of a directory (pgdump.py).
 - Other tools (Veeam, Bacula, Oracle RMAN reports): a CSV or JSON file in the documented format
   (docs/backups.md, `FILE_COLUMNS`), read from the repository's location.
 
 New snapshots are written in bulk, known ones are left alone, so a rerun writes nothing. A
 reading is evidence the tool produced, not an edit: it is one audit entry naming the repository,
 the number of snapshots written and a SHA-256 over them (id, time, status, size, policy of each),
-rather than one entry and one search-index row per snapshot, which cost 1 ms a snapshot: 100,000
-snapshots would take minutes (docs/performance.md). Snapshots are found in their list by
-repository, policy, host name and status; those created or edited by hand are indexed as usual.
+rather than one audit entry per snapshot. The snapshots' search-index rows are written in bulk
+with them (`irtis.core.search.reindex`), so the global search and the list's `q` find them.
 """
 
 import csv
@@ -34,9 +35,10 @@ from django.utils.translation import gettext as _
 
 from irtis.audit import context, trail
 from irtis.audit.models import Action
-from irtis.sql import insert_many
+from irtis.core import search
+from irtis.sql import insert_returning
 
-from . import passwords, tools
+from . import passwords, pgbackrest, pgdump, tools
 from .models import BackupPolicy, BackupRepository, Snapshot, Status, Tool
 
 FILE_COLUMNS = ("snapshot_id", "taken_at", "hostname", "paths", "tags", "size_bytes", "files", "status")
@@ -173,7 +175,22 @@ def read(repository: BackupRepository, deadline: float) -> Iterator[dict[str, An
         info = tools.json_of(repo, ["info", "--json", "--last", str(BORG_INFO_LAST), repository.location],
                              deadline=deadline) if listing.get("archives") else {}
         return borg_records(listing, info)
+    if repository.tool == Tool.PGBACKREST:
+        found, repository.wal_archive = pgbackrest.read(repository.location, deadline)
+        return iter(found)
+    if repository.tool == Tool.PGDUMP:
+        try:
+            return iter(list(pgdump.records(Path(repository.location), _moment)))
+        except pgdump.DumpError as error:
+            raise IngestError(str(error)) from None
     raise IngestError(_("Reading %(tool)s repositories is not supported yet.") % {"tool": repository.tool})
+
+
+def write(batch: list[Snapshot]) -> int:
+    """Insert the snapshots and their search-index rows (a few statements per chunk)."""
+    insert_returning(Snapshot, batch)
+    search.reindex(batch, new=True)
+    return len(batch)
 
 
 def store(repository: BackupRepository, records: Iterable[dict[str, Any]]) -> int:
@@ -194,11 +211,9 @@ def store(repository: BackupRepository, records: Iterable[dict[str, Any]]) -> in
                           f"{snapshot.size_bytes}\0{snapshot.policy_id}\n".encode())
             batch.append(snapshot)
             if len(batch) >= CHUNK:
-                insert_many(Snapshot, batch)
-                written += len(batch)
+                written += write(batch)
                 batch = []
-        insert_many(Snapshot, batch)
-        written += len(batch)
+        written += write(batch)
         if written:
             trail.append([context.current().entry(
                 action=Action.CREATE, content_type=ContentType.objects.get_for_model(Snapshot),

@@ -42,7 +42,7 @@ def environment(repo: Repo, cache: Path | None = None) -> dict[str, str]:
         env["RESTIC_REPOSITORY"] = repo.location
         if cache is not None:
             env["RESTIC_CACHE_DIR"] = str(cache)
-    else:
+    elif repo.tool == "borg":
         env["BORG_PASSPHRASE"] = repo.password
         env["BORG_RELOCATED_REPO_ACCESS_IS_OK"] = "yes"
         env["BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK"] = "no"
@@ -62,6 +62,25 @@ def scrub(text: str, repo: Repo) -> str:
     return " ".join(lines[-3:])[:400]
 
 
+def execute(command: list[str], *, env: dict[str, str], deadline: float, tool: str,
+            cwd: Path | None = None) -> tuple[int, bytes, bytes]:
+    """Run a command in its own process group: (exit code, output, errors); TimeBudgetExceeded,
+    the whole group killed, when `deadline` (a time.monotonic() value) passes."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": tool})
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, cwd=cwd, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=remaining)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise TimeBudgetExceeded(_("%(tool)s did not finish within the time budget and was stopped.")
+                                 % {"tool": tool}) from None
+    return process.returncode, out, err
+
+
 def run(repo: Repo, args: list[str], *, deadline: float, cwd: Path | None = None,
         cache: Path | None = None) -> bytes:
     """Run the tool with `args`; its standard output, or ToolError with its scrubbed message.
@@ -70,20 +89,9 @@ def run(repo: Repo, args: list[str], *, deadline: float, cwd: Path | None = None
     command = ["restic", "--no-lock", *args] if repo.tool == "restic" else ["borg", *args]
     if repo.tool == "restic" and args and args[0] == "restore":
         command.remove("--no-lock")  # a restore reads a consistent repository; locking is cheap here
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": repo.tool})
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=environment(repo, cache), cwd=cwd, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=remaining)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise TimeBudgetExceeded(_("%(tool)s did not finish within the time budget and was stopped.")
-                                 % {"tool": repo.tool}) from None
-    if process.returncode != 0:
-        raise ToolError(explain(repo, process.returncode, err.decode(errors="replace")))
+    code, out, err = execute(command, env=environment(repo, cache), deadline=deadline, tool=repo.tool, cwd=cwd)
+    if code != 0:
+        raise ToolError(explain(repo, code, err.decode(errors="replace")))
     return out
 
 
