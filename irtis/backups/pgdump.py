@@ -78,7 +78,8 @@ def write_dump(source: Server, directory: Path, prefix: str = "", host: str = ""
                               env=source.environment(), capture_output=True, stdin=subprocess.DEVNULL)
         if done.returncode != 0:
             partial.unlink(missing_ok=True)
-            raise DumpError(_("pg_dump failed: %(error)s") % {"error": source.scrub(done.stderr.decode(errors="replace"))})
+            raise DumpError(_("pg_dump failed: %(error)s")
+                            % {"error": source.scrub(done.stderr.decode(errors="replace"))})
         tables = table_checksums(connection)
     finally:
         connection.rollback()

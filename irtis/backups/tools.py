@@ -62,23 +62,52 @@ def scrub(text: str, repo: Repo) -> str:
     return " ".join(lines[-3:])[:400]
 
 
-def execute(command: list[str], *, env: dict[str, str], deadline: float, tool: str,
-            cwd: Path | None = None) -> tuple[int, bytes, bytes]:
-    """Run a command in its own process group: (exit code, output, errors); TimeBudgetExceeded,
-    the whole group killed, when `deadline` (a time.monotonic() value) passes."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": tool})
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, cwd=cwd, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=remaining)
-    except subprocess.TimeoutExpired:
+def spawn(command: list[str], *, env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start a command in its own process group (so `stop` can kill all it started)."""
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=cwd, start_new_session=True)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill the process group if it still runs, and reap it."""
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    process.communicate()
+
+
+def finish(process: subprocess.Popen[bytes], *, deadline: float, tool: str) -> tuple[int, bytes, bytes]:
+    """Wait for a spawned command: (exit code, output, errors); TimeBudgetExceeded, the whole
+    group killed, when `deadline` (a time.monotonic() value) passes."""
+    try:
+        out, err = process.communicate(timeout=max(deadline - time.monotonic(), 0.001))
+    except subprocess.TimeoutExpired:
+        stop(process)
         raise TimeBudgetExceeded(_("%(tool)s did not finish within the time budget and was stopped.")
                                  % {"tool": tool}) from None
     return process.returncode, out, err
+
+
+def execute(command: list[str], *, env: dict[str, str], deadline: float, tool: str,
+            cwd: Path | None = None) -> tuple[int, bytes, bytes]:
+    """Run a command under the deadline: (exit code, output, errors), or TimeBudgetExceeded."""
+    if deadline - time.monotonic() <= 0:
+        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": tool})
+    return finish(spawn(command, env=env, cwd=cwd), deadline=deadline, tool=tool)
+
+
+def command_of(repo: Repo, args: list[str]) -> list[str]:
+    command = ["restic", "--no-lock", *args] if repo.tool == "restic" else ["borg", *args]
+    if repo.tool == "restic" and args and args[0] == "restore":
+        command.remove("--no-lock")  # a restore reads a consistent repository; locking is cheap here
+    return command
+
+
+def outcome(repo: Repo, result: tuple[int, bytes, bytes]) -> bytes:
+    """The output of a finished command, or ToolError with its scrubbed message."""
+    code, out, err = result
+    if code != 0:
+        raise ToolError(explain(repo, code, err.decode(errors="replace")))
+    return out
 
 
 def run(repo: Repo, args: list[str], *, deadline: float, cwd: Path | None = None,
@@ -86,13 +115,8 @@ def run(repo: Repo, args: list[str], *, deadline: float, cwd: Path | None = None
     """Run the tool with `args`; its standard output, or ToolError with its scrubbed message.
 
     `deadline` is a time.monotonic() value: passing it kills the whole process group."""
-    command = ["restic", "--no-lock", *args] if repo.tool == "restic" else ["borg", *args]
-    if repo.tool == "restic" and args and args[0] == "restore":
-        command.remove("--no-lock")  # a restore reads a consistent repository; locking is cheap here
-    code, out, err = execute(command, env=environment(repo, cache), deadline=deadline, tool=repo.tool, cwd=cwd)
-    if code != 0:
-        raise ToolError(explain(repo, code, err.decode(errors="replace")))
-    return out
+    return outcome(repo, execute(command_of(repo, args), env=environment(repo, cache), deadline=deadline,
+                                 tool=repo.tool, cwd=cwd))
 
 
 def explain(repo: Repo, code: int, stderr: str) -> str:

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from irtis.audit.models import AuditEntry
 from irtis.backups import ingest
-from irtis.core import search
 from irtis.backups.models import Snapshot, Status, Tool
+from irtis.core import search
 
 from .factories import policy, repository, system
 from .repos import borg_repo, restic_repo

@@ -17,7 +17,7 @@ from irtis.backups import drills, ingest, pgdump, pgserver
 from irtis.backups.models import Result, Snapshot, Tool
 
 from .factories import policy, repository, system
-from .pg import exists, execute, needs_postgres, scratch_server, source  # noqa: F401  (fixtures)
+from .pg import execute, exists, needs_postgres
 
 pytestmark = [pytest.mark.django_db, needs_postgres]
 
@@ -168,7 +168,7 @@ def test_the_scratch_server_defaults_to_irtis_own_postgresql_server(settings) ->
 def test_a_bad_manifest_stops_the_reading_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "blogas.manifest.json").write_text('{"format": 1, "name": "blogas"}')
     repo = dump_repository(tmp_path)
-    with pytest.raises(ingest.IngestError, match="blogas.manifest.json has no dump"):
+    with pytest.raises(ingest.IngestError, match=r"blogas\.manifest\.json has no dump"):
         ingest.ingest(repo)
     with pytest.raises(ingest.IngestError, match="does not exist"):
         ingest.ingest(dump_repository(tmp_path / "nera", name="kitas"))
