@@ -2,18 +2,20 @@
 its manifest written from one snapshot, read as a snapshot, restored into a scratch database and
 compared; each fault a failed drill with a clear reason and no scratch database left."""
 
+import hashlib
 import json
 import os
 import socket
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from irtis.audit.models import AuditEntry
-from irtis.backups import drills, ingest, pgdump, pgserver
+from irtis.backups import drills, ingest, pgdump, pgserver, report
 from irtis.backups.models import Result, Snapshot, Tool
 
 from .factories import policy, repository, system
@@ -61,6 +63,10 @@ def test_a_dump_drill_restores_counts_checksums_and_drops_the_scratch_database(
     assert entry.after["rows"] == 5002 and entry.after["scratch"] == drill.scratch
     again = drills.run(made)
     assert again.checksum == drill.checksum and again.scratch != drill.scratch
+    pdf = report.report_path(drill)
+    assert report.write(drill) == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    text = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages)
+    assert drill.checksum in text and drill.scratch in text and "5002" in text
 
 
 def test_the_management_command_writes_a_dump_and_its_manifest(tmp_path: Path, source) -> None:
