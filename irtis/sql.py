@@ -52,7 +52,17 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = _rows(objects, fields)
+    _insert(model, fields, _rows(objects, fields))
+
+
+def insert_values(model: type[models.Model], names: Sequence[str], rows: list[list]) -> None:
+    """INSERT rows of values already as the database takes them (text, whole numbers) into the
+    named fields: no model instances at all, for rows built by the thousand (search entries)."""
+    if rows:
+        _insert(model, [cast(models.Field, model._meta.get_field(name)) for name in names], rows)
+
+
+def _insert(model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, model, fields, rows)

@@ -186,10 +186,13 @@ def read(repository: BackupRepository, deadline: float) -> Iterator[dict[str, An
     raise IngestError(_("Reading %(tool)s repositories is not supported yet.") % {"tool": repository.tool})
 
 
+SEARCHED = ("snapshot_id", "hostname", "paths", "tags")  # Snapshot's registered `search` fields
+
+
 def write(batch: list[Snapshot]) -> int:
-    """Insert the snapshots and their search-index rows (a few statements per chunk)."""
+    """Insert the snapshots and their search-index rows (two statements per chunk)."""
     insert_returning(Snapshot, batch)
-    search.reindex(batch, new=True)
+    search.index_rows(Snapshot, [(s.pk, str(s), [getattr(s, name) for name in SEARCHED]) for s in batch])
     return len(batch)
 
 

@@ -112,3 +112,19 @@ def test_read_snapshots_are_found_by_the_global_search_and_the_lists_q(tmp_path:
     page = admin_client.get("/api/backups/snapshots/", {"q": "gvs"})
     assert page.status_code == 200, page.content
     assert [item["snapshot_id"] for item in page.json()["results"]] == ["gvs-20261203"]
+
+
+def test_bulk_index_rows_are_those_the_platform_writes(tmp_path: Path) -> None:
+    from irtis.core.models import SearchEntry
+    from irtis.core.registry import entry_for
+
+    assert tuple(entry_for(Snapshot).search) == ingest.SEARCHED
+    export = tmp_path / "x.csv"
+    export.write_text("snapshot_id;taken_at;hostname;paths;tags\nŠ-1;2026-12-03T01:00:00Z;Kėdainiai;/a;x;\n",
+                      encoding="utf-8")
+    repo = repository(export, tool=Tool.FILE, password=None, name="DC2-Veeam")
+    ingest.ingest(repo)
+    stored = SearchEntry.objects.values_list("title", "text").get(object_id=Snapshot.objects.get().pk,
+                                                                  content_type__model="snapshot")
+    expected = search.entries_for([Snapshot.objects.get()])[0]
+    assert stored == (expected.title, expected.text)
