@@ -63,6 +63,8 @@ def records(stanza: dict[str, Any]) -> list[dict[str, Any]]:
     for backup in stanza.get("backup") or ():
         stamp = (backup.get("timestamp") or {}).get("stop") or (backup.get("timestamp") or {}).get("start")
         info = backup.get("info") or {}
+        if stamp is None:
+            raise KeyError("timestamp")  # ingest: "The report has an unexpected shape"
         found.append({
             "snapshot_id": str(backup["label"])[:100],
             "taken_at": datetime.fromtimestamp(int(stamp), UTC),

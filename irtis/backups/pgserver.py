@@ -96,9 +96,11 @@ class Server:
         if wait <= 0:
             raise TimeBudgetExceeded(_("The time budget was used up before connecting to %(server)s.")
                               % {"server": self.label()})
-        params = {key: value for key, value in self.params.items() if key in ENVIRONMENT or key == "options"}
+        params: dict[str, Any] = {key: value for key, value in self.params.items()
+                                  if key in ENVIRONMENT or key == "options"}
+        params["connect_timeout"] = max(2, round(wait))
         try:
-            return psycopg.connect(**params, connect_timeout=max(2, round(wait)), autocommit=autocommit)
+            return psycopg.connect(autocommit=autocommit, **params)
         except psycopg.OperationalError as error:
             raise ServerError(_("The PostgreSQL server %(server)s cannot be reached: %(error)s")
                               % {"server": self.label(), "error": self.scrub(str(error))}) from None
@@ -106,7 +108,7 @@ class Server:
 
 def django_server(config: dict[str, Any] | None = None) -> Server | None:
     """irtis's own database server (or that of a DATABASES entry), if it is PostgreSQL."""
-    config = config if config is not None else settings.DATABASES["default"]
+    config = dict(config if config is not None else settings.DATABASES["default"])
     if "postgresql" not in config.get("ENGINE", ""):
         return None
     params = {"host": config.get("HOST") or "", "port": str(config.get("PORT") or ""),
