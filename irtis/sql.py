@@ -52,7 +52,17 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = _rows(objects, fields)
+    _insert(model, fields, _rows(objects, fields))
+
+
+def insert_values(model: type[models.Model], names: Sequence[str], rows: list[list]) -> None:
+    """INSERT rows of values already as the database takes them (text, whole numbers) into the
+    named fields: no model instances at all, for rows built by the thousand (search entries)."""
+    if rows:
+        _insert(model, [cast(models.Field, model._meta.get_field(name)) for name in names], rows)
+
+
+def _insert(model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, model, fields, rows)
@@ -87,30 +97,42 @@ def insert_returning(model: type[models.Model], objects: Sequence[models.Model])
     if not pk.db_returning or any(obj.pk is not None for obj in objects):  # type: ignore[attr-defined]  # not in stubs
         raise ValueError("insert_returning leaves the numbering of new rows to the database")
     fields = [f for f in model._meta.concrete_fields if f is not pk]
-    rows = _rows(objects, fields, insert=True)
+    keys = _insert_returning(model, fields, _rows(objects, fields, insert=True))
+    for obj, key in zip(objects, keys, strict=True):
+        setattr(obj, pk.attname, key)
+        obj._state.db = connection.alias
+
+
+def insert_values_returning(model: type[models.Model], names: Sequence[str], rows: list[list]) -> list[int]:
+    """INSERT rows of values already as the database takes them (text, numbers; datetimes
+    through connection.ops.adapt_datetimefield_value) into the named fields; the new primary
+    keys in the order of `rows`. No model instances: for readings of 100,000 rows."""
+    if not rows:
+        return []
+    return _insert_returning(model, [cast(models.Field, model._meta.get_field(name)) for name in names], rows)
+
+
+def _insert_returning(model: type[models.Model], fields: list[models.Field], rows: list[list]) -> list[int]:
+    pk = model._meta.pk
+    assert pk is not None
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    keys: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Numbers drawn from the table's sequence first, then the rows copied in with them.
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, pk.column, len(objects)])
-            for obj, (key,), values in zip(objects, cursor.fetchall(), rows, strict=True):
-                setattr(obj, pk.attname, key)
-                obj._state.db = connection.alias
-                values.append(key)
-            _copy(cursor, model, [*fields, pk], rows)
-            return
+                           [table, pk.column, len(rows)])
+            keys = [key for (key,) in cursor.fetchall()]
+            _copy(cursor, model, [*fields, pk], [[*values, key] for values, key in zip(rows, keys, strict=True)])
+            return keys
         head = f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) VALUES "
         row = f"({', '.join(['%s'] * len(fields))})"
-        done = 0
         for batch in _batches(rows, len(fields)):
             cursor.execute(f"{head}{', '.join([row] * len(batch))} RETURNING {quote(pk.column)}",
                            [value for values in batch for value in values])
-            for obj, (key,) in zip(objects[done:done + len(batch)], cursor.fetchall(), strict=True):
-                setattr(obj, pk.attname, key)
-                obj._state.db = connection.alias
-            done += len(batch)
+            keys += [key for (key,) in cursor.fetchall()]
+    return keys
 
 
 def update_many(model: type[models.Model], objects: Sequence[models.Model], names: Sequence[str]) -> None:

@@ -7,13 +7,17 @@
   less IRTIS_BACKUP_SCRATCH_RESERVE_MB, and at most IRTIS_BACKUP_SCRATCH_MB when set); a disk
   that fills up anyway stops the tool with "no space left", reported as such.
 - Time: every command and the checking share the policy's time budget; the tool's process
-  group is killed when it runs out.
-- Checks: restic restores with `--verify`, which reads every restored file back and compares
-  each blob with the SHA-256 the snapshot names; the restored files must then match `restic ls
-  --json` (every path, with its size). Hashing the files once more in Python would add some
-  60 % to the restore (docs/performance.md) for nothing restic has not checked, so the evidence
-  checksum is the SHA-256 over the sorted "path, size, modification time" lines of the snapshot's
-  files, as verified. Borg extracts without such a check, so each restored file's SHA-256 is
+  group is killed when it runs out. The duration runs until the restored copy is checked;
+  removing the copy afterwards is no part of a recovery and is not counted.
+- Checks: `restic restore` decrypts and authenticates every blob it writes and compares its
+  SHA-256 with the id the snapshot names (restic's StreamPack; a damaged pack fails the
+  restore); the restored files must then match `restic ls --json` (every path, with its size),
+  which runs beside the restore. With IRTIS_BACKUP_RESTIC_VERIFY the restore also gets
+  `--verify`: restic reads every written file back from the scratch disk and hashes it again,
+  which proves the scratch disk rather than the backup and costs a quarter more time
+  (docs/performance.md). Hashing the files once more in Python would add some 60 %, so the
+  evidence checksum is the SHA-256 over the sorted "path, size, modification time" lines of the
+  snapshot's files, as verified. Borg extracts without such a check, so each restored file's SHA-256 is
   compared with the one `borg list` computes from the archive, and the evidence checksum is the
   SHA-256 over the sorted "path, SHA-256" lines.
 
@@ -36,8 +40,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ingest, passwords, tools
+from . import ingest, passwords, pgdump, tools
 from .models import BackupPolicy, RestoreDrill, Result, Snapshot, Status, Tool, Trigger
+from .pgserver import ServerError
 
 READ = 1 << 20
 
@@ -63,6 +68,7 @@ class Evidence:
     files: int = 0
     size_bytes: int = 0
     lines: list[str] = field(default_factory=list)
+    rows: int | None = None
 
     def checksum(self) -> str:
         return hashlib.sha256("".join(sorted(self.lines)).encode()).hexdigest()
@@ -101,19 +107,40 @@ def check_space(needed: int | None, scratch: Path) -> None:
                                                               "allowed": round(max(allowed, 0) / (1 << 20), 1)})
 
 
+def read_back() -> bool:
+    """IRTIS_BACKUP_RESTIC_VERIFY: restic also reads every restored file back (`--verify`)."""
+    value = getattr(settings, "IRTIS_BACKUP_RESTIC_VERIFY", None)
+    if value is None:
+        value = os.environ.get("IRTIS_BACKUP_RESTIC_VERIFY", "")
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 def restic_drill(repo: tools.Repo, snapshot: str, scratch: Path, deadline: float) -> Evidence:
+    """`restic ls --json` (the expected files) runs beside `restic restore --verify`, not before
+    it: the listing is in long before the restore ends, and a scratch location too small for the
+    snapshot's files then stops the restore at once."""
     cache, target = scratch / "cache", scratch / "restore"
-    listing = tools.run(repo, ["ls", "--json", snapshot], deadline=deadline, cache=cache)
-    expected: dict[str, int] = {}
-    evidence = Evidence()
-    for line in listing.splitlines():
-        node = json.loads(line)
-        if node.get("struct_type") == "node" and node.get("type") == "file":
-            name = node["path"].lstrip("/")
-            expected[name] = int(node.get("size") or 0)
-            evidence.lines.append(f"{name}\0{expected[name]}\0{node.get('mtime', '')}\n")
-    check_space(sum(expected.values()), scratch)
-    tools.run(repo, ["restore", snapshot, "--target", str(target), "--verify"], deadline=deadline, cache=cache)
+    env = tools.environment(repo, cache)
+    if deadline <= time.monotonic():
+        raise tools.TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": "restic"})
+    listing = tools.spawn(tools.command_of(repo, ["ls", "--json", snapshot]), env=env)
+    verify = ["--verify"] if read_back() else []
+    restore = tools.spawn(tools.command_of(repo, ["restore", snapshot, "--target", str(target), *verify]), env=env)
+    try:
+        listed = tools.outcome(repo, tools.finish(listing, deadline=deadline, tool=repo.tool))
+        expected: dict[str, int] = {}
+        evidence = Evidence()
+        for line in listed.splitlines():
+            node = json.loads(line)
+            if node.get("struct_type") == "node" and node.get("type") == "file":
+                name = node["path"].lstrip("/")
+                expected[name] = int(node.get("size") or 0)
+                evidence.lines.append(f"{name}\0{expected[name]}\0{node.get('mtime', '')}\n")
+        check_space(sum(expected.values()), scratch)
+        tools.outcome(repo, tools.finish(restore, deadline=deadline, tool=repo.tool))
+    finally:
+        tools.stop(listing)
+        tools.stop(restore)
     restored = restored_files(target)
     missing = sorted(set(expected) - set(restored))
     if missing:
@@ -191,24 +218,47 @@ def choose(policy: BackupPolicy, snapshot: Snapshot | None) -> Snapshot:
     return found
 
 
-def restore_and_check(policy: BackupPolicy, snapshot: Snapshot, deadline: float) -> Evidence:
-    repository = policy.repository
-    assert repository is not None
-    repo = passwords.repo(repository)
+def dump_drill(location: str, snapshot: str, deadline: float, drill: RestoreDrill) -> Evidence:
+    """A PostgreSQL dump restored into a scratch database and compared with its manifest (pgdump.py)."""
+
+    def named(where: str) -> None:
+        drill.scratch = where[:300]
+
+    found = pgdump.drill(Path(location), snapshot, deadline, named)
+    return Evidence(files=found["tables"], size_bytes=found["bytes"], lines=found["lines"], rows=found["rows"])
+
+
+def new_scratch() -> Path:
     root = scratch_root()
     root.mkdir(parents=True, exist_ok=True)
     scratch = root / f"drill-{uuid.uuid4().hex}"
     scratch.mkdir(mode=0o700)
+    return scratch
+
+
+def restore_and_check(policy: BackupPolicy, snapshot: Snapshot, deadline: float, drill: RestoreDrill,
+                      scratch: list[Path]) -> Evidence:
+    """Restore and check into a new scratch location, named on `drill` as soon as it exists; a
+    scratch directory is added to `scratch` for the caller to remove (after the clock stops)."""
+    repository = policy.repository
+    assert repository is not None
+    if repository.tool == Tool.PGDUMP:
+        try:
+            return dump_drill(repository.location, snapshot.snapshot_id, deadline, drill)
+        except OSError as error:  # the dump file unreadable
+            raise DrillFailed(_("The dump cannot be read: %(error)s") % {"error": error.strerror or error}) from None
+    if repository.tool not in (Tool.RESTIC, Tool.BORG):
+        raise DrillFailed(_("Drills from %(tool)s repositories are not supported.") % {"tool": repository.tool})
+    repo = passwords.repo(repository)
+    where = new_scratch()
+    scratch.append(where)
+    drill.scratch = str(where)[:300]
     try:
         if repository.tool == Tool.RESTIC:
-            return restic_drill(repo, snapshot.snapshot_id, scratch, deadline)
-        if repository.tool == Tool.BORG:
-            return borg_drill(repo, snapshot.snapshot_id, scratch, deadline, snapshot.size_bytes)
-        raise DrillFailed(_("Drills from %(tool)s repositories are not supported.") % {"tool": repository.tool})
+            return restic_drill(repo, snapshot.snapshot_id, where, deadline)
+        return borg_drill(repo, snapshot.snapshot_id, where, deadline, snapshot.size_bytes)
     except OSError as error:  # the scratch disk itself failing (ENOSPC while hashing, permissions)
         raise DrillFailed(_("The scratch location failed: %(error)s") % {"error": error.strerror or error}) from None
-    finally:
-        remove(scratch)
 
 
 def run(policy: BackupPolicy, snapshot: Snapshot | None = None, *, trigger: str = Trigger.ON_DEMAND,
@@ -218,18 +268,24 @@ def run(policy: BackupPolicy, snapshot: Snapshot | None = None, *, trigger: str 
     deadline = began + policy.drill_budget_seconds
     drill = RestoreDrill(policy=policy, trigger=trigger, started_at=started_at,
                          started_by=user if getattr(user, "is_authenticated", False) else None)
+    scratch: list[Path] = []
     try:
-        if policy.repository is None:
-            raise DrillFailed(_("The policy names no repository to restore from."))
-        chosen = choose(policy, snapshot)
-        drill.snapshot, drill.snapshot_ref = chosen, chosen.snapshot_id[:100]
-        evidence = restore_and_check(policy, chosen, deadline)
-    except (DrillFailed, tools.ToolError, ingest.IngestError) as error:
-        drill.result, drill.reason = Result.FAILED, str(error)[:500]
-    else:
-        drill.result = Result.PASSED
-        drill.files, drill.size_bytes, drill.checksum = evidence.files, evidence.size_bytes, evidence.checksum()
-    elapsed = time.monotonic() - began
+        try:
+            if policy.repository is None:
+                raise DrillFailed(_("The policy names no repository to restore from."))
+            chosen = choose(policy, snapshot)
+            drill.snapshot, drill.snapshot_ref = chosen, chosen.snapshot_id[:100]
+            evidence = restore_and_check(policy, chosen, deadline, drill, scratch)
+        except (DrillFailed, tools.ToolError, ingest.IngestError, pgdump.DumpError, ServerError) as error:
+            drill.result, drill.reason = Result.FAILED, str(error)[:500]
+        else:
+            drill.result = Result.PASSED
+            drill.files, drill.size_bytes, drill.checksum = evidence.files, evidence.size_bytes, evidence.checksum()
+            drill.rows = evidence.rows
+        elapsed = time.monotonic() - began  # the restored copy is checked: removing it is no part of a recovery
+    finally:
+        for where in scratch:
+            remove(where)
     drill.duration_seconds = Decimal(f"{elapsed:.3f}")
     if drill.result == Result.PASSED and policy.rto_hours is not None:
         drill.rto_met = elapsed <= float(policy.rto_hours) * 3600

@@ -4,15 +4,16 @@
   version writes one).
 - BorgBackup: `borg list --json` with host names, then `borg info --json --last N` for the sizes
   of the newest archives.
+- pgBackRest: `pgbackrest info --output=json` of the stanza (pgbackrest.py).
+- PostgreSQL dumps: the manifests beside the `pg_dump -Fc` files of a directory (pgdump.py).
 - Other tools (Veeam, Bacula, Oracle RMAN reports): a CSV or JSON file in the documented format
   (docs/backups.md, `FILE_COLUMNS`), read from the repository's location.
 
 New snapshots are written in bulk, known ones are left alone, so a rerun writes nothing. A
 reading is evidence the tool produced, not an edit: it is one audit entry naming the repository,
 the number of snapshots written and a SHA-256 over them (id, time, status, size, policy of each),
-rather than one entry and one search-index row per snapshot, which cost 1 ms a snapshot: 100,000
-snapshots would take minutes (docs/performance.md). Snapshots are found in their list by
-repository, policy, host name and status; those created or edited by hand are indexed as usual.
+rather than one audit entry per snapshot. The snapshots' search-index rows are written in bulk
+with them (`irtis.core.search.reindex`), so the global search and the list's `q` find them.
 """
 
 import csv
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -34,9 +35,10 @@ from django.utils.translation import gettext as _
 
 from irtis.audit import context, trail
 from irtis.audit.models import Action
-from irtis.sql import insert_many
+from irtis.core import search
+from irtis.sql import insert_values_returning
 
-from . import passwords, tools
+from . import passwords, pgbackrest, pgdump, tools
 from .models import BackupPolicy, BackupRepository, Snapshot, Status, Tool
 
 FILE_COLUMNS = ("snapshot_id", "taken_at", "hostname", "paths", "tags", "size_bytes", "files", "status")
@@ -173,7 +175,34 @@ def read(repository: BackupRepository, deadline: float) -> Iterator[dict[str, An
         info = tools.json_of(repo, ["info", "--json", "--last", str(BORG_INFO_LAST), repository.location],
                              deadline=deadline) if listing.get("archives") else {}
         return borg_records(listing, info)
+    if repository.tool == Tool.PGBACKREST:
+        found, repository.wal_archive = pgbackrest.read(repository.location, deadline)
+        return iter(found)
+    if repository.tool == Tool.PGDUMP:
+        try:
+            return iter(list(pgdump.records(Path(repository.location), _moment)))
+        except pgdump.DumpError as error:
+            raise IngestError(str(error)) from None
     raise IngestError(_("Reading %(tool)s repositories is not supported yet.") % {"tool": repository.tool})
+
+
+SEARCHED = ("snapshot_id", "hostname", "paths", "tags")  # Snapshot's registered `search` fields
+COLUMNS = ("repository", "policy", "created", "updated", "version", *FILE_COLUMNS)
+
+
+def write(repository: BackupRepository, records: list[dict[str, Any]], now: datetime) -> int:
+    """Insert the snapshots and their search-index rows (two statements per chunk), as values:
+    no model instance per snapshot (each cost more than its share of the database's work)."""
+    if not records:
+        return 0
+    adapt = connection.ops.adapt_datetimefield_value
+    stamp = adapt(now)
+    rows = [[repository.pk, r["policy"], stamp, stamp, 1, r["snapshot_id"], adapt(r["taken_at"]), r["hostname"],
+             r["paths"], r["tags"], r["size_bytes"], r["files"], r["status"]] for r in records]
+    keys = insert_values_returning(Snapshot, COLUMNS, rows)
+    search.index_rows(Snapshot, [(key, f"{repository.name}:{r['snapshot_id'][:12]}", [r[n] for n in SEARCHED])
+                                 for key, r in zip(keys, records, strict=True)])
+    return len(records)
 
 
 def store(repository: BackupRepository, records: Iterable[dict[str, Any]]) -> int:
@@ -181,7 +210,7 @@ def store(repository: BackupRepository, records: Iterable[dict[str, Any]]) -> in
     known = set(Snapshot.objects.filter(repository=repository).values_list("snapshot_id", flat=True))
     match = Matcher(repository)
     digest = hashlib.sha256()
-    batch: list[Snapshot] = []
+    batch: list[dict[str, Any]] = []
     written = 0
     now = timezone.now()
     with transaction.atomic():
@@ -189,16 +218,14 @@ def store(repository: BackupRepository, records: Iterable[dict[str, Any]]) -> in
             if record["snapshot_id"] in known:
                 continue
             known.add(record["snapshot_id"])
-            snapshot = Snapshot(repository=repository, policy_id=match(record), created=now, updated=now, **record)
-            digest.update(f"{snapshot.snapshot_id}\0{snapshot.taken_at.isoformat()}\0{snapshot.status}\0"
-                          f"{snapshot.size_bytes}\0{snapshot.policy_id}\n".encode())
-            batch.append(snapshot)
+            record["policy"] = match(record)
+            digest.update(f"{record['snapshot_id']}\0{record['taken_at'].isoformat()}\0{record['status']}\0"
+                          f"{record['size_bytes']}\0{record['policy']}\n".encode())
+            batch.append(record)
             if len(batch) >= CHUNK:
-                insert_many(Snapshot, batch)
-                written += len(batch)
+                written += write(repository, batch, now)
                 batch = []
-        insert_many(Snapshot, batch)
-        written += len(batch)
+        written += write(repository, batch, now)
         if written:
             trail.append([context.current().entry(
                 action=Action.CREATE, content_type=ContentType.objects.get_for_model(Snapshot),

@@ -24,6 +24,7 @@ class Tool(models.TextChoices):
     RESTIC = "restic", "restic"
     BORG = "borg", "BorgBackup"
     PGBACKREST = "pgbackrest", "pgBackRest"
+    PGDUMP = "pgdump", _("PostgreSQL dumps with manifests")
     FILE = "file", _("exported file (CSV/JSON)")
 
 
@@ -35,15 +36,18 @@ class Tool(models.TextChoices):
     panels=("backups/repository_panel.html",),
 )
 class BackupRepository(TaggedModel):
-    """Where a backup tool keeps its copies: a restic or Borg repository, a pgBackRest stanza, or
-    a file exported by another tool (Veeam, Bacula, RMAN). Its password is kept apart, encrypted
+    """Where a backup tool keeps its copies: a restic or Borg repository, a pgBackRest stanza, a
+    directory of PostgreSQL dumps with their manifests (pgdump.py), or a file exported by another
+    tool (Veeam, Bacula, RMAN). Its password is kept apart, encrypted
     (`RepositorySecret`), and is set only through its own form."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     tool = models.CharField(_("tool"), max_length=20, choices=Tool.choices)
     location = models.CharField(
         _("location"), max_length=500,
-        help_text=_("The repository's path or URL as the tool takes it, or the path of the exported file."),
+        help_text=_("The repository's path or URL as the tool takes it; for pgBackRest the stanza, or "
+                    "stanza@configuration file; for PostgreSQL dumps their directory; or the path of the "
+                    "exported file."),
     )
     site = models.ForeignKey(
         "inventory.Site", models.PROTECT, null=True, blank=True, related_name="backup_repositories",
@@ -57,6 +61,10 @@ class BackupRepository(TaggedModel):
     )
     last_ingested_at = models.DateTimeField(_("last read"), null=True, blank=True, editable=False)
     last_error = models.CharField(_("last error"), max_length=500, blank=True, editable=False)
+    wal_archive = models.CharField(
+        _("WAL archive"), max_length=200, blank=True, editable=False,
+        help_text=_("pgBackRest: the oldest and newest WAL segment archived, as of the last reading."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -276,9 +284,13 @@ class RestoreDrill(BaseModel):
     rto_met = models.BooleanField(_("within RTO"), null=True, blank=True, editable=False)
     files = models.BigIntegerField(_("files"), null=True, blank=True, editable=False)
     size_bytes = models.BigIntegerField(_("bytes restored"), null=True, blank=True, editable=False)
+    rows = models.BigIntegerField(_("rows restored"), null=True, blank=True, editable=False)
+    scratch = models.CharField(_("scratch location"), max_length=300, blank=True, editable=False,
+                               help_text=_("The directory or scratch database restored into (removed afterwards)."))
     checksum = models.CharField(_("content checksum"), max_length=64, blank=True, editable=False,
-                                help_text=_("SHA-256 over the list of restored files as checked (restic: path, size "
-                                            "and time; Borg: path and SHA-256)."))
+                                help_text=_("SHA-256 over the list of restored files or tables as checked (restic: "
+                                            "path, size and time; Borg: path and SHA-256; PostgreSQL dump: table, "
+                                            "rows and row checksum)."))
     report_sha256 = models.CharField(_("report SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:

@@ -43,6 +43,8 @@ def evidence(drill: RestoreDrill) -> dict[str, Any]:
         "rto_met": drill.rto_met,
         "files": drill.files,
         "bytes": drill.size_bytes,
+        "rows": drill.rows,
+        "scratch": drill.scratch,
         "checksum": drill.checksum,
         "result": drill.result,
         "reason": drill.reason,

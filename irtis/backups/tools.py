@@ -42,7 +42,7 @@ def environment(repo: Repo, cache: Path | None = None) -> dict[str, str]:
         env["RESTIC_REPOSITORY"] = repo.location
         if cache is not None:
             env["RESTIC_CACHE_DIR"] = str(cache)
-    else:
+    elif repo.tool == "borg":
         env["BORG_PASSPHRASE"] = repo.password
         env["BORG_RELOCATED_REPO_ACCESS_IS_OK"] = "yes"
         env["BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK"] = "no"
@@ -62,29 +62,61 @@ def scrub(text: str, repo: Repo) -> str:
     return " ".join(lines[-3:])[:400]
 
 
+def spawn(command: list[str], *, env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start a command in its own process group (so `stop` can kill all it started)."""
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=cwd, start_new_session=True)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill the process group if it still runs, and reap it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
+def finish(process: subprocess.Popen[bytes], *, deadline: float, tool: str) -> tuple[int, bytes, bytes]:
+    """Wait for a spawned command: (exit code, output, errors); TimeBudgetExceeded, the whole
+    group killed, when `deadline` (a time.monotonic() value) passes."""
+    try:
+        out, err = process.communicate(timeout=max(deadline - time.monotonic(), 0.001))
+    except subprocess.TimeoutExpired:
+        stop(process)
+        raise TimeBudgetExceeded(_("%(tool)s did not finish within the time budget and was stopped.")
+                                 % {"tool": tool}) from None
+    return process.returncode, out, err
+
+
+def execute(command: list[str], *, env: dict[str, str], deadline: float, tool: str,
+            cwd: Path | None = None) -> tuple[int, bytes, bytes]:
+    """Run a command under the deadline: (exit code, output, errors), or TimeBudgetExceeded."""
+    if deadline - time.monotonic() <= 0:
+        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": tool})
+    return finish(spawn(command, env=env, cwd=cwd), deadline=deadline, tool=tool)
+
+
+def command_of(repo: Repo, args: list[str]) -> list[str]:
+    command = ["restic", "--no-lock", *args] if repo.tool == "restic" else ["borg", *args]
+    if repo.tool == "restic" and args and args[0] == "restore":
+        command.remove("--no-lock")  # a restore reads a consistent repository; locking is cheap here
+    return command
+
+
+def outcome(repo: Repo, result: tuple[int, bytes, bytes]) -> bytes:
+    """The output of a finished command, or ToolError with its scrubbed message."""
+    code, out, err = result
+    if code != 0:
+        raise ToolError(explain(repo, code, err.decode(errors="replace")))
+    return out
+
+
 def run(repo: Repo, args: list[str], *, deadline: float, cwd: Path | None = None,
         cache: Path | None = None) -> bytes:
     """Run the tool with `args`; its standard output, or ToolError with its scrubbed message.
 
     `deadline` is a time.monotonic() value: passing it kills the whole process group."""
-    command = ["restic", "--no-lock", *args] if repo.tool == "restic" else ["borg", *args]
-    if repo.tool == "restic" and args and args[0] == "restore":
-        command.remove("--no-lock")  # a restore reads a consistent repository; locking is cheap here
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeBudgetExceeded(_("The time budget was used up before %(tool)s started.") % {"tool": repo.tool})
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=environment(repo, cache), cwd=cwd, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=remaining)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise TimeBudgetExceeded(_("%(tool)s did not finish within the time budget and was stopped.")
-                                 % {"tool": repo.tool}) from None
-    if process.returncode != 0:
-        raise ToolError(explain(repo, process.returncode, err.decode(errors="replace")))
-    return out
+    return outcome(repo, execute(command_of(repo, args), env=environment(repo, cache), deadline=deadline,
+                                 tool=repo.tool, cwd=cwd))
 
 
 def explain(repo: Repo, code: int, stderr: str) -> str:

@@ -64,7 +64,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     if system is None:
         raise Http404(_("Not found."))
     policies = permissions.restrict(BackupPolicy.objects.filter(system=system), request.user)
-    states = coverage.policy_states(policies, coverage.timezone.now())
+    states = coverage.attach(coverage.policy_states(policies, coverage.timezone.now()))
     snapshots = permissions.restrict(Snapshot.objects.filter(policy__system=system), request.user)
     drills = permissions.restrict(RestoreDrill.objects.filter(policy__system=system), request.user)
     return render(request, "backups/history.html", {

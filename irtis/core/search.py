@@ -11,7 +11,7 @@ from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from irtis.sql import insert_many
+from irtis.sql import insert_many, insert_values
 
 from . import registry
 from .models import SearchEntry
@@ -19,6 +19,8 @@ from .models import SearchEntry
 
 def normalize(text: str) -> str:
     """Case-fold and strip diacritics: "Šalčininkų" → "salcininku"."""
+    if text.isascii():  # nothing to decompose: the common case of ids, host names and paths
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -53,6 +55,16 @@ def entries_for(objects: Iterable[models.Model]) -> list[SearchEntry]:
                 title=str(obj)[:200], text=_document(entry, obj),
             ))
     return result
+
+
+def index_rows(model: type[models.Model], rows: Iterable[tuple[int, str, Iterable[Any]]]) -> None:
+    """Index rows of NEW objects of `model` from (id, title, searched values) without model
+    instances: what `reindex(objects, new=True)` writes, for objects written in bulk SQL. The
+    values are those of the model's registered `search` fields (no many-to-many ones)."""
+    type_id = ContentType.objects.get_for_model(model).pk
+    insert_values(SearchEntry, ("content_type", "object_id", "title", "text"), [
+        [type_id, pk, title[:200], normalize(" ".join([title, *(str(v) for v in values if v not in (None, ""))]))]
+        for pk, title, values in rows])
 
 
 def reindex(objects: Iterable[models.Model], new: bool = False) -> None:

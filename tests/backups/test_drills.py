@@ -144,3 +144,15 @@ def test_the_password_is_stored_encrypted(tmp_path: Path) -> None:
     assert PASSWORD not in str(entry.after) + str(entry.before)
 
 
+
+
+def test_restic_can_also_read_the_restored_files_back(tmp_path: Path, scratch: Path) -> None:
+    repo = repository(restic_repo(tmp_path))
+    made = policy(system(), repo)
+    ingest.ingest(repo)
+    plain = drills.run(made)
+    with override_settings(IRTIS_BACKUP_RESTIC_VERIFY="true"):
+        assert drills.read_back()
+        verified = drills.run(made)
+    assert plain.result == verified.result == Result.PASSED and plain.checksum == verified.checksum
+    assert leftovers(scratch) == []

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from irtis.audit.models import AuditEntry
 from irtis.backups import ingest
 from irtis.backups.models import Snapshot, Status, Tool
+from irtis.core import search
 
 from .factories import policy, repository, system
 from .repos import borg_repo, restic_repo
@@ -95,3 +96,35 @@ def test_many_snapshots_are_written_in_a_few_statements(tmp_path: Path) -> None:
         ingest.store(repo, records[30:])
     assert len(large) <= len(small) + 2
     assert Snapshot.objects.filter(policy__isnull=False).count() == 100
+
+
+def test_read_snapshots_are_found_by_the_global_search_and_the_lists_q(tmp_path: Path, admin_client) -> None:
+    export = tmp_path / "veeam.csv"
+    export.write_text("snapshot_id;taken_at;hostname;paths;tags;size_bytes\n"
+                      "ntks-20261203;2026-12-03T01:00:00+02:00;ntks-db;/u01/oradata/NTKS;ntks;10\n"
+                      "gvs-20261203;2026-12-03T01:00:00+02:00;gvs-šalčininkai;/srv/gvs;gvs;10\n", encoding="utf-8")
+    repo = repository(export, tool=Tool.FILE, password=None, name="DC2-Veeam")
+    assert ingest.ingest(repo) == 2
+    found = {entry.model: [row.title for row in rows] for entry, rows, _total in search.search("oradata ntks")}
+    assert found[Snapshot] == ["DC2-Veeam:ntks-2026120"]
+    found = {entry.model: total for entry, _rows, total in search.search("salcininkai")}  # no diacritics needed
+    assert found[Snapshot] == 1
+    page = admin_client.get("/api/backups/snapshots/", {"q": "gvs"})
+    assert page.status_code == 200, page.content
+    assert [item["snapshot_id"] for item in page.json()["results"]] == ["gvs-20261203"]
+
+
+def test_bulk_index_rows_are_those_the_platform_writes(tmp_path: Path) -> None:
+    from irtis.core.models import SearchEntry
+    from irtis.core.registry import entry_for
+
+    assert tuple(entry_for(Snapshot).search) == ingest.SEARCHED
+    export = tmp_path / "x.csv"
+    export.write_text("snapshot_id;taken_at;hostname;paths;tags\nŠ-1;2026-12-03T01:00:00Z;Kėdainiai;/a;x;\n",
+                      encoding="utf-8")
+    repo = repository(export, tool=Tool.FILE, password=None, name="DC2-Veeam")
+    ingest.ingest(repo)
+    stored = SearchEntry.objects.values_list("title", "text").get(object_id=Snapshot.objects.get().pk,
+                                                                  content_type__model="snapshot")
+    expected = search.entries_for([Snapshot.objects.get()])[0]
+    assert stored == (expected.title, expected.text)
