@@ -115,8 +115,8 @@ def concurrency() -> None:
 
 
 COLUMNS = ("id", "time", "actor_id", "actor_name", "source", "source_ip", "request_id", "action",
-           "content_type_id", "object_id", "object_repr", "before", "after", "prev_hash", "hash",
-           "scheme")
+           "content_type_id", "object_id", "object_repr", "before", "after", "scheme", "prev_hash",
+           "hash")
 
 
 def generated(start_id: int, prev: str, n: int):
@@ -134,8 +134,8 @@ def generated(start_id: int, prev: str, n: int):
                    "after": after}
         digest = canonical.hash_of(content, canonical.SCHEME)
         yield (i, when, None, "bench", "import", "10.0.0.1", "bench", "update", None, i,
-               f"S{i} Vieta", canonical.json_text(before), canonical.json_text(after), prev,
-               digest, canonical.SCHEME)
+               f"S{i} Vieta", canonical.json_text(before), canonical.json_text(after),
+               canonical.SCHEME, prev, digest)
         prev = digest
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from irtis.core import secrets
+
 
 class ToolError(Exception):
     """The tool failed; the message is safe to show and keep (no password in it)."""
@@ -36,7 +38,7 @@ class Repo:
 
 def environment(repo: Repo, cache: Path | None = None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("RESTIC_", "BORG_")) and name not in ("IRTIS_BACKUP_KEY_FILE",)}
+           if not name.startswith(("RESTIC_", "BORG_")) and name not in secrets.SETTINGS}
     if repo.tool == "restic":
         env["RESTIC_PASSWORD"] = repo.password
         env["RESTIC_REPOSITORY"] = repo.location
