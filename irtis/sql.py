@@ -21,6 +21,8 @@ def _unchanged_types(field: models.Field) -> tuple[type, ...]:
     and search rows it cost more than the database's work."""
     if field.is_relation:
         field = cast(models.ForeignKey, field).target_field
+    if getattr(field, "normalises", False):  # names (core.names): stored normalised
+        return ()
     if isinstance(field, models.CharField | models.TextField):
         return (str, type(None))
     if isinstance(field, models.IntegerField):  # AutoField and BigAutoField too
