@@ -30,11 +30,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from irtis.audit.context import changes_by, current
-from irtis.audit.models import Source
+from irtis.audit.models import AuditEntry, Source
+from irtis.sql import ANALYZE_ROWS, analyze
 
 from . import bulk, permissions, relations, tabular
 from .exports import FORMULA_STARTS
-from .models import BaseModel, ImportUpload, StaleObjectError
+from .models import BaseModel, ImportUpload, SearchEntry, StaleObjectError
 from .names import NameMixin, normalise
 from .registry import ModelEntry, entry_for, is_reference
 
@@ -549,6 +550,8 @@ def apply_plan(plan: Plan, user: object, skip_invalid: bool = False,
                 relations.assign([writes[n] for n in chunk], field, [by_row[n] for n in chunk])
         for chunk in _chunks(writes.values()):
             permissions.ensure(user, chunk, "import")
+        if model is not None and total >= ANALYZE_ROWS:  # statistics of the loaded table, once it is
+            transaction.on_commit(lambda: analyze([model, AuditEntry, SearchEntry]))
     return list(writes.values())
 
 
