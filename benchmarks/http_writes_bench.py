@@ -224,8 +224,9 @@ def main() -> None:
     server, port, workers = serve(args.database, data_dir)
     try:
         print(f"irtis serve on port {port}, workers {workers}", flush=True)
+        shares = [spread(port, token, workers, seconds=4)]  # fresh workers: the case once seen lopsided
         http_figures = writes(Http(port, token), ids, args.runs, "http")
-        shares = spread(port, token, workers)
+        shares += [spread(port, token, workers, seconds=4) for _ in range(2)]
     finally:
         os.killpg(server.pid, 15)
         server.wait(60)
@@ -247,7 +248,8 @@ def main() -> None:
         ratio = f"{netbox / h['median']:.0f}×" if netbox else "–"
         print(f"| {label} | {h['median']:.0f} ms | {h['p95']:.0f} ms | {h['p95'] / h['median']:.2f} | "
               f"{p['median']:.0f} ms | {f'{netbox:,} ms' if netbox else '–'} | {ratio} |")
-    print("\nworker shares:", shares)
+    print("\nworker CPU shares (%) in each 8-client run:",
+          "; ".join(" / ".join(f"{share:.0f}" for _pid, _ticks, share in run) for run in shares))
 
 
 if __name__ == "__main__":
