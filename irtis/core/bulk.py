@@ -70,7 +70,8 @@ def delete_objects(objects: Sequence[models.Model]) -> None:
         return
     using = router.db_for_write(type(objects[0]))
     with transaction.atomic(using=using), deleting_many() as batch:
-        collector = Collector(using=using, origin=objects)
+        # The origin signal receivers are told of, as Model.delete() tells it for one object.
+        collector = Collector(using=using, origin=objects[0] if len(objects) == 1 else None)
         collector.collect(objects)
         collector.delete()
         if batch.entries:

@@ -198,7 +198,7 @@ class Importer:
     def _normalise_names(self, present: set[str]) -> None:
         """Names (core.names) as they are stored, before anything is looked up by them: the
         object's own, and related objects' keys ("ＤＣ1" names the site DC1)."""
-        columns = []
+        columns: list[str] = []
         for name in present:
             column = self.columns[name]
             field = column.field if name != "id" else None

@@ -149,8 +149,9 @@ class NameMixin:
 
     def __init__(self, *args: Any, unique: bool = False, unique_with: Sequence[str] = (), **kwargs: Any) -> None:
         self.unique_name, self.unique_with = unique or bool(unique_with), tuple(unique_with)
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        self.validators = [*self.validators, one_alphabet]  # type: ignore[has-type]
+        super().__init__(*args, **kwargs)
+        # Not among the field's own validators, which migrations would record.
+        setattr(self, "default_validators", [*getattr(self, "default_validators", ()), one_alphabet])  # noqa: B010
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
