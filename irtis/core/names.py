@@ -19,7 +19,7 @@ One declaration per field: ``name = NameField(_("name"), max_length=100, unique=
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
@@ -150,8 +150,9 @@ class NameMixin:
     def __init__(self, *args: Any, unique: bool = False, unique_with: Sequence[str] = (), **kwargs: Any) -> None:
         self.unique_name, self.unique_with = unique or bool(unique_with), tuple(unique_with)
         super().__init__(*args, **kwargs)
-        # Not among the field's own validators, which migrations would record.
-        setattr(self, "default_validators", [*getattr(self, "default_validators", ()), one_alphabet])  # noqa: B010
+        # Added to the field's validator list as CharField adds its length check: not among the
+        # validators given, which migrations would record.
+        cast(Any, self).validators.append(one_alphabet)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
