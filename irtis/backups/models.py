@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import BaseModel, TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.systems.models import Deployment, InformationSystem
 from irtis.tasks.models import queue_choices
@@ -41,7 +42,7 @@ class BackupRepository(TaggedModel):
     tool (Veeam, Bacula, RMAN). Its password is kept apart, encrypted
     (`RepositorySecret`), and is set only through its own form."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     tool = models.CharField(_("tool"), max_length=20, choices=Tool.choices)
     location = models.CharField(
         _("location"), max_length=500,
@@ -107,7 +108,7 @@ class BackupPolicy(TaggedModel):
     (`defaults.py`) when saved. Snapshots reach the policy through `match`: the host name, tag
     or archive prefix the tool writes."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     object_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("object type"))
     object_id = models.BigIntegerField(_("object id"))
     protected = GenericForeignKey("object_type", "object_id")

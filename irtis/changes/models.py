@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.audit import context
 from irtis.core import collation
 from irtis.core.models import BaseModel, ChangeLogged, TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.systems.models.dependency import node_label
 
@@ -88,7 +89,7 @@ def _requester() -> int | None:
 class MaintenanceWindow(Scheduled, TaggedModel):
     """Planned work on some objects (techninės priežiūros langas), once or recurring."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT,
                               editable=False, db_index=True)
@@ -177,7 +178,7 @@ class Blackout(Scheduled, TaggedModel):
     """A period when no planned work may touch a system (or any system, when none is named),
     e.g. the month-end declaration peak."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     system = models.ForeignKey("systems.InformationSystem", models.CASCADE, null=True, blank=True,
                                related_name="blackouts", verbose_name=_("information system"),
                                help_text=_("Empty: the period holds for every system."))

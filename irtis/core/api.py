@@ -258,9 +258,7 @@ class Endpoints:
 
     def remove(self, objects: list[BaseModel]) -> None:
         try:
-            with transaction.atomic():
-                for obj in objects:
-                    obj.delete()
+            bulk.delete_objects(objects)
         except (ProtectedError, RestrictedError) as error:
             blockers = sorted({f"{o._meta.verbose_name}: {o}" for o in error.args[1]})[:20]
             message = _("Other objects depend on it: %(objects)s") % {"objects": "; ".join(blockers)}

@@ -7,7 +7,8 @@ operations come here, where a thousand rows cost a handful of queries instead of
 from collections.abc import Collection, Sequence
 from typing import cast
 
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from irtis.audit import trail
@@ -15,8 +16,10 @@ from irtis.audit.models import Action
 from irtis.sql import insert_returning, update_many
 
 from . import search
-from .changes import change_entry, current_values, snapshot
-from .models import BaseModel, StaleObjectError
+from .changes import change_entry, current_values, deleting_many, snapshot
+from .models import BaseModel, SearchEntry, StaleObjectError
+from .names import conflicts as name_conflicts
+from .names import unique_names
 
 
 def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> None:
@@ -56,6 +59,26 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
         search.reindex(old)
         for obj in objects:
             obj._loaded = current_values(obj)
+
+
+def delete_objects(objects: Sequence[models.Model]) -> None:
+    """Delete objects of one model and whatever cascades from them, as `Model.delete()` does
+    (ProtectedError and RestrictedError alike, signals sent, each object audited), but with one
+    query per related table for all of them instead of for each, and their audit entries and
+    search-index rows written in one go: deleting 100 devices one by one ran 2,000 statements."""
+    if not objects:
+        return
+    using = router.db_for_write(type(objects[0]))
+    with transaction.atomic(using=using), deleting_many() as batch:
+        # The origin signal receivers are told of, as Model.delete() tells it for one object.
+        collector = Collector(using=using, origin=objects[0] if len(objects) == 1 else None)
+        collector.collect(objects)
+        collector.delete()
+        if batch.entries:
+            trail.append(batch.entries)
+        for kind, ids in batch.unindexed.items():
+            for chunk in _chunks(ids, 2000):
+                SearchEntry.objects.filter(content_type_id=kind, object_id__in=chunk)._raw_delete(using)
 
 
 def _check_versions(model: type[models.Model], objects: Sequence[BaseModel]) -> None:
@@ -118,6 +141,11 @@ def unique_conflicts(
                 index = seen[tuple(row[1:])]
                 if objects[index].pk != row[0]:
                     errors.setdefault(index, {})[names[-1]] = [_("Another object already has this value.")]
+    for constraint in unique_names(model):
+        if changed is not None and {constraint.field, *constraint.scope}.isdisjoint(changed):
+            continue
+        for index, message in name_conflicts(objects, constraint).items():
+            errors.setdefault(index, {})[constraint.field] = [message]
     return errors
 
 

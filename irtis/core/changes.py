@@ -5,6 +5,9 @@ Single saves are caught by signals, so the shell and commands are covered too; b
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +23,30 @@ from .models import ChangeLogged
 from .registry import entry_for
 
 IGNORED = {"updated"}
+# Set by `deleting_many`: the deletes' audit entries and search-index rows, written at its end.
+_deleting: ContextVar["DeleteBatch | None"] = ContextVar("irtis_deleting", default=None)
+
+
+class DeleteBatch:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+        self.unindexed: dict[int, list[int]] = {}  # object ids by content type id
+
+
+@contextmanager
+def deleting_many() -> Iterator[DeleteBatch]:
+    """Within it, deleted objects' audit entries and search-index rows are collected (per
+    thread and task) for the caller to write in one go, instead of a few statements each."""
+    batch = DeleteBatch()
+    token = _deleting.set(batch)
+    try:
+        yield batch
+    finally:
+        _deleting.reset(token)
+
+
+def deleting() -> DeleteBatch | None:
+    return _deleting.get()
 
 
 def snapshot(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +103,11 @@ def _record_save(sender: type, instance: models.Model, created: bool, **kwargs: 
 def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if isinstance(instance, ChangeLogged):
         before = snapshot(sender, current_values(instance))
-        trail.append([change_entry(instance, Action.DELETE, before, None)])
+        entry = change_entry(instance, Action.DELETE, before, None)
+        if (batch := _deleting.get()) is not None:
+            batch.entries.append(entry)
+        else:
+            trail.append([entry])
 
 
 @receiver(m2m_changed)

@@ -30,11 +30,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from irtis.audit.context import changes_by, current
-from irtis.audit.models import Source
+from irtis.audit.models import AuditEntry, Source
+from irtis.sql import ANALYZE_ROWS, analyze
 
 from . import bulk, permissions, relations, tabular
 from .exports import FORMULA_STARTS
-from .models import BaseModel, ImportUpload, StaleObjectError
+from .models import BaseModel, ImportUpload, SearchEntry, StaleObjectError
+from .names import NameMixin, normalise
 from .registry import ModelEntry, entry_for, is_reference
 
 TRUE_WORDS = {"1", "true", "yes", "taip", "t", "y"}
@@ -174,6 +176,7 @@ class Importer:
             return self.plan
         self.rows = [{names[h]: v for h, v in row.items()} for row in self.raw]
         present = set(names.values())
+        self._normalise_names(present)
         self.existing = self._existing(present)
         self.references = {name: self._references(col) for name, col in self.columns.items()
                            if (is_reference(col.field) or col.many) and name in present}
@@ -191,6 +194,25 @@ class Importer:
         if self.user is not None:
             self._check_permissions()
         return self.plan
+
+    def _normalise_names(self, present: set[str]) -> None:
+        """Names (core.names) as they are stored, before anything is looked up by them: the
+        object's own, and related objects' keys ("ＤＣ1" names the site DC1)."""
+        columns: list[str] = []
+        for name in present:
+            column = self.columns[name]
+            field = column.field if name != "id" else None
+            if field is None or column.many:
+                continue
+            if is_reference(field):
+                related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+                field = _key_field(related, tabular.related_key(field))
+            if isinstance(field, NameMixin):
+                columns.append(name)
+        for row in self.rows:
+            for name in columns:
+                if row.get(name):
+                    row[name] = normalise(row[name])
 
     def _map_headers(self) -> dict[str, str]:
         """Column name by header as written; unknown and doubled headers are errors."""
@@ -528,6 +550,8 @@ def apply_plan(plan: Plan, user: object, skip_invalid: bool = False,
                 relations.assign([writes[n] for n in chunk], field, [by_row[n] for n in chunk])
         for chunk in _chunks(writes.values()):
             permissions.ensure(user, chunk, "import")
+        if model is not None and total >= ANALYZE_ROWS:  # statistics of the loaded table, once it is
+            transaction.on_commit(lambda: analyze([model, AuditEntry, SearchEntry]))
     return list(writes.values())
 
 

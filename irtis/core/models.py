@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import collation
+from .names import NameField, SlugNameField
 from .registry import entry_for, register
 
 
@@ -113,8 +114,8 @@ class ColourField(models.CharField):
 class Tag(BaseModel):
     """A label any tagged object can carry, for filtering and grouping."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    name = NameField(_("name"), max_length=100, unique=True)
+    slug = SlugNameField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     color = ColourField(_("colour"))
     description = models.CharField(_("description"), max_length=200, blank=True)
 

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 
 from irtis.sql import insert_many, insert_values
 
-from . import registry
+from . import changes, registry
 from .models import SearchEntry
 
 
@@ -137,6 +137,8 @@ def _index_saved(sender: type, instance: models.Model, **kwargs: Any) -> None:
 @receiver(post_delete)
 def _unindex_deleted(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if registry.entry_for(sender):
-        SearchEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
-        ).delete()
+        kind = ContentType.objects.get_for_model(sender).pk
+        if (batch := changes.deleting()) is not None:
+            batch.unindexed.setdefault(kind, []).append(instance.pk)
+            return
+        SearchEntry.objects.filter(content_type_id=kind, object_id=instance.pk).delete()

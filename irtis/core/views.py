@@ -19,7 +19,7 @@ from django.views import View
 
 from irtis.audit.models import AuditEntry
 
-from . import choices, permissions, relations, tables
+from . import bulk, choices, permissions, relations, tables
 from .filters import filterset_class, related_to, visible_filters
 from .forms import BulkEditForm, form_class
 from .models import BaseModel, JournalEntry, StaleObjectError
@@ -334,9 +334,7 @@ class BulkDeleteView(BulkView):
             return self.back()
         cascade, protected = deletion_preview(objects)
         if "confirm" in request.POST and not protected:
-            with transaction.atomic():
-                for obj in objects:
-                    obj.delete()
+            bulk.delete_objects(objects)
             messages.success(request, _("Deleted %(count)d objects.") % {"count": len(objects)})
             return redirect(self.entry.url_name("list"))
         return render(request, "core/delete.html", self.context(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge, Peers
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.virtualization.models import Environment
 
@@ -68,7 +69,7 @@ class DBMSInstance(TaggedModel):
         RAC_NODE = "rac_node", _("RAC node")
         REPLICA = "replica", _("replica")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     engine = models.CharField(_("engine"), max_length=20, choices=Engine.choices)
     software_version = models.ForeignKey(
         "inventory.SoftwareVersion",
@@ -195,7 +196,7 @@ class Database(TaggedModel):
         related_name="databases",
         verbose_name=_("DBMS instance"),
     )
-    name = models.CharField(_("name"), max_length=128)
+    name = NameField(_("name"), max_length=128, unique_with=("instance",))
     size_gb = models.DecimalField(
         _("size (GB)"),
         max_digits=12,
@@ -217,9 +218,6 @@ class Database(TaggedModel):
         verbose_name_plural = _("databases")
         ordering = ["name", "instance__name"]
         indexes = [collation.index("name", "databases_database_lt")]
-        constraints = [
-            models.UniqueConstraint(fields=["instance", "name"], name="database_instance_name")
-        ]
 
     def __str__(self) -> str:
         return self.name

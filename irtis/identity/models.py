@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation, registry
 from irtis.core.models import BaseModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 # Fields of an Active Directory account that its sign-in copies from the directory.
@@ -182,7 +183,7 @@ class ObjectPermission(BaseModel):
         ("delete", _("delete")), ("import", _("import")), ("export", _("export")),
     ]
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     groups = models.ManyToManyField(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.systems.models import InformationSystem
 from irtis.tasks.models import queue_choices
@@ -84,7 +85,7 @@ class Check(TaggedModel):
         EQ = "eq", "="
         NE = "ne", "≠"
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TCP)
     target_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("object type"))
     target_id = models.BigIntegerField(_("object id"))

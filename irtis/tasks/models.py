@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import BaseModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def queue_choices() -> list[tuple[str, str]]:
 class Schedule(BaseModel):
     """A task started by the worker at the times a cron expression names; kept over restarts."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     task = models.CharField(_("task"), max_length=200, choices=schedulable_choices)
     cron = models.CharField(_("cron expression"), max_length=100, validators=[validate_cron],
                             help_text=_("minute hour day month weekday, in the server's time zone"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .capacity import Capacity, CapacityQuerySet, Problem
@@ -35,7 +36,7 @@ class Environment(models.TextChoices):
 class ClusterType(TaggedModel):
     """A kind of virtualisation platform: VMware vSphere, Hyper-V, Proxmox VE …"""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
@@ -77,7 +78,7 @@ class Cluster(TaggedModel):
         OFFLINE = "offline", _("offline")
         DECOMMISSIONING = "decommissioning", _("decommissioning")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     type = models.ForeignKey(
         ClusterType, models.PROTECT, related_name="clusters", verbose_name=_("type")
     )
@@ -252,7 +253,7 @@ class VirtualMachine(TaggedModel):
         OFFLINE = "offline", _("offline")
         DECOMMISSIONING = "decommissioning", _("decommissioning")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     cluster = models.ForeignKey(
         Cluster,
         models.PROTECT,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import ColourField, TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .places import Location, Manufacturer, Site
@@ -23,7 +24,7 @@ MAC = RegexValidator(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", _("Write a MAC add
 class DeviceRole(TaggedModel):
     """What a device does: server, disk array, SAN switch, firewall …"""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     color = ColourField(_("colour"))
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -49,7 +50,7 @@ class HardwareModel(TaggedModel):
     manufacturer = models.ForeignKey(
         Manufacturer, models.PROTECT, related_name="hardware_models", verbose_name=_("manufacturer"),
     )
-    name = models.CharField(_("model"), max_length=100, unique=True)
+    name = NameField(_("model"), max_length=100, unique=True)
     part_number = models.CharField(_("part number"), max_length=100, blank=True)
     u_height = models.PositiveSmallIntegerField(
         _("height (U)"), default=1, help_text=_("Rack units it takes; 0 for equipment not mounted in a rack."),
@@ -76,7 +77,7 @@ class HardwareModel(TaggedModel):
 class Team(TaggedModel):
     """A group of the division's staff responsible for equipment and software."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     email = models.EmailField(_("e-mail"), blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -116,7 +117,7 @@ class Device(TaggedModel):
         FRONT = "front", _("front")
         REAR = "rear", _("rear")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     role = models.ForeignKey(DeviceRole, models.PROTECT, related_name="devices", verbose_name=_("role"))
     hardware_model = models.ForeignKey(
         HardwareModel, models.PROTECT, related_name="devices", verbose_name=_("hardware model"),
@@ -134,7 +135,7 @@ class Device(TaggedModel):
     )
     face = models.CharField(_("face"), max_length=5, choices=Face.choices, blank=True)
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
-    asset_number = models.CharField(
+    asset_number = NameField(
         _("asset number"), max_length=50, unique=True, null=True, blank=True,
         help_text=_("Inventory number (inventorinis numeris)."),
     )
@@ -252,7 +253,7 @@ class Interface(TaggedModel):
         OTHER = "other", _("other")
 
     device = models.ForeignKey(Device, models.CASCADE, related_name="interfaces", verbose_name=_("device"))
-    name = models.CharField(_("name"), max_length=64)
+    name = NameField(_("name"), max_length=64, unique_with=("device",))
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.BASE_T_1G)
     mtu = models.PositiveIntegerField(_("MTU"), null=True, blank=True, validators=[MinValueValidator(68)])
     mac_address = models.CharField(_("MAC address"), max_length=17, blank=True, validators=[MAC])
@@ -263,7 +264,6 @@ class Interface(TaggedModel):
         verbose_name = _("interface")
         verbose_name_plural = _("interfaces")
         ordering = ["device__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["device", "name"], name="interface_device_name")]
 
     def __str__(self) -> str:
         return f"{self.device} {self.name}"

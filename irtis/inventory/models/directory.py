@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .devices import Device
@@ -34,8 +35,8 @@ class DirectoryDomain(TaggedModel):
         WIN2016 = "2016", "Windows Server 2016"
         WIN2025 = "2025", "Windows Server 2025"
 
-    fqdn = models.CharField(_("domain name (FQDN)"), max_length=255, unique=True)
-    netbios_name = models.CharField(_("NetBIOS name"), max_length=15, unique=True)
+    fqdn = NameField(_("domain name (FQDN)"), max_length=255, unique=True)
+    netbios_name = NameField(_("NetBIOS name"), max_length=15, unique=True)
     functional_level = models.CharField(_("functional level"), max_length=10, choices=Level.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -65,7 +66,7 @@ class DomainController(TaggedModel):
     domain = models.ForeignKey(
         DirectoryDomain, models.PROTECT, related_name="controllers", verbose_name=_("domain"),
     )
-    name = models.CharField(_("host name"), max_length=100, unique=True)
+    name = NameField(_("host name"), max_length=100, unique=True)
     site = models.ForeignKey(Site, models.PROTECT, related_name="domain_controllers", verbose_name=_("site"))
     device = models.ForeignKey(
         Device, models.PROTECT, null=True, blank=True, related_name="domain_controllers",
@@ -109,7 +110,7 @@ class DomainController(TaggedModel):
 class MailSystem(TaggedModel):
     """An e-mail system (e.g. the Exchange organisation) and the mail domains it serves."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     software_version = models.ForeignKey(
         SoftwareVersion, models.PROTECT, null=True, blank=True, related_name="mail_systems",
         verbose_name=_("product version"),
@@ -147,7 +148,7 @@ class MailServer(TaggedModel):
         OTHER = "other", _("other")
 
     mail_system = models.ForeignKey(MailSystem, models.CASCADE, related_name="servers", verbose_name=_("mail system"))
-    name = models.CharField(_("host name"), max_length=100, unique=True)
+    name = NameField(_("host name"), max_length=100, unique=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MAILBOX)
     device = models.ForeignKey(
         Device, models.PROTECT, null=True, blank=True, related_name="mail_servers", verbose_name=_("device"),

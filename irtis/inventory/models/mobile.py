@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .places import Site
@@ -39,8 +40,8 @@ class MobileDevice(TaggedModel):
         NON_COMPLIANT = "non_compliant", _("non-compliant")
         UNKNOWN = "unknown", _("unknown")
 
-    serial = models.CharField(_("serial number"), max_length=50, unique=True)
-    imei = models.CharField(_("IMEI"), max_length=15, unique=True, null=True, blank=True, validators=[IMEI])
+    serial = NameField(_("serial number"), max_length=50, unique=True)
+    imei = NameField(_("IMEI"), max_length=15, unique=True, null=True, blank=True, validators=[IMEI])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     model = models.CharField(_("model"), max_length=100)
     os_version = models.CharField(_("operating system version"), max_length=50, blank=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 
@@ -34,7 +35,7 @@ class Site(TaggedModel):
         DECOMMISSIONING = "decommissioning", _("decommissioning")
         CLOSED = "closed", _("closed")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = NameField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -86,7 +87,7 @@ class Location(TaggedModel):
         "self", models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("parent location"),
     )
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = NameField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ROOM)
     description = models.TextField(_("description"), blank=True)
@@ -115,7 +116,7 @@ class Location(TaggedModel):
 class Manufacturer(TaggedModel):
     """A maker of hardware or software."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .places import Location, Site
@@ -36,7 +37,7 @@ class Rack(TaggedModel):
     location = models.ForeignKey(
         Location, models.PROTECT, null=True, blank=True, related_name="racks", verbose_name=_("location"),
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     u_height = models.PositiveSmallIntegerField(
         _("height (U)"), default=42, validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

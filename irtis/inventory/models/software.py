@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .devices import Device
@@ -34,7 +35,7 @@ class SoftwareProduct(TaggedModel):
     manufacturer = models.ForeignKey(
         Manufacturer, models.PROTECT, related_name="software_products", verbose_name=_("manufacturer"),
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -61,7 +62,7 @@ class SoftwareVersion(TaggedModel):
         SoftwareProduct, models.PROTECT, related_name="versions", verbose_name=_("product"),
     )
     number = models.CharField(_("version"), max_length=50)
-    name = models.CharField(
+    name = NameField(
         _("full name"), max_length=150, unique=True, blank=True,
         help_text=_("How files and other objects name it; product and version when left empty."),
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.inventory.models import Site
 
@@ -19,7 +20,7 @@ from irtis.inventory.models import Site
 class Provider(TaggedModel):
     """An operator delivering circuits: the secure state network (SVDPT), mobile or fixed-line operators."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     account = models.CharField(_("customer account"), max_length=100, blank=True)
     contact = models.CharField(_("service desk contact"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -63,7 +64,7 @@ class Circuit(TaggedModel):
         OFFLINE = "offline", _("offline")
         DECOMMISSIONED = "decommissioned", _("decommissioned")
 
-    cid = models.CharField(_("circuit ID"), max_length=100, unique=True)
+    cid = NameField(_("circuit ID"), max_length=100, unique=True)
     provider = models.ForeignKey(Provider, models.PROTECT, related_name="circuits", verbose_name=_("provider"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)

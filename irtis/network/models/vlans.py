@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.inventory.models import Site
 
@@ -22,7 +23,7 @@ from .zones import SecurityZone
 class VLANGroup(TaggedModel):
     """A set of VLANs whose numbers are unique, e.g. one data centre's switching fabric."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     site = models.ForeignKey(
         Site,
         models.PROTECT,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.inventory.models import Device, Site
 
@@ -25,7 +26,7 @@ NUMBER = re.compile(r"^\+?\d{3,15}$")
 class VoiceGateway(TaggedModel):
     """An IP telephony gateway joining the internal voice network to the public telephone network."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     site = models.ForeignKey(Site, models.PROTECT, related_name="voice_gateways", verbose_name=_("site"))
     device = models.ForeignKey(
         Device,
@@ -61,7 +62,7 @@ def _normalise(number: str) -> str:
 class NumberRange(TaggedModel):
     """A block of telephone numbers (DID range), e.g. +37052660000 to +37052660999."""
 
-    start = models.CharField(_("first number"), max_length=16, unique=True)
+    start = NameField(_("first number"), max_length=16, unique=True)
     end = models.CharField(_("last number"), max_length=16)
     gateway = models.ForeignKey(
         VoiceGateway,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 # ASN:number (65010:100) or IPv4:number (10.0.0.1:100), RFC 4364.
@@ -32,8 +33,8 @@ class SecurityZone(TaggedModel):
         RESTRICTED = 4, _("restricted")
         CRITICAL = 5, _("critical, isolated")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = NameField(_("code"), max_length=20, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     trust_level = models.PositiveSmallIntegerField(_("trust level"), choices=Trust.choices, default=Trust.INTERNAL)
     description = models.TextField(_("description"), blank=True)
 
@@ -56,8 +57,8 @@ class SecurityZone(TaggedModel):
 class VRF(TaggedModel):
     """A routing domain with its own address space; prefixes without one are in the global table."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    rd = models.CharField(
+    name = NameField(_("name"), max_length=100, unique=True)
+    rd = NameField(
         _("route distinguisher"),
         max_length=30,
         unique=True,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 from irtis.inventory.models import Site
 from irtis.network.models import SecurityZone
@@ -32,7 +33,7 @@ class ImportanceCategory(TaggedModel):
     division sets its own scale here.
     """
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = NameField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     rank = models.PositiveSmallIntegerField(
         _("rank"), default=1, help_text=_("1 is the most important; larger numbers are less important."),
@@ -70,7 +71,7 @@ class InformationSystem(TaggedModel):
         RETIRING = "retiring", _("being retired")
         RETIRED = "retired", _("retired")
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = NameField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     category = models.ForeignKey(
@@ -151,7 +152,7 @@ class Component(TaggedModel):
         _("environment"), max_length=20, choices=Environment.choices, default=Environment.PRODUCTION,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100, unique_with=("system", "environment"))
     required_instances = models.PositiveSmallIntegerField(
         _("instances required"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("How many deployments must run for full service (the rest are redundancy)."),
@@ -167,9 +168,6 @@ class Component(TaggedModel):
         verbose_name_plural = _("components")
         ordering = ["name", "environment"]
         indexes = [collation.index("name", "systems_component_lt")]
-        constraints = [
-            models.UniqueConstraint(fields=["system", "environment", "name"], name="component_system_env_name"),
-        ]
 
     def __str__(self) -> str:  # no related objects: lists show it next to many rows
         # The label of the one choice, not get_environment_display(), which translates every

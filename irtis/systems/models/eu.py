@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
+from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .catalogue import InformationSystem
@@ -37,7 +38,7 @@ class EUSystem(TaggedModel):
         GUARANTEES = "guarantees", _("guarantees")
         IDENTITY = "identity", _("identity and access")
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = NameField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
     description = models.TextField(_("description"), blank=True)
@@ -81,7 +82,7 @@ class Interconnection(TaggedModel):
         ACTIVE = "active", _("active")
         RETIRED = "retired", _("retired")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = NameField(_("name"), max_length=100, unique=True)
     system = models.ForeignKey(
         InformationSystem, models.CASCADE, related_name="interconnections", verbose_name=_("national system"),
     )
@@ -195,7 +196,7 @@ class ConformanceCampaign(TaggedModel):
         PASSED_WITH_REMARKS = "remarks", _("passed with remarks")
         FAILED = "failed", _("failed")
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = NameField(_("name"), max_length=150, unique=True)
     eu_system = models.ForeignKey(
         EUSystem, models.PROTECT, related_name="campaigns", verbose_name=_("EU system"),
     )

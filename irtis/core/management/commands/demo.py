@@ -10,6 +10,7 @@ from django.db import transaction
 
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
+from irtis.sql import analyze
 
 
 class Command(BaseCommand):
@@ -21,4 +22,6 @@ class Command(BaseCommand):
                 module = f"{config.name}.demo"
                 if config.name.startswith("irtis.") and find_spec(module):
                     import_module(module).load()
+        # Tables loaded from empty: planned for their real sizes from the first request on.
+        analyze([m for m in apps.get_models() if m._meta.managed and not m._meta.proxy])
         self.stdout.write(self.style.SUCCESS("Demo estate loaded."))

@@ -1,0 +1,256 @@
+"""Writes over real HTTP against `irtis serve` (issue 19 §6), next to the same writes in-process.
+
+    flock /tmp/irtis-bench.lock .venv/bin/python benchmarks/http_writes_bench.py \\
+        --database postgresql://postgres@127.0.0.1:5432/irtis_httpbench [--runs 30] [--no-analyze]
+
+Creates the database afresh, migrates it, generates the reference data set (inventory,
+network, virtualisation parts, as benchmarks/inventory_bench.py), starts `irtis serve`
+(production settings: DEBUG off, gunicorn, 2 gthread workers) on a free loopback port, and
+times over one keep-alive HTTP connection, `runs` times each after one warm-up:
+create 100 devices in one request, PATCH those 100, DELETE those 100 (the bulk API), and
+single creates. Then the same requests through Django's test client in this process, on the
+same database (no HTTP, no gunicorn). Last, 8 clients on their own connections for a few
+seconds, with each worker's CPU time read from /proc before and after: how the connections
+spread over the two workers.
+
+`--no-analyze` leaves the freshly loaded tables without planner statistics (as a load
+finishing a minute before autovacuum's first pass); by default the loader's own ANALYZE runs.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+IRTIS = ROOT / ".venv" / "bin" / "irtis"
+# NetBox 4.6.8 behind gunicorn (2 workers) on PostgreSQL, same data, as issue 19 §6 reports it
+# (not run here): ≈ 10 s to create 100 devices in one request, ≈ 8 s to delete 100. The issue
+# gives irtis 382–752 ms as "13–30×" and 1,346 ms as "6×", whence these.
+NETBOX_MS = {"create": 10_000, "delete": 8_000}
+TARGET = 30  # × NetBox
+
+
+def recreate(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generate(analyze: bool) -> tuple[str, dict[str, int]]:
+    """Migrate, load the data set, return a superuser's API token and the ids the payloads use."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+    import django
+
+    django.setup()
+    import dataset_inventory
+    import dataset_network
+    import dataset_virtualization
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from irtis.identity.tokens import issue
+    from irtis.inventory.models import DeviceRole, HardwareModel, Rack, Site, SoftwareVersion
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(20260811)
+    start = time.perf_counter()
+    for part in (dataset_inventory, dataset_network, dataset_virtualization):
+        part.generate(rng)
+    print(f"data set loaded in {time.perf_counter() - start:.1f} s", flush=True)
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    user = get_user_model().objects.create_superuser("bench", "bench@example.lt", "Bench-Sl4ptas!")
+    ids = {"site": Site.objects.get(code="site-02").pk, "role": DeviceRole.objects.get(name="role-03").pk,
+           "rack": Rack.objects.get(name="rack-02").pk, "model": HardwareModel.objects.get(name="model-03").pk,
+           "platform": SoftwareVersion.objects.get(name="platform-03").pk}
+    return issue(user)[1], ids
+
+
+class Http:
+    """One keep-alive connection to the server, as a client library keeps it."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def __call__(self, method: str, path: str, body: object = None, status: int = 200) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        self.connection.request(method, path, data, self.headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        if response.status != status:
+            raise SystemExit(f"{method} {path}: {response.status} {content[:300]!r}")
+        return json.loads(content) if content else None
+
+
+class InProcess:
+    """The same calls through Django's test client: the application without HTTP and gunicorn."""
+
+    def __init__(self, token: str) -> None:
+        from django.test import Client
+
+        self.client = Client(headers={"Authorization": f"Bearer {token}"})
+
+    def __call__(self, method: str, path: str, body: object = None, status: int = 200) -> Any:
+        response = getattr(self.client, method.lower())(path, body, content_type="application/json") \
+            if body is not None else getattr(self.client, method.lower())(path)
+        if response.status_code != status:
+            raise SystemExit(f"{method} {path}: {response.status_code} {response.content[:300]!r}")
+        return response.json() if response.content else None
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {"median": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95 + 0.5) - 1)],
+            "max": times[-1]}
+
+
+def writes(call: Any, ids: dict[str, int], runs: int, tag: str) -> dict[str, dict[str, float]]:
+    """Each round: create 100, PATCH them, DELETE them; and one single create. Round 0 warms up."""
+    timed: dict[str, list[float]] = {"create": [], "patch": [], "delete": [], "single": []}
+    path = "/api/inventory/devices/"
+    for round_ in range(runs + 1):
+        payload = [{"name": f"{tag}-{round_}-{k}", "hardware_model": ids["model"], "role": ids["role"],
+                    "site": ids["site"], "rack": ids["rack"], "platform": ids["platform"], "status": "active"}
+                   for k in range(100)]
+        steps = []
+        start = time.perf_counter()
+        created = call("POST", path, payload, 201)
+        steps.append(("create", start))
+        start = time.perf_counter()
+        call("PATCH", path, [{"id": row["id"], "status": "planned", "description": f"patch {row['id']}"}
+                             for row in created])
+        steps.append(("patch", start))
+        start = time.perf_counter()
+        call("DELETE", path, [{"id": row["id"]} for row in created], 204)
+        steps.append(("delete", start))
+        start = time.perf_counter()
+        single = call("POST", path, {**payload[0], "name": f"{tag}-{round_}-single"}, 201)
+        steps.append(("single", start))
+        ends = [*(s for _, s in steps[1:]), time.perf_counter()]
+        # each step ends where the next one starts (their set-up is list building only)
+        if round_:
+            for (name, begun), end in zip(steps, ends, strict=True):
+                timed[name].append((end - begun) * 1000)
+        call("DELETE", f"{path}{single['id']}/", None, 204)
+    return {name: summary(values) for name, values in timed.items()}
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def spread(port: int, token: str, workers: list[int], clients: int = 8, seconds: float = 6.0) -> list[tuple]:
+    """Requests from `clients` keep-alive connections at once; each worker's share of the CPU."""
+    before = {pid: cpu_ticks(pid) for pid in workers}
+    counts = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        call = Http(port, token)
+        while time.monotonic() < stop:
+            call("GET", "/api/inventory/devices/?limit=50")
+            counts[number] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    used = {pid: cpu_ticks(pid) - before[pid] for pid in workers}
+    total = sum(used.values()) or 1
+    print(f"{clients} clients, {seconds:.0f} s: {sum(counts)} requests; worker CPU shares: "
+          + ", ".join(f"{pid}: {100 * t / total:.0f} %" for pid, t in used.items()), flush=True)
+    return [(pid, t, 100 * t / total) for pid, t in used.items()]
+
+
+def serve(database: str, data_dir: Path) -> tuple[subprocess.Popen, int, list[int]]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": database,
+           "IRTIS_DEBUG": "false", "IRTIS_MFA_ENFORCED": "false", "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true"}
+    log = (data_dir / "server.log").open("w")
+    server = subprocess.Popen([str(IRTIS), "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(240):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit((data_dir / "server.log").read_text()) from None
+            time.sleep(0.5)
+    time.sleep(1)  # both workers booted
+    # `irtis serve` is gunicorn's master: its children are the web workers and the embedded
+    # task worker (`irtis.cli worker`), which is left out.
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    workers = [int(c) for c in children if b"irtis.cli" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return server, port, workers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", required=True, help="a PostgreSQL URL; the database is created afresh")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-analyze", action="store_true")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="irtis-httpbench-"))
+    os.environ.update({"IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": args.database,
+                       "DJANGO_SETTINGS_MODULE": "irtis.settings", "IRTIS_DEBUG": "false"})
+    recreate(args.database)
+    token, ids = generate(analyze=not args.no_analyze)
+    print("load before:", os.getloadavg(), flush=True)
+    server, port, workers = serve(args.database, data_dir)
+    try:
+        print(f"irtis serve on port {port}, workers {workers}", flush=True)
+        shares = [spread(port, token, workers, seconds=4)]  # fresh workers: the case once seen lopsided
+        http_figures = writes(Http(port, token), ids, args.runs, "http")
+        shares += [spread(port, token, workers, seconds=4) for _ in range(2)]
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(60)
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host name allowed
+    local = writes(InProcess(token), ids, args.runs, "local")
+    load = os.getloadavg()
+    print(f"\nload after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; runs: {args.runs}; "
+          f"statistics: {'none (fresh load)' if args.no_analyze else 'ANALYZE after the load'}\n")
+    print("| 100 devices per request | HTTP median | HTTP p95 | p95 / median | in-process median | "
+          "NetBox 4.6.8 (issue) | NetBox / irtis (HTTP) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    labels = {"create": "create 100 (POST list)", "patch": "update 100 (PATCH list)",
+              "delete": "delete 100 (DELETE list)", "single": "create 1 (POST)"}
+    for name, label in labels.items():
+        h, p = http_figures[name], local[name]
+        netbox = NETBOX_MS.get(name)
+        ratio = f"{netbox / h['median']:.0f}×" if netbox else "–"
+        print(f"| {label} | {h['median']:.0f} ms | {h['p95']:.0f} ms | {h['p95'] / h['median']:.2f} | "
+              f"{p['median']:.0f} ms | {f'{netbox:,} ms' if netbox else '–'} | {ratio} |")
+    print("\nworker CPU shares (%) in each 8-client run:",
+          "; ".join(" / ".join(f"{share:.0f}" for _pid, _ticks, share in run) for run in shares))
+
+
+if __name__ == "__main__":
+    main()
