@@ -47,7 +47,7 @@ def test_a_look_alike_is_refused_naming_the_object_that_has_the_name(typed: str)
     DeviceRole.objects.create(name="Serveris")
     with pytest.raises(ValidationError) as refused:
         DeviceRole(name=typed).full_clean()
-    assert "“Serveris”" in refused.value.message_dict["name"][0]
+    assert "„Serveris“" in refused.value.message_dict["name"][0]
 
 
 def test_the_database_refuses_what_validation_would() -> None:
@@ -80,7 +80,7 @@ def test_scoped_names_are_unique_within_their_scope() -> None:
     Interface(device=second, name="eth0").full_clean()  # another device: allowed
     with pytest.raises(ValidationError) as refused:
         Interface(device=first, name=f"ETH{ZW}0").full_clean()
-    assert "“Eth0”" in refused.value.message_dict["name"][0]
+    assert "„Eth0“" in refused.value.message_dict["name"][0]
     with pytest.raises(IntegrityError), transaction.atomic():
         Interface.objects.create(device=first, name="ｅｔｈ0")
 
@@ -90,7 +90,7 @@ def test_the_form_refuses_a_look_alike(admin_client: Client, typed: str) -> None
     DeviceRole.objects.create(name="Serveris")
     response = admin_client.post(reverse("inventory:devicerole_add"), {"name": typed, "color": "#0d6efd"})
     assert response.status_code == 400
-    assert "“Serveris”" in response.content.decode()
+    assert "„Serveris“" in response.content.decode()
     assert DeviceRole.objects.count() == 1
 
 
@@ -102,18 +102,18 @@ def test_the_api_stores_the_normalised_name_and_refuses_look_alikes(admin_client
     for typed in ("serveris 01", f"SERVERIS{ZW} 01", "Serveris  01"):
         refused = admin_client.post(url, {"name": typed}, content_type=JSON)
         assert refused.status_code == 400, refused.content
-        assert "“Serveris 01”" in refused.json()["errors"]["name"][0]
+        assert "„Serveris 01“" in refused.json()["errors"]["name"][0]
     # A list: one name taken in the table, two items naming the same one.
     refused = admin_client.post(url, [{"name": "Nauja"}, {"name": "NAUJA"}, {"name": "serveris 01"}],
                                 content_type=JSON)
     assert refused.status_code == 400
     errors = refused.json()["errors"]
-    assert set(errors) == {"1", "2"} and "“Serveris 01”" in errors["2"]["name"][0]
+    assert set(errors) == {"1", "2"} and "„Serveris 01“" in errors["2"]["name"][0]
     other = DeviceRole.objects.create(name="Kita")
     renamed = admin_client.patch(f"{url}{other.pk}/", {"name": "SERVERIS 01"}, content_type=JSON)
     assert renamed.status_code == 400 and DeviceRole.objects.get(pk=other.pk).name == "Kita"
     listed = admin_client.patch(url, [{"id": other.pk, "name": "serveris 01"}], content_type=JSON)
-    assert listed.status_code == 400 and "“Serveris 01”" in str(listed.json()["errors"])
+    assert listed.status_code == 400 and "„Serveris 01“" in str(listed.json()["errors"])
 
 
 def test_an_import_refuses_look_alikes_and_stores_normalised_names() -> None:
@@ -121,7 +121,7 @@ def test_an_import_refuses_look_alikes_and_stores_normalised_names() -> None:
     rows = parse("name;color\nSERVERIS;#000000\nＤｉｓｋų masyvas;#000000\ndiskų  MASYVAS;#000000\n".encode(), "csv")
     plan = plan_import(entry_for(DeviceRole), rows)
     messages = {(e.row, e.column): e.message for e in plan.errors}
-    assert "“Serveris”" in messages[(1, "name")]
+    assert "„Serveris“" in messages[(1, "name")]
     assert (2, "name") not in messages and "2" in messages[(3, "name")]  # repeats row 2
     good = plan_import(entry_for(DeviceRole), parse("name;color\nＤｉｓｋų masyvas;#000000\n".encode(), "csv"))
     assert not good.errors and good.rows[1].name == "Diskų masyvas"
