@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from common import setup_database, teardown_database
-from monitoring_bench import serve
+from monitoring_bench import make_checks, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ZONES = ("default", "bench")
@@ -49,27 +49,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU of the process so far (its own threads; the worker forks nothing)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def make_checks(count: int, interval: int, ports: list[int]) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    from irtis.core.bulk import save_objects
-    from irtis.inventory.models import Device, DeviceRole, HardwareModel, Manufacturer, Site
-    from irtis.monitoring.models import Check
-
-    site = Site.objects.create(code="B", name="B", kind="datacentre")
-    maker = Manufacturer.objects.create(name="M")
-    device = Device.objects.create(name="target", site=site, role=DeviceRole.objects.create(name="R"),
-                                   hardware_model=HardwareModel.objects.create(name="H", manufacturer=maker))
-    kind = ContentType.objects.get_for_model(Device)
-    made = []
-    for n in range(count):
-        values = ({"kind": "tcp", "host": "127.0.0.1", "port": ports[0]} if n % 2 else
-                  {"kind": "http", "url": f"http://127.0.0.1:{ports[1]}/health", "keyword": "irtis OK"})
-        made.append(Check(name=f"c{n}", interval=interval, timeout=5, retries=0, target_type=kind,
-                          target_id=device.pk, zone=ZONES[(n // 2) % 2], **values))
-    save_objects(made)
 
 
 def main() -> None:
@@ -100,7 +79,7 @@ def main() -> None:
 
             for zone in ZONES:
                 django_rq.get_queue(zone).empty()
-        make_checks(args.checks, args.interval, list(ports))
+        make_checks(args.checks, args.interval, list(ports), ZONES)
         env = {**os.environ, "IRTIS_DATABASE_URL": database_url(), "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true",
                "PYTHONPATH": str(ROOT)}
         workers = [subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], env=env, cwd=ROOT)

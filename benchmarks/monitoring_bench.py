@@ -53,21 +53,15 @@ def serve(ports: Any, ready: Any) -> None:
     asyncio.run(main())
 
 
-def checks_per_second(count: int, seconds: float) -> dict[str, float]:
+def make_checks(count: int, interval: int, ports: list[int], zones: tuple[str, ...] = ("default",)) -> None:
+    """`count` checks of one device, half TCP, half HTTP with a keyword, against `serve`'s ports;
+    pairs of them spread over `zones`."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
-    from django.utils import timezone
 
     from irtis.core.bulk import save_objects
     from irtis.inventory.models import Device, DeviceRole, HardwareModel, Manufacturer, Site
-    from irtis.monitoring import runner
-    from irtis.monitoring.models import Check, Sample, StateChange
+    from irtis.monitoring.models import Check
 
-    ports = multiprocessing.Array("i", 2)
-    ready = multiprocessing.Event()
-    server = multiprocessing.Process(target=serve, args=(ports, ready), daemon=True)
-    server.start()
-    ready.wait(10)
     site = Site.objects.create(code="B", name="B", kind="datacentre")
     maker = Manufacturer.objects.create(name="M")
     device = Device.objects.create(name="target", site=site, role=DeviceRole.objects.create(name="R"),
@@ -77,9 +71,24 @@ def checks_per_second(count: int, seconds: float) -> dict[str, float]:
     for n in range(count):
         values = ({"kind": "tcp", "host": "127.0.0.1", "port": ports[0]} if n % 2 else
                   {"kind": "http", "url": f"http://127.0.0.1:{ports[1]}/health", "keyword": "irtis OK"})
-        made.append(Check(name=f"c{n}", interval=10, timeout=5, retries=0, target_type=kind, target_id=device.pk,
-                          **values))
+        made.append(Check(name=f"c{n}", interval=interval, timeout=5, retries=0, target_type=kind,
+                          target_id=device.pk, zone=zones[(n // 2) % len(zones)], **values))
     save_objects(made)
+
+
+def checks_per_second(count: int, seconds: float) -> dict[str, float]:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from irtis.monitoring import runner
+    from irtis.monitoring.models import Sample, StateChange
+
+    ports = multiprocessing.Array("i", 2)
+    ready = multiprocessing.Event()
+    server = multiprocessing.Process(target=serve, args=(ports, ready), daemon=True)
+    server.start()
+    ready.wait(10)
+    make_checks(count, 10, list(ports))
     checked, batches = 0, 0
     cpu, start = time.process_time(), time.perf_counter()
     while time.perf_counter() - start < seconds:
