@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "irtis.backups",
     "irtis.changes",
     "irtis.monitoring",
+    "irtis.security",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
