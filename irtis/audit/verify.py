@@ -12,7 +12,9 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -134,29 +136,109 @@ def row_hash(row: tuple) -> str:
         return ""
 
 
-def checked(chunk: int = 10000) -> Iterator[tuple[int, str, str, bool]]:
-    """(id, stored hash, stored previous hash, whether the content gives the stored hash) of
-    every entry, in id order."""
+@dataclass
+class _Span:
+    """What one stretch of entries (lo, hi] holds, checked on its own: each entry's content and
+    its link to the entry before it within the stretch. The links across stretches, the
+    checkpoints and the head are checked by the walk, in id order."""
+
+    count: int = 0  # entries that passed, up to the first problem
+    first: tuple[int, str] | None = None  # (id, previous hash) of the first entry
+    last: tuple[int, str] | None = None  # (id, hash) of the last entry that passed
+    # (id of the entry before, id, hash) of the first entry (whose previous entry the walk
+    # knows) and of every entry that has a checkpoint or may need one
+    marks: list[tuple[int | None, int, str]] = field(default_factory=list)
+    # (kind, id, id of the entry before, stored previous hash) of the first problem
+    bad: tuple[str, int, int, str] | None = None
+
+
+def _postgres_span(lo: int, hi: int, intervals: tuple[int, ...]) -> list[tuple]:
+    """The entries of the span (lo, hi] that the walk must look at, in id order: (id, hash,
+    previous hash, scheme, whether its content gives its hash (None for scheme 1, which
+    Python hashes), the id and hash of the entry before it in the span, whether a checkpoint
+    is or may be due at it, its position in the span, whether it is the span's last).
+
+    PostgreSQL builds and hashes each entry's text and compares the links itself, so only the
+    entries that need a look come back: the first and the last, those where a checkpoint may
+    be due, and any whose content or link is wrong.
+    """
+    text = f"encode(sha256(convert_to({canonical.sql('postgresql')}, 'UTF8')), 'hex') = hash"
+    due = " OR ".join(f"id / {every} > prev_id / {every}" for every in intervals) or "FALSE"
+    marked = f"({due} OR id IN (SELECT entry_id FROM audit_auditcheckpoint))"
     select = (
-        f"SELECT id, hash, prev_hash, scheme, {canonical.sql(connection.vendor)} "
-        "FROM audit_auditentry WHERE id > %s ORDER BY id LIMIT %s"
+        f"SELECT id, hash, prev_hash, scheme, content, prev_id, prev_stored, {marked}, n, final FROM ("
+        f"SELECT id, hash, prev_hash, scheme, CASE WHEN scheme = {canonical.SCHEME} THEN {text} END AS content, "
+        "lag(id) OVER w AS prev_id, lag(hash) OVER w AS prev_stored, row_number() OVER w AS n, "
+        "lead(id) OVER w IS NULL AS final "
+        "FROM audit_auditentry WHERE id > %s AND id <= %s WINDOW w AS (ORDER BY id)) AS span "
+        f"WHERE prev_id IS NULL OR final OR content IS NOT TRUE OR prev_hash <> prev_stored OR {marked} "
+        "ORDER BY id"
     )
-    sha256, after = hashlib.sha256, 0
     with connection.cursor() as cursor:
-        while True:
-            cursor.execute(select, [after, chunk])
-            batch = cursor.fetchall()
-            older = {}
-            if any(r[3] != canonical.SCHEME for r in batch):
-                older = {r[0]: row_hash(r) == r[1] for r in rows(after, batch[-1][0], chunk)}
-            for entry_id, stored, prev, scheme, text in batch:
-                if scheme == canonical.SCHEME:
-                    yield entry_id, stored, prev, sha256(text.encode()).hexdigest() == stored
-                else:
-                    yield entry_id, stored, prev, older[entry_id]
-            if len(batch) < chunk:
-                return
-            after = batch[-1][0]
+        cursor.execute(select, [lo, hi])
+        return cursor.fetchall()
+
+
+def _sqlite_span(lo: int, hi: int, intervals: tuple[int, ...]) -> Iterator[tuple]:
+    """The entries of the span (lo, hi] as `_postgres_span` gives them, every one: SQLite has
+    no SHA-256, and its window functions cost more than doing the same here."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, hash, prev_hash, scheme, CASE WHEN scheme = {canonical.SCHEME} THEN "
+            f"{canonical.sql('sqlite')} END FROM audit_auditentry WHERE id > %s AND id <= %s ORDER BY id",
+            [lo, hi],
+        )
+        found = cursor.fetchall()
+        cursor.execute("SELECT entry_id FROM audit_auditcheckpoint WHERE entry_id > %s AND entry_id <= %s", [lo, hi])
+        signed = {r[0] for r in cursor.fetchall()}
+    sha256, last = hashlib.sha256, len(found)
+    prev_id, prev_stored, due = None, None, _LAST
+    for n, (entry_id, stored, stored_prev, scheme, text) in enumerate(found, 1):
+        marked = entry_id >= due or entry_id in signed
+        if prev_id is None or marked:
+            # the first id after this entry at which a checkpoint may be due under some interval
+            due = min(((entry_id // every) + 1) * every for every in intervals) if intervals else _LAST
+        content = None if text is None else sha256(text.encode()).hexdigest() == stored
+        yield entry_id, stored, stored_prev, scheme, content, prev_id, prev_stored, marked, n, n == last
+        prev_id, prev_stored = entry_id, stored
+
+
+def _scan(lo: int, hi: int, intervals: tuple[int, ...]) -> _Span:
+    """Check the entries of (lo, hi]: each one's content, and its link to the entry before it
+    within the span."""
+    span = _Span()
+    found = list(_postgres_span(lo, hi, intervals) if connection.vendor == "postgresql"
+                 else _sqlite_span(lo, hi, intervals))
+    older = {}
+    if any(r[3] != canonical.SCHEME for r in found):  # scheme 1: hashed from the decoded values
+        wanted = {r[0] for r in found if r[3] != canonical.SCHEME}
+        older = {r[0]: row_hash(r) == r[1] for r in rows(lo, hi) if r[0] in wanted}
+    for entry_id, stored, stored_prev, scheme, content, prev_id, prev_stored, marked, n, final in found:
+        intact = older[entry_id] if scheme != canonical.SCHEME else bool(content)
+        if prev_id is None:
+            span.first = (entry_id, stored_prev)
+        if not intact:
+            span.bad = (CONTENT, entry_id, prev_id or 0, stored_prev)
+            break
+        if prev_id is None:
+            span.marks.append((None, entry_id, stored))
+        elif stored_prev != prev_stored:
+            span.bad = (LINK, entry_id, prev_id, stored_prev)
+            break
+        elif marked:
+            span.marks.append((prev_id, entry_id, stored))
+        span.count, span.last = n, (entry_id, stored)
+        if final:
+            break
+    return span
+
+
+def _scan_in_thread(*args: Any) -> _Span:
+    """`_scan` on the thread's own connection, closed afterwards."""
+    try:
+        return _scan(*args)
+    finally:
+        connection.close()
 
 
 def _checkpoints(chunk: int) -> Iterator[AuditCheckpoint]:
@@ -278,10 +360,18 @@ class _Checkpoints:
 
 
 class _Walk:
-    """The state of one verification walk; `run` returns the report."""
+    """The state of one verification walk; `run` returns the report.
 
-    def __init__(self, chunk: int, progress: Callable[[int, int], None] | None = None) -> None:
-        self.chunk = chunk
+    The trail is cut into spans of `chunk` ids, scanned by up to `workers` threads at
+    once (each on its own connection: on SQLite the statement runs without the interpreter
+    lock, on PostgreSQL each server process builds and hashes its rows); the walk then takes
+    the spans in id order and checks what joins them.
+    """
+
+    def __init__(self, chunk: int, progress: Callable[[int, int], None] | None, workers: int) -> None:
+        self.chunk = max(chunk, 1)
+        # Other connections don't see what an open transaction wrote: one thread then.
+        self.workers = 1 if connection.in_atomic_block else max(workers, 1)
         self.progress = progress
         self.total = AuditEntry.objects.count() if progress else 0
         self.report = Report()
@@ -312,42 +402,85 @@ class _Walk:
             latest = anchor
         return (latest.last_entry_id, latest.last_hash) if latest else (0, GENESIS)
 
+    def _spans(self) -> Iterator[_Span]:
+        """The spans of the trail in id order, scanned ahead by the worker threads."""
+        last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        bounds = [(lo, min(lo + self.chunk, last)) for lo in range(0, last, self.chunk)]
+        # Where a checkpoint is or may be due: every interval in force at some time.
+        intervals = {checkpoints.interval(), *AuditCheckpoint.objects.filter(version__gte=2)
+                     .values_list("interval", flat=True).distinct()}
+        due = tuple(sorted(i for i in intervals if i > 0))
+        if self.workers == 1 or len(bounds) == 1:
+            yield from (_scan(lo, hi, due) for lo, hi in bounds)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            futures = [pool.submit(_scan_in_thread, lo, hi, due) for lo, hi in bounds]
+            try:
+                for future in futures:
+                    yield future.result()
+            finally:  # a problem found: the spans not yet started are not needed
+                for future in futures:
+                    future.cancel()
+
     def _walk(self) -> Problem | None:
         start = self._start()
         if isinstance(start, Problem):
             return start
-        prev_id, prev_hash = start
+        self.prev = start
         cps = _Checkpoints(self.chunk)
+        for span in self._spans():
+            if problem := self._join(span, cps, start):
+                return problem
+            if self.progress:
+                self.progress(self.report.checked, self.total)
         report = self.report
-        for entry_id, stored, stored_prev, intact in checked(self.chunk):
-            if problem := cps.before(entry_id, start):
-                return problem
-            if not intact:
-                return Problem(entry_id, CONTENT, "its hash does not match its content")
-            if stored_prev != prev_hash and report.first_id is None:
-                return Problem(
-                    entry_id,
-                    MISSING,
-                    f"entries before {entry_id} were deleted: the first entry does not "
-                    "link to the start of the chain (genesis or archive anchor)",
-                )
-            if stored_prev != prev_hash:
-                return _link_problem(entry_id, prev_id, stored_prev)
-            if problem := cps.at(entry_id, stored, prev_id):
-                return problem
-            if report.first_id is None:
-                report.first_id = entry_id
-            report.checked += 1
-            if self.progress and report.checked % self.chunk == 0:
-                self.progress(report.checked, self.total)
-            prev_id, prev_hash = entry_id, stored
-        report.last_id = prev_id if report.checked else None
+        report.last_id = self.prev[0] if report.checked else None
         if problem := cps.before(_LAST, start):
             return problem
         report.checkpoints = cps.count
         signed_up_to = cps.previous.entry_id if cps.previous else 0
         report.unsigned_tail = AuditEntry.objects.filter(id__gt=signed_up_to).count()
         return self._head(start)
+
+    def _join(self, span: _Span, cps: "_Checkpoints", start: tuple[int, str]) -> Problem | None:
+        """Check a span in its place: its first entry's link to the entry before it, the
+        checkpoints of its entries, and the first problem its scan found."""
+        if span.first is None:
+            return None
+        report, bad = self.report, span.bad
+        first_prev = span.first[1]
+        for before_id, entry_id, stored in span.marks:
+            if bad is not None and entry_id >= bad[1]:
+                break
+            if problem := cps.before(entry_id, start):
+                return problem
+            if before_id is None:  # the first entry: its link to the span before
+                prev_id, prev_hash = self.prev
+                if first_prev != prev_hash and report.first_id is None:
+                    return Problem(
+                        entry_id,
+                        MISSING,
+                        f"entries before {entry_id} were deleted: the first entry does not "
+                        "link to the start of the chain (genesis or archive anchor)",
+                    )
+                if first_prev != prev_hash:
+                    return _link_problem(entry_id, prev_id, first_prev)
+                before_id = prev_id
+                if report.first_id is None:
+                    report.first_id = entry_id
+            if problem := cps.at(entry_id, stored, before_id):
+                return problem
+        if bad is not None:
+            kind, entry_id, prev_id, stored_prev = bad
+            if problem := cps.before(entry_id, start):
+                return problem
+            if kind == CONTENT:
+                return Problem(entry_id, CONTENT, "its hash does not match its content")
+            return _link_problem(entry_id, prev_id, stored_prev)
+        report.checked += span.count
+        assert span.last is not None
+        self.prev = span.last
+        return None
 
     def _head(self, start: tuple[int, str]) -> Problem | None:
         """The table must reach the head signed outside the database, with the same hash."""
@@ -384,7 +517,12 @@ class _Walk:
         return None
 
 
-def verify_trail(chunk: int = 10000, progress: Callable[[int, int], None] | None = None) -> Report:
-    """Walk the whole trail; the report names the first problem, if any. `progress(checked, total)`
-    is called after every chunk."""
-    return _Walk(chunk, progress).run()
+def verify_trail(
+    chunk: int = 10000,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 2,
+) -> Report:
+    """Walk the whole trail; the report names the first problem, if any. The trail is read in
+    spans of `chunk` ids, `workers` threads at a time; `progress(checked, total)` is called
+    after every span."""
+    return _Walk(chunk, progress, workers).run()
