@@ -363,9 +363,8 @@ class _Walk:
     """The state of one verification walk; `run` returns the report.
 
     The trail is cut into spans of `chunk` ids, scanned by up to `workers` threads at
-    once (each on its own connection: on SQLite the statement runs without the interpreter
-    lock, on PostgreSQL each server process builds and hashes its rows); the walk then takes
-    the spans in id order and checks what joins them.
+    once, each on its own connection; the walk then takes the spans in id order and checks
+    what joins them.
     """
 
     def __init__(self, chunk: int, progress: Callable[[int, int], None] | None, workers: int) -> None:
@@ -520,9 +519,15 @@ class _Walk:
 def verify_trail(
     chunk: int = 10000,
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 2,
+    workers: int | None = None,
 ) -> Report:
     """Walk the whole trail; the report names the first problem, if any. The trail is read in
     spans of `chunk` ids, `workers` threads at a time; `progress(checked, total)` is called
-    after every span."""
+    after every span.
+
+    By default PostgreSQL scans two spans at once (its server processes build and hash the
+    rows, the threads only wait), SQLite one (its rows are hashed in Python, and threads
+    would only contend for the interpreter lock)."""
+    if workers is None:
+        workers = 2 if connection.vendor == "postgresql" else 1
     return _Walk(chunk, progress, workers).run()
