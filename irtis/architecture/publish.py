@@ -63,6 +63,8 @@ def pictures(doc: Document, fmt: str) -> list[Picture]:
     width that keeps its labels at 7 pt or more (a raster is laid out in milliseconds where
     WeasyPrint spends seconds on the SVG's text)."""
     result = []
+    # print needs each diagram's size (from its SVG) and its PNG
+    diagram.draw_all((d.dot for d in doc.diagrams if d.dot), *(("svg",) if fmt == "html" else ("svg", "png")))
     for drawing in doc.diagrams:
         if not drawing.dot:
             continue
