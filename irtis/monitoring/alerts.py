@@ -32,7 +32,7 @@ from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import VirtualMachine
 
 from . import incidents, locks
-from .models import Alert, Incident
+from .models import Alert, AlertChange, Incident
 
 
 class BadPayload(ValueError):
@@ -123,6 +123,7 @@ def receive(source: str, events: list[Event]) -> dict[str, int]:
     known = {a.fingerprint: a for a in Alert.objects.filter(
         source=source, fingerprint__in={e.fingerprint for e in events}).only("pk", "fingerprint", "firing", "event_at")}
     settled: dict[int, int] = {}  # alert id → notifications to count
+    late: list[AlertChange] = []  # stale events: older than the alert's status, still its history
     for event in events:
         alert = known.get(event.fingerprint)
         outcome = _repeat(alert, event) if alert is not None else None
@@ -131,6 +132,10 @@ def receive(source: str, events: list[Event]) -> dict[str, int]:
             continue
         counts[outcome] += 1
         settled[alert.pk] = settled.get(alert.pk, 0) + 1
+        if outcome == "stale":
+            late.append(AlertChange(alert_id=alert.pk, firing=event.firing, at=event.at))
+    if late:
+        AlertChange.objects.bulk_create(late, ignore_conflicts=True)
     by_count: dict[int, list[int]] = {}
     for pk, times in settled.items():
         by_count.setdefault(times, []).append(pk)
@@ -161,15 +166,19 @@ def _apply(source: str, event: Event) -> str:
                     alert.save()
             except IntegrityError:  # a concurrent request made it first: this one is a repeat
                 return _apply(source, event)
+            AlertChange.objects.create(alert=alert, firing=event.firing, at=event.at)
             outcome = "new" if node else "unmapped"
         else:
             Alert.objects.filter(pk=alert.pk).update(received=alert.received + 1)
-            if event.at < alert.event_at or (event.at == alert.event_at and event.firing == alert.firing):
-                return "stale" if event.at < alert.event_at else "repeated"
+            if event.at < alert.event_at:
+                AlertChange.objects.bulk_create([AlertChange(alert=alert, firing=event.firing, at=event.at)],
+                                                ignore_conflicts=True)
+                return "stale"
             if event.firing == alert.firing:
                 return "repeated"
             alert.firing, alert.event_at = event.firing, event.at
             alert.save(update_fields=["firing", "event_at"])
+            AlertChange.objects.create(alert=alert, firing=event.firing, at=event.at)
             outcome = "new" if alert.object_id is not None else "unmapped"
         if alert.object_id is not None and alert.object_type_id is not None:
             locks.incidents()

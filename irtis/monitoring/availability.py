@@ -34,7 +34,7 @@ from irtis.systems.models import Component
 
 from . import hours
 from .hours import Counted, Hours, Span
-from .models import Alert, Check, State, StateChange, SystemChange
+from .models import Alert, AlertChange, Check, State, StateChange, SystemChange
 
 Interval = tuple[dt.datetime, dt.datetime]
 SUMMED_PERIODS = 4  # up to this many periods (day, month, year) the database sums plain systems' down time
@@ -229,16 +229,22 @@ def strip(system_id: int, count: int = 90, now: dt.datetime | None = None) -> li
 
 def _object_down_rows(node: Node, start: dt.datetime, end: dt.datetime) -> list[tuple[int, float, float | None]]:
     """The object's down intervals: any of its checks down, or an external alert about it firing
-    (from the alert's last status on: alerts keep no history). Merged, as owner 0."""
+    (from its history of statuses, in the order of their own times). Merged, as owner 0."""
     type_id, object_id = node
     checks = list(Check.objects.filter(target_type_id=type_id, target_id=object_id).values_list("pk", flat=True))
     spans: list[tuple[float, float]] = []
     horizon = end.timestamp()
     for _check, a, b in _down_rows(StateChange._meta.db_table, "check_obj_id", checks, start, end):
         spans.append((a, horizon if b is None else b))
-    for at in Alert.objects.filter(object_type_id=type_id, object_id=object_id, firing=True,
-                                   event_at__lt=end).values_list("event_at", flat=True):
-        spans.append((at.timestamp(), horizon))
+    fired: dict[int, float] = {}  # alert id → since when it fires
+    for alert_id, firing, at in AlertChange.objects.filter(
+            alert__object_type_id=type_id, alert__object_id=object_id, at__lt=end,
+    ).order_by("at", "alert_id").values_list("alert_id", "firing", "at"):
+        if firing:
+            fired.setdefault(alert_id, at.timestamp())
+        elif alert_id in fired:
+            spans.append((fired.pop(alert_id), at.timestamp()))
+    spans += [(since, horizon) for since in fired.values()]
     merged: list[tuple[float, float]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:

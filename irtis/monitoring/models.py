@@ -478,6 +478,24 @@ class Alert(models.Model):
         return f"{self.source} {self.name or self.fingerprint}"
 
 
+class AlertChange(models.Model):
+    """A status an external alert reported, at the time the monitor gave it: the alert's history,
+    from which availability counts the time it fired. Notifications may arrive out of order,
+    so a late one still takes its place here though the alert's status stays the newest."""
+
+    alert = models.ForeignKey(Alert, models.CASCADE, related_name="changes", verbose_name=_("external alert"))
+    firing = models.BooleanField(_("firing"))
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("external alert's status")
+        verbose_name_plural = _("external alerts' statuses")
+        constraints = [models.UniqueConstraint(fields=["alert", "at", "firing"], name="monitoring_alertchange_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {'firing' if self.firing else 'resolved'} {self.at:%Y-%m-%d %H:%M}"
+
+
 # --- service levels (SLA) ---------------------------------------------------------------------
 
 

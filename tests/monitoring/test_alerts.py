@@ -119,3 +119,24 @@ def test_a_recovery_resolves_the_incident(sender: Client) -> None:
 def test_an_alert_naming_nothing_known_is_kept_unmapped(sender: Client) -> None:
     assert post(sender, "alertmanager", alertmanager("firing", "10.99.0.1", T)).json()["unmapped"] == 1
     assert not Incident.objects.exists()
+
+
+def test_availability_counts_every_time_an_alert_fired_even_when_told_out_of_order(sender: Client) -> None:
+    from irtis.monitoring.availability import object_availability
+    from irtis.monitoring.models import AlertChange
+
+    e = array_estate()
+    day = (T.replace(hour=0), T.replace(hour=0) + timedelta(days=1))
+    post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T))  # down 08:00–09:00
+    post(sender, "alertmanager", alertmanager("resolved", "masyvas-1", T + timedelta(hours=1)))
+    # a second outage 10:00–11:00, its recovery told before its problem (stale, yet history;
+    # zabbix() dates a problem five minutes before the time it is given)
+    post(sender, "zabbix", zabbix(0, "masyvas-1", T + timedelta(hours=3), event_id="z1"))
+    assert post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5),
+                                        event_id="z1")).json()["stale"] == 1
+    assert post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5),
+                                        event_id="z1")).json()["stale"] == 1  # told twice, kept once
+    assert AlertChange.objects.count() == 4
+    node = (ContentType.objects.get_for_model(e["array"]).id, e["array"].pk)
+    measure = object_availability(node, {"day": day}, now=day[1])["day"]
+    assert measure.down == 2 * 3600
