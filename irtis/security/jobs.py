@@ -1,0 +1,27 @@
+"""Background work: evaluating the controls (on a schedule, Administration → Schedules, e.g.
+hourly) and writing an evidence pack for auditors."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from irtis.tasks.runs import job
+
+from . import pack, run
+
+
+@job(label=gettext_lazy("Evaluate the security controls"), schedulable=True, max_attempts=1)
+def evaluate_controls(job_run: Any) -> dict[str, Any]:
+    """Every control that applies: one result each, stored with its data (see run.py)."""
+    results = run.evaluate(progress=job_run.report)
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return {"results": len(results), **counts}
+
+
+@job(label=gettext_lazy("Write an evidence pack"), key="framework_id", max_attempts=1)
+def evidence_pack(job_run: Any, framework_id: int, language: str = "lt") -> dict[str, Any]:
+    """The framework's statement of applicability as PDF, the evidence files and a SHA-256
+    manifest, in one ZIP kept for the user who started it (see pack.py)."""
+    return pack.write(framework_id, job_run, language)
