@@ -125,7 +125,7 @@ class Kind(models.TextChoices):
 @register(
     group="security",
     columns=("code", "title", "kind", "evaluator", "owner", "period_days", "requirements"),
-    filters=("kind", "evaluator", "owner", "requirements", "categories", "essential_only"),
+    filters=("kind", "evaluator", "owner", "essential_only"),
     search=("title", "description"),
     key="code",
     panels=("security/control_panel.html",),

@@ -25,6 +25,7 @@ from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import Device
+from irtis.security.models import Requirement
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import Cluster
 from tests.browser.conftest import refusals
@@ -59,6 +60,9 @@ def _values() -> dict[str, dict[str, str]]:
         "network.ipaddress": {"address": "10.254.254.1/24"},
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
+        "security.control": {"evaluator": "*"},
+        "security.requirementmapping": {"source": str(Requirement.objects.get(code="LT-01").pk),
+                                        "target": str(Requirement.objects.get(code="A.5.2").pk)},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
