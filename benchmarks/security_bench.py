@@ -90,9 +90,8 @@ def overlay(rng: random.Random) -> dict[str, int]:
         interfaces = [Interface(device_id=pk, name="eth0") for pk in devices]
         save_objects(interfaces)
         addresses = []
-        for n, interface in enumerate(interfaces):
-            p = rng.randrange(N_PREFIXES)
-            host = n % 4000 + 1
+        for n, interface in enumerate(interfaces):  # device n: prefix n % 200, host n // 200 + 1
+            p, host = n % N_PREFIXES, n // N_PREFIXES + 1
             made = IPAddress(address=f"10.{p // 16}.{(p % 16) * 16 + host // 256}.{host % 256}/20",
                              interface_id=interface.pk)
             made._derive()

@@ -101,7 +101,7 @@ class TestEvidence(ModelContract):
 
     def make(self, n: int) -> Evidence:
         return Evidence.objects.create(control=factories.control(f"K-{n}"), title=f"Įrodymas {n}",
-                                       expires=datetime.date(2027, 1, n))
+                                       expires=datetime.date(2027, 1, 1) + datetime.timedelta(days=n))
 
     def new_values(self) -> dict:
         return {"control": factories.control("K-RISK"), "title": "Rizikos analizė",
