@@ -3,22 +3,28 @@
 GET  /api/security/dashboard/                 the dashboard's figures (frameworks, systems, controls)
 GET  /api/security/controls/<id>/results/     a control's latest results with deviations and data
 POST /api/security/evaluate/                  → 202 the run evaluating every control
+POST /api/security/evidence/<id>/file/        multipart "file": keep it as the evidence's file
+POST /api/security/evidence/<id>/sign-off/    the reviewer's sign-off (not the uploader's)
 """
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import File, Router
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from irtis.core import permissions
 from irtis.core.api import api, json_response
 from irtis.tasks.api import RunOut, as_dict
 
-from . import dashboard, jobs
+from . import dashboard, jobs, views
+from . import evidence as evidence_files
 from .messages import message
-from .models import Control, ControlResult
+from .models import Control, ControlResult, Evidence
 
 router = Router(tags=["Security"])
 RESULTS = 30
@@ -55,6 +61,47 @@ def evaluate(request: HttpRequest) -> HttpResponse:
     if not permissions.has(request.user, Control, "change"):
         raise HttpError(403, _("You do not have permission to do this."))
     return json_response(as_dict(jobs.evaluate_controls.start(user=request.user)), 202)
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    try:
+        found: Evidence = views._one(Evidence, request.user, "change", pk)
+    except PermissionDenied:
+        raise HttpError(403, _("You do not have permission to do this.")) from None
+    except Http404:
+        raise HttpError(404, _("Not found.")) from None
+    return found
+
+
+def _state(item: Evidence) -> dict[str, Any]:
+    return {"id": item.pk, "state": item.state, "sha256": item.sha256, "size": item.size,
+            "file_name": item.file_name, "uploaded_at": item.uploaded_at, "reviewed_at": item.reviewed_at,
+            "reviewed_by": item.reviewed_by_id, "expires": item.expires}
+
+
+@router.post("/evidence/{int:pk}/file/", operation_id="security_evidence_file", url_name="security_evidence_file",
+             summary="Upload an evidence's file (its SHA-256 is recorded in the audit trail)")
+def upload(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> HttpResponse:  # noqa: B008
+    item = _evidence(request, pk)
+    try:
+        with transaction.atomic():
+            evidence_files.store(item, file, request.user)
+            permissions.ensure(request.user, [item], "change")
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
+    return json_response(_state(item))
+
+
+@router.post("/evidence/{int:pk}/sign-off/", operation_id="security_evidence_sign_off",
+             url_name="security_evidence_sign_off", summary="Sign off an evidence (someone other than its uploader)")
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _evidence(request, pk)
+    try:
+        with transaction.atomic():
+            evidence_files.sign_off(item, request.user)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
+    return json_response(_state(item))
 
 
 api.add_router("/security/", router)

@@ -109,3 +109,15 @@ def test_expired_or_missing_evidence_fails(uploaded: Evidence, reviewer) -> None
 def test_the_file_downloads_while_unchanged(uploaded: Evidence, admin_client) -> None:
     response = admin_client.get(reverse("security_pages:file", args=[uploaded.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == BODY
+
+
+def test_upload_and_sign_off_through_the_api(admin_client, reviewer, client) -> None:
+    item = factories.evidence(factories.control("K-RISK"))
+    url = f"/api/security/evidence/{item.pk}/file/"
+    assert admin_client.post(url, {"file": SimpleUploadedFile("e.txt", b"")}).status_code == 400
+    body = admin_client.post(url, {"file": SimpleUploadedFile("e.txt", BODY)}).json()
+    assert body["sha256"] == hashlib.sha256(BODY).hexdigest() and body["state"] == EvidenceState.UNREVIEWED
+    assert admin_client.post(f"/api/security/evidence/{item.pk}/sign-off/").status_code == 400  # the uploader
+    client.force_login(reviewer)
+    assert client.post(f"/api/security/evidence/{item.pk}/sign-off/").json()["state"] == EvidenceState.VALID
+    assert client.post("/api/security/evidence/999999/sign-off/").status_code == 404
