@@ -33,6 +33,7 @@ class ResultStatus(models.TextChoices):
     columns=("code", "name", "edition", "in_force", "description"),
     search=("name", "edition", "description"),
     key="code",
+    panels=("security/framework_panel.html",),
 )
 class Framework(TaggedModel):
     """A catalogue of requirements in one edition: the Cyber Security Law, KSRA, Res. 716,
