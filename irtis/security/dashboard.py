@@ -58,10 +58,15 @@ class Board:
     frameworks: list[tuple[Framework, Tally]]
     systems: list[tuple[InformationSystem, Tally]]
     controls: list[Row]
+    trend: dict[int, list[tuple[Any, int | None]]] = field(default_factory=dict)  # framework → (time, %)
+
+    def framework_rows(self) -> list[tuple[Framework, Tally, list[tuple[Any, int | None]]]]:
+        return [(f, t, self.trend.get(f.pk, [])) for f, t in self.frameworks]
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "frameworks": [{"id": f.pk, "code": f.code, "edition": f.edition, **t.as_dict()}
+            "frameworks": [{"id": f.pk, "code": f.code, "edition": f.edition, **t.as_dict(),
+                            "trend": [{"time": time.isoformat(), "percent": p} for time, p in self.trend.get(f.pk, [])]}
                            for f, t in self.frameworks],
             "systems": [{"id": s.pk, "code": s.code, **t.as_dict()} for s, t in self.systems],
             "controls": [{
@@ -131,7 +136,21 @@ def board(user: Any) -> Board:
         frameworks=[(f, tallies[f.pk]) for f in frameworks],
         systems=[(s, per_system[s.pk]) for s in systems.only("pk", "code", "name")],
         controls=rows,
+        trend=_trend(rows, set(tallies)),
     )
+
+
+def _trend(rows: list[Row], frameworks: set[int]) -> dict[int, list[tuple[Any, int | None]]]:
+    """Each framework's % passed at each of the last evaluations (one evaluation writes all its
+    results with one time), from the controls' history strips: no further query."""
+    times = sorted({time for row in rows for time, _status in row.history})[-HISTORY:]
+    by_time: dict[Any, dict[int, Tally]] = {time: defaultdict(Tally) for time in times}
+    for row in rows:
+        for time, status in row.history:
+            if time in by_time:
+                for framework_id in row.frameworks & frameworks:
+                    by_time[time][framework_id].add(status)
+    return {f: [(time, by_time[time][f].percent) for time in times if f in by_time[time]] for f in frameworks}
 
 
 def soa(framework: Framework, user: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,8 @@ from irtis.tasks.runs import job
 from . import pack, run
 
 
-@job(label=gettext_lazy("Evaluate the security controls"), schedulable=True, max_attempts=1)
+# A second attempt when an evidence record changed under the first (its stale save is refused).
+@job(label=gettext_lazy("Evaluate the security controls"), schedulable=True, max_attempts=2)
 def evaluate_controls(job_run: Any) -> dict[str, Any]:
     """Every control that applies: one result each, stored with its data (see run.py)."""
     results = run.evaluate(progress=job_run.report)

@@ -61,6 +61,7 @@ def test_the_dashboards_figures(admin_client) -> None:
     for framework in body["frameworks"]:
         assert {k: framework[k] for k in ("passed", "failed", "unknown", "not_applicable", "percent")} == {
             "passed": 0, "failed": 2, "unknown": 0, "not_applicable": 2, "percent": 0}
+        assert [point["percent"] for point in framework["trend"]] == [0, 0, 0]  # three evaluations
     assert {c["code"]: len(c["history"]) for c in body["controls"]} == {
         "K-A0": 3, "K-A1": 3, "K-M0": 3, "K-M1": 3}
     assert sorted(s["code"] for s in body["systems"]) == ["S0", "S1"]
