@@ -114,7 +114,7 @@ def start_pack(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405)
     framework = _one(Framework, request.user, "export", pk)
-    run = jobs.evidence_pack.start(user=request.user, framework_id=framework.pk, language=get_language() or "lt")
+    run = jobs.start_pack(framework.pk, request.user, get_language() or "lt")
     return started(request, run, _("Writing the evidence pack: %(code)s") % {"code": framework.code},
                    reverse("security_pages:pack", args=[run.pk]))
 

@@ -107,7 +107,8 @@ def test_the_evidence_pack_holds_the_summary_the_files_and_their_hashes(admin_cl
     evidence_files.path_of(changed).write_bytes(b"pakeista")
     assert admin_client.get(reverse("security_pages:soa_pdf", args=[framework.pk])).content.startswith(b"%PDF")
 
-    started = jobs.evidence_pack.start(user=admin_user, framework_id=framework.pk, language="en")
+    assert pack.PACK_TASK == jobs.evidence_pack.module_path
+    started = jobs.start_pack(framework.pk, admin_user, "en")
     execute(str(started.pk))
     started.refresh_from_db()
     assert started.status == RunStatus.DONE, started.error
