@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from irtis.core import permissions
@@ -26,9 +26,9 @@ class Tally:
     not_applicable: int = 0
     not_evaluated: int = 0
 
-    def add(self, status: str | None) -> None:
+    def add(self, status: str | None, count: int = 1) -> None:
         name = status or "not_evaluated"
-        setattr(self, name, getattr(self, name) + 1)
+        setattr(self, name, getattr(self, name) + count)
 
     @property
     def total(self) -> int:
@@ -128,9 +128,9 @@ def board(user: Any) -> Board:
             if framework_id in tallies:
                 tallies[framework_id].add(result.status if result else None)
     per_system: dict[int, Tally] = defaultdict(Tally)
-    for system_id, status in SystemResult.objects.filter(result__in=list(results.values())).values_list(
-            "system", "status"):
-        per_system[system_id].add(status)
+    for system_id, status, count in SystemResult.objects.filter(result__in=list(results.values())).values(
+            "system", "status").annotate(n=Count("id")).values_list("system", "status", "n"):
+        per_system[system_id].add(status, count)
     systems = permissions.restrict(InformationSystem.objects.filter(pk__in=list(per_system)), user).order_by("code")
     return Board(
         frameworks=[(f, tallies[f.pk]) for f in frameworks],
