@@ -59,6 +59,8 @@ def _values() -> dict[str, dict[str, str]]:
         "network.ipaddress": {"address": "10.254.254.1/24"},
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
+        "security.control": {"evaluator": "*"},
+        "security.requirementmapping": {"source": "LT-01", "target": "A.5.2"},  # searched for: not mapped
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
@@ -191,6 +193,8 @@ def test_add_form_is_usable(demo: SimpleNamespace, page: object, label: str) -> 
             selector = f'#{field["id"]}'
             if field["kind"]:
                 search_and_pick(page, {**field, "lookup": page.locator(selector).evaluate(KIND_OF)}, demo.letters)
+            elif wanted not in (None, "*") and field["lookup"]:  # a search box: the value is what to type
+                search_and_pick(page, field, {field["lookup"]: wanted})
             elif wanted not in (None, "*"):
                 page.select_option(selector, wanted)
             elif field["lookup"]:
