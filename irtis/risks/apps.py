@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,9 @@ class RisksConfig(AppConfig):
     verbose_name = _("Findings and risks")
 
     def ready(self) -> None:
+        from irtis.core.registry import ModelEntry, entry_for
         from irtis.notifications import kinds
+        from irtis.systems.models import InformationSystem
 
         from . import evaluators, jobs  # noqa: F401  (the automatic controls; the jobs for workers and schedules)
 
@@ -17,3 +21,5 @@ class RisksConfig(AppConfig):
             template="risks/notifications/finding_overdue.txt",
             channel="both", digest=60,
         )
+        # a link to the system's risk register on its page
+        cast(ModelEntry, entry_for(InformationSystem)).add_panel("risks/system_panel.html")
