@@ -187,5 +187,6 @@ def write(report: Report, assessment: Assessment, progress: Progress | None = No
 def new_assessment(report: Report, kind: str, scope: str, performer: str, performed_on: date | None,
                    sha256: str) -> Assessment:
     """The assessment a report's import records, the report's own task and start filling the gaps."""
-    return Assessment(kind=kind, scope=scope or report.task, performer=performer,
-                      performed_on=performed_on or report.started, report_sha256=sha256)
+    assessment = Assessment(kind=kind, scope=scope or report.task, performer=performer, report_sha256=sha256)
+    assessment.performed_on = performed_on or report.started  # type: ignore[assignment]  # None: full_clean says
+    return assessment

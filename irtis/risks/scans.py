@@ -189,7 +189,7 @@ def _rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
 
 def read_csv(stream: IO[bytes]) -> Report:
     """Findings from the documented CSV: one row per weakness and host (docs/risks.md)."""
-    results = []
+    results: list[ScanResult] = []
     for number, row in _rows(stream):
         if len(results) >= _limit():
             raise ScanError(_("The file has more than %(limit)s rows.") % {"limit": _limit()})
