@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from irtis.core import bulk, relations
 from irtis.inventory.models import Device
@@ -25,7 +26,7 @@ from irtis.systems.models import Deployment, InformationSystem
 from irtis.virtualization.models import VirtualMachine
 
 from .models import Assessment, Finding, Severity
-from .scans import Report, ScanResult
+from .scans import Report, ScanError, ScanResult
 
 CHUNK = 2000  # values per IN (...) look-up
 Progress = Callable[[int, int, str], None]
@@ -187,6 +188,10 @@ def write(report: Report, assessment: Assessment, progress: Progress | None = No
 def new_assessment(report: Report, kind: str, scope: str, performer: str, performed_on: date | None,
                    sha256: str) -> Assessment:
     """The assessment a report's import records, the report's own task and start filling the gaps."""
-    assessment = Assessment(kind=kind, scope=scope or report.task, performer=performer, report_sha256=sha256)
-    assessment.performed_on = performed_on or report.started  # type: ignore[assignment]  # None: full_clean says
-    return assessment
+    when = performed_on or report.started
+    if when is None:
+        raise ScanError(_("The file does not say when the assessment was performed: give the date."))
+    if not (scope or report.task):
+        raise ScanError(_("The file does not name its scope: give the scope."))
+    return Assessment(kind=kind, scope=scope or report.task, performer=performer, performed_on=when,
+                      report_sha256=sha256)
