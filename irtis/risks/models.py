@@ -265,7 +265,10 @@ class Risk(TaggedModel):
         return self.residual_likelihood * self.residual_impact
 
     def clean(self) -> None:
+        errors = {}
         if (self.residual_likelihood is None) != (self.residual_impact is None):
-            raise ValidationError({"residual_impact": _("Give both the residual likelihood and the residual impact.")})
+            errors["residual_impact"] = _("Give both the residual likelihood and the residual impact.")
         if self.treatment and self.treatment != self.Treatment.ACCEPT and not self.measures.strip():
-            raise ValidationError({"measures": _("Describe the measures of the chosen treatment.")})
+            errors["measures"] = _("Describe the measures of the chosen treatment.")
+        if errors:
+            raise ValidationError(errors)
