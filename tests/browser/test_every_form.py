@@ -59,6 +59,7 @@ def _values() -> dict[str, dict[str, str]]:
         "network.ipaddress": {"address": "10.254.254.1/24"},
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
+        "risks.risk": {"likelihood": "3", "impact": "4", "residual_likelihood": "2", "residual_impact": "2"},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
