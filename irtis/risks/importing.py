@@ -157,7 +157,9 @@ def write(report: Report, assessment: Assessment, progress: Progress | None = No
     with transaction.atomic():
         assessment.full_clean()
         assessment.save()
-        stored = {f.key: f for f in Finding.objects.select_for_update().filter(scope=assessment.scope)}
+        # findings recorded by hand (no key) are not the scanner's to close
+        scope = Finding.objects.select_for_update().filter(scope=assessment.scope).exclude(key="")
+        stored = {f.key: f for f in scope}
         targets = resolve({r.host for k, r in results.items() if k not in stored})
         step(0, len(results), "")
         new, changed = [], []

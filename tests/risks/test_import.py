@@ -69,6 +69,13 @@ def test_a_later_scan_updates_closes_and_reopens():
     reopened = Finding.objects.get(nvt_oid="B")
     assert (reopened.status, reopened.closed_on, reopened.due_date) == (
         "open", None, later + timedelta(days=7 + 30))
+    # a finding recorded by hand in the scope is not the scanner's to close
+    manual = Finding(assessment=second, title="Rankinis", host="10.0.0.9")
+    manual.full_clean()
+    manual.save()
+    scan([result("10.0.0.1", oid="A", cvss="9.1")], later + timedelta(days=8))
+    manual.refresh_from_db()
+    assert manual.status == "open" and manual.scope == "DC1"
     # another scope's scan touches none of these
     scan([], DAY, scope="DC2")
     assert Finding.objects.filter(status="open").count() == 2
