@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from irtis.audit.models import AuditEntry
 from irtis.risks import jobs
@@ -125,7 +126,7 @@ def test_a_bad_file_fails_the_run_and_writes_nothing(admin_client, settings, tmp
     scan([result("10.0.0.1")], DAY, scope="DC1 serveriai")
     _upload(admin_client, data, reader=reader, scope="DC1 serveriai" if reader == "csv" else "")
     run = Run.objects.get(task="irtis.risks.jobs.import_scan")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused), translation.override("en"):  # the request left Lithuanian active
         execute(str(run.pk))
     run.refresh_from_db()
     assert run.status == Status.FAILED and message.lower() in run.error.lower(), run.error
