@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from irtis.identity.models import ObjectPermission, User
 from irtis.notifications.models import Notification
@@ -63,7 +64,10 @@ def test_register_page_and_pdf(client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Duomenų nutekėjimas" in text and "Kitos sistemos" not in text
-    assert "likelihood 5 × impact 4: 1" in text and "likelihood 2 × impact 4: 1" in text
+    with translation.override("lt"):  # the page's language
+        cell = gettext("likelihood %(likelihood)s × impact %(impact)s: %(count)s")
+    assert cell % {"likelihood": 5, "impact": 4, "count": 1} in text
+    assert cell % {"likelihood": 2, "impact": 4, "count": 1} in text
     assert text.index("Duomenų nutekėjimas") < text.index("Smulkmena")  # highest level first
     few = len(captured)
     for n in range(10):
