@@ -44,6 +44,8 @@ GROUPS = (
     )),
     Group("security", _("Security"), _("Controls, evidence, access requests and findings."), links=(
         Link(_("Compliance dashboard"), "security_pages:board", "security.view_control"),
+        Link(_("Risk registers"), "risks_pages:registers", "risks.view_risk"),
+        Link(_("Import a scan report"), "risks_pages:import", "risks.add_finding"),
     )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),

@@ -61,6 +61,7 @@ def _values() -> dict[str, dict[str, str]]:
         "network.prefix": {"prefix": "10.254.0.0/16"},
         "security.control": {"evaluator": "*"},
         "security.requirementmapping": {"source": "LT-01", "target": "A.5.2"},  # searched for: not mapped
+        "risks.risk": {"likelihood": "3", "impact": "4", "residual_likelihood": "2", "residual_impact": "2"},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
