@@ -42,7 +42,10 @@ GROUPS = (
         Link(_("Maintenance calendar"), "changes_pages:calendar", "changes.view_maintenancewindow"),
         Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
     )),
-    Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
+    Group("security", _("Security"), _("Controls, evidence, access requests and findings."), links=(
+        Link(_("My access requests"), "access_pages:mine", "access.view_accessrequest"),
+        Link(_("Access requests to approve"), "access_pages:to_approve", "access.view_accessrequest"),
+    )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),
     )),
