@@ -65,7 +65,8 @@ def privileged_members() -> Outcome:
     with ad.reader() as (conn, conf):
         base = ad.directory.base_dn(conn, conf)
         for name in settings.IRTIS_ACCESS_PRIVILEGED_GROUPS:
-            flt = f"(&(objectClass=group)(|(cn={escape_filter_chars(name)})(sAMAccountName={escape_filter_chars(name)})))"
+            escaped = escape_filter_chars(name)
+            flt = f"(&(objectClass=group)(|(cn={escaped})(sAMAccountName={escaped})))"
             for group_dn, _attrs in ad.directory.search(conn, base, flt, ["cn"]):
                 members = ad.paged(conn, base, f"(&{ad.PERSON}(memberOf:{IN_CHAIN}:={escape_filter_chars(group_dn)}))",
                                    ["sAMAccountName"])
