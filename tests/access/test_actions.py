@@ -164,7 +164,7 @@ def test_unanswered_items_escalate_once() -> None:
     assert campaigns.escalate(timezone.localdate()) == 0  # not yet past the deadline
     later = timezone.localdate() + dt.timedelta(days=1)
     assert campaigns.escalate(later) == 2
-    assert Notification.objects.filter(kind="access.recertification_overdue", user=security).count() == 1
+    assert Notification.objects.filter(kind="access.recertification_overdue", recipient=security).count() == 1
     assert campaigns.escalate(later) == 0
     assert RecertificationItem.objects.filter(answer=Answer.PENDING, escalated_at__isnull=False).count() == 2
 
