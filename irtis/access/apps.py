@@ -13,5 +13,5 @@ class AccessConfig(AppConfig):
         from . import api, evaluators  # noqa: F401  (approval actions on the API; hygiene controls)
 
         kinds.register("access.recertification_overdue", _("Recertification overdue"),
-                       subject=_("Recertification %(object)s: %(count)s items unanswered past the deadline"),
+                       subject=_("Recertification %(object)s: unanswered past the deadline: %(count)s"),
                        channel="both", digest=0)

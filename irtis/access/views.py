@@ -81,7 +81,7 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "open":
             made = campaigns.open_campaign(campaign, request.user)
-            messages.success(request, _("%(count)s items to recertify.") % {"count": made})
+            messages.success(request, _("Items to recertify: %(count)s.") % {"count": made})
         elif action in ("confirm", "revoke"):
             ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
             if not ids:
