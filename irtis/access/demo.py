@@ -22,13 +22,13 @@ PEOPLE = (
 def load() -> None:
     model = get_user_model()
     people = {}
-    for username, first, last, role in PEOPLE:
+    for username, first, last, code in PEOPLE:
         people[username] = ensure(model, "username", {
             "username": username, "first_name": first, "last_name": last, "email": f"{username}@muitine.lt",
             "password": "!demo",  # unusable: demo people do not sign in
         })
-        if role:
-            people[username].groups.add(Group.objects.get(name=role))
+        if code:
+            people[username].groups.add(Group.objects.get(name=code))
     owner, requester = people["r.savickas"], people["j.prasytojas"]
     mdas = InformationSystem.objects.get(code="MDAS")
     role = ensure(Entitlement, "name", {
