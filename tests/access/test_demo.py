@@ -20,7 +20,8 @@ def test_demo_access_loads_once() -> None:
     entries = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == entries
-    Entitlement.objects.all().delete()
-    InformationSystem.objects.filter(code="MDAS").update(code="KITA")
+    mdas = InformationSystem.objects.get(code="MDAS")
+    mdas.code = "KITA"
+    mdas.save()
     with pytest.raises(InformationSystem.DoesNotExist):
         demo.load()
