@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "irtis.monitoring",
     "irtis.security",
     "irtis.risks",
+    "irtis.access",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -285,6 +286,14 @@ if ACTIVE_DIRECTORY["URI"]:  # AD first; ModelBackend (local break-glass account
         "irtis.identity.ldap.ActiveDirectoryBackend",
         *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
     ]
+
+# --- Access requests and AD hygiene (irtis.access; docs/access.md) ---
+# The account that adds and removes group members (only "Write Members" on the managed groups).
+IRTIS_AD_WRITE_BIND_DN = os.environ.get("IRTIS_AD_WRITE_BIND_DN", "")
+IRTIS_AD_WRITE_BIND_PASSWORD = os.environ.get("IRTIS_AD_WRITE_BIND_PASSWORD", "")
+IRTIS_ACCESS_PRIVILEGED_GROUPS = [g.strip() for g in os.environ.get(
+    "IRTIS_ACCESS_PRIVILEGED_GROUPS", "Domain Admins,Enterprise Admins,Schema Admins").split(",") if g.strip()]
+IRTIS_ACCESS_UNUSED_DAYS = int(os.environ.get("IRTIS_ACCESS_UNUSED_DAYS", "90"))
 
 # --- E-mail: notifications over SMTP (irtis.notifications; every variable in docs/notifications.md) ---
 _SMTP_SECURITY = os.environ.get("IRTIS_SMTP_SECURITY", "starttls").lower()

@@ -46,6 +46,8 @@ GROUPS = (
         Link(_("Compliance dashboard"), "security_pages:board", "security.view_control"),
         Link(_("Risk registers"), "risks_pages:registers", "risks.view_risk"),
         Link(_("Import a scan report"), "risks_pages:import", "risks.add_finding"),
+        Link(_("My access requests"), "access_pages:mine", "access.view_accessrequest"),
+        Link(_("Access requests to approve"), "access_pages:to_approve", "access.view_accessrequest"),
     )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),

@@ -255,13 +255,15 @@ def _is_certificate_problem(exc: BaseException) -> bool:
     return any(word in text for word in ("certificate", "match any name"))
 
 
-def connect(conf: DirectorySettings, user: str | None, password: str | None) -> Connection:
+def connect(conf: DirectorySettings, user: str | None, password: str | None,
+            writable: bool = False) -> Connection:
     """An open, TLS-protected connection to the first domain controller that answers, bound
-    as `user` (result in `conn.bound`); DirectoryUnavailable when none answers."""
+    as `user` (result in `conn.bound`); DirectoryUnavailable when none answers. Read-only
+    unless `writable` (irtis.access changes group members)."""
     problems: list[BaseException] = []
     for server in _servers(conf):
         conn = Connection(
-            server, user=user, password=password, authentication=SIMPLE, read_only=True,
+            server, user=user, password=password, authentication=SIMPLE, read_only=not writable,
             receive_timeout=math.ceil(conf.timeout),  # ldap3 packs it as whole seconds
             auto_referrals=False, raise_exceptions=False,
             return_empty_attributes=False,
@@ -289,10 +291,10 @@ def connect(conf: DirectorySettings, user: str | None, password: str | None) -> 
 
 @contextmanager
 def session(conf: DirectorySettings, user: str | None,
-            password: str | None) -> Iterator[Connection]:
+            password: str | None, writable: bool = False) -> Iterator[Connection]:
     """`connect` as a context manager that always unbinds, and that turns a connection lost
     half way into DirectoryUnavailable."""
-    conn = connect(conf, user, password)
+    conn = connect(conf, user, password, writable)
     try:
         yield conn
     except LDAPException as exc:

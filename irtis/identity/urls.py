@@ -39,5 +39,5 @@ access = (
         path("users/", _moved("user_list"), name="users"),
         path("users/<int:pk>/", _moved("user_edit")),
     ],
-    "access",
+    "access_moved",  # not "access": that namespace is irtis.access's models
 )

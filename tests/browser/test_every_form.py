@@ -46,6 +46,8 @@ def _values() -> dict[str, dict[str, str]]:
     night = datetime.date.today() + datetime.timedelta(days=400)
     hours = {"start": f"{night}T02:00:00", "end": f"{night}T04:00:00"}
     return {
+        "access.accessrequest": {"valid_from": str(datetime.date.today()),
+                                 "valid_until": str(datetime.date.today() + datetime.timedelta(days=10))},
         "changes.approvalrule": {"role": str(free_role.pk)},
         "changes.blackout": hours,
         "changes.maintenancewindow": hours,

@@ -1,0 +1,76 @@
+"""Approval actions through the API, beside the generic CRUD; the same functions as the pages:
+
+POST /api/access/access-requests/<id>/{approve-owner,approve-officer,reject}/   {"comment": "…"}
+POST /api/access/memberships/<id>/revoke/
+
+200 with the object as the generic API gives it; 404 for an object the caller may not view,
+403 without the right (or with a read-only token), 409 with the reason when refused (a
+self-approval, a request already decided).
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from irtis.core import registry
+from irtis.core.api import Endpoints, api, json_response
+
+from . import actions
+from .models import AccessRequest, Membership
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any]) -> HttpResponse:
+    endpoints = Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
+    if getattr(getattr(request, "token", None), "read_only", False):
+        raise HttpError(403, _("This token is read-only."))
+    target = endpoints.authorise(request, "view").filter(pk=pk).first()
+    if target is None:
+        raise HttpError(404, _("Not found."))
+    try:
+        act(target)
+    except actions.ActionRefused as refused:
+        raise HttpError(409, str(refused)) from None
+    except PermissionDenied as denied:
+        raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
+    return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])
+
+
+requests = Router(tags=["Access requests: approval"])
+memberships = Router(tags=["Memberships: revocation"])
+
+
+@requests.post("/{int:pk}/approve-owner/", response={200: Any}, operation_id="access_request_approve_owner",
+               summary="Approve as the entitlement's owner")
+def approve_owner(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
+    return _do(request, AccessRequest, pk, lambda r: actions.approve(r, request.user, "owner", payload.comment))
+
+
+@requests.post("/{int:pk}/approve-officer/", response={200: Any}, operation_id="access_request_approve_officer",
+               summary="Approve as security officer")
+def approve_officer(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
+    return _do(request, AccessRequest, pk, lambda r: actions.approve(r, request.user, "officer", payload.comment))
+
+
+@requests.post("/{int:pk}/reject/", response={200: Any}, operation_id="access_request_reject", summary="Reject")
+def reject(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
+    return _do(request, AccessRequest, pk, lambda r: actions.reject(r, request.user, payload.comment))
+
+
+@memberships.post("/{int:pk}/revoke/", response={200: Any}, operation_id="access_membership_revoke",
+                  summary="Revoke, removing the account from the AD group")
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, Membership, pk, lambda m: actions.revoke(m, request.user))
+
+
+api.add_router("/access/access-requests/", requests)
+api.add_router("/access/memberships/", memberships)
