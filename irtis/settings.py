@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "irtis.changes",
     "irtis.monitoring",
     "irtis.security",
+    "irtis.flows",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

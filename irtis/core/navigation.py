@@ -42,7 +42,10 @@ GROUPS = (
         Link(_("Maintenance calendar"), "changes_pages:calendar", "changes.view_maintenancewindow"),
         Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
     )),
-    Group("security", _("Security"), _("Controls, evidence, access requests and findings.")),
+    Group("security", _("Security"), _("Controls, evidence, access requests and findings."), links=(
+        Link(_("Flow matrix"), "flows_pages:matrix", "flows.view_flow"),
+        Link(_("Firewall rules and flows"), "flows_pages:report", "flows.view_firewallrule"),
+    )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),
     )),
