@@ -82,7 +82,8 @@ class Index:
 
 
 def _key(network: syntax.Network) -> Key:
-    return network.version, network.prefixlen, int(network.network_address) >> (network.max_prefixlen - network.prefixlen)
+    shift = network.max_prefixlen - network.prefixlen
+    return network.version, network.prefixlen, int(network.network_address) >> shift
 
 
 def _collapsed(networks: list[syntax.Network]) -> list[syntax.Network]:
@@ -110,7 +111,8 @@ def index() -> Index:
 def unexplained(firewalls: Iterable[Firewall] | None = None, flows: Index | None = None) -> list[FirewallRule]:
     """The allow rules (of `firewalls`, or of all) that no approved flow in force explains."""
     flows = flows or index()
-    rules = FirewallRule.objects.filter(action="allow").select_related("firewall").order_by("firewall__name", "position")
+    rules = FirewallRule.objects.filter(action="allow").select_related("firewall")
+    rules = rules.order_by("firewall__name", "position")
     if firewalls is not None:
         rules = rules.filter(firewall__in=list(firewalls))
     return [rule for rule in rules if not flows.explain(rule)]
