@@ -45,7 +45,7 @@ def may_approve(flow: Flow, user: Any, step: str) -> bool:
         return True
     if step == OWNER:
         return flow.owner_id == user.pk or (
-            flow.system_id is not None and flow.system.responsible.filter(pk=user.pk).exists())
+            flow.system is not None and flow.system.responsible.filter(pk=user.pk).exists())
     return user.groups.filter(name=SECURITY_OFFICER).exists()
 
 

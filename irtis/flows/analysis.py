@@ -45,7 +45,8 @@ class Index:
             self.services[flow.pk] = (flow.protocol, syntax.ports(flow.ports))
             for zone, prefix, index in ((flow.source_zone_id, flow.source_prefix, self.sources),
                                         (flow.destination_zone_id, flow.destination_prefix, self.destinations)):
-                networks = zone_networks.get(zone, []) if zone else [ipaddress.ip_network(prefix.prefix)]
+                networks = [ipaddress.ip_network(prefix.prefix)] if prefix is not None else zone_networks.get(
+                    zone or 0, [])
                 for network in _collapsed(networks):
                     index[_key(network)].add(flow.pk)
 
@@ -89,7 +90,7 @@ def _key(network: syntax.Network) -> Key:
 def _collapsed(networks: list[syntax.Network]) -> list[syntax.Network]:
     result: list[syntax.Network] = []
     for version in (4, 6):
-        result += ipaddress.collapse_addresses(n for n in networks if n.version == version)  # type: ignore[arg-type]
+        result += ipaddress.collapse_addresses(n for n in networks if n.version == version)  # type: ignore[type-var]
     return result
 
 

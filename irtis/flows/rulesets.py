@@ -162,7 +162,9 @@ def parse(data: bytes, filename: str) -> list[dict[str, Any]]:
         raise _file(_("At most %(count)s rules a file.") % {"count": MAX_RULES})
     if not rows:
         raise _file(_("The file holds no rules."))
-    problems, rules, positions = [], [], {}
+    problems: list[Problem] = []
+    rules: list[dict[str, Any]] = []
+    positions: dict[int, int] = {}
     for line, values in rows:
         rule, errors = _rule(values)
         problems += [Problem(line, column, message) for column, message in errors]
