@@ -81,8 +81,8 @@ def test_the_api_approves_and_answers_409_with_the_reason() -> None:
     requested = _requested(requester, owner)
     client = Client()
     client.force_login(requester)
-    refused = client.post(f"/api/flows/flows/{requested.pk}/approve-owner/")
-    assert refused.status_code == 409 and "someone else" in refused.json()["detail"]
+    refused = client.post(f"/api/flows/flows/{requested.pk}/approve-owner/", headers={"Accept-Language": "lt"})
+    assert refused.status_code == 409 and "kitas asmuo" in refused.json()["detail"]
     client.force_login(owner)
     done = client.post(f"/api/flows/flows/{requested.pk}/approve-owner/")
     assert done.status_code == 200 and done.json()["owner_approved_by"] == owner.pk
