@@ -51,7 +51,7 @@ def test_only_the_right_people_approve_and_never_both_steps() -> None:
     actions.approve(requested, owner_officer, actions.OWNER)
     with pytest.raises(actions.ActionRefused, match="two people"):
         actions.approve(requested, owner_officer, actions.SECURITY)
-    with pytest.raises(actions.ActionRefused, match="Only a security officer rejects|owner or a security"):
+    with pytest.raises(actions.ActionRefused, match="owner or a security officer rejects"):
         actions.reject(requested, stranger)
 
 
