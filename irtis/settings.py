@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "irtis.security",
     "irtis.risks",
     "irtis.access",
+    "irtis.flows",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -48,6 +48,8 @@ GROUPS = (
         Link(_("Import a scan report"), "risks_pages:import", "risks.add_finding"),
         Link(_("My access requests"), "access_pages:mine", "access.view_accessrequest"),
         Link(_("Access requests to approve"), "access_pages:to_approve", "access.view_accessrequest"),
+        Link(_("Flow matrix"), "flows_pages:matrix", "flows.view_flow"),
+        Link(_("Firewall rules and flows"), "flows_pages:report", "flows.view_firewallrule"),
     )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),

@@ -1,0 +1,76 @@
+"""The decisions on flows and the review of a firewall through the API, beside the generic CRUD;
+the same functions as the buttons (`actions`), so the same rules:
+
+POST /api/flows/flows/<id>/approve-owner/      the owner's approval
+POST /api/flows/flows/<id>/approve-security/   the security officer's approval
+POST /api/flows/flows/<id>/reject/
+POST /api/flows/firewalls/<id>/review/         the rules were reviewed today
+
+Answer: 200 with the object as the generic API gives it; 404 for an object the caller may not
+view, 403 without the right (or with a read-only token), 409 with the reason when the decision
+is refused (a self-approval, the wrong person, the flow's state) or someone changed it meanwhile.
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from irtis.core import registry
+from irtis.core.api import Endpoints, api, json_response
+from irtis.core.models import StaleObjectError
+
+from . import actions
+from .models import Firewall, Flow
+
+
+def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any]) -> HttpResponse:
+    endpoints = Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
+    if getattr(getattr(request, "token", None), "read_only", False):
+        raise HttpError(403, _("This token is read-only."))
+    target = endpoints.authorise(request, "view").filter(pk=pk).first()
+    if target is None:
+        raise HttpError(404, _("Not found."))
+    try:
+        act(target)
+    except actions.ActionRefused as refused:
+        raise HttpError(409, str(refused)) from None
+    except StaleObjectError:
+        raise HttpError(409, _("Someone changed this meanwhile: look again and repeat.")) from None
+    except PermissionDenied as denied:
+        raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
+    return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])
+
+
+flows = Router(tags=["Network flows: approval"])
+firewalls = Router(tags=["Firewalls: review"])
+
+
+def _decision(action: str, summary: str, act: Callable[[Flow, Any], Any]) -> None:
+    def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
+        return _do(request, Flow, pk, lambda flow: act(flow, request.user))
+
+    flows.post(f"/{{int:pk}}/{action}/", response={200: Any}, operation_id=f"flows_flow_{action.replace('-', '_')}",
+               url_name=f"flows_flow_{action}", summary=summary)(endpoint)
+
+
+_decision("approve-owner", "Approve for the owner of the flow or its information system",
+          lambda flow, user: actions.approve(flow, user, actions.OWNER))
+_decision("approve-security", "Approve as a security officer",
+          lambda flow, user: actions.approve(flow, user, actions.SECURITY))
+_decision("reject", "Reject the requested flow", actions.reject)
+
+
+@firewalls.post("/{int:pk}/review/", response={200: Any}, operation_id="flows_firewall_review",
+                url_name="flows_firewall_review", summary="Record that the firewall's rules were reviewed today")
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, Firewall, pk, lambda firewall: actions.review(firewall, request.user))
+
+
+api.add_router("/flows/flows/", flows)
+api.add_router("/flows/firewalls/", firewalls)
