@@ -44,6 +44,15 @@ def test_every_automatic_control_names_an_installed_evaluator(categories) -> Non
         assert control.evaluator in EVALUATORS, control.code
 
 
+def test_every_installed_evaluator_has_a_shipped_control(categories) -> None:
+    """An app's evaluator that no control names would never be evaluated."""
+    from irtis.security.evaluation import EVALUATORS
+
+    catalogue.load()
+    named = set(Control.objects.values_list("evaluator", flat=True))
+    assert set(EVALUATORS) - named == set()
+
+
 def _edition(tmp_path: Path, edition: str, requirements: list[dict], mappings: list | None = None) -> Path:
     path = tmp_path / f"fw-{edition}.json"
     path.write_text(json.dumps({"code": "FW", "name": "Test", "edition": edition, "requirements": requirements,
