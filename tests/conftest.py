@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from tests.support.samba import samba_dc  # noqa: F401  (session fixture: one DC for every module)
+
 # The suite connects as the `postgres` superuser (it creates and drops test databases), which
 # `irtis serve` and `irtis worker` refuse in production; the worker processes inherit this.
 os.environ.setdefault("IRTIS_ALLOW_PRIVILEGED_DATABASE", "true")
