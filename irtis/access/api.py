@@ -9,17 +9,13 @@ self-approval, a request already decided).
 """
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from irtis.core import registry
-from irtis.core.api import Endpoints, api, json_response
+from irtis.core.api import api, object_action
 
 from . import actions
 from .models import AccessRequest, Membership
@@ -30,19 +26,7 @@ class CommentIn(Schema):
 
 
 def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any]) -> HttpResponse:
-    endpoints = Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This token is read-only."))
-    target = endpoints.authorise(request, "view").filter(pk=pk).first()
-    if target is None:
-        raise HttpError(404, _("Not found."))
-    try:
-        act(target)
-    except actions.ActionRefused as refused:
-        raise HttpError(409, str(refused)) from None
-    except PermissionDenied as denied:
-        raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
-    return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])
+    return object_action(request, model, pk, act, actions.ActionRefused)
 
 
 requests = Router(tags=["Access requests: approval"])

@@ -14,7 +14,6 @@ API clients link their writes to a change being implemented with `X-Irtis-Change
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -22,8 +21,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import registry
-from irtis.core.api import Endpoints, InvalidData, api, json_response
-from irtis.core.models import StaleObjectError
+from irtis.core.api import Endpoints, api, object_action
 
 from . import actions
 from .models import ChangeRequest, MaintenanceWindow, Result
@@ -55,25 +53,8 @@ def _endpoints(model: type[models.Model]) -> Endpoints:
     return Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
 
 
-def _do(request: HttpRequest, model: type[Target], pk: int, act: Callable[[Target], Any]) -> HttpResponse:
-    endpoints = _endpoints(model)
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This token is read-only."))
-    target = endpoints.authorise(request, "view").filter(pk=pk).first()
-    if target is None:
-        raise HttpError(404, _("Not found."))
-    try:
-        act(target)
-    except actions.ActionRefused as refused:
-        raise HttpError(409, str(refused)) from None
-    except StaleObjectError:
-        raise HttpError(409, _("Someone changed this meanwhile: look again and repeat.")) from None
-    except ValidationError as invalid:  # the object itself is incomplete (edited elsewhere): say what
-        raise InvalidData(invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}) \
-            from None
-    except PermissionDenied as denied:
-        raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
-    return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])
+def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any]) -> HttpResponse:
+    return object_action(request, model, pk, act, actions.ActionRefused)
 
 
 def _commented(model: type[Target], action: str, router: Router, prefix: str) -> None:

@@ -6,6 +6,7 @@ go through `bulk.save_objects` and `relations.assign`, so one object or a thousa
 validated, versioned and audited the same way.
 """
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, cast
 
@@ -57,6 +58,32 @@ def _invalid_data(request: HttpRequest, error: InvalidData) -> HttpResponse:
 def _out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
     """A number or text the database cannot hold, e.g. an id of 2**70 in a filter."""
     return json_response({"detail": _("A value is out of the range the database can store.")}, 400)
+
+
+def object_action(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any],
+                  refused: type[Exception]) -> HttpResponse:
+    """Run a domain action (approve, revoke…) on one object the caller may view, and answer with
+    the object as the API reads it: 403 for a read-only token or a refused permission, 404 for an
+    object out of sight, 409 for a refusal of the domain (`refused`) or a concurrent change, 422
+    for an object that does not validate."""
+    endpoints = Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
+    if getattr(getattr(request, "token", None), "read_only", False):
+        raise HttpError(403, _("This token is read-only."))
+    target = endpoints.authorise(request, "view").filter(pk=pk).first()
+    if target is None:
+        raise HttpError(404, _("Not found."))
+    try:
+        act(target)
+    except refused as refusal:
+        raise HttpError(409, str(refusal)) from None
+    except StaleObjectError:
+        raise HttpError(409, _("Someone changed this meanwhile: look again and repeat.")) from None
+    except ValidationError as invalid:  # the object itself is incomplete (edited elsewhere): say what
+        raise InvalidData(invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}) \
+            from None
+    except PermissionDenied as denied:
+        raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
+    return json_response(endpoints.rows(model._default_manager.filter(pk=pk), False)[0])
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
