@@ -1,14 +1,17 @@
 """Shared pieces of the benchmark scripts: a fresh database, a client with a token, timing."""
 
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "irtis.settings")
 os.environ.setdefault("IRTIS_DATA_DIR", "/tmp/irtis-bench")
 
@@ -124,3 +127,32 @@ def bare_floor(model: Any, query: str = "", brief: bool = False) -> Callable[[],
                                 option=orjson.OPT_PASSTHROUGH_DATETIME, default=str)
 
     return run
+
+
+def serve(database: str, data_dir: Path) -> tuple[subprocess.Popen, int, list[int]]:
+    """`irtis serve` (production settings, gunicorn, 2 workers) on `database` on a free loopback
+    port, started and booted; the server (stop it with `os.killpg(server.pid, 15)`), its port and
+    the web workers' process ids."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": database,
+           "IRTIS_DEBUG": "false", "IRTIS_MFA_ENFORCED": "false", "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true"}
+    log = (data_dir / "server.log").open("w")
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "irtis"), "serve", "--port", str(port), "--workers", "2"],
+                              env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(240):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit((data_dir / "server.log").read_text()) from None
+            time.sleep(0.5)
+    time.sleep(1)  # both workers booted
+    # `irtis serve` is gunicorn's master: its children are the web workers and the embedded
+    # task worker (`irtis.cli worker`), which is left out.
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    workers = [int(c) for c in children if b"irtis.cli" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return server, port, workers

@@ -22,9 +22,7 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,8 +31,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from common import serve
+
 ROOT = Path(__file__).resolve().parents[1]
-IRTIS = ROOT / ".venv" / "bin" / "irtis"
 # NetBox 4.6.8 behind gunicorn (2 workers) on PostgreSQL, same data, as issue 19 §6 reports it
 # (not run here): ≈ 10 s to create 100 devices in one request, ≈ 8 s to delete 100. The issue
 # gives irtis 382–752 ms as "13–30×" and 1,346 ms as "6×", whence these.
@@ -182,31 +181,6 @@ def spread(port: int, token: str, workers: list[int], clients: int = 8, seconds:
     print(f"{clients} clients, {seconds:.0f} s: {sum(counts)} requests; worker CPU shares: "
           + ", ".join(f"{pid}: {100 * t / total:.0f} %" for pid, t in used.items()), flush=True)
     return [(pid, t, 100 * t / total) for pid, t in used.items()]
-
-
-def serve(database: str, data_dir: Path) -> tuple[subprocess.Popen, int, list[int]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": database,
-           "IRTIS_DEBUG": "false", "IRTIS_MFA_ENFORCED": "false", "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true"}
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen([str(IRTIS), "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(240):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit((data_dir / "server.log").read_text()) from None
-            time.sleep(0.5)
-    time.sleep(1)  # both workers booted
-    # `irtis serve` is gunicorn's master: its children are the web workers and the embedded
-    # task worker (`irtis.cli worker`), which is left out.
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    workers = [int(c) for c in children if b"irtis.cli" not in Path(f"/proc/{c}/cmdline").read_bytes()]
-    return server, port, workers
 
 
 def main() -> None:
