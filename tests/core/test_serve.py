@@ -12,6 +12,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+from django.contrib.auth import get_user_model
+
+from irtis.core.management.commands import serve
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -63,3 +68,18 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(30)
+
+
+@pytest.mark.django_db
+def test_the_first_administrator_is_made_when_only_other_users_exist(monkeypatch, tmp_path: Path) -> None:
+    """The demo loads its people before `serve` starts: they are no administrator to sign in as."""
+    monkeypatch.setattr(serve, "PASSWORD_FILE", tmp_path / "initial_admin_password")
+    User = get_user_model()
+    User.objects.create_user("r.jonaitis", "r.jonaitis@muitine.lt", "Slaptas-1")
+    username, password = serve.first_administrator()
+    admin = User.objects.get(username="admin")
+    assert username == "admin" and admin.is_superuser and admin.check_password(password)
+    assert serve.first_administrator() == ("admin", password)  # printed again on the next start
+    admin.set_password("Kitas-slaptazodis-2")
+    admin.save()
+    assert serve.first_administrator() == ("admin", None) and User.objects.filter(is_superuser=True).count() == 1

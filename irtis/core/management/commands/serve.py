@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.wsgi import Response
 
@@ -46,9 +47,10 @@ class Server(BaseApplication):
 
 
 def first_administrator() -> tuple[str, str | None]:
-    """Create `admin` with a random password when there is no user; return its sign-in."""
+    """Create `admin` with a random password when there is no administrator; return its sign-in.
+    (Other users may exist already: the demo's people, or users signed in from AD.)"""
     User = get_user_model()
-    if not User.objects.exists():
+    if not User.objects.filter(Q(is_superuser=True) | Q(username="admin")).exists():
         password = secrets.token_urlsafe(12)
         with changes_by(source=Source.CLI):
             User.objects.create_superuser("admin", "", password)
