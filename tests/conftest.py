@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test.utils import override_settings
 from django.utils import translation
 
 from tests.support.samba import samba_dc  # noqa: F401  (session fixture: one DC for every module)
@@ -13,6 +14,24 @@ from tests.support.samba import samba_dc  # noqa: F401  (session fixture: one DC
 # The suite connects as the `postgres` superuser (it creates and drops test databases), which
 # `irtis serve` and `irtis worker` refuse in production; the worker processes inherit this.
 os.environ.setdefault("IRTIS_ALLOW_PRIVILEGED_DATABASE", "true")
+
+
+PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """Passwords made in tests are hashed with MD5, as Django advises for test suites: Argon2id
+    at 64 MiB took a third of a model contract's time (the admin fixture's password, each test).
+    Production's hashers stay in the list, so their hashes still verify; the tests of hashing
+    itself take `production_password_hashing`."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]):
+        yield
+
+
+@pytest.fixture
+def production_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
 
 @pytest.fixture

@@ -155,12 +155,12 @@ def test_cli_password_change_is_validated(jonas, monkeypatch):
     assert jonas.check_password(PASSWORD)
 
 
-def test_session_cookie_settings(settings):
+def test_session_cookie_settings(settings, production_password_hashing):
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2idHasher")
 
 
-def test_passwords_are_argon2id_with_rfc9106_parameters_and_old_hashes_upgrade(db) -> None:
+def test_passwords_are_argon2id_with_rfc9106_parameters_and_old_hashes_upgrade(db, production_password_hashing) -> None:
     from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, get_hasher, make_password
 
     encoded = make_password("Žalias-kalnas-2025")

@@ -91,7 +91,7 @@ def import_preview(client: Client, rows: list[dict[str, Any]]) -> Any:
 
 
 @pytest.mark.django_db
-def test_password_hashes_never_leak(admin_client):
+def test_password_hashes_never_leak(admin_client, production_password_hashing):
     account = User.objects.create_user("ona", password=PASSWORD, first_name="Ona")
     digest = account.password
     assert digest.startswith("argon2")
