@@ -176,11 +176,12 @@ def bulk_load(n: int) -> float:
 def verify_throughput(n: int) -> None:
     loaded = bulk_load(n)
     print(f"generated {n:,} chained entries in {loaded:.1f} s ({n / loaded:,.0f}/s, bulk insert)")
-    for _ in range(3):  # the first walk also warms the caches; a busy machine varies
-        report = verify.verify_trail()
-        assert report.intact, str(report.problem)
-        print(f"verify: {report.checked:,} entries and {report.checkpoints:,} checkpoints in "
-              f"{report.seconds:.2f} s: {report.rate:,.0f} entries/s")
+    for workers in (1, 2):  # spans checked one at a time, then two threads at once
+        for _ in range(3):  # the first walk also warms the caches; a busy machine varies
+            report = verify.verify_trail(workers=workers)
+            assert report.intact, str(report.problem)
+            print(f"verify, {workers} worker(s): {report.checked:,} entries and {report.checkpoints:,} "
+                  f"checkpoints in {report.seconds:.2f} s: {report.rate:,.0f} entries/s")
 
 
 def main() -> None:
