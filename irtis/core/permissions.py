@@ -166,7 +166,8 @@ def _superusers_only(user: Any, model: type[models.Model], action: str) -> model
     if action in {"view", "export"} or not _active(user) or user.is_superuser:
         return None
     entry = entry_for(model)
-    return entry.superusers_only if entry else None
+    withheld = entry.superusers_only if entry else None
+    return withheld(user) if callable(withheld) else withheld
 
 
 def restrict(queryset: models.QuerySet, user: object, action: str = "view") -> models.QuerySet:

@@ -50,8 +50,8 @@ class ModelEntry:
     # clean() or `superusers_only` still refuses the change by any other way in).
     read_only: "Callable[[Any, Any], Collection[str]] | None" = None
     # Objects only a superuser may create, change or delete (for others: outside their
-    # permissions, whatever their grants).
-    superusers_only: models.Q | None = None
+    # permissions, whatever their grants): a filter, or a function of the user giving his.
+    superusers_only: "models.Q | Callable[[Any], models.Q] | None" = None
 
     def add_panel(self, template: str, first: bool = False) -> None:
         """Show a panel of another app on this model's detail page (from that app's ready();

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from irtis.core import collation, registry
+from irtis.core import collation, permissions, registry
 from irtis.core.models import BaseModel
 from irtis.core.names import NameField
 from irtis.core.registry import register
@@ -32,6 +32,24 @@ def _read_only(account: "User", actor: Any) -> tuple[str, ...]:
     return fields if getattr(actor, "is_superuser", False) else (*fields, "is_superuser")
 
 
+def _beyond(actor: Any) -> models.Q:
+    """Accounts a non-superuser may not create, change or delete: superusers, and holders of a
+    role that grants something he is not granted himself without a constraint. So nobody gives
+    a role with more rights than his own, to himself or another, nor manages an account that
+    has them."""
+    if "_roles_beyond" not in actor.__dict__:  # once per request, before any write of it
+        held = permissions.grants(actor)
+        roles = (ObjectPermission.objects.filter(enabled=True, groups__isnull=False)
+                 .values_list("groups", "actions", "object_types__app_label", "object_types__model"))
+        actor._roles_beyond = {
+            role for role, actions, app_label, model in roles
+            if any((f"{app_label}.{model}", action) not in held
+                   or permissions.constraint(actor, f"{app_label}.{model}", action) is not None
+                   for action in actions)
+        }
+    return models.Q(is_superuser=True) | models.Q(groups__in=actor._roles_beyond)
+
+
 def _with_second_factor(queryset: models.QuerySet) -> models.QuerySet:
     """Whether each user has enrolled an authenticator (a list column)."""
     enrolled = TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed__isnull=False)
@@ -44,7 +62,7 @@ def _with_second_factor(queryset: models.QuerySet) -> models.QuerySet:
           queryset=_with_second_factor, labels={"second_factor": _("second factor")},
           filters=("source", "is_active", "is_superuser"), search=("first_name", "last_name", "email", "department"),
           hidden=("password", "is_staff", "user_permissions"), unversioned=("last_login",),
-          read_only=_read_only, superusers_only=models.Q(is_superuser=True))
+          read_only=_read_only, superusers_only=_beyond)
 class User(BaseModel, AbstractUser):
     """A member of staff who signs in to irtis.
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from irtis.audit.models import Action, AuditEntry
 from irtis.identity.models import ObjectPermission, User
+from irtis.inventory.models import Site
 from tests.identity.access import role_user
 from tests.support.contract import ModelContract
 
@@ -42,11 +43,12 @@ class TestUser(ModelContract):
 
     def test_many_refuses_objects_the_user_may_not_see(self, client: Client) -> None:
         """Roles are not objects permissions restrict (not registered): whoever may change a user
-        may give any existing role, and only existing ones."""
+        may give any existing role he holds himself, and only existing ones."""
         obj = self.make(1)
         writer = user_admin("m2m-writer")
         client.force_login(writer)
         for field, targets in self.many_cases():
+            writer.groups.add(*targets)
             ids = [t.pk for t in targets]
             response = client.patch(self.api_url(obj), {field.name: ids}, content_type=JSON)
             assert response.status_code == 200 and response.json()[field.name] == sorted(ids)
@@ -166,6 +168,50 @@ def test_only_superusers_make_superusers():
     # A superuser may.
     response = signed_in(root).patch(f"/api/identity/users/{other.pk}/", {"is_superuser": True}, content_type=JSON)
     assert response.status_code == 200 and User.objects.get(pk=other.pk).is_superuser
+
+
+@pytest.mark.django_db
+def test_nobody_grants_a_role_with_more_rights_than_his():
+    admin = user_admin()  # may do everything to users, nothing else
+    operators, administrators = Group.objects.create(name="operatoriai"), Group.objects.create(name="administratoriai")
+    for role, model in ((operators, User), (administrators, Site)):
+        grant = ObjectPermission.objects.create(name=f"{role.name} teisės", actions=["view", "change"])
+        grant.object_types.set([ContentType.objects.get_for_model(model)])
+        grant.groups.add(role)
+    client = signed_in(admin)
+    ona, petras = User.objects.create_user("ona"), User.objects.create_user("petras")
+    petras.groups.add(administrators)
+    for target in (admin, ona):  # himself or someone else: by the API, the form, bulk edit and import
+        response = client.patch(f"/api/identity/users/{target.pk}/", {"groups": [administrators.pk]},
+                                content_type=JSON)
+        assert response.status_code == 403 and response.json()["detail"].startswith(ONLY_SUPERUSERS)
+        response = client.post(reverse("identity:user_edit", args=[target.pk]),
+                               form(target, groups=[operators.pk, administrators.pk]))
+        assert response.status_code == 403
+        response = client.post(reverse("identity:user_bulk_edit"),
+                               {"pk": [target.pk], "apply": "1", "groups": [administrators.pk], "groups_mode": "add"})
+        assert response.status_code == 403
+        assert not target.groups.filter(pk=administrators.pk).exists()
+    # An import's preview cannot tell (its roles are written with it): confirming it is refused.
+    upload = io.BytesIO(json.dumps([{"username": "ona", "groups": "administratoriai"}]).encode())
+    upload.name = "naudotojai.json"
+    preview = client.post(reverse("identity:user_import"), {"file": upload})
+    stored = preview.context["upload"]
+    response = client.post(reverse("identity:user_import"),
+                           {"upload": stored.pk, "digest": stored.digest, "confirm": "1"})
+    assert response.status_code == 409 and response.context["result"]["problem"].startswith(ONLY_SUPERUSERS)
+    assert not ona.groups.exists()
+    response = client.post("/api/identity/users/", {"username": "naujas", "groups": [administrators.pk]},
+                           content_type=JSON)
+    assert response.status_code == 403 and not User.objects.filter(username="naujas").exists()
+    # An account holding a role he lacks is out of his reach, however small the change.
+    response = client.patch(f"/api/identity/users/{petras.pk}/", {"department": "Kitas"}, content_type=JSON)
+    assert response.status_code == 404
+    # A role within his rights he may give and take away; so may whoever holds those rights.
+    response = client.patch(f"/api/identity/users/{ona.pk}/", {"groups": [operators.pk]}, content_type=JSON)
+    assert response.status_code == 200 and list(ona.groups.all()) == [operators]
+    response = client.patch(f"/api/identity/users/{ona.pk}/", {"groups": []}, content_type=JSON)
+    assert response.status_code == 200 and not ona.groups.exists()
 
 
 @pytest.mark.django_db
