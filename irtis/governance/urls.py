@@ -1,0 +1,18 @@
+"""Pages of irtis.governance outside the registry; mounted under /governance/ by the platform."""
+
+from django.urls import path
+
+from . import proposal_views, views
+
+app_name = "governance_pages"
+
+urlpatterns = [
+    path("drift/", views.drift, name="drift"),
+    path("radar/", views.radar_page, name="radar"),
+    path("conformance/", views.conformance, name="conformance"),
+    path("conformance/evaluate/", views.evaluate, name="evaluate"),
+    path("proposals/upload/", proposal_views.upload, name="upload"),
+    path("proposals/schema/", proposal_views.schema_view, name="schema"),
+    path("proposals/<int:pk>/check/", proposal_views.check, name="check"),
+    path("proposals/<int:pk>/report.docx", proposal_views.report, name="report"),
+]
