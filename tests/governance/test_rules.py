@@ -1,0 +1,179 @@
+"""Every rule kind over a small estate: passed, failed, cannot be evaluated (never passed for want
+of data), not applicable; results stored and shown; a constant number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from irtis.backups.models import BackupPolicy
+from irtis.governance import jobs, rules
+from irtis.governance.models import Evaluation, Lifecycle, Outcome, RuleKind, RuleResult, SystemPlan
+from irtis.network.models import SecurityZone
+from irtis.systems.models import Component
+from tests.systems.factories import component, estate, system
+from tests.virtualization.factories import cluster, host, site, vm
+
+from .factories import rule, technology, version
+
+pytestmark = pytest.mark.django_db
+
+
+def _result(code: str, system_code: str = "S") -> RuleResult:
+    rules.evaluate()
+    return RuleResult.objects.get(rule__code=code, system__code=system_code)
+
+
+@pytest.fixture
+def world() -> dict:
+    made = estate()
+    os = version("Linux", "9", support_end=dt.date(2032, 1, 1))
+    for machine in (made["web1"], made["web2"], made["app"]):
+        machine.operating_system = os
+        machine.save()
+    made["os"] = os
+    return made
+
+
+def test_dbms_version_not_recorded_cannot_be_evaluated_then_fails_then_passes(world: dict) -> None:
+    rule("R-DB", RuleKind.DBMS_APPROVED)
+    result = _result("R-DB")
+    assert result.outcome == Outcome.UNKNOWN and "ORA1" in result.params["objects"]
+    instance = world["instance"]
+    instance.software_version = version("Oracle", "19c", "dbms")
+    instance.save()
+    result = _result("R-DB")
+    assert result.outcome == Outcome.FAILED and "Oracle 19c" in result.params["items"]  # not in the catalogue
+    tech = technology("Oracle 19c", Lifecycle.TOLERATED, versions=(instance.software_version,))
+    assert _result("R-DB").outcome == Outcome.FAILED  # tolerated is not approved
+    tech.status = Lifecycle.APPROVED
+    tech.save()
+    assert _result("R-DB").outcome == Outcome.PASSED
+
+
+def test_tolerated_passes_when_the_rule_accepts_it(world: dict) -> None:
+    instance = world["instance"]
+    instance.software_version = version("Oracle", "19c", "dbms")
+    instance.save()
+    technology("Oracle 19c", Lifecycle.TOLERATED, versions=(instance.software_version,))
+    rule("R-DB", RuleKind.DBMS_APPROVED, accept_tolerated=True)
+    assert _result("R-DB").outcome == Outcome.PASSED
+
+
+def test_system_without_dbms_is_not_applicable_and_without_deployments_unknown(world: dict) -> None:
+    rule("R-DB", RuleKind.DBMS_APPROVED)
+    other = system("T")
+    component(other, "T app", [vm("t-1", world["cluster"])])
+    system("EMPTY")
+    rules.evaluate()
+    assert RuleResult.objects.get(system__code="T").outcome == Outcome.NOT_APPLICABLE
+    assert RuleResult.objects.get(system__code="EMPTY").outcome == Outcome.UNKNOWN
+
+
+def test_data_centres(world: dict) -> None:
+    rule("R-DC", RuleKind.DATA_CENTRES, minimum=2)
+    result = _result("R-DC")
+    assert result.outcome == Outcome.FAILED and result.params == {"count": 1, "minimum": 2}
+    second = cluster("CL-DC2", site=site("DC2"))
+    host(second, "esx-dc2")
+    world["web2"].cluster = second
+    world["web2"].save()
+    assert _result("R-DC").outcome == Outcome.PASSED
+
+
+def test_internet_facing_outside_dmz(world: dict) -> None:
+    rule("R-DMZ", RuleKind.INTERNET_IN_DMZ)
+    assert _result("R-DMZ").outcome == Outcome.UNKNOWN  # no zones recorded: cannot tell
+    internet = SecurityZone.objects.create(code="NET", name="Internetas", trust_level=0)
+    dmz = SecurityZone.objects.create(code="DMZ", name="DMZ", trust_level=2)
+    prod = SecurityZone.objects.create(code="PROD", name="Prod", trust_level=4)
+    world["web"].zones.set([internet, prod])
+    world["app_c"].zones.set([prod])
+    world["db_c"].zones.set([prod])
+    result = _result("R-DMZ")
+    assert result.outcome == Outcome.FAILED and result.params["objects"] == "S web"
+    world["web"].zones.set([internet, dmz])
+    assert _result("R-DMZ").outcome == Outcome.PASSED
+
+
+def test_os_supported_until_the_planned_end(world: dict) -> None:
+    rule("R-OS", RuleKind.OS_SUPPORTED)
+    assert _result("R-OS").outcome == Outcome.UNKNOWN  # no planned end
+    SystemPlan.objects.create(system=world["system"], planned_end=dt.date(2035, 1, 1))
+    result = _result("R-OS")
+    assert result.outcome == Outcome.FAILED and "Linux 9" in result.params["items"]
+    plan = SystemPlan.objects.get()
+    plan.planned_end = dt.date(2031, 1, 1)
+    plan.save()
+    assert _result("R-OS").outcome == Outcome.PASSED
+    world["app"].operating_system = version("Linux", "10")  # no support dates recorded
+    world["app"].save()
+    assert _result("R-OS").outcome == Outcome.UNKNOWN
+
+
+def test_owner_and_backup(world: dict) -> None:
+    rule("R-OWN", RuleKind.OWNER_AND_BACKUP)
+    assert _result("R-OWN").reason == "The system has neither an owner unit nor a backup policy."
+    s = world["system"]
+    s.owner_unit = "Skyrius"
+    s.save()
+    assert _result("R-OWN").reason == "The system has no backup policy."
+    BackupPolicy.objects.create(name="S DB", object_type=ContentType.objects.get_for_model(world["database"]),
+                                object_id=world["database"].pk, system=s)
+    assert _result("R-OWN").outcome == Outcome.PASSED
+
+
+def test_nothing_forbidden(world: dict) -> None:
+    rule("R-NO", RuleKind.NOTHING_FORBIDDEN)
+    world["instance"].software_version = version("Oracle", "12c", "dbms")
+    world["instance"].save()
+    assert _result("R-NO").outcome == Outcome.PASSED
+    technology("Oracle 12c", Lifecycle.FORBIDDEN, versions=(world["instance"].software_version,))
+    result = _result("R-NO")
+    assert result.outcome == Outcome.FAILED and "Oracle 12c" in result.params["items"]
+
+
+def test_a_rule_of_a_category_speaks_only_of_its_systems(world: dict) -> None:
+    rule("R-II", RuleKind.OWNER_AND_BACKUP, category=system("T", cat="II").category)
+    rules.evaluate()
+    assert list(RuleResult.objects.values_list("system__code", flat=True)) == ["T"]
+
+
+def test_disabled_rules_are_not_evaluated_and_results_are_replaced(world: dict) -> None:
+    made = rule("R-OWN", RuleKind.OWNER_AND_BACKUP)
+    rules.evaluate()
+    made.enabled = False
+    made.save()
+    evaluation = rules.evaluate()
+    assert RuleResult.objects.count() == 0 and evaluation.rules == 0
+    assert Evaluation.objects.count() == 2
+
+
+def test_queries_do_not_grow_with_systems(world: dict) -> None:
+    for kind in RuleKind:
+        rule(f"R-{kind}", kind, minimum=2 if kind == RuleKind.DATA_CENTRES else None)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rules.evaluate()
+        return len(captured.captured_queries)
+
+    few = count()
+    for n in range(6):
+        other = system(f"X{n}")
+        component(other, f"X{n} app", [vm(f"x-{n}", world["cluster"], operating_system=world["os"])])
+        Component.objects.create(system=other, name=f"X{n} web", kind="web")
+    assert count() == few
+    assert RuleResult.objects.filter(system__code="X5").count() == len(RuleKind)
+
+
+def test_the_job_evaluates_and_the_pages_show_the_results(world: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+    rule("R-OWN", RuleKind.OWNER_AND_BACKUP)
+    result = jobs.evaluate_rules.body(None)
+    assert result["systems"] == 1 and result[Outcome.FAILED] == 1
+    page = admin_client.get(world["system"].get_absolute_url()).content.decode()
+    assert "R-OWN" in page and "Sistema neturi nei savininko padalinio, nei atsarginio kopijavimo politikos." in page
+    overview = admin_client.get("/governance/conformance/").content.decode()
+    assert "R-OWN" in overview and world["system"].code in overview
