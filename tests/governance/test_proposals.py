@@ -1,6 +1,7 @@
 """Proposals: the file format with errors by path, the automatic check (catalogue, rules, N-1
 capacity, flows, addresses) with each finding citing what it checks, the decision, the report."""
 
+import datetime as dt
 import io
 import json
 
@@ -22,7 +23,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world() -> dict:
+def english(admin_client):  # type: ignore[no-untyped-def]
+    """The findings are written in the language of the page that runs the check: English here."""
+    from django.conf import settings
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return admin_client
+
+
+@pytest.fixture
+def world(english) -> dict:  # type: ignore[no-untyped-def]
     cl = cluster("CL-A")
     for n in range(3):
         host(cl, f"esx-{n}", cores=16, memory_gb=256)  # N-1: 32 cores × 4 = 128 vCPU, 512 GB
@@ -30,10 +40,10 @@ def world() -> dict:
              for code, level in (("DMZ", 2), ("PROD", 4))}
     prefix = Prefix.objects.create(prefix="10.9.0.0/29", status="active")  # 6 usable
     IPAddress.objects.create(address="10.9.0.1/29")
-    os9 = version("Linux", "9", support_end=__import__("datetime").date(2040, 1, 1))
+    os9 = version("Linux", "9", support_end=dt.date(2040, 1, 1))
     db = version("PgSQL", "16", "dbms")
     technology("Linux", versions=(os9,))
-    technology("PgSQL 16", Lifecycle.RETIRING, versions=(db,), area="data")
+    technology("PgSQL 16", Lifecycle.RETIRING, versions=(db,), area="data", retire_by=dt.date(2030, 1, 1))
     return {"cluster": cl, "zones": zones, "prefix": prefix, "os": os9, "db": db}
 
 
@@ -109,7 +119,7 @@ def test_check_cites_catalogue_rules_capacity_flows_and_addresses(world: dict, a
     assert _upload(admin_client, data).status_code == 302
     found = _citations(Proposal.objects.get())
     text = "\n".join(line for lines in found.values() for line in lines)
-    assert any("Catalogue: PgSQL 16" in line for line in found["major"])            # retiring
+    assert any("Catalogue: PgSQL 16" in line for line in found["major"]), found            # retiring
     assert any(line.startswith("Rule R-DB (principle AP-1)") for line in found["major"])
     assert any(line.startswith("Rule R-DMZ") and "db" in line for line in found["blocking"])
     assert any("Capacity of cluster CL-A (N-1)" in line and "vCPU" in line for line in found["blocking"])
@@ -152,6 +162,7 @@ def test_check_queries_do_not_grow_with_components(world: dict, admin_client) ->
             check.findings(proposal)
         return len(captured.captured_queries)
 
+    count()  # the proposal's target prefix is read once, then held
     few = count()
     for n in range(20):
         ProposalComponent.objects.create(proposal=proposal, name=f"x{n}", kind="web", vcpu=1, memory_gb=1,
