@@ -22,8 +22,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext, gettext_noop
 
 from irtis.backups.models import BackupPolicy
 from irtis.inventory.models import Installation, Site, SoftwareVersion
@@ -172,7 +171,7 @@ def _status(listing: Listing | None) -> str:
 def _approved(rule: Rule, f: Facts, c: Context, used: dict, listings_: dict[int, Listing], names: dict[int, str],
               nothing: str) -> Result:
     if not f.deployments:
-        return Outcome.UNKNOWN, N("No production deployments are recorded."), {}, {}
+        return Outcome.UNKNOWN, gettext_noop("No production deployments are recorded."), {}, {}
     if not used:
         return Outcome.NOT_APPLICABLE, nothing, {}, {}
     accepted = {Lifecycle.APPROVED} | ({Lifecycle.TOLERATED} if rule.accept_tolerated else set())
@@ -187,21 +186,23 @@ def _approved(rule: Rule, f: Facts, c: Context, used: dict, listings_: dict[int,
     data = {"versions": [names.get(pk, "") for pk in used if pk is not None], "not_accepted": bad,
             "not_recorded": missing}
     if bad:
-        return (Outcome.FAILED, N("Not approved in the catalogue: %(items)s"),
+        return (Outcome.FAILED, gettext_noop("Not approved in the catalogue: %(items)s"),
                 {"items": "; ".join(f"{b['version']} ({b['status']})" for b in bad)}, data)
     if missing:
-        return Outcome.UNKNOWN, N("The version is not recorded for: %(objects)s"), {"objects": "; ".join(missing)}, data
-    return Outcome.PASSED, N("All %(count)s versions are approved."), {"count": len(used)}, data
+        return (Outcome.UNKNOWN, gettext_noop("The version is not recorded for: %(objects)s"),
+                {"objects": "; ".join(missing)}, data)
+    return Outcome.PASSED, gettext_noop("All %(count)s versions are approved."), {"count": len(used)}, data
 
 
 def dbms_approved(rule: Rule, f: Facts, c: Context) -> Result:
-    return _approved(rule, f, c, f.dbms, c.versions, c.names, N("The system has no DBMS among its deployments."))
+    nothing = gettext_noop("The system has no DBMS among its deployments.")
+    return _approved(rule, f, c, f.dbms, c.versions, c.names, nothing)
 
 
 def software_approved(rule: Rule, f: Facts, c: Context) -> Result:
     """The operating systems, DBMS, installed software and hardware models: the first failing part."""
     parts = [_approved(rule, f, c, {**f.os, **f.software, **{k: v for k, v in f.dbms.items() if k is not None}},
-                       c.versions, c.names, N("Nothing the catalogue lists is recorded for the system."))]
+                       c.versions, c.names, gettext_noop("Nothing the catalogue lists is recorded for the system."))]
     if f.hardware:
         parts.append(_approved(rule, f, c, f.hardware, c.hardware, c.hardware_names, ""))
     for outcome in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.PASSED):
@@ -213,7 +214,7 @@ def software_approved(rule: Rule, f: Facts, c: Context) -> Result:
 
 def nothing_forbidden(rule: Rule, f: Facts, c: Context) -> Result:
     if not f.deployments:
-        return Outcome.UNKNOWN, N("No production deployments are recorded."), {}, {}
+        return Outcome.UNKNOWN, gettext_noop("No production deployments are recorded."), {}, {}
     bad = []
     used: dict[int | None, set[str]] = {**f.os, **f.dbms, **f.software}
     for pk, labels in used.items():
@@ -227,47 +228,52 @@ def nothing_forbidden(rule: Rule, f: Facts, c: Context) -> Result:
     missing = sorted(_objects(v) for k, v in {**f.os, **f.dbms}.items() if k is None)
     data = {"overdue": bad, "not_recorded": missing}
     if bad:
-        return Outcome.FAILED, N("Forbidden or past its retirement date: %(items)s"), {"items": "; ".join(bad)}, data
+        return (Outcome.FAILED, gettext_noop("Forbidden or past its retirement date: %(items)s"),
+                {"items": "; ".join(bad)}, data)
     if missing:
-        return Outcome.UNKNOWN, N("The version is not recorded for: %(objects)s"), {"objects": "; ".join(missing)}, data
-    return Outcome.PASSED, N("Nothing forbidden or overdue for retirement."), {}, data
+        return (Outcome.UNKNOWN, gettext_noop("The version is not recorded for: %(objects)s"),
+                {"objects": "; ".join(missing)}, data)
+    return Outcome.PASSED, gettext_noop("Nothing forbidden or overdue for retirement."), {}, data
 
 
 def data_centres(rule: Rule, f: Facts, c: Context) -> Result:
     wanted = rule.minimum or 1
     data = {"data_centres": sorted(f.sites), "not_placed": sorted(f.unplaced)}
     if not f.deployments:
-        return Outcome.UNKNOWN, N("No production deployments are recorded."), {}, data
+        return Outcome.UNKNOWN, gettext_noop("No production deployments are recorded."), {}, data
     params = {"count": len(f.sites), "minimum": wanted}
     if len(f.sites) >= wanted:
-        return Outcome.PASSED, N("Runs in %(count)s data centres (at least %(minimum)s required)."), params, data
+        return (Outcome.PASSED, gettext_noop("Runs in %(count)s data centres (at least %(minimum)s required)."),
+                params, data)
     if f.unplaced:
-        return (Outcome.UNKNOWN, N("Runs in %(count)s data centres; the site of %(objects)s is not recorded."),
+        return (Outcome.UNKNOWN,
+                gettext_noop("Runs in %(count)s data centres; the site of %(objects)s is not recorded."),
                 {**params, "objects": _objects(f.unplaced)}, data)
-    return Outcome.FAILED, N("Runs in %(count)s data centres, fewer than %(minimum)s."), params, data
+    return Outcome.FAILED, gettext_noop("Runs in %(count)s data centres, fewer than %(minimum)s."), params, data
 
 
 def internet_in_dmz(rule: Rule, f: Facts, c: Context) -> Result:
     if not f.components:
-        return Outcome.UNKNOWN, N("No production components are recorded."), {}, {}
+        return Outcome.UNKNOWN, gettext_noop("No production components are recorded."), {}, {}
     facing = {name for name, levels in f.components.items() if INTERNET in levels}
     bad = sorted(name for name in facing if DMZ not in f.components[name] or max(f.components[name]) > DMZ)
     unzoned = sorted(name for name, levels in f.components.items() if not levels)
     data = {"internet_facing": sorted(facing), "outside_dmz": bad, "without_zones": unzoned}
     if bad:
-        return (Outcome.FAILED, N("Facing the internet outside a DMZ zone: %(objects)s"),
+        return (Outcome.FAILED, gettext_noop("Facing the internet outside a DMZ zone: %(objects)s"),
                 {"objects": ", ".join(bad)}, data)
     if unzoned:
-        return (Outcome.UNKNOWN, N("The zones of %(objects)s are not recorded."),
+        return (Outcome.UNKNOWN, gettext_noop("The zones of %(objects)s are not recorded."),
                 {"objects": _objects(set(unzoned))}, data)
-    return Outcome.PASSED, N("%(count)s internet-facing components, all in a DMZ zone."), {"count": len(facing)}, data
+    return (Outcome.PASSED, gettext_noop("%(count)s internet-facing components, all in a DMZ zone."),
+            {"count": len(facing)}, data)
 
 
 def os_supported(rule: Rule, f: Facts, c: Context) -> Result:
     if f.planned_end is None:
-        return Outcome.UNKNOWN, N("The system's planned end of life is not recorded."), {}, {}
+        return Outcome.UNKNOWN, gettext_noop("The system's planned end of life is not recorded."), {}, {}
     if not f.os:
-        return Outcome.UNKNOWN, N("No production deployments are recorded."), {}, {}
+        return Outcome.UNKNOWN, gettext_noop("No production deployments are recorded."), {}, {}
     end = f.planned_end
     bad, missing = [], []
     for pk, labels in f.os.items():
@@ -279,24 +285,26 @@ def os_supported(rule: Rule, f: Facts, c: Context) -> Result:
             bad.append(f"{c.names[pk]} ({c.support[pk]}): {_objects(labels)}")
     data = {"planned_end": end.isoformat(), "short": bad, "unknown": missing}
     if bad:
-        return (Outcome.FAILED, N("Support ends before the planned end %(date)s: %(items)s"),
+        return (Outcome.FAILED, gettext_noop("Support ends before the planned end %(date)s: %(items)s"),
                 {"date": end.isoformat(), "items": "; ".join(bad)}, data)
     if missing:
-        return (Outcome.UNKNOWN, N("The operating system or its support end is not recorded for: %(objects)s"),
+        return (Outcome.UNKNOWN,
+                gettext_noop("The operating system or its support end is not recorded for: %(objects)s"),
                 {"objects": "; ".join(missing)}, data)
-    return Outcome.PASSED, N("Every operating system is supported until %(date)s."), {"date": end.isoformat()}, data
+    return (Outcome.PASSED, gettext_noop("Every operating system is supported until %(date)s."),
+            {"date": end.isoformat()}, data)
 
 
 def owner_and_backup(rule: Rule, f: Facts, c: Context) -> Result:
     owner, backup = bool(f.owner_unit.strip()), f.has_backup
     data = {"owner_unit": f.owner_unit, "backup_policy": backup}
     if not owner and not backup:
-        return Outcome.FAILED, N("The system has neither an owner unit nor a backup policy."), {}, data
+        return Outcome.FAILED, gettext_noop("The system has neither an owner unit nor a backup policy."), {}, data
     if not owner:
-        return Outcome.FAILED, N("The system has no owner unit."), {}, data
+        return Outcome.FAILED, gettext_noop("The system has no owner unit."), {}, data
     if not backup:
-        return Outcome.FAILED, N("The system has no backup policy."), {}, data
-    return Outcome.PASSED, N("Has an owner unit and a backup policy."), {}, data
+        return Outcome.FAILED, gettext_noop("The system has no backup policy."), {}, data
+    return Outcome.PASSED, gettext_noop("Has an owner unit and a backup policy."), {}, data
 
 
 KINDS: dict[str, Callable[[Rule, Facts, Context], Result]] = {
