@@ -177,3 +177,10 @@ def test_the_job_evaluates_and_the_pages_show_the_results(world: dict, admin_cli
     assert "R-OWN" in page and "Sistema neturi nei savininko padalinio, nei atsarginio kopijavimo politikos." in page
     overview = admin_client.get("/governance/conformance/").content.decode()
     assert "R-OWN" in overview and world["system"].code in overview
+
+
+def test_the_demo_refuses_to_skip_what_it_does_not_find() -> None:
+    from irtis.governance import demo
+
+    with pytest.raises(LookupError):
+        demo._one(SystemPlan, system__code="NĖRA")
