@@ -82,6 +82,39 @@ def evaluate(request: HttpRequest) -> HttpResponse:
     return started(request, run, _("Evaluating the architecture rules"), reverse("governance_pages:conformance"))
 
 
+@login_required
+def requirements_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requirements for a new system of a category, as DOCX in Lithuanian."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.utils import translation
+
+    from irtis.systems.models import ImportanceCategory
+
+    from . import requirements
+
+    _may(request.user, Rule)
+    _may(request.user, Technology)
+    category = permissions.restrict(ImportanceCategory.objects.all(), request.user).filter(pk=pk).first()
+    if category is None:
+        raise Http404(_("Not found."))
+    with translation.override(settings.LANGUAGE_CODE):
+        data = requirements.build(category)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
+                                               ".document")
+    response["Content-Disposition"] = f'attachment; filename="reikalavimai-{category.pk}.docx"'
+    return response
+
+
+@login_required
+def requirements_index(request: HttpRequest) -> HttpResponse:
+    _may(request.user, Rule)
+    from irtis.systems.models import ImportanceCategory
+
+    categories = permissions.restrict(ImportanceCategory.objects.all(), request.user).order_by("rank", "code")
+    return render(request, "governance/requirements.html", {"categories": categories})
+
+
 def system_results(system: InformationSystem) -> list[RuleResult]:
     """The system's stored results with their texts in the reader's language (one query)."""
     found = list(RuleResult.objects.filter(system=system).select_related("rule__principle").order_by("rule__code"))

@@ -82,6 +82,18 @@ class TestProposal(ModelContract):
     def make(self, n: int) -> Proposal:
         return Proposal.objects.create(code=f"P-{n}", name=f"Pasiūlymas {n}")
 
+    def differ(self, name: str, first: Proposal, second: Proposal) -> str:  # type: ignore[override]
+        """A change proposal names its system; a decided one who decided and when."""
+        if name == "kind":
+            second.kind, second.system = Proposal.Kind.CHANGE, system("P-SYS")
+            second.save()
+            return Proposal.Kind.NEW
+        if name == "status":
+            second.status = Proposal.Status.SUBMITTED
+            second.save()
+            return Proposal.Status.DRAFT
+        return super().differ(name, first, second)
+
     def new_values(self) -> dict:
         return {"code": "P-NEW", "name": "Naujas pasiūlymas", "kind": "new", "owner_unit": "Skyrius",
                 "planned_end": dt.date(2035, 1, 1)}

@@ -184,3 +184,27 @@ def test_the_demo_refuses_to_skip_what_it_does_not_find() -> None:
 
     with pytest.raises(LookupError):
         demo._one(SystemPlan, system__code="NĖRA")
+
+
+def test_requirements_docx_numbers_the_rules_of_the_category_and_the_catalogue(admin_client) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from docx import Document
+
+    top = system("S").category
+    other = system("T", cat="II").category
+    rule("R-DC", RuleKind.DATA_CENTRES, minimum=2, category=top)
+    rule("R-II", RuleKind.OWNER_AND_BACKUP, category=other)
+    rule("R-ALL", RuleKind.INTERNET_IN_DMZ)
+    technology("Oracle 19c", Lifecycle.APPROVED, versions=(version("Oracle", "19c", "dbms"),))
+    technology("Oracle 12c", Lifecycle.FORBIDDEN, retire_by=dt.date(2023, 1, 1))
+    response = admin_client.get(f"/governance/requirements/{top.pk}/requirements.docx")
+    assert response.status_code == 200
+    lines = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert any(line.startswith("2.1. Iš interneto pasiekiami komponentai") and "R-ALL" in line for line in lines)
+    assert any(line.startswith("2.2. Sistema turi veikti ne mažiau kaip 2 duomenų") and "R-DC" in line
+               for line in lines)
+    assert not any("R-II" in line for line in lines)
+    assert any(line.startswith("3.1.1. Oracle 19c") and "Oracle 19c" in line for line in lines)
+    assert any(line.startswith("3.4.1. Oracle 12c") and "2023-01-01" in line for line in lines)
+    assert "/governance/requirements/" in admin_client.get("/governance/requirements/").content.decode()
