@@ -58,6 +58,8 @@ GROUPS = (
         Link(_("Technology radar"), "governance_pages:radar", "governance.view_technology"),
         Link(_("Upload a proposal"), "governance_pages:upload", "governance.add_proposal"),
         Link(_("Requirements for new systems"), "governance_pages:requirements", "governance.view_rule"),
+        Link(_("Approved infrastructure baselines"), "governance_pages:baselines_infrastructure",
+             "governance.view_rule"),
     )),
     Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),

@@ -2,6 +2,7 @@
 with rules, system plans, a proposal checked against them, and the rules evaluated."""
 
 import datetime
+from typing import Any
 
 from irtis.core.demo import ensure
 from irtis.inventory.models import HardwareModel, SoftwareVersion
@@ -48,7 +49,7 @@ TECHNOLOGIES = [
      "Saugasienių standartas."),
     ("FortiOS 7.2", A.INFRASTRUCTURE, "retiring", D(2026, 9, 30), ["FortiOS 7.2"], [], "Atnaujinti į 7.4."),
 ]
-PRINCIPLES = [
+PRINCIPLES: list[tuple[str, str, str, list[tuple[str, str, str | None, int | None, bool]]]] = [
     ("AP-01", "Tik patvirtintos technologijos",
      "Sistemos kuriamos ir eksploatuojamos naudojant technologijų kataloge patvirtintas technologijas.",
      [("R-DBVS-I", RuleKind.DBMS_APPROVED, "I", None, False),
@@ -67,7 +68,7 @@ PRINCIPLES = [
 PLANS = [("BAP", D(2032, 12, 31)), ("MLS", D(2030, 12, 31)), ("GVS", D(2029, 6, 30)), ("ANPR", D(2028, 12, 31))]
 
 
-def _one(model: type, **lookup: object) -> object:
+def _one(model: type, **lookup: object) -> Any:
     found = model._default_manager.filter(**lookup).first()  # type: ignore[attr-defined]
     if found is None:
         raise LookupError(f"the demo needs {model.__name__} {lookup}")

@@ -235,3 +235,33 @@ class RuleResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id}/{self.system_id}: {self.outcome}"
+
+
+class Baseline(models.Model):
+    """An approved architecture description (statute 2.13): what the document said, its hash and
+    the data version it was generated from. Written only by `baselines.approve` (audited there);
+    never changed."""
+
+    class Kind(models.TextChoices):
+        SYSTEM = "system", _("information system")
+        INFRASTRUCTURE = "infrastructure", _("whole infrastructure")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    system = models.ForeignKey(InformationSystem, models.CASCADE, null=True, blank=True,
+                               related_name="architecture_baselines", verbose_name=_("information system"))
+    label = models.CharField(_("document version"), max_length=100)
+    sha256 = models.CharField(_("content SHA-256"), max_length=64)
+    data_version = models.BigIntegerField(_("data version"))
+    content = models.JSONField(_("content"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="approved_baselines",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("approved baseline")
+        verbose_name_plural = _("approved baselines")
+        ordering = ["-approved_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.system.code if self.system_id else self.kind} {self.label}"  # type: ignore[union-attr]

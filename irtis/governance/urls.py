@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import proposal_views, views
+from . import baseline_views, proposal_views, views
 
 app_name = "governance_pages"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("conformance/evaluate/", views.evaluate, name="evaluate"),
     path("requirements/", views.requirements_index, name="requirements"),
     path("requirements/<int:pk>/requirements.docx", views.requirements_docx, name="requirements_docx"),
+    path("baselines/infrastructure/", baseline_views.infrastructure_baselines, name="baselines_infrastructure"),
+    path("baselines/system/<int:pk>/", baseline_views.system_baselines, name="baselines_system"),
     path("proposals/upload/", proposal_views.upload, name="upload"),
     path("proposals/schema/", proposal_views.schema_view, name="schema"),
     path("proposals/<int:pk>/check/", proposal_views.check, name="check"),
