@@ -208,3 +208,21 @@ def test_requirements_docx_numbers_the_rules_of_the_category_and_the_catalogue(a
     assert any(line.startswith("3.1.1. Oracle 19c") and "Oracle 19c" in line for line in lines)
     assert any(line.startswith("3.4.1. Oracle 12c") and "2023-01-01" in line for line in lines)
     assert "/governance/requirements/" in admin_client.get("/governance/requirements/").content.decode()
+
+
+def test_baseline_stores_the_approved_description_and_shows_what_changed(world: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+    from irtis.audit.models import AuditEntry
+    from irtis.governance.models import Baseline
+
+    url = f"/governance/baselines/system/{world['system'].pk}/"
+    assert admin_client.post(url, {"note": "Patvirtinta"}).status_code == 302
+    baseline = Baseline.objects.get()
+    assert len(baseline.sha256) == 64 and baseline.approved_by.username == "admin" and baseline.content["sections"]
+    entry = AuditEntry.objects.filter(object_id=baseline.pk, object_repr=str(baseline)).get()
+    assert entry.after["sha256"] == baseline.sha256
+    page = admin_client.get(url).content.decode()
+    assert baseline.sha256 in page and "Aprašas nepasikeitė nuo patvirtinimo." in page
+    vm("web-3", world["cluster"])
+    component(world["system"], "S naujas", [vm("new-1", world["cluster"])])
+    page = admin_client.get(url).content.decode()
+    assert "Aprašas nepasikeitė nuo patvirtinimo." not in page and "S naujas" in page and "+ " in page
