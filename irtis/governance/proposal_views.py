@@ -115,6 +115,29 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn an agreed proposal into planned objects (a planned system and its components)."""
+    from django.contrib import messages
+
+    from irtis.systems.models import Component, InformationSystem
+
+    from . import planning
+
+    proposal = _proposal(request, pk, "change")
+    if not (permissions.has(request.user, InformationSystem, "add") or proposal.system_id) or not permissions.has(
+            request.user, Component, "add"):
+        raise PermissionDenied
+    try:
+        system, made = planning.plan(proposal, request.user)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=409, content_type="text/plain; charset=utf-8")
+    messages.success(request, _("Planned %(count)s components of %(system)s.") % {"count": len(made),
+                                                                                   "system": system})
+    return HttpResponseRedirect(system.get_absolute_url())
+
+
+@login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The conformance report as DOCX, in Lithuanian (the language of the division's records)."""
     proposal = _proposal(request, pk, "view")

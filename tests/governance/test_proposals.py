@@ -194,3 +194,24 @@ def test_report_docx_lists_findings_with_their_citations(world: dict, admin_clie
 def test_schema_is_served(admin_client) -> None:  # type: ignore[no-untyped-def]
     schema = admin_client.get("/governance/proposals/schema/").json()
     assert "components" in schema["properties"]
+
+
+def test_an_agreed_proposal_becomes_planned_objects(world: dict, admin_client, admin_user) -> None:  # type: ignore[no-untyped-def]
+    from irtis.governance.models import SystemPlan
+    from irtis.systems.models import Component, InformationSystem
+
+    proposal = _proposal(world, admin_client)
+    url = f"/governance/proposals/{proposal.pk}/plan/"
+    assert admin_client.post(url).status_code == 409  # a draft is not agreed
+    assert not InformationSystem.objects.filter(code="P-1").exists()
+    proposal.status, proposal.decided_by, proposal.decided_on = "agreed", admin_user, dt.date(2026, 12, 1)
+    proposal.save()
+    response = admin_client.post(url)
+    system = InformationSystem.objects.get(code="P-1")
+    assert response.status_code == 302 and response["Location"] == system.get_absolute_url()
+    assert system.lifecycle == "planned" and system.owner_unit == "Skyrius"
+    components = Component.objects.filter(system=system)
+    assert sorted(c.name for c in components) == ["dalis 0", "dalis 1"]
+    assert all([z.code for z in c.zones.all()] == ["PROD"] for c in components)
+    assert SystemPlan.objects.get(system=system).planned_end == dt.date(2035, 12, 31)
+    assert admin_client.post(url).status_code == 302 and components.count() == 2  # again: nothing doubled
