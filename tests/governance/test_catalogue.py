@@ -50,3 +50,7 @@ def test_radar_is_svg_drawn_on_the_server_with_a_link_per_technology(admin_clien
     assert page.count("<svg") == 1 and "<script" not in page.split("<svg")[1].split("</svg>")[0]
     for tech in made:
         assert f'href="{tech.get_absolute_url()}"' in page
+    import re
+
+    coordinates = re.findall(r' (?:cx|cy|x|y|r)="([^"]*)"', page.split("<svg")[1])
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)  # not "320,0"
