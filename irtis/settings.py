@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "irtis.risks",
     "irtis.access",
     "irtis.flows",
+    "irtis.governance",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -53,6 +53,13 @@ GROUPS = (
     )),
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),
+        Link(_("Architecture conformance"), "governance_pages:conformance", "governance.view_rule"),
+        Link(_("Technology drift"), "governance_pages:drift", "governance.view_technology"),
+        Link(_("Technology radar"), "governance_pages:radar", "governance.view_technology"),
+        Link(_("Upload a proposal"), "governance_pages:upload", "governance.add_proposal"),
+        Link(_("Requirements for new systems"), "governance_pages:requirements", "governance.view_rule"),
+        Link(_("Approved infrastructure baselines"), "governance_pages:baselines_infrastructure",
+             "governance.view_rule"),
     )),
     Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),

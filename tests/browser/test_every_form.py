@@ -44,6 +44,7 @@ def _values() -> dict[str, dict[str, str]]:
     draft = MaintenanceWindow.objects.filter(status=Status.DRAFT).order_by("pk").first()
     free_role = Group.objects.exclude(pk__in=ApprovalRule.objects.values("role")).order_by("pk").first()
     night = datetime.date.today() + datetime.timedelta(days=400)
+    unplanned = InformationSystem.objects.filter(governance_plan__isnull=True).order_by("pk").first()
     hours = {"start": f"{night}T02:00:00", "end": f"{night}T04:00:00"}
     return {
         "access.accessrequest": {"valid_from": str(datetime.date.today()),
@@ -56,6 +57,7 @@ def _values() -> dict[str, dict[str, str]]:
         "flows.firewallrule": {"position": "9999", "source": "10.254.0.0/16", "destination": "any",
                                "protocol": "tcp", "ports": "443"},
         "flows.flow": {"source_zone": "*", "destination_zone": "*", "protocol": "tcp", "ports": "443"},
+        "governance.systemplan": {"system": str(unplanned.pk)},  # one plan per system: not a planned one
         "identity.objectpermission": {"actions": "view"},
         "monitoring.check": {"target_type": device_type, "target_id": "*", "kind": "tcp",
                              "host": "127.0.0.1", "port": "8000"},
