@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "irtis.risks",
     "irtis.access",
     "irtis.flows",
+    "irtis.procurement",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

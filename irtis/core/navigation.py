@@ -54,7 +54,10 @@ GROUPS = (
     Group("architecture", _("Architecture"), _("Technology catalogue and architecture descriptions."), links=(
         Link(_("Architecture descriptions"), "architecture:index", "systems.view_informationsystem"),
     )),
-    Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
+    Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers."), links=(
+        Link(_("Contract deadlines"), "procurement_pages:deadlines", "procurement.view_contract"),
+        Link(_("Licence compliance"), "procurement_pages:licences", "procurement.view_licence"),
+    )),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
