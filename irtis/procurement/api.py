@@ -81,8 +81,15 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
          "new": c.new.text if c.new else None} for c in specifications.diff(old, new)]})
 
 
+def _reachable(request: HttpRequest, pk: int) -> Procurement:
+    found = scoring.reachable(request.user).filter(pk=pk).first()
+    if found is None:
+        raise HttpError(404, "Not found.")
+    return found
+
+
 def _evaluator(request: HttpRequest, pk: int, act: Any) -> HttpResponse:
-    procurement = _visible(request, Procurement, pk)
+    procurement = _reachable(request, pk)
     if getattr(getattr(request, "token", None), "read_only", False):
         raise HttpError(403, "This token is read-only.")
     try:
@@ -114,7 +121,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @procurements.get("/{int:pk}/scores/", response={200: Any}, operation_id="procurement_scores",
                   summary="The scores the caller may see")
 def scores(request: HttpRequest, pk: int) -> HttpResponse:
-    procurement = _visible(request, Procurement, pk)
+    procurement = _reachable(request, pk)
     rows = scoring.visible_scores(procurement, request.user).values_list(
         "offer", "criterion", "evaluator__username", "points")
     return json_response([{"offer": o, "criterion": c, "evaluator": e, "points": str(p)} for o, c, e, p in rows])

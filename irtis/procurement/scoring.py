@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +30,18 @@ DECLARATION = ("I declare that I have no conflict of interest with any supplier 
                "evaluate the offers impartially and keep their contents confidential.")
 
 
+def reachable(user: Any) -> QuerySet[Procurement]:
+    """The procurements `user` may open: those they may view, and those they evaluate (being named
+    an evaluator by whoever may change the procurement is the grant)."""
+    if not getattr(user, "is_authenticated", False):
+        return Procurement.objects.none()
+    return Procurement.objects.filter(
+        Q(pk__in=permissions.restrict(Procurement.objects.all(), user, "view").values("pk"))
+        | Q(pk__in=Procurement.evaluators.through.objects.filter(user=user).values("procurement")))
+
+
 def _procurement(procurement: Procurement, user: Any) -> Procurement:
-    if not permissions.restrict(Procurement.objects.filter(pk=procurement.pk), user, "view").exists():
+    if not reachable(user).filter(pk=procurement.pk).exists():
         raise PermissionDenied
     procurement = Procurement.objects.get(pk=procurement.pk)
     if not procurement.evaluators.filter(pk=user.pk).exists():

@@ -94,7 +94,7 @@ def _evaluation_context(procurement: Procurement) -> dict[str, Any]:
 
 @login_required
 def procurement_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
-    procurement = _get(Procurement, request, pk)
+    procurement = get_object_or_404(scoring.reachable(request.user), pk=pk)
     allowed = permissions.restrict(Procurement.objects.filter(pk=pk), request.user, "change").exists()
     made = scoring.declaration(procurement, request.user)
     if not allowed and not (made and made.submitted_at):
@@ -127,7 +127,7 @@ def _points(post: Any, offers: list[Offer], criteria: list[Criterion]) -> dict[t
 
 @login_required
 def procurement_scoring(request: HttpRequest, pk: int) -> HttpResponse:
-    procurement = _get(Procurement, request, pk)
+    procurement = get_object_or_404(scoring.reachable(request.user), pk=pk)
     offers = list(procurement.offers.select_related("supplier").order_by("supplier__name"))
     criteria = list(procurement.criteria.filter(kind=Criterion.Kind.QUALITY).order_by("id"))
     status = 200
