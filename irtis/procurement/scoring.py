@@ -20,14 +20,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from irtis.core import bulk, permissions
 
 from .models import Criterion, Declaration, Offer, Procurement, Score
 from .specifications import ActionRefused
 
-DECLARATION = ("I declare that I have no conflict of interest with any supplier of this procurement, that I will "
-               "evaluate the offers impartially and keep their contents confidential.")
+DECLARATION = gettext_noop(
+    "I declare that I have no conflict of interest with any supplier of this procurement, that I will "
+    "evaluate the offers impartially and keep their contents confidential.")
 
 
 def reachable(user: Any) -> QuerySet[Procurement]:

@@ -20,7 +20,7 @@ class Supplier(TaggedModel):
 
     name = NameField(_("name"), max_length=200, unique=True)
     company_code = models.CharField(_("company code"), max_length=20, blank=True,
-                                    help_text=_("Juridinio asmens kodas."))
+                                    help_text=_("The legal entity code."))
     vat_code = models.CharField(_("VAT code"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
