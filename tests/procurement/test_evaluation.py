@@ -140,7 +140,7 @@ def test_scoring_after_the_deadline_is_refused(setup, client):
     response = client.post(f"/api/procurement/procurements/{procurement.pk}/scores/",
                            json.dumps({"scores": [{"offer": a.pk, "criterion": q1.pk, "points": 5}]}),
                            content_type=JSON)
-    assert response.status_code == 409 and "deadline" in response.json()["detail"]
+    assert response.status_code == 409 and "Vertinimo terminas" in response.json()["detail"]
     page = client.post(f"/procurement/procurements/{procurement.pk}/scoring/",
                        {"action": "save", f"p-{a.pk}-{q1.pk}": "5"})
     assert page.status_code == 409 and not Score.objects.exists()

@@ -15,6 +15,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
+LOCKED = "Patvirtintos specifikacijos keisti negalima: sukurkite naują versiją."  # pages answer in Lithuanian
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_approved_specification_cannot_be_edited_only_superseded(admin_client, b
     response = admin_client.patch(f"/api/procurement/specifications/{spec.pk}/", json.dumps({"title": "Kita"}),
                                   content_type=JSON)
     assert response.status_code == 400
-    assert "cannot be edited" in json.dumps(response.json())
+    assert LOCKED in response.json()["errors"]["__all__"]
     requirement = spec.requirements.first()
     response = admin_client.patch(f"/api/procurement/requirements/{requirement.pk}/",
                                   json.dumps({"text": "Kitaip"}), content_type=JSON)
@@ -79,7 +80,7 @@ def test_the_edit_form_of_an_approved_version_is_refused(admin_client, boss):
     response = admin_client.post(f"/procurement/specifications/{spec.pk}/edit/",
                                  {"code": spec.code, "revision": 1, "title": "Kita", "version": spec.version})
     assert response.status_code == 400
-    assert "cannot be edited" in response.content.decode()
+    assert LOCKED in response.content.decode()
 
 
 def test_an_empty_draft_is_not_approved(boss):
