@@ -103,7 +103,8 @@ def estate() -> None:
                        operating_system=versions[pick.randrange(len(versions))]) for n in range(VMS)], batch_size=2000)
     DBMSInstance.objects.bulk_create([
         DBMSInstance(name=f"db-{n:05d}", engine="oracle", software_version=versions[pick.randrange(15)],
-                     virtual_machine=machines[n] if n % 4 else None, device=None if n % 4 else devices[n % len(devices)])
+                     virtual_machine=machines[n] if n % 4 else None,
+                     device=None if n % 4 else devices[n % len(devices)])
         for n in range(DBMS)], batch_size=2000)
     pairs = set()
     while len(pairs) < INSTALLS:

@@ -100,7 +100,7 @@ def evaluate(procurement: Procurement) -> Result:
         for criterion in quality:
             given = points.get((offer.pk, criterion.pk), [])
             if given:
-                quality_score += sum(given) / len(given) / procurement.max_points * criterion.weight
+                quality_score += sum(given, Decimal("0")) / len(given) / procurement.max_points * criterion.weight
                 if max(given) - min(given) > procurement.disagreement_threshold:
                     disagreements.append(Disagreement(offer, criterion, min(given), max(given)))
         others = count - 1

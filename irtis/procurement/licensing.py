@@ -90,9 +90,9 @@ def compliance(licences: QuerySet[Licence] | None = None) -> list[Position]:
     usage = _usage(products)
     cores: dict[int, int] = {}
     clusters: dict[int, list[int]] = defaultdict(list)
-    for device, cluster, count in ClusterHost.objects.values_list("device_id", "cluster_id", "cpu_cores"):
-        cores[device] = count
-        clusters[cluster].append(device)
+    for server, group, count in ClusterHost.objects.values_list("device_id", "cluster_id", "cpu_cores"):
+        cores[server] = count
+        clusters[group].append(server)
     pools: dict[tuple[int, str], list[Licence]] = defaultdict(list)
     for lic in held:
         pools[(lic.product_id, lic.metric)].append(lic)

@@ -157,7 +157,7 @@ def procurement_scoring(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "procurement/scoring.html", {
         "object": procurement, "rows": rows, "criteria": criteria, "others": others,
         "declaration": scoring.declaration(procurement, request.user),
-        "evaluator": procurement.evaluators.filter(pk=request.user.pk).exists(),
+        "evaluator": procurement.evaluators.filter(pk=request.user.pk or 0).exists(),
         "closed": timezone.now() > procurement.deadline,
     }, status=status)
 

@@ -22,7 +22,7 @@ AUTHOR = "irtis"
 def _base(title: str) -> DocxDocument:
     doc = new_docx()
     style = doc.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(10)  # type: ignore[attr-defined]
+    style.font.name, style.font.size = FONT, Pt(10)
     for section in doc.sections:
         section.left_margin = section.right_margin = Cm(2)
     doc.core_properties.author = AUTHOR

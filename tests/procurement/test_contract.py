@@ -7,8 +7,6 @@ from django.db import models
 from django.utils import timezone
 
 from irtis.identity.models import User
-from irtis.systems.models import InformationSystem
-
 from irtis.procurement.models import (
     Contract,
     ContractAmendment,
@@ -23,6 +21,7 @@ from irtis.procurement.models import (
     Supplier,
     SupplierContact,
 )
+from irtis.systems.models import InformationSystem
 from tests.risks.factories import system
 from tests.support.contract import ModelContract
 from tests.virtualization.factories import server
@@ -160,7 +159,8 @@ class TestCriterion(ModelContract):
     change = {"description": "Vertinama pagal aprašą"}
 
     def make(self, n: int) -> Criterion:
-        return Criterion.objects.create(procurement=f.procurement(f"C{n}"), name=f"Kriterijus{n}x", weight=Decimal("40"))
+        return Criterion.objects.create(procurement=f.procurement(f"C{n}"), name=f"Kriterijus{n}x",
+                                        weight=Decimal("40"))
 
     def new_values(self) -> dict:
         return {"procurement": f.procurement("CN"), "name": "Kaina", "kind": "price", "weight": Decimal("60")}

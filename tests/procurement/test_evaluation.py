@@ -44,9 +44,9 @@ def _score_all(procurement, user, points):
 
 
 def test_weights_must_sum_to_100(setup):
-    procurement, (price, q1, q2), *_ = setup
+    procurement, (_price, _q1, q2), *_ = setup
     Criterion.objects.filter(pk=q2.pk).update(weight=Decimal("10"))
-    with pytest.raises(evaluation.EvaluationError, match="sum to 95.00; they must sum to 100"):
+    with pytest.raises(evaluation.EvaluationError, match=r"sum to 95\.00; they must sum to 100"):
         evaluation.evaluate(procurement)
     extra = Criterion(procurement=procurement, name="Per daug", weight=Decimal("10"))
     with pytest.raises(Exception, match="would sum to 105"):
@@ -54,7 +54,7 @@ def test_weights_must_sum_to_100(setup):
 
 
 def test_totals_ranks_and_flags(setup, admin_client):
-    procurement, (price, q1, q2), (a, b, c), (v1, v2) = setup
+    procurement, (_price, q1, q2), (a, b, c), (v1, v2) = setup
     _score_all(procurement, v1, {(a.pk, q1.pk): 10, (a.pk, q2.pk): 8, (b.pk, q1.pk): 6, (b.pk, q2.pk): 6,
                                  (c.pk, q1.pk): 2, (c.pk, q2.pk): 4})
     _score_all(procurement, v2, {(a.pk, q1.pk): 10, (a.pk, q2.pk): 8, (b.pk, q1.pk): 6, (b.pk, q2.pk): 6,
@@ -82,7 +82,7 @@ def test_totals_ranks_and_flags(setup, admin_client):
 
 
 def test_a_mandatory_requirement_not_met_takes_the_offer_out_of_the_ranking(setup):
-    procurement, _criteria, (a, b, c), _ = setup
+    procurement, _criteria, (_a, b, c), _ = setup
     mandatory = procurement.specification.requirements.filter(kind="mandatory").first()
     OfferAnswer.objects.filter(offer=c, requirement=mandatory).update(answer="does_not")
     lines = {line.offer: line for line in evaluation.evaluate(procurement).ranking}
@@ -91,7 +91,7 @@ def test_a_mandatory_requirement_not_met_takes_the_offer_out_of_the_ranking(setu
 
 
 def test_an_answer_to_a_requirement_of_another_specification_is_refused(setup):
-    procurement, _c, (a, *_), _ = setup
+    _procurement, _c, (a, *_), _ = setup
     other = f.approved("TS-KITA").requirements.first()
     answer = OfferAnswer(offer=a, requirement=other, answer="meets")
     with pytest.raises(Exception, match="is not in the specification of this procurement"):
@@ -132,7 +132,7 @@ def test_evaluators_rules(setup, client):
 
 
 def test_scoring_after_the_deadline_is_refused(setup, client):
-    procurement, (price, q1, q2), (a, *_), (v1, _v2) = setup
+    procurement, (_price, q1, _q2), (a, *_), (v1, _v2) = setup
     scoring.declare(procurement, v1)
     procurement.deadline = timezone.now() - timedelta(minutes=1)
     procurement.save()
@@ -147,7 +147,7 @@ def test_scoring_after_the_deadline_is_refused(setup, client):
 
 
 def test_evaluation_takes_the_same_queries_whatever_the_size(setup):
-    procurement, (price, q1, q2), offers, (v1, v2) = setup
+    procurement, (_price, q1, q2), offers, (v1, v2) = setup
     for user in (v1, v2):
         _score_all(procurement, user, {(o.pk, q.pk): 5 for o in offers for q in (q1, q2)})
     with CaptureQueriesContext(connection) as small:

@@ -3,7 +3,7 @@ from .contracts import Contract, ContractAmendment, Currency
 from .suppliers import Supplier, SupplierContact
 
 __all__ = ["Contract", "ContractAlert", "ContractAmendment", "Currency", "Supplier", "SupplierContact"]
-from .specs import Requirement, RequirementKind, RequirementTemplate, Specification  # noqa: E402
+from .specs import Requirement, RequirementKind, RequirementTemplate, Specification
 
 __all__ += ["Requirement", "RequirementKind", "RequirementTemplate", "Specification"]
 from .offers import Criterion, Declaration, Offer, OfferAnswer, Procurement, Score  # noqa: E402

@@ -3,9 +3,9 @@
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from irtis.core.models import BaseModel
-from django.utils.translation import gettext_lazy as _
 
 from .contracts import Contract
 

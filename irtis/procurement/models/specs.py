@@ -158,4 +158,4 @@ def _keep_approved(sender: type, instance: Requirement | Specification, **kwargs
     """An approved specification and its requirements stay as approved (the delete is refused, 409)."""
     spec = instance if isinstance(instance, Specification) else instance.specification
     if Specification.objects.filter(pk=spec.pk).exclude(status=Specification.Status.DRAFT).exists():
-        raise ProtectedError(str(_("An approved specification cannot be edited: make a new version.")), [spec])
+        raise ProtectedError(str(_("An approved specification cannot be edited: make a new version.")), {spec})
