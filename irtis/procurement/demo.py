@@ -160,6 +160,23 @@ def _procurement(spec: Specification, suppliers: dict[str, Supplier]) -> None:
                         page=str(10 + r.number * 2)) for r in spec.requirements.all()])
 
 
+def _drafts(spec: Specification, suppliers: dict[str, Supplier]) -> None:
+    """A draft specification still being written, and a procurement still being set up (no
+    criteria yet, one offer received without its compliance matrix)."""
+    draft = Specification.objects.filter(code="TS-2026-11").first()
+    if draft is None:
+        draft = Specification.objects.create(code="TS-2026-11", title="WAN ryšio kanalų pirkimas",
+                                             purpose="Sujungti naujus pasienio postus su DC1 ir DC2.")
+        for number, text in enumerate(("Kanalo pralaidumas ne mažesnis kaip 1 Gb/s.",
+                                       "Prieinamumas ne mažesnis kaip 99,9 % per mėnesį."), 1):
+            Requirement.objects.create(specification=draft, number=number, kind="mandatory", text=text,
+                                       proof="Paslaugų lygio susitarimo projektas")
+    upkeep = Procurement.objects.filter(name="Serverių priežiūra 2026").first() or ensure(Procurement, "name", {
+        "name": "Serverių priežiūra 2026", "specification": spec,
+        "deadline": timezone.now().replace(microsecond=0) + timedelta(days=30)})
+    ensure(Offer, {"procurement": upkeep, "supplier": suppliers[next(iter(suppliers))]}, {"price": Decimal("64000")})
+
+
 def _licences() -> None:
     from .models import Licence
 
@@ -179,4 +196,5 @@ def load() -> None:
     _contracts(suppliers, today)
     spec = _specification(today)
     _procurement(spec, suppliers)
+    _drafts(spec, suppliers)
     _licences()
