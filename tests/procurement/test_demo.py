@@ -24,7 +24,8 @@ def test_demo_loads_once_on_the_estate() -> None:
     assert oracle.needed and oracle.needed > 0
     entries = AuditEntry.objects.count()
     demo.load()
-    assert AuditEntry.objects.count() == entries
+    assert AuditEntry.objects.count() == entries, list(AuditEntry.objects.order_by("-id")[:1].values(
+        "object_repr", "action", "before", "after"))
 
 
 def test_a_demo_lookup_that_finds_nothing_raises() -> None:

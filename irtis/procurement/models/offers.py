@@ -190,7 +190,8 @@ class Declaration(BaseModel):
     class Meta:
         verbose_name = _("declaration of impartiality")
         verbose_name_plural = _("declarations of impartiality")
-        constraints = [models.UniqueConstraint(fields=["procurement", "evaluator"], name="procurement_declaration_once")]
+        constraints = [models.UniqueConstraint(fields=["procurement", "evaluator"],
+                                               name="procurement_declaration_once")]
 
     def __str__(self) -> str:
         return f"{self.procurement}: {self.evaluator}"
@@ -208,7 +209,8 @@ class Score(BaseModel):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [models.UniqueConstraint(fields=["offer", "criterion", "evaluator"], name="procurement_score_once")]
+        constraints = [models.UniqueConstraint(fields=["offer", "criterion", "evaluator"],
+                                               name="procurement_score_once")]
 
     def __str__(self) -> str:
         return f"{self.offer} / {self.criterion.name}: {self.points}"
