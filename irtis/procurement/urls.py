@@ -15,4 +15,5 @@ urlpatterns = [
     path("procurements/<int:pk>/scoring/", views.procurement_scoring, name="scoring"),
     path("licence-compliance/", views.licence_compliance, name="licences"),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("external-services/<int:pk>/statement/", views.service_statement, name="statement"),
 ]

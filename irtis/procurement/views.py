@@ -4,6 +4,7 @@ contracts' coming deadlines."""
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -21,8 +22,8 @@ from irtis.audit.models import Action
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
 
-from . import evaluation, licensing, scoring, specifications, word
-from .models import Contract, Criterion, Licence, Offer, Procurement, Specification
+from . import evaluation, licensing, scoring, sla, specifications, word
+from .models import Contract, Criterion, ExternalService, Licence, Offer, Procurement, Specification
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -192,3 +193,17 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda row: (row[0], row[1].pk))
     return render(request, "procurement/deadlines.html", {"rows": rows, "days": days})
 
+
+
+@login_required
+def service_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(
+        permissions.restrict(ExternalService.objects.select_related("supplier", "contract", "system"), request.user),
+        pk=pk)
+    try:
+        count = max(1, min(int(request.GET.get("months", 6)), 36))
+    except ValueError:
+        count = 6
+    months = sla.statement(service, count)
+    return render(request, "procurement/statement.html", {
+        "object": service, "months": months, "total": sum((m.penalty for m in months), Decimal("0"))})

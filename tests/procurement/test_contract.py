@@ -11,6 +11,7 @@ from irtis.procurement.models import (
     Contract,
     ContractAmendment,
     Criterion,
+    ExternalService,
     Licence,
     Offer,
     OfferAnswer,
@@ -202,3 +203,17 @@ class TestLicence(ModelContract):
     def new_values(self) -> dict:
         return {"name": "Oracle EE procesorinės", "product": f.product(), "kind": "perpetual", "metric": "core",
                 "quantity": 16, "core_factor": Decimal("0.5")}
+
+
+class TestExternalService(ModelContract):
+    model = ExternalService
+    change = {"monthly_fee": Decimal("500")}
+
+    def make(self, n: int) -> ExternalService:
+        return ExternalService.objects.create(name=f"Paslauga {n}", kind="wan", supplier=f.supplier(),
+                                              system=_systems(1)[0])
+
+    def new_values(self) -> dict:
+        return {"name": "Duomenų centro vieta", "kind": "data_centre", "supplier": f.supplier(),
+                "system": _systems(1)[0], "availability_target": Decimal("99.98"), "monthly_fee": Decimal("7200"),
+                "penalty_step": Decimal("0.01"), "penalty_rate": Decimal("0.5"), "penalty_cap": Decimal("20")}

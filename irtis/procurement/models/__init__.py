@@ -12,3 +12,6 @@ __all__ += ["Criterion", "Declaration", "Offer", "OfferAnswer", "Procurement", "
 from .licences import Licence  # noqa: E402
 
 __all__ += ["Licence"]
+from .services import ExternalService  # noqa: E402
+
+__all__ += ["ExternalService"]
