@@ -177,6 +177,22 @@ def _drafts(spec: Specification, suppliers: dict[str, Supplier]) -> None:
     ensure(Offer, {"procurement": upkeep, "supplier": suppliers[next(iter(suppliers))]}, {"price": Decimal("64000")})
 
 
+def _services(suppliers: dict[str, Supplier]) -> None:
+    from .models import ExternalService
+
+    names = list(suppliers)
+    ensure(ExternalService, "name", {
+        "name": "Duomenų centro DC2 vieta", "kind": ExternalService.Kind.DATA_CENTRE, "supplier": suppliers[names[0]],
+        "contract": Contract.objects.get(number="2024/DC-17"), "system": InformationSystem.objects.get(code="MDAS"),
+        "monthly_fee": Decimal("3600.00"), "penalty_step": Decimal("0.01"), "penalty_rate": Decimal("0.50"),
+        "penalty_cap": Decimal("20")})
+    ensure(ExternalService, "name", {
+        "name": "Pasienio postų WAN kanalai", "kind": ExternalService.Kind.WAN, "supplier": suppliers[names[2]],
+        "contract": Contract.objects.get(number="2023/WAN-01"),
+        "system": InformationSystem.objects.get(code="ANPR"), "monthly_fee": Decimal("9583.33"),
+        "penalty_step": Decimal("0.1"), "penalty_rate": Decimal("5"), "penalty_cap": Decimal("30")})
+
+
 def _licences() -> None:
     from .models import Licence
 
@@ -197,4 +213,5 @@ def load() -> None:
     spec = _specification(today)
     _procurement(spec, suppliers)
     _drafts(spec, suppliers)
+    _services(suppliers)
     _licences()

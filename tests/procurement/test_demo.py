@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from irtis.audit.models import AuditEntry
-from irtis.procurement import demo, evaluation, licensing, specifications
-from irtis.procurement.models import Contract, Procurement, Specification
+from irtis.procurement import demo, evaluation, licensing, sla, specifications
+from irtis.procurement.models import Contract, ExternalService, Procurement, Specification
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,8 @@ def test_demo_loads_once_on_the_estate() -> None:
     assert [line.rank for line in result.ranking] == [1, 2, None]  # one offer fails requirement 7
     oracle = next(p for p in licensing.compliance() if p.product == "Oracle Database")
     assert oracle.needed and oracle.needed > 0
+    months = sla.statement(ExternalService.objects.get(name="Pasienio postų WAN kanalai"), 3)
+    assert len(months) == 3 and months[-1].target == 99.9
     entries = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == entries, list(AuditEntry.objects.order_by("-id")[:1].values(
