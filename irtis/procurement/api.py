@@ -9,6 +9,7 @@ POST /api/procurement/procurements/<id>/submit/          the caller's scores bec
 GET  /api/procurement/procurements/<id>/scores/          the scores the caller may see
 GET  /api/procurement/procurements/<id>/evaluation/      totals, ranks, flags
 GET  /api/procurement/licence-compliance/                held and needed per product and metric
+GET  /api/procurement/external-services/<id>/statement/?months=6   availability, breaches, penalties per month
 
 Refusals (an approved specification, a deadline passed, a submitted score, weights not summing
 to 100, …) answer 409 with the reason; 404 for what the caller may not view.
@@ -24,12 +25,13 @@ from ninja.errors import HttpError
 from irtis.core import permissions
 from irtis.core.api import api, json_response, object_action
 
-from . import evaluation, licensing, scoring, specifications
-from .models import Licence, Procurement, Specification
+from . import evaluation, licensing, scoring, sla, specifications
+from .models import ExternalService, Licence, Procurement, Specification
 
 specs = Router(tags=["Procurement: specifications"])
 procurements = Router(tags=["Procurement: offer evaluation"])
 licences = Router(tags=["Procurement: licences"])
+services = Router(tags=["Procurement: external services"])
 
 
 class ScoreIn(Schema):
@@ -150,6 +152,17 @@ def compliance(request: HttpRequest) -> HttpResponse:
         for p in licensing.compliance(permissions.restrict(Licence.objects.all(), request.user))])
 
 
+@services.get("/{int:pk}/statement/", response={200: Any}, operation_id="procurement_service_statement",
+              summary="Availability, breaches and penalties per month")
+def statement(request: HttpRequest, pk: int, months: int = 6) -> HttpResponse:
+    service = _visible(request, ExternalService, pk)
+    rows = sla.statement(service, max(1, min(months, 36)))
+    return json_response([{"month": m.start.isoformat()[:7], "availability": str(m.measured) if m.measured else None,
+                           "target": str(m.target) if m.target is not None else None, "down_minutes": m.down_minutes,
+                           "breach": m.breach, "penalty": str(m.penalty)} for m in rows])
+
+
 api.add_router("/procurement/specifications/", specs)
+api.add_router("/procurement/external-services/", services)
 api.add_router("/procurement/procurements/", procurements)
 api.add_router("/procurement/licence-compliance/", licences)

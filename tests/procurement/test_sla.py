@@ -43,3 +43,5 @@ def test_a_month_below_target_is_a_breach_with_its_penalty(admin_client):
     assert not current.breach and current.penalty == 0
     page = admin_client.get(f"/procurement/external-services/{service.pk}/statement/?months=2").content.decode()
     assert "table-danger" in page and str(previous.penalty).replace(".", ",") in page  # Lithuanian numbers
+    api = admin_client.get(f"/api/procurement/external-services/{service.pk}/statement/?months=2").json()
+    assert [row["breach"] for row in api] == [True, False] and api[0]["penalty"] == str(previous.penalty)
