@@ -1,5 +1,7 @@
 """The demo procurement data: on the demo estate, consistent, and reruns write nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
@@ -23,7 +25,7 @@ def test_demo_loads_once_on_the_estate() -> None:
     oracle = next(p for p in licensing.compliance() if p.product == "Oracle Database")
     assert oracle.needed and oracle.needed > 0
     months = sla.statement(ExternalService.objects.get(name="Pasienio postų WAN kanalai"), 3)
-    assert len(months) == 3 and months[-1].target == 99.9
+    assert len(months) == 3 and months[-1].target == Decimal("99.9")
     entries = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == entries, list(AuditEntry.objects.order_by("-id")[:1].values(
