@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "irtis.access",
     "irtis.flows",
     "irtis.governance",
+    "irtis.procurement",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

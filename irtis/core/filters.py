@@ -143,7 +143,7 @@ def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, l
 def _offered(model: type[models.Model]) -> Callable[[HttpRequest | None], models.QuerySet]:
     """The related objects a filter offers and accepts: those the requesting user may see, so an
     id they may not see is refused like one that does not exist (the filter set gets `request`)."""
-    return lambda request: choices.visible(model, getattr(request, "user", None))
+    return lambda request: choices.labelled(choices.visible(model, getattr(request, "user", None)))
 
 
 def _filters_for(field: models.Field) -> dict[str, df.Filter]:

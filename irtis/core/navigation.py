@@ -61,7 +61,10 @@ GROUPS = (
         Link(_("Approved infrastructure baselines"), "governance_pages:baselines_infrastructure",
              "governance.view_rule"),
     )),
-    Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers.")),
+    Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers."), links=(
+        Link(_("Contract deadlines"), "procurement_pages:deadlines", "procurement.view_contract"),
+        Link(_("Licence compliance"), "procurement_pages:licences", "procurement.view_licence"),
+    )),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),

@@ -25,6 +25,7 @@ from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import Device
+from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import Cluster
 from tests.browser.conftest import refusals
@@ -46,6 +47,8 @@ def _values() -> dict[str, dict[str, str]]:
     night = datetime.date.today() + datetime.timedelta(days=400)
     unplanned = InformationSystem.objects.filter(governance_plan__isnull=True).order_by("pk").first()
     hours = {"start": f"{night}T02:00:00", "end": f"{night}T04:00:00"}
+    upkeep = Procurement.objects.get(name="Serverių priežiūra 2026")  # the demo's procurement being set up
+    upkeep_offer = upkeep.offers.get()
     return {
         "access.accessrequest": {"valid_from": str(datetime.date.today()),
                                  "valid_until": str(datetime.date.today() + datetime.timedelta(days=10))},
@@ -68,6 +71,15 @@ def _values() -> dict[str, dict[str, str]]:
         "network.prefix": {"prefix": "10.254.0.0/16"},
         "security.control": {"evaluator": "*"},
         "security.requirementmapping": {"source": "LT-01", "target": "A.5.2"},  # searched for: not mapped
+        "procurement.contractamendment": {"number": "99"},
+        "procurement.criterion": {"procurement": str(upkeep.pk), "weight": "40"},
+        "procurement.offer": {"procurement": str(upkeep.pk),
+                              "supplier": str(Supplier.objects.exclude(offers__procurement=upkeep).first().pk)},
+        "procurement.offeranswer": {"offer": str(upkeep_offer.pk), "answer": "meets",
+                                    "requirement": str(upkeep.specification.requirements.order_by("number")[0].pk)},
+        "procurement.procurement": {"specification": str(upkeep.specification_id)},
+        "procurement.requirement": {"number": "99", "text": "Naujas reikalavimas",
+                                    "specification": str(Specification.objects.get(code="TS-2026-11").pk)},
         "risks.risk": {"likelihood": "3", "impact": "4", "residual_likelihood": "2", "residual_impact": "2"},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},

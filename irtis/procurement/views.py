@@ -1,0 +1,209 @@
+"""Pages of irtis.procurement outside the registry: a specification's actions, comparison and
+DOCX; a procurement's scoring (per evaluator), evaluation and report; licence compliance; the
+contracts' coming deadlines."""
+
+import hashlib
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from irtis.audit import context, trail
+from irtis.audit.models import Action
+from irtis.core import permissions
+from irtis.core.models import StaleObjectError
+
+from . import evaluation, licensing, scoring, sla, specifications, word
+from .models import Contract, Criterion, ExternalService, Licence, Offer, Procurement, Specification
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _get(model: Any, request: HttpRequest, pk: int, action: str = "view") -> Any:
+    return get_object_or_404(permissions.restrict(model.objects.all(), request.user, action), pk=pk)
+
+
+def _refused(request: HttpRequest, obj: Any, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return render(request, "procurement/refused.html", {"object": obj}, status=409)
+
+
+def _download(content: bytes, name: str, obj: Any) -> HttpResponse:
+    """The file, its generation recorded in the audit trail with its hash."""
+    entry = context.current().entry(
+        action=Action.DOCUMENT_GENERATED, content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk, object_repr=str(obj)[:200],
+        after={"document": name, "format": "docx", "file_sha256": hashlib.sha256(content).hexdigest()},
+    )
+    trail.append([entry])
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def specification_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    acts = {"approve": specifications.approve, "new-version": specifications.new_version}
+    if action not in acts:
+        raise Http404
+    spec = _get(Specification, request, pk)
+    try:
+        result = acts[action](spec, request.user)
+    except (specifications.ActionRefused, StaleObjectError) as refused:
+        return _refused(request, spec, str(refused) if isinstance(refused, specifications.ActionRefused)
+                        else _("Someone changed this meanwhile: look again and repeat."))
+    return redirect(result.get_absolute_url())
+
+
+@login_required
+def specification_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    spec = _get(Specification, request, pk)
+    other_id = request.GET.get("with") or spec.previous_id
+    if not other_id:
+        return _refused(request, spec, _("This is the first version: there is nothing to compare it with."))
+    try:
+        other = _get(Specification, request, int(other_id))
+    except ValueError:
+        raise Http404 from None
+    old, new = (other, spec) if other.revision <= spec.revision else (spec, other)
+    return render(request, "procurement/diff.html", {"object": spec, "old": old, "new": new,
+                                                      "changes": specifications.diff(old, new)})
+
+
+@login_required
+def specification_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    spec = _get(Specification, request, pk)
+    return _download(word.specification(spec), f"{spec.code}-v{spec.revision}.docx", spec)
+
+
+def _evaluation_context(procurement: Procurement) -> dict[str, Any]:
+    try:
+        return {"result": evaluation.evaluate(procurement)}
+    except evaluation.EvaluationError as error:
+        return {"error": str(error)}
+
+
+@login_required
+def procurement_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    procurement = get_object_or_404(scoring.reachable(request.user), pk=pk)
+    allowed = permissions.restrict(Procurement.objects.filter(pk=pk), request.user, "change").exists()
+    made = scoring.declaration(procurement, request.user)
+    if not allowed and not (made and made.submitted_at):
+        raise PermissionDenied(_("The evaluation is shown to the procurement's secretaries and to evaluators "
+                                 "who have submitted their scores."))
+    context = _evaluation_context(procurement)
+    return render(request, "procurement/evaluation.html", {"object": procurement, **context},
+                  status=409 if "error" in context else 200)
+
+
+@login_required
+def procurement_report(request: HttpRequest, pk: int) -> HttpResponse:
+    procurement = _get(Procurement, request, pk, "change")
+    try:
+        content = evaluation.report(procurement)
+    except evaluation.EvaluationError as error:
+        return _refused(request, procurement, str(error))
+    return _download(content, f"vertinimo-ataskaita-{procurement.pk}.docx", procurement)
+
+
+def _points(post: Any, offers: list[Offer], criteria: list[Criterion]) -> dict[tuple[int, int], Any]:
+    points = {}
+    for offer in offers:
+        for criterion in criteria:
+            raw = (post.get(f"p-{offer.pk}-{criterion.pk}") or "").strip().replace(",", ".")
+            if raw:
+                points[(offer.pk, criterion.pk)] = raw
+    return points
+
+
+@login_required
+def procurement_scoring(request: HttpRequest, pk: int) -> HttpResponse:
+    procurement = get_object_or_404(scoring.reachable(request.user), pk=pk)
+    offers = list(procurement.offers.select_related("supplier").order_by("supplier__name"))
+    criteria = list(procurement.criteria.filter(kind=Criterion.Kind.QUALITY).order_by("id"))
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "declare":
+                scoring.declare(procurement, request.user)
+                messages.success(request, _("Your declaration of impartiality is recorded."))
+            elif action in ("save", "submit"):
+                written = scoring.score(procurement, request.user, _points(request.POST, offers, criteria))
+                if action == "submit":
+                    scoring.submit(procurement, request.user)
+                    messages.success(request, _("Your scores are submitted."))
+                else:
+                    messages.success(request, _("Scores saved: %(count)s.") % {"count": written})
+            else:
+                raise Http404
+            return redirect("procurement_pages:scoring", pk=procurement.pk)
+        except specifications.ActionRefused as refused:
+            messages.error(request, str(refused))
+            status = 409
+    visible = scoring.visible_scores(procurement, request.user).select_related("evaluator")
+    mine = {(s.offer_id, s.criterion_id): s.points for s in visible if s.evaluator_id == request.user.pk}
+    others = [s for s in visible if s.evaluator_id != request.user.pk]
+    rows = [(offer, [(criterion, mine.get((offer.pk, criterion.pk))) for criterion in criteria]) for offer in offers]
+    return render(request, "procurement/scoring.html", {
+        "object": procurement, "rows": rows, "criteria": criteria, "others": others,
+        "declaration": scoring.declaration(procurement, request.user),
+        "evaluator": procurement.evaluators.filter(pk=request.user.pk or 0).exists(),
+        "closed": timezone.now() > procurement.deadline,
+    }, status=status)
+
+
+@login_required
+def licence_compliance(request: HttpRequest) -> HttpResponse:
+    if not permissions.has(request.user, Licence, "view"):
+        raise PermissionDenied
+    positions = licensing.compliance(permissions.restrict(Licence.objects.all(), request.user))
+    return render(request, "procurement/licences.html", {"positions": positions})
+
+
+@login_required
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Contracts in force whose end or notice date falls within the next `days` (90) days."""
+    if not permissions.has(request.user, Contract, "view"):
+        raise PermissionDenied
+    try:
+        days = max(1, min(int(request.GET.get("days", 90)), 3650))
+    except ValueError:
+        days = 90
+    today = timezone.localdate()
+    horizon = today + timedelta(days=days)
+    rows = []
+    for contract in permissions.restrict(Contract.objects.filter(status=Contract.Status.ACTIVE, end__gte=today),
+                                         request.user).select_related("supplier"):
+        notice = contract.notice_date
+        soonest = min(d for d in (contract.end, notice) if d is not None and d >= today) \
+            if (notice and notice >= today) else contract.end
+        if soonest <= horizon:
+            rows.append((soonest, contract, notice, (soonest - today).days))
+    rows.sort(key=lambda row: (row[0], row[1].pk))
+    return render(request, "procurement/deadlines.html", {"rows": rows, "days": days})
+
+
+
+@login_required
+def service_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(
+        permissions.restrict(ExternalService.objects.select_related("supplier", "contract", "system"), request.user),
+        pk=pk)
+    try:
+        count = max(1, min(int(request.GET.get("months", 6)), 36))
+    except ValueError:
+        count = 6
+    months = sla.statement(service, count)
+    return render(request, "procurement/statement.html", {
+        "object": service, "months": months, "total": sum((m.penalty for m in months), Decimal("0"))})
