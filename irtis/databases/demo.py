@@ -19,7 +19,7 @@ R = DBMSInstance.Role
 VERSIONS = {
     Engine.ORACLE: "Oracle Database 19c",
     Engine.POSTGRESQL: "PostgreSQL 16",
-    Engine.MSSQL: "Microsoft SQL Server 2019",
+    Engine.MSSQL: "SQL Server 2019",
 }
 CHARSETS: dict[str, str] = {
     Engine.ORACLE: "AL32UTF8",
@@ -248,19 +248,21 @@ def load() -> None:
     devices = {d.name: d for d in Device.objects.filter(name__in=hosts)}
     machines = {m.name: m for m in VirtualMachine.objects.filter(name__in=hosts)}
     versions = {v.name: v for v in SoftwareVersion.objects.filter(name__in=VERSIONS.values())}
+    if missing := set(VERSIONS.values()) - set(versions):
+        raise LookupError(f"the inventory demo has no software version {sorted(missing)}")
     team = Team.objects.filter(name__startswith="Duomenų bazių").order_by("name").first()
     instances = {}
     for name, engine, host, role, cluster, environment, description in INSTANCES:
         device, machine = devices.get(host), machines.get(host)
         if device is None and machine is None:
-            continue  # the inventory demo does not have this server
+            raise LookupError(f"the inventory demo has no server or virtual machine {host!r} for {name}")
         instances[name] = ensure(
             DBMSInstance,
             "name",
             {
                 "name": name,
                 "engine": engine,
-                "software_version": versions.get(VERSIONS[engine]),
+                "software_version": versions[VERSIONS[engine]],
                 "device": device,
                 "virtual_machine": None if device else machine,
                 "role": role,

@@ -46,7 +46,8 @@ ROLES = [
 ]
 MAKERS = [("Red Hat", "https://www.redhat.com", "Operacinės sistemos"),
           ("F5", "https://www.f5.com", "Apkrovos balansavimas"),
-          ("Veeam", "https://www.veeam.com", "Atsarginis kopijavimas")]
+          ("Veeam", "https://www.veeam.com", "Atsarginis kopijavimas"),
+          ("PostgreSQL Global Development Group", "https://www.postgresql.org", "Duomenų bazių valdymo sistema")]
 # name, maker, part, U, full depth, W, end of sale, end of support
 HPE, DELL, CISCO = "Hewlett Packard Enterprise", "Dell Technologies", "Cisco Systems"
 HARDWARE = [
@@ -83,6 +84,8 @@ SOFTWARE: list[tuple[str, str, str, list[tuple[str, datetime.date, datetime.date
                                            ("19c", D(2019, 4, 25), D(2029, 12, 31), D(2032, 12, 31))]),
     ("SQL Server", MS, "dbms", [("2014", D(2014, 4, 1), D(2019, 7, 9), D(2024, 7, 9)),
                                 ("2019", D(2019, 11, 4), D(2025, 2, 28), D(2030, 1, 8))]),
+    ("PostgreSQL", "PostgreSQL Global Development Group", "dbms", [("16", D(2023, 9, 14), D(2028, 11, 9),
+                                                                    D(2028, 11, 9))]),
     ("Exchange Server", MS, "application", [("2019 CU15", D(2025, 2, 10), D(2025, 10, 14), D(2025, 10, 14))]),
     ("FortiOS", "Fortinet", "firmware", [("7.2", D(2022, 3, 31), D(2026, 3, 31), D(2026, 9, 30)),
                                          ("7.4", D(2023, 5, 11), D(2027, 5, 11), D(2027, 11, 11))]),
