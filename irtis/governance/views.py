@@ -2,10 +2,13 @@
 conformance overview and starting an evaluation; proposals' check, upload and report."""
 
 from collections import Counter, defaultdict
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +21,8 @@ from irtis.tasks.views import started
 
 from . import catalogue, jobs, radar
 from .models import Evaluation, Outcome, Rule, RuleResult, Technology
+
+DRIFT_ROWS = 200
 
 
 def _may(user: Any, model: type, action: str = "view") -> None:
@@ -36,9 +41,14 @@ def drift(request: HttpRequest) -> HttpResponse:
         for code in item.systems or ("",):
             by_system[code].append(item)
         by_team[item.team].append(item)
-    view = request.GET.get("by", "system")
+    view = "team" if request.GET.get("by") == "team" else "system"
     groups = sorted((by_team if view == "team" else by_system).items(), key=lambda kv: (kv[0] == "", kv[0]))
-    return render(request, "governance/drift.html", {"groups": groups, "by": view, "total": len(found)})
+    # Paged by rows, a group going on over pages: an estate's drift runs to thousands of rows.
+    page = Paginator([(name, item) for name, items in groups for item in items], DRIFT_ROWS).get_page(
+        request.GET.get("page"))
+    shown = [(name, [item for _, item in rows]) for name, rows in groupby(page.object_list, key=itemgetter(0))]
+    return render(request, "governance/drift.html", {"groups": shown, "by": view, "total": len(found),
+                                                     "page": page, "query": f"by={view}"})
 
 
 @login_required

@@ -36,6 +36,20 @@ def test_drift_lists_what_is_retiring_or_forbidden_with_its_system_team_and_date
     assert "web-1" in admin_client.get("/governance/drift/").content.decode()
 
 
+def test_the_drift_page_is_paged_by_rows(admin_client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    made = estate()
+    technology("ProLiant", Lifecycle.FORBIDDEN, hardware=(made["ora_host"].hardware_model,))
+    rows = len(catalogue.drift())
+    assert rows >= 3
+    monkeypatch.setattr("irtis.governance.views.DRIFT_ROWS", 2)
+    first = admin_client.get("/governance/drift/?by=team")
+    assert len(first.context["page"].object_list) == 2 and first.context["page"].paginator.count == rows
+    assert "by=team&amp;page=2" in first.content.decode()
+    last = admin_client.get(f"/governance/drift/?by=team&page={first.context['page'].paginator.num_pages}")
+    shown = sum(len(items) for _, items in last.context["groups"])
+    assert shown == rows - 2 * (first.context["page"].paginator.num_pages - 1)
+
+
 def test_a_version_under_two_technologies_takes_the_worse_status() -> None:
     shared = version("Linux", "8")
     technology("A", Lifecycle.APPROVED, versions=(shared,))
