@@ -1,6 +1,7 @@
 """The architecture description of the whole infrastructure, read from the live database."""
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -9,11 +10,19 @@ from irtis.databases.models import Database
 from irtis.inventory.models import Device, Rack, Site, StorageCapacity
 from irtis.network.models import VLAN, Prefix, SecurityZone
 
-from . import graphs, sources, stack
+from . import graphs, services, sources, stack
 from .common import field_text, label, link, text, visible
 from .document import Cell, Document, Table
 
 MAX_PREFIXES = 300  # the network section lists at most this many prefixes
+# Sections of apps above this one (backups), each `build(document, reader)`: see `add_section`.
+SECTIONS: list[Callable[[Document, object], None]] = []
+
+
+def add_section(build: Callable[[Document, object], None]) -> None:
+    """Add a section of another app to the infrastructure description (from its ready(); once)."""
+    if build not in SECTIONS:
+        SECTIONS.append(build)
 
 
 def describe(user: object) -> Document:
@@ -67,7 +76,10 @@ def describe(user: object) -> Document:
         section.tables.append(_caption(stack.engine_table(instances), _("DBMS engines and versions")))
         section.tables.append(_caption(stack.dbms_table(instances, user), _("DBMS instances")))
     _network(doc, user)
+    services.sections(doc, user)
     _eu(doc, user)
+    for build in SECTIONS:
+        build(doc, user)
     graphs.infrastructure_sections(doc, systems, user)
     findings = stack.unsupported(user)
     section = doc.section("unsupported", _("Out-of-support software"),

@@ -137,3 +137,28 @@ def test_the_network_section_names_the_network_not_the_address_plan(admin_client
     assert (web[2].text, web[3].text) == ("10.10.120.0/24", "120 dmz-eservices")
     assert web[4].text == "DMZ Demilitarizuota zona"
     assert db[2].warn and "10.0.0.0/8" not in db[2].text and db[4].text == "PROD Gamybinė zona"
+
+
+def test_infrastructure_covers_wan_voice_directory_mail_mobile_and_backup(admin_client, estate) -> None:
+    from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem, MobileDevice, Site
+    from irtis.network.models import Circuit, Provider, VoiceGateway
+    from tests.backups.factories import policy, repository
+
+    dc1 = Site.objects.get(code="DC1")
+    Circuit.objects.create(cid="SVDPT-0042", provider=Provider.objects.create(name="Telia"), kind="svdpt",
+                           bandwidth_mbps=1000, site_a=dc1)
+    VoiceGateway.objects.create(name="vgw-dc1", site=dc1)
+    domain = DirectoryDomain.objects.create(fqdn="lrmuitine.lt", netbios_name="LRMUITINE", functional_level="2016")
+    DomainController.objects.create(domain=domain, name="dc1-ad-01", site=dc1)
+    MailServer.objects.create(mail_system=MailSystem.objects.create(name="Exchange", domains="lrmuitine.lt"),
+                              name="dc1-mbx-01")
+    MobileDevice.objects.create(serial="SN-1", kind="phone", model="Telefonas", compliance="non_compliant")
+    policy(estate.database, repository("/srv/restic", name="DC1-restic", password=None), system=estate.system)
+    page = admin_client.get(reverse("architecture:infrastructure")).content.decode()
+    for expected in ("SVDPT-0042", "Telia", "vgw-dc1", "lrmuitine.lt", "dc1-ad-01", "dc1-mbx-01", "Exchange",
+                     "DC1-restic"):
+        assert expected in page, expected
+    with translation.override("lt"):
+        for title in (_("WAN circuits"), _("Voice"), _("Active Directory"), _("E-mail"), _("Mobile access"),
+                      _("Backup"), _("Backup policies per information system")):
+            assert title in page, title
