@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "irtis.core.middleware.ContentSecurityPolicyMiddleware",  # before WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "irtis.core.middleware.LanguageMiddleware",  # the user's choice, else Lithuanian
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

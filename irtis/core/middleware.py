@@ -1,15 +1,34 @@
-"""Attributes every change made while serving a request to its user, address and request id."""
+"""Attributes every change made while serving a request to its user, address and request id;
+the language of a request; security headers."""
 
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Pages speak the language the user chose (the cookie the language switch sets), else the
+    site's, Lithuanian, whatever the browser asks for: the division's browsers are often English.
+    The API answers in the chosen language too, and a client without one may ask by
+    Accept-Language, as HTTP clients expect."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
 
 
 class ChangeContextMiddleware:

@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from irtis.changes.models import ChangeRequest
 from irtis.identity import tokens
+from tests.support.language import choose
 from tests.systems.factories import estate
 
 from .factories import blackout, window
@@ -110,7 +111,7 @@ def test_window_and_change_pages_show_impact_conflicts_and_actions(admin_client)
 
 def test_refused_actions_answer_409_with_the_reason(admin_client) -> None:  # type: ignore[no-untyped-def]
     made = window("Tuščias", [], MARCH, status="draft")
-    response = admin_client.post(f"/changes/window-actions/{made.pk}/submit/", HTTP_ACCEPT_LANGUAGE="en")
+    response = choose(admin_client, "en").post(f"/changes/window-actions/{made.pk}/submit/")
     assert response.status_code == 409 and "covers no object" in response.content.decode()
     assert admin_client.post(f"/changes/window-actions/{made.pk}/explode/").status_code == 404
     assert admin_client.get(f"/changes/window-actions/{made.pk}/submit/").status_code == 405
@@ -120,5 +121,5 @@ def test_conflicts_with_windows_the_reader_may_not_view_are_left_unnamed(client)
     e, _patch, _once, _peak = _calendar()
     mine = window("Mano langas", [e["app"]], MARCH + dt.timedelta(hours=1), status="draft")
     client.force_login(person("ona", ("view",), constraints={"name__startswith": "Mano"}))
-    page = client.get(mine.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = choose(client, "en").get(mine.get_absolute_url()).content.decode()
     assert "(not shown to you)" in page and "Pataisų naktis" not in page

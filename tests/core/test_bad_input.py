@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from irtis.audit.models import AuditEntry
 from irtis.inventory.models import Location, Site
+from tests.support.language import choose
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -38,7 +39,7 @@ def test_wrong_encoding_is_named_with_its_line(admin_client: Client) -> None:
     content = "code,name,kind\nSAL,Šalčininkų PKP,road_bcp\n".encode("cp1257")
     file = io.BytesIO(content)
     file.name = "sites.csv"
-    response = admin_client.post(SITES_IMPORT, {"file": file, "encoding": "utf-8"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = choose(admin_client, "en").post(SITES_IMPORT, {"file": file, "encoding": "utf-8"})
     assert response.status_code == 400
     assert "Line 2" in response.context["file_error"] and "UTF-8" in response.context["file_error"]
 

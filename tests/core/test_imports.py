@@ -25,6 +25,7 @@ from irtis.identity.models import User
 from irtis.inventory.models import Location, Site
 from irtis.tasks.models import Run, Status
 from irtis.tasks.runs import execute
+from tests.support.language import choose
 
 pytestmark = pytest.mark.django_db
 SITES = reverse("inventory:site_import")
@@ -34,13 +35,12 @@ LOCATIONS = reverse("inventory:location_import")
 def post_file(client: Client, url: str, content: bytes, name: str, language: str = "en", **extra: str) -> Any:
     file = io.BytesIO(content)
     file.name = name
-    return client.post(url, {"file": file, **extra}, HTTP_ACCEPT_LANGUAGE=language)
+    return choose(client, language).post(url, {"file": file, **extra})
 
 
 def confirm(client: Client, url: str, preview: Any, **extra: str) -> Any:
     upload = preview.context["upload"]
-    return client.post(url, {"upload": upload.pk, "digest": upload.digest, "confirm": "1", **extra},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    return choose(client, "en").post(url, {"upload": upload.pk, "digest": upload.digest, "confirm": "1", **extra})
 
 
 def errors(response: Any) -> list[tuple[int, str, str]]:
@@ -166,11 +166,11 @@ def test_a_large_file_is_checked_and_imported_in_the_background(admin_client: Cl
     content = b"code,name,kind\nS000,Vieta 0,road_bcp\nA1,Pirma,seaport\nA2,Antra,seaport\nA3,,seaport\n"
     response = post_file(admin_client, SITES, content, "s.csv")
     assert response.status_code == 302
-    page = admin_client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+    page = choose(admin_client, "en").get(response.url)
     run = page.context["run"]
     assert run.status == Status.QUEUED and 'role="progressbar"' in page.content.decode()
     execute(str(run.pk))
-    preview = admin_client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+    preview = choose(admin_client, "en").get(response.url)
     result = preview.context["result"]
     assert (result["created"], result["updated"], result["unchanged"], result["invalid"]) == (2, 0, 1, 1)
     assert preview.status_code == 400 and not Site.objects.filter(code="A1").exists()
@@ -180,7 +180,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(admin_client: Cl
     execute(str(run.pk))
     assert Run.objects.get(pk=run.pk).result == {"applied": True, "created": 2, "updated": 0, "unchanged": 1,
                                                  "invalid": 1}
-    done = admin_client.get(response.url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    done = choose(admin_client, "en").get(response.url, follow=True)
     assert "2 created, 0 updated, 1 unchanged, 1 invalid" in done.content.decode()
     assert set(Site.objects.values_list("code", flat=True)) == {"S000", "A1", "A2"}
     created = AuditEntry.objects.filter(action="create", content_type__model="site", source="import")
@@ -229,7 +229,7 @@ def test_skipping_every_row_reports_nothing_created(admin_client: Client) -> Non
     preview = post_file(admin_client, SITES, b"code,name,kind\nA,,seaport\nB,,seaport\n", "s.csv")
     assert preview.context["result"]["created"] == 0 and preview.context["result"]["invalid"] == 2
     done = confirm(admin_client, SITES, preview, skip_invalid="1")
-    page = admin_client.get(done.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = choose(admin_client, "en").get(done.url).content.decode()
     assert "0 created, 0 updated, 0 unchanged, 2 invalid" in page and not Site.objects.exists()
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from irtis.identity import directory
 from irtis.identity.directory import DirectorySettings
+from tests.support.language import choose
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -43,7 +44,7 @@ def ad(settings: Any, samba_dc: Any) -> Any:
 
 
 def sign_in(username: str, password: str) -> tuple[Client, Any]:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose(Client(), "en")
     response = client.post(reverse("login"), {"username": username, "password": password})
     return client, response
 
@@ -233,7 +234,7 @@ def test_dc_down_shows_message_and_local_accounts_work(
     assert response.status_code == 200
     assert UNREACHABLE in response.content.decode()
     assert signed_in_user(client) is None
-    lithuanian = Client(HTTP_ACCEPT_LANGUAGE="lt").post(
+    lithuanian = choose(Client(), "lt").post(
         reverse("login"), {"username": "jonas", "password": ad.passwords["jonas"]})
     assert "Active Directory nepasiekiama" in lithuanian.content.decode()
 

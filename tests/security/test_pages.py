@@ -18,6 +18,7 @@ from irtis.security import jobs, pack, run
 from irtis.security.models import Control, RequirementMapping
 from irtis.tasks.models import Status as RunStatus
 from irtis.tasks.runs import execute
+from tests.support.language import choose
 
 from . import factories
 
@@ -78,7 +79,7 @@ def test_the_dashboard_needs_the_permission(client, django_user_model) -> None:
 def test_a_controls_results_page_and_api(admin_client) -> None:
     _estate(1)
     control = Control.objects.get(code="K-M0")
-    page = admin_client.get(reverse("security_pages:results", args=[control.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = choose(admin_client, "en").get(reverse("security_pages:results", args=[control.pk]))
     assert page.status_code == 200 and b"No evidence uploaded" in page.content
     [first, *_rest] = admin_client.get(f"/api/security/controls/{control.pk}/results/",
                                        HTTP_ACCEPT_LANGUAGE="en").json()
@@ -90,8 +91,8 @@ def test_the_statement_of_applicability_as_page_and_xlsx(admin_client) -> None:
     framework = factories.framework("ISO")
     page = admin_client.get(reverse("security_pages:soa", args=[framework.pk]))
     assert page.status_code == 200 and b"K-A0" in page.content  # through the mapping LT-0 ↔ A.0
-    book = openpyxl.load_workbook(io.BytesIO(admin_client.get(
-        reverse("security_pages:soa_xlsx", args=[framework.pk]), HTTP_ACCEPT_LANGUAGE="en").content))
+    book = openpyxl.load_workbook(io.BytesIO(choose(admin_client, "en").get(
+        reverse("security_pages:soa_xlsx", args=[framework.pk])).content))
     rows = list(book.active.values)
     assert rows[1][0] == "A.0" and rows[1][4] == "K-A0; K-M0" and rows[1][5] == "failed"
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from irtis.inventory.models import Site
 from irtis.tasks.models import Run
+from tests.support.language import choose
 
 from .conftest import wait_for
 
@@ -18,7 +19,7 @@ SITES = reverse("inventory:site_import")
 def test_a_confirmed_large_import_is_written_by_a_worker(start_worker: Callable[[], Any], settings: Any,
                                                          django_user_model: Any) -> None:
     settings.IRTIS_IMPORT_BACKGROUND_ROWS = 2
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose(Client(), "en")
     client.force_login(django_user_model.objects.create_superuser("importuotojas", "i@example.lt", "Sl4ptas-Imp!"))
     start_worker()
     text = "Kodas;Pavadinimas;Rūšis\nA1;Pirma;seaport\nA2;Antra;seaport\nA3;Trečia;seaport\n"

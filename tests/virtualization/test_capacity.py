@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from irtis.virtualization.models import Cluster, ClusterType, VirtualMachine
+from tests.support.language import choose
 
 from .factories import cluster, host, server, site, vm
 
@@ -155,7 +156,7 @@ def test_cluster_page_shows_ratios_and_warnings(admin_client: Client) -> None:
     prod = cluster(vcpu_ratio_limit=Decimal("1"))
     host(prod, "esx-01", cores=4, memory_gb=64)
     vm("a.prod", prod, vcpus=8)
-    page = admin_client.get(prod.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = choose(admin_client, "en").get(prod.get_absolute_url()).content.decode()
     assert "Capacity and allocation" in page
     assert "2.0:1" in page and "overcommitted" in page
     assert "esx-01" in page
