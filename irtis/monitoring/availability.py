@@ -176,14 +176,16 @@ def availability(system_ids: Iterable[int], start: dt.datetime, end: dt.datetime
 
 
 def availability_in(system_ids: Iterable[int], periods: dict[str, Interval],
-                    now: dt.datetime | None = None) -> dict[str, dict[int, Measure]]:
+                    now: dt.datetime | None = None,
+                    calendars: dict[int, Hours] | None = None) -> dict[str, dict[int, Measure]]:
     """Each system's availability over each named period, up to `now`, from one reading of the
-    state changes, service levels and maintenance that cover them all."""
+    state changes, service levels (unless the caller has read their `calendars`) and
+    maintenance that cover them all."""
     ids, now = list(system_ids), now or timezone.now()
     start = min(a for a, _ in periods.values())
     horizon = max(b for _, b in periods.values())  # the calendar to the periods' end: the month's budget
     end = min(horizon, now)
-    calendars = hours.levels(ids)
+    calendars = hours.levels(ids) if calendars is None else calendars
     planned = approved_intervals(ids, start, horizon)
     counted = _counted(calendars, planned, start.timestamp(), horizon.timestamp())
     seconds = {name: (a.timestamp(), b.timestamp()) for name, (a, b) in periods.items()}
@@ -214,14 +216,6 @@ def days(count: int, now: dt.datetime) -> dict[str, Interval]:
     return {(first + dt.timedelta(days=n)).isoformat(): (day_start(first + dt.timedelta(days=n)),
                                                           day_start(first + dt.timedelta(days=n + 1)))
             for n in range(count)}
-
-
-def strip(system_id: int, count: int = 90, now: dt.datetime | None = None) -> list[tuple[dt.date, float | None]]:
-    """The system's availability on each of the last `count` local days (today included); None
-    for a day without service hours."""
-    now = now or timezone.now()
-    found = availability_in([system_id], days(count, now), now)
-    return [(dt.date.fromisoformat(name), by_id[system_id].percent) for name, by_id in found.items()]
 
 
 # --- objects: devices, virtual machines, DBMS instances, components … -------------------------

@@ -66,10 +66,13 @@ def system_states(nodes: dict[Node, str]) -> dict[int, tuple[str, str]]:
     return out
 
 
-def current_system_states() -> dict[int, str]:
-    """The last recorded state of each system that has one."""
+def current_system_states(system_ids: list[int] | None = None) -> dict[int, str]:
+    """The last recorded state of each system (of those given) that has one."""
     last = SystemChange.objects.filter(system=OuterRef("system")).values("system").annotate(m=Max("at")).values("m")
-    return dict(SystemChange.objects.filter(at=Subquery(last)).values_list("system_id", "state"))
+    changes = SystemChange.objects.filter(at=Subquery(last))
+    if system_ids is not None:
+        changes = changes.filter(system_id__in=system_ids)
+    return dict(changes.values_list("system_id", "state"))
 
 
 def record_systems(at: datetime, nodes: dict[Node, str]) -> dict[int, tuple[str, str]]:

@@ -10,8 +10,8 @@ from django.utils.safestring import SafeString
 
 from irtis.systems.models import InformationSystem
 
-from . import availability, svg
-from .models import State
+from . import availability, hours, svg
+from .models import ServiceLevel, State
 from .state import current_system_states
 
 DEFAULT_TARGET = Decimal("99.5")  # a system without its own target (InformationSystem.availability_target)
@@ -57,21 +57,38 @@ class Summary:
 def summaries(systems: list[InformationSystem], now: dt.datetime | None = None) -> list[Summary]:
     """A summary of each system, in a fixed number of queries."""
     now = now or timezone.now()
-    ids = [s.pk for s in systems]
     states = current_system_states()
-    found = availability.availability_in(ids, periods(now), now)
-    out = []
-    for system in systems:
-        target = system.availability_target or DEFAULT_TARGET
-        # The month's allowed down time: its service hours (less excluded maintenance) to its end.
-        allowed = found["month"][system.pk].scheduled * float(100 - target) / 100
-        down = found["month"][system.pk].down
-        used = down / allowed if allowed > 0 else (1.0 if down else 0.0)
-        out.append(Summary(system, states.get(system.pk, "unknown"), target, found["day"][system.pk].percent,
-                           found["month"][system.pk].percent, found["year"][system.pk].percent, used))
-    return out
+    found = availability.availability_in([s.pk for s in systems], periods(now), now)
+    return [_summary(system, states.get(system.pk, "unknown"), found) for system in systems]
 
 
-def strip_svg(system: InformationSystem, days: int = 90) -> SafeString:
+def _summary(system: InformationSystem, state: str, found: dict[str, dict[int, availability.Measure]]) -> Summary:
+    target = system.availability_target or DEFAULT_TARGET
+    month = found["month"][system.pk]
+    # The month's allowed down time: its service hours (less excluded maintenance) to its end.
+    allowed = month.scheduled * float(100 - target) / 100
+    used = month.down / allowed if allowed > 0 else (1.0 if month.down else 0.0)
+    return Summary(system, state, target, found["day"][system.pk].percent, month.percent,
+                   found["year"][system.pk].percent, used)
+
+
+@dataclass
+class Panel:
+    """What a system's page shows: its summary, the 90-day strip and its service level."""
+
+    summary: Summary
+    strip: SafeString
+    level: ServiceLevel | None
+
+
+def panel(system: InformationSystem, now: dt.datetime | None = None, days: int = 90) -> Panel:
+    """A system's panel from one reading of its service level, state changes and maintenance."""
+    now = now or timezone.now()
+    level = ServiceLevel.objects.filter(system=system).first()
+    strip_days = availability.days(days, now)
+    found = availability.availability_in([system.pk], {**periods(now), **strip_days}, now,
+                                         calendars={system.pk: hours.Hours.of(level)})
     target = float(system.availability_target or DEFAULT_TARGET)
-    return svg.strip(availability.strip(system.pk, days), target)
+    strip = [(dt.date.fromisoformat(name), found[name][system.pk].percent) for name in strip_days]
+    state = current_system_states([system.pk]).get(system.pk, "unknown")
+    return Panel(_summary(system, state, found), svg.strip(strip, target), level)

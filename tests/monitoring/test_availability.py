@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from irtis.monitoring import availability, summary
 from irtis.monitoring.models import SystemChange
+from irtis.monitoring.svg import COLOURS
 from tests.changes.factories import window
 from tests.systems.factories import component, system
 from tests.virtualization.factories import server
@@ -66,11 +67,13 @@ def test_the_strip_has_a_bar_per_day() -> None:
     SystemChange.objects.create(system=s, at=now - dt.timedelta(days=200), state="up")
     SystemChange.objects.create(system=s, at=now - dt.timedelta(days=3, hours=1), state="down")
     SystemChange.objects.create(system=s, at=now - dt.timedelta(days=3), state="up")
-    days = availability.strip(s.pk, 90, now)
-    assert len(days) == 90 and days[-1][0] == timezone.localdate(now)
+    found = availability.availability_in([s.pk], availability.days(90, now), now)
+    days = [(day, by_id[s.pk].percent) for day, by_id in found.items()]
+    assert len(days) == 90 and days[-1][0] == timezone.localdate(now).isoformat()
     assert sum(1 for _day, p in days if p is not None and p < 100) in (1, 2)  # the hour may straddle midnight
-    svg = summary.strip_svg(s)
+    svg = summary.panel(s, now).strip
     assert svg.count("<rect") == 90 and "<script" not in svg
+    assert svg.count('fill="#') - svg.count(f'fill="{COLOURS["up"]}"') >= 1  # the down day is drawn apart
 
 
 def test_the_board_and_the_panel(admin_client) -> None:  # type: ignore[no-untyped-def]

@@ -8,16 +8,15 @@ from django.db import models
 from django.utils.formats import number_format
 
 from irtis.monitoring import availability, summary, svg
-from irtis.monitoring.models import Check, CheckState, Rollup, ServiceLevel, StateChange
+from irtis.monitoring.models import Check, CheckState, Rollup, StateChange
 from irtis.systems.models import InformationSystem
 
 register = template.Library()
 
 
 @register.simple_tag
-def system_availability(system: InformationSystem) -> dict[str, Any]:
-    return {"summary": summary.summaries([system])[0], "strip": summary.strip_svg(system),
-            "level": ServiceLevel.objects.filter(system=system).first()}
+def system_availability(system: InformationSystem) -> summary.Panel:
+    return summary.panel(system)
 
 
 @register.simple_tag
