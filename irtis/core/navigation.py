@@ -65,6 +65,9 @@ GROUPS = (
         Link(_("Contract deadlines"), "procurement_pages:deadlines", "procurement.view_contract"),
         Link(_("Licence compliance"), "procurement_pages:licences", "procurement.view_licence"),
     )),
+    Group("projects", _("Projects"), _("ICT infrastructure projects, milestones, tasks and status reports."), links=(
+        Link(_("Project portfolio"), "projects_pages:portfolio", "projects.view_project"),
+    )),
     Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),

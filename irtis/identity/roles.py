@@ -43,10 +43,10 @@ ROLES = (
     Role("backup_admin", _("backup administrator"), ("operations",)),
     Role("directory_admin", _("directory and e-mail administrator"), ("systems",)),
     Role("security_officer", _("security officer"), ("security",), extra_view=(AUDIT,)),
-    Role("architect", _("architect"), ("architecture",)),
+    Role("architect", _("architect"), ("architecture", "projects")),
     Role("procurement", _("procurement specialist"), ("procurement",)),
     Role("service_desk", _("service desk"), ("servicedesk",)),
-    Role("manager", _("manager")),
+    Role("manager", _("manager"), ("projects",)),
     Role("auditor", _("auditor"), extra_view=(AUDIT, *IDENTITY, MAIL_LOG)),
     Role(
         "irtis_admin",
