@@ -80,6 +80,7 @@ def _values() -> dict[str, dict[str, str]]:
         "procurement.procurement": {"specification": str(upkeep.specification_id)},
         "procurement.requirement": {"number": "99", "text": "Naujas reikalavimas",
                                     "specification": str(Specification.objects.get(code="TS-2026-11").pk)},
+        "projects.projectrisk": {"likelihood": "3", "impact": "4"},
         "risks.risk": {"likelihood": "3", "impact": "4", "residual_likelihood": "2", "residual_impact": "2"},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
