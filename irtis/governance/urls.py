@@ -19,5 +19,5 @@ urlpatterns = [
     path("proposals/schema/", proposal_views.schema_view, name="schema"),
     path("proposals/<int:pk>/check/", proposal_views.check, name="check"),
     path("proposals/<int:pk>/plan/", proposal_views.plan, name="plan"),
-    path("proposals/<int:pk>/report.docx", proposal_views.report, name="report"),
+    path("proposals/<int:pk>/report.<str:fmt>", proposal_views.report, name="report"),
 ]

@@ -191,6 +191,22 @@ def test_report_docx_lists_findings_with_their_citations(world: dict, admin_clie
     assert any(p.text.startswith("Atitikties ataskaita") for p in document.paragraphs)
 
 
+def test_report_pdf_is_lithuanian_and_audited(world: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from irtis.audit.models import AuditEntry
+
+    proposal = _proposal(world, admin_client)
+    response = admin_client.get(f"/governance/proposals/{proposal.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Atitikties ataskaita" in text and "Radiniai" in text and "Sprendimas" in text
+    assert all(f.citation.split()[0] in text for f in proposal.findings.all())
+    entry = AuditEntry.objects.get(action="document_generated", object_id=proposal.pk)
+    assert entry.after["format"] == "pdf" and entry.after["document"].endswith("/conformance")
+    assert admin_client.get(f"/governance/proposals/{proposal.pk}/report.html").status_code == 404
+
+
 def test_schema_is_served(admin_client) -> None:  # type: ignore[no-untyped-def]
     schema = admin_client.get("/governance/proposals/schema/").json()
     assert "components" in schema["properties"]
