@@ -58,7 +58,7 @@ def radar_page(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/radar.html", {"radar": radar.draw(technologies)})
 
 
-def _label(result: RuleResult) -> str:
+def label(result: RuleResult) -> str:
     return _(result.reason) % result.params if result.params else _(result.reason)
 
 
@@ -74,7 +74,7 @@ def conformance(request: HttpRequest) -> HttpResponse:
     for result in results:
         counts[result.rule_id][result.outcome] += 1
         if result.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
-            result.text = _label(result)  # type: ignore[attr-defined]
+            result.text = label(result)  # type: ignore[attr-defined]
             problems.append(result)
     rules = list(Rule.objects.select_related("principle", "category").order_by("code"))
     rows = [{"rule": rule, "counts": [counts[rule.pk][o] for o in Outcome]} for rule in rules]
@@ -129,5 +129,5 @@ def system_results(system: InformationSystem) -> list[RuleResult]:
     """The system's stored results with their texts in the reader's language (one query)."""
     found = list(RuleResult.objects.filter(system=system).select_related("rule__principle").order_by("rule__code"))
     for result in found:
-        result.text = _label(result)  # type: ignore[attr-defined]
+        result.text = label(result)  # type: ignore[attr-defined]
     return found
