@@ -1,6 +1,6 @@
 """Pages of irtis.governance outside the registry; mounted under /governance/ by the platform."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import baseline_views, proposal_views, views
 
@@ -8,6 +8,7 @@ app_name = "governance_pages"
 
 urlpatterns = [
     path("drift/", views.drift, name="drift"),
+    re_path(r"^drift/export/(?P<fmt>csv|xlsx)/$", views.drift_export, name="drift_export"),
     path("radar/", views.radar_page, name="radar"),
     path("conformance/", views.conformance, name="conformance"),
     path("conformance/evaluate/", views.evaluate, name="evaluate"),

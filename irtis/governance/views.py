@@ -6,21 +6,23 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import tablib
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from irtis.core import permissions
+from irtis.core import exports, permissions
 from irtis.systems.models import InformationSystem
 from irtis.tasks.views import started
 
 from . import catalogue, jobs, radar
-from .models import Evaluation, Outcome, Rule, RuleResult, Technology
+from .models import Evaluation, Lifecycle, Outcome, Rule, RuleResult, Technology
 
 DRIFT_ROWS = 200
 
@@ -49,6 +51,26 @@ def drift(request: HttpRequest) -> HttpResponse:
     shown = [(name, [item for _, item in rows]) for name, rows in groupby(page.object_list, key=itemgetter(0))]
     return render(request, "governance/drift.html", {"groups": shown, "by": view, "total": len(found),
                                                      "page": page, "query": f"by={view}"})
+
+
+@login_required
+def drift_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The drift report as CSV or XLSX (the platform's export writer): one row per object and
+    version, computed once for the file."""
+    _may(request.user, Technology)
+    data = tablib.Dataset(headers=[_("Object"), _("Kind"), _("Uses"), _("Technology"), _("Lifecycle status"),
+                                   _("Must be gone by"), _("Responsible team"), _("Information systems")])
+    statuses = dict(Lifecycle.choices)
+    for item in catalogue.drift():
+        data.append([exports.neutralise(value) for value in (
+            item.object_label, item.kind, item.used, item.listing.technology, str(statuses[item.listing.status]),
+            item.listing.retire_by.isoformat() if item.listing.retire_by else "", item.team,
+            ", ".join(item.systems))])
+    title = _("Technology drift")
+    content = exports.xlsx(data, title) if fmt == "xlsx" else "\ufeff" + data.export("csv")  # BOM: Excel reads UTF-8
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="drift-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    return response
 
 
 @login_required
