@@ -23,6 +23,7 @@ def content(proposal: Proposal, word: Writer) -> None:
         [_("Information system"), str(proposal.system or "—")],
         [_("Importance category"), str(proposal.category or "—")],
         [_("Target cluster"), str(proposal.cluster or "—")],
+        [_("Target disk array"), str(proposal.storage or "—")],
         [_("Target prefix"), str(proposal.prefix or "—")],
         [_("Owner unit"), proposal.owner_unit or "—"],
         [_("Data categories"), proposal.data_categories or "—"],
