@@ -102,6 +102,7 @@ def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def baseline_diff(request: HttpRequest, pk: int, other: str = Query("current", alias="with")) -> HttpResponse:
     _may_read(request)
     baseline = _baseline(request, pk)
+    to: dict[str, Any]
     if other == "current":
         doc = baselines.current(baseline.system, request.user)
         assert doc.stamp is not None
