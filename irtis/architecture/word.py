@@ -43,18 +43,23 @@ def _text(paragraph: Paragraph, cell: Cell, bold: bool = False) -> None:
         run.bold = True
 
 
-def _table(word: DocxDocument, table: Table) -> None:
-    if table.caption:
-        word.add_paragraph(table.caption, style="Heading 3")
-    grid = word.add_table(rows=1, cols=len(table.columns))
+def table(word: DocxDocument, content: Table, widths: list[float] | None = None) -> None:
+    """A grid with a bold heading row (and the caption above it); `widths` in cm per column."""
+    if content.caption:
+        word.add_paragraph(content.caption, style="Heading 3")
+    grid = word.add_table(rows=1, cols=len(content.columns))
     grid.style = "Table Grid"
-    for heading, target in zip(table.columns, grid.rows[0].cells, strict=True):
+    for heading, target in zip(content.columns, grid.rows[0].cells, strict=True):
         target.text = ""
         _text(target.paragraphs[0], Cell(heading), bold=True)
-    for row in table.rows:
+    for row in content.rows:
         cells = grid.add_row().cells
         for value, target in zip(row, cells, strict=True):
             _text(target.paragraphs[0], value)
+    if widths:
+        for line in grid.rows:
+            for target, width in zip(line.cells, widths, strict=True):
+                target.width = Cm(width)
     word.add_paragraph()
 
 
@@ -102,17 +107,17 @@ def build(doc: Document, pictures: list["Picture"]) -> bytes:
             if doc.diagram_note:
                 word.add_paragraph(doc.diagram_note)
         if part.facts:
-            _table(word, Table([_("Attribute"), _("Value")], [[Cell(k), v] for k, v in part.facts]))
+            table(word, Table([_("Attribute"), _("Value")], [[Cell(k), v] for k, v in part.facts]))
         for item in part.items:
             _text(word.add_paragraph(style="List Bullet"), item)
-        for table in part.tables:
-            _table(word, table)
+        for listed in part.tables:
+            table(word, listed)
         if part.is_empty and part.empty:
             word.add_paragraph(part.empty)
     if doc.diagrams:
         word.add_heading(_("Appendix. Edges of the dependency diagrams"), level=1)
         for drawing in doc.diagrams:
-            _table(word, drawing.edges)
+            table(word, drawing.edges)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

@@ -12,7 +12,7 @@ class GovernanceConfig(AppConfig):
         from irtis.core.registry import ModelEntry, entry_for
         from irtis.systems.models import InformationSystem
 
-        from . import jobs  # noqa: F401  (the background evaluation of the rules)
+        from . import api, jobs  # noqa: F401  (the API's reads; the background evaluation of the rules)
 
         # the system's conformance to the architecture rules, on its page
         cast(ModelEntry, entry_for(InformationSystem)).add_panel("governance/system_panel.html")

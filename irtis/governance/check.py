@@ -18,6 +18,7 @@ from irtis.core.bulk import save_objects
 from irtis.flows import syntax
 from irtis.flows.analysis import in_force
 from irtis.flows.models import Flow
+from irtis.inventory.models import StorageCapacity
 from irtis.network import ip
 from irtis.network.models import SecurityZone
 from irtis.systems.models import Component
@@ -209,6 +210,22 @@ def capacity_findings(components: list[ProposalComponent], cluster: Cluster | No
     return found
 
 
+GB_PER_TB = 1000  # disk arrays are sized in decimal terabytes, as their vendors state them
+
+
+def storage_findings(components: list[ProposalComponent], storage: StorageCapacity | None) -> list[Found]:
+    """Does the components' storage fit the free usable capacity of the named disk array?"""
+    need = sum(c.storage_gb * c.instances for c in components)
+    if storage is None or not need:
+        return []
+    citation = _("Capacity of disk array %(array)s") % {"array": storage.device.name}
+    room = round((storage.usable_tb - storage.used_tb) * GB_PER_TB)
+    params = {"need": need, "room": room}
+    if need > room:
+        return [Found(S.BLOCKING, citation, _("Storage: %(need)s GB needed, %(room)s GB free.") % params)]
+    return [Found(S.INFO, citation, _("Storage: %(need)s GB needed fits, %(room)s GB free.") % params)]
+
+
 def address_findings(proposal: Proposal, components: list[ProposalComponent]) -> list[Found]:
     need = sum(c.ip_addresses * c.instances for c in components)
     if not need:
@@ -274,6 +291,8 @@ def findings(proposal: Proposal) -> list[Found]:
         *catalogue_findings(components, versions, hardware, info.names, hardware_names, today),
         *rule_findings(proposal, rules, components, versions, hardware, info, zones, cluster, today),
         *capacity_findings(components, cluster),
+        *storage_findings(components, StorageCapacity.objects.select_related("device").filter(
+            pk=proposal.storage_id).first() if proposal.storage_id else None),
         *address_findings(proposal, components),
         *flow_findings(interfaces),
     ]

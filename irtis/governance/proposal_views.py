@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from irtis.architecture import report as documents
 from irtis.core import permissions
 from irtis.core.bulk import save_objects
 
@@ -21,8 +22,6 @@ from . import check as checking
 from . import report as reports
 from . import schema
 from .proposals_models import Proposal, ProposalComponent, ProposalInterface
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class UploadForm(forms.Form):
@@ -138,11 +137,12 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The conformance report as DOCX, in Lithuanian (the language of the division's records)."""
+def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The conformance report as DOCX or PDF, in Lithuanian (the language of the division's records)."""
+    if fmt not in documents.FORMATS:
+        raise Http404(_("Not found."))
     proposal = _proposal(request, pk, "view")
     with translation.override(settings.LANGUAGE_CODE):
-        data = reports.build(proposal)
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="atitiktis-{proposal.pk}.docx"'
-    return response
+        data = reports.build(proposal, fmt)
+    return documents.download(data, f"atitiktis-{proposal.pk}.{fmt}", fmt, proposal,
+                              f"governance/proposal/{proposal.code}/conformance")

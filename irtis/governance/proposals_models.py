@@ -54,6 +54,10 @@ class Proposal(TaggedModel):
         "virtualization.Cluster", models.PROTECT, null=True, blank=True, related_name="proposals",
         verbose_name=_("target cluster"),
     )
+    storage = models.ForeignKey(
+        "inventory.StorageCapacity", models.PROTECT, null=True, blank=True, related_name="proposals",
+        verbose_name=_("target disk array"), help_text=_("Where the components' storage is to be allocated."),
+    )
     prefix = models.ForeignKey(
         "network.Prefix", models.PROTECT, null=True, blank=True, related_name="proposals",
         verbose_name=_("target prefix"), help_text=_("Where the proposal's IP addresses are to be allocated."),

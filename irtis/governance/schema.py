@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from irtis.inventory.models import HardwareModel, SoftwareVersion
+from irtis.inventory.models import HardwareModel, SoftwareVersion, StorageCapacity
 from irtis.network.models import Prefix, SecurityZone
 from irtis.systems.models import Component, EUSystem, ImportanceCategory, InformationSystem
 from irtis.virtualization.models import Cluster
@@ -67,6 +67,7 @@ class ProposalIn(_Strict):
     system: Text | None = None
     category: Text | None = None
     cluster: Text | None = None
+    storage: Text | None = None  # the disk array's device name
     prefix: Text | None = None
     owner_unit: Text = ""
     backup_planned: bool = False
@@ -175,13 +176,17 @@ def build(given: ProposalIn) -> tuple[Proposal, list[ProposalComponent], list[Pr
                    given.category, "category", _("importance category"))
     cluster = ref(_lookup(Cluster, "name", {given.cluster} if given.cluster else set()), given.cluster, "cluster",
                   _("cluster"))
+    arrays = {a.device.name: a for a in StorageCapacity.objects.select_related("device").filter(
+        device__name=given.storage)} if given.storage else {}
+    storage = ref(arrays, given.storage, "storage", _("disk array"))
     prefix = None
     if given.prefix:
         prefix = Prefix.objects.filter(prefix=given.prefix).order_by("vrf_id").first()
         if prefix is None:
             errors.append("prefix: " + _("no %(what)s “%(key)s”") % {"what": _("prefix"), "key": given.prefix})
     proposal = Proposal(
-        code=given.code, name=given.name, kind=given.kind, category=category, cluster=cluster, prefix=prefix,
+        code=given.code, name=given.name, kind=given.kind, category=category, cluster=cluster, storage=storage,
+        prefix=prefix,
         system=ref(systems, given.system, "system", _("information system")), owner_unit=given.owner_unit,
         backup_planned=given.backup_planned, data_categories=given.data_categories, description=given.description,
         planned_end=datetime.date.fromisoformat(given.planned_end) if given.planned_end else None)

@@ -1,6 +1,6 @@
 """Pages of irtis.governance outside the registry; mounted under /governance/ by the platform."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import baseline_views, proposal_views, views
 
@@ -8,6 +8,7 @@ app_name = "governance_pages"
 
 urlpatterns = [
     path("drift/", views.drift, name="drift"),
+    re_path(r"^drift/export/(?P<fmt>csv|xlsx)/$", views.drift_export, name="drift_export"),
     path("radar/", views.radar_page, name="radar"),
     path("conformance/", views.conformance, name="conformance"),
     path("conformance/evaluate/", views.evaluate, name="evaluate"),
@@ -19,5 +20,5 @@ urlpatterns = [
     path("proposals/schema/", proposal_views.schema_view, name="schema"),
     path("proposals/<int:pk>/check/", proposal_views.check, name="check"),
     path("proposals/<int:pk>/plan/", proposal_views.plan, name="plan"),
-    path("proposals/<int:pk>/report.docx", proposal_views.report, name="report"),
+    path("proposals/<int:pk>/report.<str:fmt>", proposal_views.report, name="report"),
 ]

@@ -6,21 +6,23 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import tablib
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from irtis.core import permissions
+from irtis.core import exports, permissions
 from irtis.systems.models import InformationSystem
 from irtis.tasks.views import started
 
 from . import catalogue, jobs, radar
-from .models import Evaluation, Outcome, Rule, RuleResult, Technology
+from .models import Evaluation, Lifecycle, Outcome, Rule, RuleResult, Technology
 
 DRIFT_ROWS = 200
 
@@ -52,13 +54,33 @@ def drift(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def drift_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The drift report as CSV or XLSX (the platform's export writer): one row per object and
+    version, computed once for the file."""
+    _may(request.user, Technology)
+    data = tablib.Dataset(headers=[_("Object"), _("Kind"), _("Uses"), _("Technology"), _("Lifecycle status"),
+                                   _("Must be gone by"), _("Responsible team"), _("Information systems")])
+    statuses = dict(Lifecycle.choices)
+    for item in catalogue.drift():
+        data.append([exports.neutralise(value) for value in (
+            item.object_label, item.kind, item.used, item.listing.technology, str(statuses[item.listing.status]),
+            item.listing.retire_by.isoformat() if item.listing.retire_by else "", item.team,
+            ", ".join(item.systems))])
+    title = _("Technology drift")
+    content = exports.xlsx(data, title) if fmt == "xlsx" else "\ufeff" + data.export("csv")  # BOM: Excel reads UTF-8
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="drift-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    return response
+
+
+@login_required
 def radar_page(request: HttpRequest) -> HttpResponse:
     _may(request.user, Technology)
     technologies = list(permissions.restrict(Technology.objects.all(), request.user))
     return render(request, "governance/radar.html", {"radar": radar.draw(technologies)})
 
 
-def _label(result: RuleResult) -> str:
+def label(result: RuleResult) -> str:
     return _(result.reason) % result.params if result.params else _(result.reason)
 
 
@@ -74,7 +96,7 @@ def conformance(request: HttpRequest) -> HttpResponse:
     for result in results:
         counts[result.rule_id][result.outcome] += 1
         if result.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
-            result.text = _label(result)  # type: ignore[attr-defined]
+            result.text = label(result)  # type: ignore[attr-defined]
             problems.append(result)
     rules = list(Rule.objects.select_related("principle", "category").order_by("code"))
     rows = [{"rule": rule, "counts": [counts[rule.pk][o] for o in Outcome]} for rule in rules]
@@ -129,5 +151,5 @@ def system_results(system: InformationSystem) -> list[RuleResult]:
     """The system's stored results with their texts in the reader's language (one query)."""
     found = list(RuleResult.objects.filter(system=system).select_related("rule__principle").order_by("rule__code"))
     for result in found:
-        result.text = _label(result)  # type: ignore[attr-defined]
+        result.text = label(result)  # type: ignore[attr-defined]
     return found

@@ -115,12 +115,6 @@ def evaluate(procurement: Procurement) -> Result:
     return Result(procurement, criteria, lines, disagreements, declarations)
 
 
-def report(procurement: Procurement, language: str = "lt") -> bytes:
-    from .word import evaluation_report
-
-    return evaluation_report(evaluate(procurement), language)
-
-
 def summary(result: Result) -> dict[str, Any]:
     """The result as JSON values (the API's answer)."""
     return {

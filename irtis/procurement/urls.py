@@ -1,17 +1,18 @@
 """Pages of irtis.procurement outside the registry; mounted under /procurement/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "procurement_pages"
+FORMAT = r"(?P<fmt>docx|pdf)"  # irtis.architecture.report.FORMATS
 
 urlpatterns = [
     path("specifications/<int:pk>/do/<str:action>/", views.specification_action, name="specification_action"),
     path("specifications/<int:pk>/diff/", views.specification_diff, name="specification_diff"),
-    path("specifications/<int:pk>/docx/", views.specification_docx, name="specification_docx"),
+    re_path(rf"^specifications/(?P<pk>[0-9]+)/{FORMAT}/$", views.specification_file, name="specification_file"),
     path("procurements/<int:pk>/evaluation/", views.procurement_evaluation, name="evaluation"),
-    path("procurements/<int:pk>/report/", views.procurement_report, name="report"),
+    re_path(rf"^procurements/(?P<pk>[0-9]+)/report/{FORMAT}/$", views.procurement_report, name="report"),
     path("procurements/<int:pk>/scoring/", views.procurement_scoring, name="scoring"),
     path("licence-compliance/", views.licence_compliance, name="licences"),
     path("deadlines/", views.deadlines, name="deadlines"),

@@ -2,14 +2,12 @@
 DOCX; a procurement's scoring (per evaluator), evaluation and report; licence compliance; the
 contracts' coming deadlines."""
 
-import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,15 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
+from irtis.architecture import report
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
 
 from . import evaluation, licensing, scoring, sla, specifications, word
 from .models import Contract, Criterion, ExternalService, Licence, Offer, Procurement, Specification
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _get(model: Any, request: HttpRequest, pk: int, action: str = "view") -> Any:
@@ -35,19 +30,6 @@ def _get(model: Any, request: HttpRequest, pk: int, action: str = "view") -> Any
 def _refused(request: HttpRequest, obj: Any, message: str) -> HttpResponse:
     messages.error(request, message)
     return render(request, "procurement/refused.html", {"object": obj}, status=409)
-
-
-def _download(content: bytes, name: str, obj: Any) -> HttpResponse:
-    """The file, its generation recorded in the audit trail with its hash."""
-    entry = context.current().entry(
-        action=Action.DOCUMENT_GENERATED, content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk, object_repr=str(obj)[:200],
-        after={"document": name, "format": "docx", "file_sha256": hashlib.sha256(content).hexdigest()},
-    )
-    trail.append([entry])
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -81,9 +63,10 @@ def specification_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def specification_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    spec = _get(Specification, request, pk)
-    return _download(word.specification(spec), f"{spec.code}-v{spec.revision}.docx", spec)
+def specification_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
+    spec = _get(Specification, request, int(pk))
+    name = f"{spec.code}-v{spec.revision}.{fmt}"
+    return report.download(word.specification(spec, fmt), name, fmt, spec, name)
 
 
 def _evaluation_context(procurement: Procurement) -> dict[str, Any]:
@@ -107,13 +90,14 @@ def procurement_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def procurement_report(request: HttpRequest, pk: int) -> HttpResponse:
-    procurement = _get(Procurement, request, pk, "change")
+def procurement_report(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
+    procurement = _get(Procurement, request, int(pk), "change")
     try:
-        content = evaluation.report(procurement)
+        content = word.evaluation_report(evaluation.evaluate(procurement), fmt)
     except evaluation.EvaluationError as error:
         return _refused(request, procurement, str(error))
-    return _download(content, f"vertinimo-ataskaita-{procurement.pk}.docx", procurement)
+    name = f"vertinimo-ataskaita-{procurement.pk}.{fmt}"
+    return report.download(content, name, fmt, procurement, name)
 
 
 def _points(post: Any, offers: list[Offer], criteria: list[Criterion]) -> dict[tuple[int, int], Any]:

@@ -68,3 +68,24 @@ def test_radar_is_svg_drawn_on_the_server_with_a_link_per_technology(admin_clien
 
     coordinates = re.findall(r' (?:cx|cy|x|y|r)="([^"]*)"', page.split("<svg")[1])
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)  # not "320,0"
+
+
+def test_the_drift_report_exports_as_csv_and_xlsx(admin_client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    import openpyxl
+
+    made = estate()
+    technology("ProLiant", Lifecycle.FORBIDDEN, hardware=(made["ora_host"].hardware_model,))
+    expected = {(d.object_label, d.used) for d in catalogue.drift()}
+    with django_assert_max_num_queries(20):  # the drift computed once, whatever its size
+        response = admin_client.get("/governance/drift/export/csv/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Objektas", "Rūšis", "Naudoja"]
+    assert {(r[0], r[2]) for r in rows[1:]} == expected
+    assert all(r[4] == "draudžiama" for r in rows[1:])
+    book = openpyxl.load_workbook(io.BytesIO(admin_client.get("/governance/drift/export/xlsx/").content))
+    assert len(list(book.active.iter_rows())) == len(rows)
+    assert admin_client.get("/governance/drift/export/pdf/").status_code == 404

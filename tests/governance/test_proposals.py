@@ -191,6 +191,22 @@ def test_report_docx_lists_findings_with_their_citations(world: dict, admin_clie
     assert any(p.text.startswith("Atitikties ataskaita") for p in document.paragraphs)
 
 
+def test_report_pdf_is_lithuanian_and_audited(world: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from irtis.audit.models import AuditEntry
+
+    proposal = _proposal(world, admin_client)
+    response = admin_client.get(f"/governance/proposals/{proposal.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Atitikties ataskaita" in text and "Radiniai" in text and "Sprendimas" in text
+    assert all(f.citation.split()[0] in text for f in proposal.findings.all())
+    entry = AuditEntry.objects.get(action="document_generated", object_id=proposal.pk)
+    assert entry.after["format"] == "pdf" and entry.after["document"].endswith("/conformance")
+    assert admin_client.get(f"/governance/proposals/{proposal.pk}/report.html").status_code == 404
+
+
 def test_schema_is_served(admin_client) -> None:  # type: ignore[no-untyped-def]
     schema = admin_client.get("/governance/proposals/schema/").json()
     assert "components" in schema["properties"]
@@ -215,3 +231,28 @@ def test_an_agreed_proposal_becomes_planned_objects(world: dict, admin_client, a
     assert all([z.code for z in c.zones.all()] == ["PROD"] for c in components)
     assert SystemPlan.objects.get(system=system).planned_end == dt.date(2035, 12, 31)
     assert admin_client.post(url).status_code == 302 and components.count() == 2  # again: nothing doubled
+
+
+def test_storage_is_checked_against_the_named_disk_array(world: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from irtis.inventory.models import StorageCapacity
+    from tests.inventory import factories as inventory
+
+    array = StorageCapacity.objects.create(device=inventory.device("masyvas-1", role=inventory.role("Diskų masyvas")),
+                                           raw_tb=10, usable_tb=8, used_tb=Decimal("7.5"))  # 500 GB free
+    data = _file(2, storage="masyvas-1")
+    for component in data["components"]:
+        component["storage_gb"] = 300  # 600 GB needed
+    assert _upload(admin_client, data).status_code == 302
+    proposal = Proposal.objects.get(code="P-1")
+    assert proposal.storage == array
+    blocking = _citations(proposal)["blocking"]
+    assert "Capacity of disk array masyvas-1 | Storage: 600 GB needed, 500 GB free." in blocking
+    array.used_tb = Decimal("7")
+    array.save()
+    admin_client.post(f"/governance/proposals/{proposal.pk}/check/")
+    assert "Capacity of disk array masyvas-1 | Storage: 600 GB needed fits, 1000 GB free." in _citations(
+        proposal)["info"]
+    missing = _upload(admin_client, _file(1, code="P-2", storage="nėra"))
+    assert missing.status_code == 400 and "storage:" in missing.content.decode()

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from docx import Document
+from pypdf import PdfReader
 
+from irtis.audit.models import AuditEntry
 from irtis.identity.models import User
 from irtis.procurement import evaluation, scoring
 from irtis.procurement.models import Criterion, OfferAnswer, Score
@@ -75,10 +77,17 @@ def test_totals_ranks_and_flags(setup, admin_client):
                                                                                        Decimal("8"))]
     response = admin_client.get(f"/api/procurement/procurements/{procurement.pk}/evaluation/")
     assert response.json()["ranking"][0]["total"] == "78.50"
-    report = admin_client.get(f"/procurement/procurements/{procurement.pk}/report/")
+    report = admin_client.get(f"/procurement/procurements/{procurement.pk}/report/docx/")
     assert report.status_code == 200
     rows = [[cell.text for cell in row.cells] for row in Document(io.BytesIO(report.content)).tables[1].rows]
     assert rows[1][:2] == ["1", "UAB C"] and rows[1][5] == "78.50"
+    printed = admin_client.get(f"/procurement/procurements/{procurement.pk}/report/pdf/")
+    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "PASIŪLYMŲ VERTINIMO ATASKAITA" in text and "78.50" in text and "Vertintojų nesutarimai" in text
+    entries = AuditEntry.objects.filter(action="document_generated", object_id=procurement.pk).order_by("id")
+    assert [e.after["format"] for e in entries] == ["docx", "pdf"]
+    assert admin_client.get(f"/procurement/procurements/{procurement.pk}/report/odt/").status_code == 404
 
 
 def test_a_mandatory_requirement_not_met_takes_the_offer_out_of_the_ranking(setup):

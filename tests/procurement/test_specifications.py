@@ -1,10 +1,12 @@
 """Specifications: approval locks a version, new versions copy it, the diff, the Lithuanian DOCX."""
 
+import hashlib
 import io
 import json
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 
 from irtis.audit.models import AuditEntry
 from irtis.identity.models import User
@@ -99,3 +101,16 @@ def test_docx_is_lithuanian_with_the_numbered_requirements(admin_client, boss):
     cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert cells[0][0] == "Eil. Nr." and cells[1][:3] == ["1", "Reikalavimas 1", "privalomas"]
     assert AuditEntry.objects.filter(action="document_generated", object_id=spec.pk).exists()
+
+
+def test_pdf_is_lithuanian_with_the_numbered_requirements(admin_client, boss):
+    spec = f.specification("TS-P")
+    specifications.approve(spec, boss)
+    response = admin_client.get(f"/procurement/specifications/{spec.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "TECHNINĖ SPECIFIKACIJA" in text and "Reikalavimas 1" in text and "privalomas" in text
+    entry = AuditEntry.objects.get(action="document_generated", object_id=spec.pk)
+    assert entry.after["format"] == "pdf" and entry.after["file_sha256"] == hashlib.sha256(
+        response.content).hexdigest()
+    assert admin_client.get(f"/procurement/specifications/{spec.pk}/txt/").status_code == 404
