@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "irtis.flows",
     "irtis.governance",
     "irtis.procurement",
+    "irtis.servicedesk",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -65,7 +65,10 @@ GROUPS = (
         Link(_("Contract deadlines"), "procurement_pages:deadlines", "procurement.view_contract"),
         Link(_("Licence compliance"), "procurement_pages:licences", "procurement.view_licence"),
     )),
-    Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
+    Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base."), links=(
+        Link(_("New request"), "servicedesk_pages:new", "servicedesk.add_request"),
+        Link(_("Knowledge base"), "servicedesk_pages:knowledge", "servicedesk.view_article"),
+    )),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
