@@ -354,4 +354,7 @@ class ArticleTerm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "article"], name="servicedesk_term_once")]
 
+    def __str__(self) -> str:
+        return self.term
+
 
