@@ -76,7 +76,8 @@ def text_of(message: EmailMessage) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError):  # an unknown or lying charset: the bytes as Latin-1 lose nothing
-        content = (part.get_payload(decode=True) or b"").decode("latin-1")
+        payload = part.get_payload(decode=True)
+        content = payload.decode("latin-1") if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
         content = html.unescape(nh3.clean(content, tags=NO_HTML, clean_content_tags={"script", "style"}))
     content = content.replace("\x00", "").replace("\r\n", "\n")

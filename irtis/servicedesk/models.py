@@ -102,6 +102,14 @@ def _current_user() -> Any:
     return context.current().user
 
 
+def _by_hand() -> bool:
+    """Is the write a person's, through the pages, the API or an import (not mail or a job)?"""
+    from irtis.audit import context
+    from irtis.audit.models import Source
+
+    return context.current().source in (Source.UI, Source.API, Source.IMPORT)
+
+
 # What only the desk sets: a requester's own requests are theirs to describe and rate, not to route.
 DESK_FIELDS = ("requester", "requester_email", "queue", "assignee", "status", "incidents", "changes")
 
@@ -170,7 +178,8 @@ class Request(TaggedModel):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "resolution_due"], name="servicedesk_request_due")]
+        indexes = [models.Index(fields=["status", "resolution_due"], name="servicedesk_request_due"),
+                   models.Index(fields=["requester_email", "received_at"], name="servicedesk_request_sender")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
@@ -183,11 +192,12 @@ class Request(TaggedModel):
         user = _current_user()
         if self.requester_id is None and not self.requester_email:
             self.requester_id = getattr(user, "pk", None)
-        if requester_only(user):
+        if _by_hand() and requester_only(user):
             self._keep_desk_fields()
-        if self.category_id is not None:
-            self.system_id = self.system_id or self.category.system_id
-            self.queue_id = self.queue_id or self.category.queue_id
+        category = self.category if self.category_id else None
+        if category is not None:
+            self.system_id = self.system_id or category.system_id
+            self.queue_id = self.queue_id or category.queue_id
         if self.rating is not None and self.status not in (Status.RESOLVED, Status.CLOSED):
             raise ValidationError({"rating": _("Rate a request once it is resolved.")})
         self.schedule()
@@ -205,7 +215,9 @@ class Request(TaggedModel):
 
     def schedule(self) -> None:
         """Priority and targets from the system and effect; the times of the steps taken."""
-        rank = self.system.category.rank if self.system_id and self.system.category_id else None
+        system = self.system if self.system_id else None
+        importance = system.category if system is not None and system.category_id else None
+        rank = importance.rank if importance is not None else None
         self.priority = targets.priority(rank, self.effect)
         self.response_due, self.resolution_due = targets.due(self.received_at, self.priority)
         now = timezone.now()
@@ -264,6 +276,7 @@ class Message(TaggedModel):
         verbose_name = _("request message")
         verbose_name_plural = _("request messages")
         ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["sender", "sent_at"], name="servicedesk_message_sender")]
 
     def __str__(self) -> str:
         return f"{self.request.number} {self.get_kind_display()} {self.sent_at:%Y-%m-%d %H:%M}"

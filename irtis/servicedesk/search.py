@@ -13,9 +13,9 @@ import re
 from functools import cache
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]  # ships no types
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from irtis.core import permissions
 from irtis.sql import insert_values
@@ -54,10 +54,11 @@ def search(query: str, user: Any, *, prefix: bool = False, limit: int = 10) -> l
     if not typed:
         return []
     terms = {s for language in ("lt", "en") for s in _stemmer(language).stemWords(typed)}
-    matches: QuerySet[ArticleTerm] = ArticleTerm.objects.filter(term__in=terms)
+    wanted = Q(term__in=terms)
     if prefix and len(typed[-1]) >= 3:
         last = typed[-1][:LONGEST]
-        matches = matches | ArticleTerm.objects.filter(term__gte=last, term__lt=last + "\U0010ffff")
+        wanted |= Q(term__gte=last, term__lt=last + "\U0010ffff")
+    matches: QuerySet[ArticleTerm] = ArticleTerm.objects.filter(wanted)
     visible = permissions.restrict(Article.objects.all(), user)
     ranked = (matches.filter(article__in=visible.values("pk")).values("article")
               .annotate(hits=Count("term")).order_by("-hits", "article")[:limit])

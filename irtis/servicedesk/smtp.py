@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 class Handler:
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: list) -> str:
-        if address and await asyncio.to_thread(_over_limit, address):
+        over = await asyncio.to_thread(_over_limit, address) if address else False
+        if over:
             return "451 4.7.1 Too many messages from this sender; try again later"
         envelope.mail_from = address
         envelope.mail_options.extend(options)

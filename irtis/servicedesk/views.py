@@ -46,7 +46,7 @@ class FilesField(forms.FileField):
 
 
 class RequestForm(forms.ModelForm):
-    files = FilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = FilesField(label=gettext_lazy("Attachments"), required=False)
 
     class Meta:
         model = Request
@@ -58,7 +58,7 @@ class RequestForm(forms.ModelForm):
 class WriteForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Message.Kind.choices)
     body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = FilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = FilesField(label=gettext_lazy("Attachments"), required=False)
 
 
 def _attach(files: list[Any], **owner: Any) -> None:
@@ -80,7 +80,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 created = form.save()
                 permissions.ensure(request.user, [created], "add")
-                _attach(form.cleaned_data["files"], request=created)
+                _attach(form.cleaned_data["attachments"], request=created)
                 _tell_queue(created)
             return redirect(created.get_absolute_url())
         except ValidationError as error:
@@ -111,14 +111,14 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
     form = WriteForm(request.POST, request.FILES)
     if form.is_valid():
         message = Message(request=target, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"],
-                          author=request.user)
+                          author_id=request.user.pk)
         try:
             with transaction.atomic():
                 message.full_clean()
                 if permissions.check_objects(request.user, [message], "add"):
                     raise PermissionDenied
                 message.save()
-                _attach(form.cleaned_data["files"], request=target, message=message)
+                _attach(form.cleaned_data["attachments"], request=target, message=message)
                 _follow(target, message)
             return redirect(target.get_absolute_url())
         except ValidationError as error:

@@ -1,14 +1,27 @@
 """The platform's contract for the service desk's registered models."""
 
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from irtis.changes.models import ChangeRequest
+from irtis.monitoring.models import Incident
 from irtis.servicedesk.models import Article, Category, Message, Queue, Request
 from tests.support.contract import ModelContract
 
 from . import factories
 
 
+def people(n: int) -> list:
+    start = get_user_model().objects.count()
+    return [get_user_model().objects.create_user(f"narys{start + i}", first_name=f"Narys {i}") for i in range(n)]
+
+
 class TestQueue(ModelContract):
     model = Queue
     change = {"name": "Pervadinta eilė"}
+
+    def many_targets(self, field: models.ManyToManyField, n: int) -> list:
+        return people(n) if field.name == "members" else super().many_targets(field, n)
 
     def make(self, n: int) -> Queue:
         return Queue.objects.create(code=f"Q{n}", name=f"Eilė {n}")
@@ -31,6 +44,13 @@ class TestCategory(ModelContract):
 class TestRequest(ModelContract):
     model = Request
     change = {"subject": "Pakeista tema"}
+
+    def many_targets(self, field: models.ManyToManyField, n: int) -> list:
+        if field.name == "incidents":
+            return [Incident.objects.create(title=f"Incidentas {i}") for i in range(n)]
+        if field.name == "changes":
+            return [ChangeRequest.objects.create(title=f"Pakeitimas {i}", description="Aprašas") for i in range(n)]
+        return super().many_targets(field, n)
 
     def make(self, n: int) -> Request:
         return factories.request(f"Kreipinys {n}", category=factories.category(f"C{n}", rank=1 + n % 3),

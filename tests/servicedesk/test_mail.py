@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from irtis.servicedesk import smtp
-from irtis.servicedesk.models import Message, Request
+from irtis.servicedesk.models import Request
 from tests.support.smtp import HOST, free_port
 
 from . import factories

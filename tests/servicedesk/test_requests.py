@@ -89,14 +89,14 @@ def test_the_web_form_writes_a_request_with_its_attachment(client: Client) -> No
     jonas = factories.person("jonas", "requester")
     client.force_login(jonas)
     big = SimpleUploadedFile("didelis.pdf", b"x" * (11 * 1024 * 1024), "application/pdf")
-    refused = client.post("/servicedesk/new/", {"subject": "Neveikia", "effect": "question", "files": big})
+    refused = client.post("/servicedesk/new/", {"subject": "Neveikia", "effect": "question", "attachments": big})
     assert refused.status_code == 200 and "larger than" in refused.content.decode()
     assert "Neveikia" in refused.content.decode()  # the text typed is still in the form
     script = SimpleUploadedFile("a.html", b"<script>", "text/html")
     assert "not accepted" in client.post("/servicedesk/new/", {
-        "subject": "Neveikia", "effect": "question", "files": script}).content.decode()
+        "subject": "Neveikia", "effect": "question", "attachments": script}).content.decode()
     ok = SimpleUploadedFile("klaida.png", b"\x89PNG", "image/png")
-    answer = client.post("/servicedesk/new/", {"subject": "Neveikia", "effect": "question", "files": ok})
+    answer = client.post("/servicedesk/new/", {"subject": "Neveikia", "effect": "question", "attachments": ok})
     made = Request.objects.get()
     assert answer.status_code == 302 and made.requester == jonas and made.attachments.get().name == "klaida.png"
 

@@ -1,8 +1,9 @@
 """The request page's thread and an article's rendered text (detail-page panels)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
+from django.forms import ChoiceField
 from django.utils.safestring import SafeString, mark_safe
 
 from irtis.core import permissions
@@ -25,7 +26,7 @@ def thread(context: Any, request: Request) -> dict[str, Any]:
     if permissions.has(user, Message, "add"):
         form = WriteForm(initial={"kind": Message.Kind.INBOUND if requester_only(user) else Message.Kind.REPLY})
         if requester_only(user):
-            form.fields["kind"].choices = [(Message.Kind.INBOUND, Message.Kind.INBOUND.label)]
+            cast(ChoiceField, form.fields["kind"]).choices = [(Message.Kind.INBOUND, Message.Kind.INBOUND.label)]
     return {"messages": list(messages), "files": list(files), "form": form}
 
 
