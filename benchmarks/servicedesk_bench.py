@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from common import analyze, measure, setup_database, teardown_database
 
 MESSAGES, CLIENTS, ARTICLES = 1_000, 4, 10_000
+WEIGHTS = [1 / (rank + 10) for rank in range(5000)]
 SYLLABLES = ["ka", "ro", "mi", "ne", "tu", "sa", "pa", "li", "de", "vo", "ži", "gu", "be", "ta", "šo", "ri"]
 STEMS_LT = ["slaptažod", "spausdintuv", "deklaracij", "tranzit", "sertifikat", "paskyr", "kompiuter", "tinkl",
             "leidim", "garantij", "pranešim", "ataskait", "monitori", "skaitytuv", "serveri", "duomen"]
@@ -95,12 +96,10 @@ def knowledge() -> dict:
     rng = random.Random(17)
     # a vocabulary of 5,000 stems used as words are (Zipf: the n-th most common word 1/n as often),
     # the real ones among the more common
-    made = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(6000)})
+    made = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 5))) for _ in range(8000)})
     vocabulary = {"lt": [*STEMS_LT, *made][:5000], "en": [*ENGLISH, *made][:5000]}
-    weights = [1 / (rank + 10) for rank in range(5000)]
-
     def text(language: str, words: int) -> str:
-        chosen = rng.choices(vocabulary[language], weights, k=words)
+        chosen = rng.choices(vocabulary[language], WEIGHTS, k=words)
         if language == "en":
             return " ".join(chosen)
         return " ".join(stem + rng.choice(ENDINGS) for stem in chosen)

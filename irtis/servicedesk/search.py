@@ -15,7 +15,7 @@ from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no types
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from irtis.core import permissions
 from irtis.sql import insert_values
@@ -25,6 +25,7 @@ from .models import Article, ArticleTerm
 WORD = re.compile(r"\w{2,}", re.UNICODE)
 LONGEST = 60  # ArticleTerm.term's length
 MAX_WORDS = 12  # of a query
+PREFIX_TERMS = 20  # words an unfinished one may become
 
 
 @cache
@@ -54,11 +55,11 @@ def search(query: str, user: Any, *, prefix: bool = False, limit: int = 10) -> l
     if not typed:
         return []
     terms = {s for language in ("lt", "en") for s in _stemmer(language).stemWords(typed)}
-    wanted = Q(term__in=terms)
-    if prefix and len(typed[-1]) >= 3:
+    if prefix and len(typed[-1]) >= 3:  # the words the unfinished one may become: a range of the index
         last = typed[-1][:LONGEST]
-        wanted |= Q(term__gte=last, term__lt=last + "\U0010ffff")
-    matches: QuerySet[ArticleTerm] = ArticleTerm.objects.filter(wanted)
+        terms |= set(ArticleTerm.objects.filter(term__gte=last, term__lt=last + "\U0010ffff")
+                     .values_list("term", flat=True).order_by("term").distinct()[:PREFIX_TERMS])
+    matches: QuerySet[ArticleTerm] = ArticleTerm.objects.filter(term__in=terms)
     visible = permissions.restrict(Article.objects.all(), user)
     ranked = (matches.filter(article__in=visible.values("pk")).values("article")
               .annotate(hits=Count("term")).order_by("-hits", "article")[:limit])

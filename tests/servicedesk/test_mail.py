@@ -1,8 +1,10 @@
 """Inbound e-mail through the real SMTP receiver on loopback: requests, threads and bad input."""
 
+import gzip
 import smtplib
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,8 +64,7 @@ def test_an_unknown_or_forged_sender_makes_an_unverified_request(receiver: int) 
     assert not Request.objects.filter(requester=jonas).exists()
 
 
-def test_auto_replies_never_open_a_request(receiver: int, settings: Any) -> None:
-    settings.DATA_DIR = str(settings.DATA_DIR)
+def test_auto_replies_never_open_a_request(receiver: int) -> None:
     factories.person("jonas")
     send(receiver, mail("Neveikia", Message_ID="<p@m.lt>"))
     request = Request.objects.get()
@@ -84,8 +85,10 @@ def test_a_sender_past_the_limit_is_deferred(receiver: int, settings: Any) -> No
     assert Request.objects.count() == 2
 
 
-def test_large_and_forbidden_attachments_are_left_out_with_a_note(receiver: int, settings: Any) -> None:
+def test_large_and_forbidden_attachments_are_left_out_with_a_note(receiver: int, settings: Any,
+                                                                  tmp_path: Path) -> None:
     settings.IRTIS_SERVICEDESK_ATTACHMENT_MB = 0.01
+    settings.DATA_DIR = tmp_path
     message = mail("Su priedais")
     message.add_attachment(b"%PDF-1.4 small", maintype="application", subtype="pdf", filename="mazas.pdf")
     message.add_attachment(b"x" * 20000, maintype="application", subtype="pdf", filename="didelis.pdf")
@@ -94,7 +97,9 @@ def test_large_and_forbidden_attachments_are_left_out_with_a_note(receiver: int,
     request = Request.objects.get()
     assert [a.name for a in request.attachments.all()] == ["mazas.pdf"]
     assert "didelis.pdf" in request.description and "virusas.exe" in request.description
-    assert "kept by the service desk" in request.description
+    archived = list((tmp_path / "servicedesk-mail").glob("*/*.eml.gz"))
+    assert len(archived) == 1 and archived[0].name in request.description  # the original, whole
+    assert gzip.decompress(archived[0].read_bytes()).count(b"didelis.pdf") >= 1
 
 
 def test_a_message_over_the_size_limit_is_refused_by_smtp(settings: Any) -> None:

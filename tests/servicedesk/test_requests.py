@@ -10,6 +10,7 @@ from irtis.audit.context import changes_by
 from irtis.notifications.models import Notification
 from irtis.servicedesk import jobs, targets
 from irtis.servicedesk.models import Message, Request
+from tests.support.language import choose
 
 from . import factories
 
@@ -87,7 +88,7 @@ def test_the_web_form_writes_a_request_with_its_attachment(client: Client) -> No
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     jonas = factories.person("jonas", "requester")
-    client.force_login(jonas)
+    choose(client, "en").force_login(jonas)
     big = SimpleUploadedFile("didelis.pdf", b"x" * (11 * 1024 * 1024), "application/pdf")
     refused = client.post("/servicedesk/new/", {"subject": "Neveikia", "effect": "question", "attachments": big})
     assert refused.status_code == 200 and "larger than" in refused.content.decode()
