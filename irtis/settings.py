@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "irtis.governance",
     "irtis.procurement",
     "irtis.projects",
+    "irtis.servicedesk",
     "irtis.tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ from typing import cast
 
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.dispatch import Signal
 from django.utils import timezone
 
 from irtis.audit import trail
@@ -20,6 +21,10 @@ from .changes import change_entry, current_values, deleting_many, snapshot
 from .models import BaseModel, SearchEntry, StaleObjectError
 from .names import conflicts as name_conflicts
 from .names import unique_names
+
+# Sent with `objects` after a bulk save, as post_save is for one object: an app's own index of
+# its objects (the knowledge base's stems) follows imports and API list writes too.
+saved_many = Signal()
 
 
 def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> None:
@@ -59,6 +64,7 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
         search.reindex(old)
         for obj in objects:
             obj._loaded = current_values(obj)
+        saved_many.send(sender=model, objects=objects)
 
 
 def delete_objects(objects: Sequence[models.Model]) -> None:

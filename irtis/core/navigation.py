@@ -68,7 +68,10 @@ GROUPS = (
     Group("projects", _("Projects"), _("ICT infrastructure projects, milestones, tasks and status reports."), links=(
         Link(_("Project portfolio"), "projects_pages:portfolio", "projects.view_project"),
     )),
-    Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base.")),
+    Group("servicedesk", _("Service desk"), _("Consultations, response targets, knowledge base."), links=(
+        Link(_("New request"), "servicedesk_pages:new", "servicedesk.add_request"),
+        Link(_("Knowledge base"), "servicedesk_pages:knowledge", "servicedesk.view_article"),
+    )),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
