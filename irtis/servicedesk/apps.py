@@ -20,7 +20,7 @@ class ServiceDeskConfig(AppConfig):
                        subject=_("New request %(object)s (%(priority)s)"),
                        template="servicedesk/notifications/request_new.txt", digest=5)
         kinds.register("servicedesk.target_near", _("Service desk target near"),
-                       subject=_("Request %(object)s: its %(target)s target is near"),
+                       subject=_("Request %(object)s: a target is near or past"),
                        template="servicedesk/notifications/target_near.txt", digest=0)
         kinds.register("servicedesk.reply", _("Reply to your request"),
                        subject=_("%(object)s"), template="servicedesk/notifications/reply.txt",
