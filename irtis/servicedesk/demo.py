@@ -119,7 +119,8 @@ def load() -> None:
         "code": code, "name": name, "queue": queues[queue],
         "system": InformationSystem.objects.get(code=system) if system else None,
     }) for code, name, system, queue in CATEGORIES}
-    start = timezone.now() - dt.timedelta(days=20)
+    # From a fixed hour, so that a rerun on the same day writes nothing.
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=20), dt.time(8)))
     for n, (subject, category, effect, status) in enumerate(SUBJECTS):
         request = ensure(Request, "subject", {
             "subject": subject, "description": f"{subject}. Prašau padėti.", "requester": requester,

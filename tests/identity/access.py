@@ -71,6 +71,8 @@ def _value(field: models.Field) -> Any:
         return n
     if isinstance(field, models.JSONField):
         return {}
+    if isinstance(field, models.BinaryField):
+        return b"S"
     raise ValueError(f"no sample for {field}")
 
 

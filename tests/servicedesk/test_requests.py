@@ -113,3 +113,13 @@ def test_escalation_tells_the_queue_once(settings: Any) -> None:
     assert jobs.escalate(dt.datetime(2026, 12, 7, 8, 55, tzinfo=VILNIUS)) == 0
     told = Notification.objects.get(kind="servicedesk.target_near")
     assert told.recipient == agent and told.object_id == made.pk
+
+
+def test_the_generic_attachment_form_says_where_files_are_attached(admin_client: Client) -> None:
+    from irtis.core import registry
+    from irtis.servicedesk.models import Attachment
+
+    response = admin_client.post(registry.entry_for(Attachment).url("add"), {})
+    assert response.status_code == 400
+    assert "Failus pridėkite jų kreipinio ar straipsnio puslapyje." in response.content.decode()  # in Lithuanian
+    assert not Attachment.objects.exists()
