@@ -166,13 +166,16 @@ class ProjectTask(TaggedModel):
     def __str__(self) -> str:
         return f"{self.project.code}: {self.name}"
 
+    @property
+    def done_share(self) -> int:
+        """The share done (%): a task marked done counts whole, whatever its progress says."""
+        return 100 if self.status == self.Status.DONE else self.progress
+
     def clean(self) -> None:
         _ends_after_start(self)
         milestone = self.milestone if self.milestone_id else None
         if milestone is not None and self.project_id and milestone.project_id != self.project_id:
             raise ValidationError({"milestone": _("The milestone belongs to another project.")})
-        if self.status == self.Status.DONE and self.progress != 100:
-            self.progress = 100
 
 
 @register(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from irtis.core import permissions
 
 from . import gantt
-from .models import Milestone, Project, ProjectRisk, ProjectTask, StatusReport
+from .models import Health, Milestone, Project, ProjectRisk, ProjectTask, StatusReport
 
 HIGH_RISK = 15  # likelihood × impact from which a risk counts as high
 
@@ -28,6 +28,10 @@ class Line:
     high_risks: int
     progress: int = 0
     late_tasks: list[ProjectTask] = field(default_factory=list)
+
+    @property
+    def health_label(self) -> str:
+        return str(Health(self.health).label) if self.health else ""
 
     @property
     def overrun(self) -> bool:
@@ -45,7 +49,7 @@ def progress(tasks: Iterable[ProjectTask]) -> int:
             continue
         days = (task.end - task.start).days + 1
         weight += days
-        done += days * (100 if task.status == ProjectTask.Status.DONE else task.progress)
+        done += days * task.done_share
     return round(done / weight) if weight else 0
 
 
@@ -83,13 +87,12 @@ def chart(lines: list[Line], today: dt.date | None = None) -> Any:
                       today=today or timezone.localdate())
 
 
-def project_chart(user: Any, project: Project, today: dt.date | None = None) -> Any:
-    """One project's Gantt: its tasks the user may view, coloured by status, and its milestones."""
-    colours = {ProjectTask.Status.DONE: "green", ProjectTask.Status.BLOCKED: "red",
-               ProjectTask.Status.CANCELLED: "grey"}
-    today = today or timezone.localdate()
-    tasks = permissions.restrict(project.tasks.all(), user)
-    bars = [gantt.Bar(t.name, t.start, t.end, 100 if t.status == ProjectTask.Status.DONE else t.progress,
+def project_chart(user: Any, project: Project, tasks: Iterable[ProjectTask], today: dt.date) -> Any:
+    """One project's Gantt: its `tasks` (those the user may view), coloured by status, and its
+    milestones the user may view."""
+    colours: dict[str, str] = {ProjectTask.Status.DONE: "green", ProjectTask.Status.BLOCKED: "red",
+                               ProjectTask.Status.CANCELLED: "grey"}
+    bars = [gantt.Bar(t.name, t.start, t.end, t.done_share,
                       "red" if is_late(t, today) else colours.get(t.status, "blue"), t.get_absolute_url())
             for t in tasks]
     marks = [gantt.Mark(m.name, m.due, m.done_on is not None)

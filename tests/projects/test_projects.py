@@ -55,7 +55,7 @@ def test_the_gantt_draws_every_task_and_milestone_and_escapes_names() -> None:
     f.task(p, "<script>alert(1)</script>", days=5)
     f.task(p, "Antra", start=f.START + dt.timedelta(days=10), days=5, progress=40)
     f.milestone(p, "Priėmimas", f.START + dt.timedelta(days=20))
-    svg = portfolio.project_chart(User.objects.create_superuser("root"), p, TODAY)
+    svg = portfolio.project_chart(User.objects.create_superuser("root"), p, p.tasks.all(), TODAY)
     assert svg.count("<rect") == 4 and svg.count("<path") == 1
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "Priėmimas" in svg
@@ -65,7 +65,7 @@ def test_the_gantt_draws_every_task_and_milestone_and_escapes_names() -> None:
 def test_late_work_is_red_on_the_chart() -> None:
     p = f.project()
     f.task(p, "Vėluoja", start=TODAY - dt.timedelta(days=20), days=5, progress=30)
-    svg = portfolio.project_chart(User.objects.create_superuser("root"), p, TODAY)
+    svg = portfolio.project_chart(User.objects.create_superuser("root"), p, p.tasks.all(), TODAY)
     assert gantt.COLOURS["red"] in svg
 
 

@@ -17,7 +17,7 @@ def project_overview(context: template.Context, project: Project) -> dict[str, A
     user, today = context["request"].user, timezone.localdate()
     tasks = list(permissions.restrict(project.tasks.select_related("responsible"), user))
     return {
-        "chart": portfolio.project_chart(user, project, today),
+        "chart": portfolio.project_chart(user, project, tasks, today),
         "progress": portfolio.progress(tasks),
         "late": [t for t in tasks if portfolio.is_late(t, today)],
         "report": permissions.restrict(project.status_reports.all(), user).first(),
