@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include(identity_urls.account)),
+    path("access/roles/", include(identity_urls.roles)),
     path("access/", include(identity_urls.access)),
     path("api/", api.urls),
     *app_urlpatterns(),

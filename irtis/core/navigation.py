@@ -77,6 +77,7 @@ GROUPS = (
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
     )),
     Group("admin", _("Administration"), links=(
+        Link(_("Roles"), "roles:list", "identity.view_objectpermission"),
         Link(_("Audit trail"), "audit:trail", "audit.view_auditentry"),
         Link(_("Background tasks"), "tasks_pages:runs", "tasks.view_run"),
         Link(_("Sent e-mail"), "notifications:messages", "notifications.view_message"),

@@ -36,12 +36,21 @@ class Role:
     extra_write: tuple[str, ...] = ()  # further model labels it may change
 
 
+# A role writes what its work changes: whole menu groups where the work is the whole function,
+# and the models of its own work where they sit in another function's group (the DBA's databases
+# are listed in the inventory, the directory's domain controllers too).
+DATABASES = ("databases.dbmsinstance", "databases.database", "backups.restoredrill")
+DIRECTORY = ("inventory.directorydomain", "inventory.domaincontroller", "inventory.mailsystem",
+             "inventory.mailserver", "inventory.mobiledevice", "access.membership")
+NETWORK_DEVICES = ("inventory.device", "inventory.interface", "flows.firewall", "flows.firewallrule",
+                   "flows.flow", "flows.rulesetversion")
+
 ROLES = (
     Role("infra_admin", _("infrastructure administrator"), ("inventory", "operations")),
-    Role("network_admin", _("network administrator"), ("networks",)),
-    Role("dba", _("database administrator"), ("systems",)),
+    Role("network_admin", _("network administrator"), ("networks",), extra_write=NETWORK_DEVICES),
+    Role("dba", _("database administrator"), ("systems",), extra_write=DATABASES),
     Role("backup_admin", _("backup administrator"), ("operations",)),
-    Role("directory_admin", _("directory and e-mail administrator"), ("systems",)),
+    Role("directory_admin", _("directory and e-mail administrator"), ("systems",), extra_write=DIRECTORY),
     Role("security_officer", _("security officer"), ("security",), extra_view=(AUDIT,)),
     Role("architect", _("architect"), ("architecture", "projects")),
     Role("procurement", _("procurement specialist"), ("procurement",)),

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import path, reverse
 
-from . import views
+from . import role_pages, views
 
 
 def _moved(name: str) -> Callable[..., HttpResponsePermanentRedirect]:
@@ -28,6 +28,14 @@ account = (
         path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     ],
     "account",
+)
+
+roles = (
+    [
+        path("", role_pages.role_list, name="list"),
+        path("<int:pk>/", role_pages.role_detail, name="detail"),
+    ],
+    "roles",
 )
 
 access = (
