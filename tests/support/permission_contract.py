@@ -99,24 +99,39 @@ class PermissionContract:
 
     # --- people -------------------------------------------------------------------------
 
-    def person(self, grants: dict[str, Any]) -> tuple[Client, Client]:
-        """A user given `grants` (action → constraints or None) on the model: (pages, API)."""
+    def person(self, grants: dict[str, Any]) -> User:
+        """A user given `grants` (action → constraints or None) on the model."""
         user = User.objects.create_user(f"u{next(_people)}")
+        self.others().users.add(user)
         content_type = ContentType.objects.get_for_model(self.model)
-        # Seeing the other models, as every role does: a form offers only related objects one sees.
-        others = ObjectPermission.objects.create(name=f"{user.username}:others", actions=["view"])
-        others.users.add(user)
-        others.object_types.set(ContentType.objects.get_for_models(
-            *[e.model for e in registry.entries() if e.model is not self.model]).values())
         for action, constraints in grants.items():
             perm = ObjectPermission.objects.create(
                 name=f"{user.username}:{action}", actions=[action], constraints=constraints)
             perm.users.add(user)
             perm.object_types.add(content_type)
+        return user
+
+    def others(self) -> ObjectPermission:
+        """Seeing the other models, as every role does (a form offers only related objects one
+        sees): one permission for the test's people, made at the first (pytest makes an
+        instance of the class for each test)."""
+        if not hasattr(self, "_others"):
+            self._others = ObjectPermission.objects.create(name=f"others{next(_people)}", actions=["view"])
+            self._others.object_types.set(ContentType.objects.get_for_models(
+                *[e.model for e in registry.entries() if e.model is not self.model]).values())
+        return self._others
+
+    def client(self, user: User, action: str) -> Client:
+        """The user's API client (a token) for the API's actions, a signed-in browser otherwise."""
+        if action.startswith("api_"):
+            return Client(headers={"Authorization": f"Bearer {tokens.issue(user)[1]}"}, raise_request_exception=False)
         ui = Client(raise_request_exception=False)
         ui.force_login(user)
-        api = Client(headers={"Authorization": f"Bearer {tokens.issue(user)[1]}"}, raise_request_exception=False)
-        return ui, api
+        return ui
+
+    def client_of(self, grants: dict[str, Any], action: str) -> Client:
+        """A person given `grants`, as the client that does `action`."""
+        return self.client(self.person(grants), action)
 
     # --- requests -----------------------------------------------------------------------
 
@@ -244,16 +259,16 @@ class PermissionContract:
 
     def check_refused(self, action: str, objects: list[BaseModel], values: dict[str, Any]) -> None:
         """With every permission on the model except the one the action needs."""
-        ui, api = self.person({a: None for a in permissions.ACTIONS if a != ACTIONS[action]})
+        client = self.client_of({a: None for a in permissions.ACTIONS if a != ACTIONS[action]}, action)
         before = set(self.model.objects.values_list("pk", flat=True))
-        response = self.act(action, api if action.startswith("api_") else ui, objects, values)
+        response = self.act(action, client, objects, values)
         assert response.status_code == 403, (action, response.status_code)
         assert not self.reached(action, response, objects, before)
 
     def check_allowed(self, action: str, objects: list[BaseModel], values: dict[str, Any]) -> set[int]:
         """With exactly the permission the action needs."""
-        ui, api = self.person({**ALSO.get(action, {}), ACTIONS[action]: None})
-        return self.done(action, api if action.startswith("api_") else ui, objects, values)
+        return self.done(action, self.client_of({**ALSO.get(action, {}), ACTIONS[action]: None}, action),
+                         objects, values)
 
     def done(self, action: str, client: Client, objects: list[BaseModel], values: dict[str, Any]) -> set[int]:
         before = set(self.model.objects.values_list("pk", flat=True))
@@ -273,14 +288,13 @@ class PermissionContract:
     def check_constrained(self, action: str, values: dict[str, Any]) -> None:
         """A permission limited to one object: the other is out of sight and out of reach."""
         inside, outside = self.make(4), self.make(7)
-        ui, api = self.person({**ALSO.get(action, {}), ACTIONS[action]: {"pk__in": [inside.pk]}})
-        client = api if action.startswith("api_") else ui
+        client = self.client_of({**ALSO.get(action, {}), ACTIONS[action]: {"pk__in": [inside.pk]}}, action)
         if action in CREATING:  # a new object is not among those the constraint names
             self.refused(action, client, [], values, {403})
             key = self.entry.key
             if key in values:
-                ui, api = self.person({"add": {key: jsonable(None, values[key])}})
-                created = self.done(action, api if action.startswith("api_") else ui, [], values)
+                allowed = self.client_of({"add": {key: jsonable(None, values[key])}}, action)
+                created = self.done(action, allowed, [], values)
                 self.model.objects.filter(pk__in=created).delete()
             return
         if action in ONE_OBJECT:
@@ -311,10 +325,10 @@ class PermissionContract:
         name = next(n for n in change if not self.model._meta.get_field(n).many_to_many)
         field = self.model._meta.get_field(name)
         current = getattr(obj, field.attname)
-        ui, api = self.person({ACTIONS[action]: {field.attname: jsonable(field, current)}})
+        client = self.client_of({ACTIONS[action]: {field.attname: jsonable(field, current)}}, action)
         # An import shows such a row as an error of its preview, and skipping invalid rows skips it.
         status = {302} if action == "import" else {403}
-        self.refused(action, api if action.startswith("api_") else ui, [obj], values, status, change)
+        self.refused(action, client, [obj], values, status, change)
 
     @pytest.mark.parametrize("action", ACTIONS)
     def test_who_may(self, action: str) -> None:

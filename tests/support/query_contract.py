@@ -94,7 +94,8 @@ class QueryContract:
 
     def test_search_hides_objects_outside_the_constraint(self, admin_client: Client) -> None:
         visible, hidden = self.make(3), self.make(8)
-        ui, api = self.person({"view": {"pk__in": [visible.pk]}})
+        person = self.person({"view": {"pk__in": [visible.pk]}})
+        ui, api = self.client(person, "list"), self.client(person, "api_list")
         query = str(hidden)
         for client in (admin_client, ui):
             results = client.get(reverse("search"), {"q": query}).context["results"]
