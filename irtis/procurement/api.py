@@ -250,17 +250,7 @@ def supplier_sla(request: HttpRequest, pk: int, months: str = "6") -> HttpRespon
     return json_response(_total_row(statements.total_of(request.user, supplier, _months(months)), True))
 
 
-@supplier_levels.get("/{int:pk}/sla/{fmt}/", response={200: Any}, operation_id="procurement_supplier_statement",
-                     summary="The supplier's service level statement as DOCX or PDF (audited)")
-def supplier_statement(request: HttpRequest, pk: int, fmt: str, months: str = "6") -> HttpResponse:
-    supplier = _visible(request, Supplier, pk)
-    if fmt not in report.FORMATS:
-        raise HttpError(404, "Not found.")
-    total = statements.total_of(request.user, supplier, _months(months))
-    name = statements.file_name(total, fmt)
-    return report.download(word.supplier_statement(total, fmt), name, fmt, supplier, name)
-
-
+# before the file's route: its {fmt} would take "send"
 @supplier_levels.post("/{int:pk}/sla/send/", response={200: Any}, operation_id="procurement_supplier_statement_send",
                       summary="E-mail the statement (DOCX and PDF) to the supplier (audited)")
 def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> HttpResponse:
@@ -276,6 +266,17 @@ def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> H
         raise HttpError(502, _("The e-mail could not be sent (%(error)s); nothing was recorded as sent. "
                                "Try again later.") % {"error": error}) from None
     return json_response({"sent_to": address, "penalty": str(total.total)})
+
+
+@supplier_levels.get("/{int:pk}/sla/{fmt}/", response={200: Any}, operation_id="procurement_supplier_statement",
+                     summary="The supplier's service level statement as DOCX or PDF (audited)")
+def supplier_statement(request: HttpRequest, pk: int, fmt: str, months: str = "6") -> HttpResponse:
+    supplier = _visible(request, Supplier, pk)
+    if fmt not in report.FORMATS:
+        raise HttpError(404, "Not found.")
+    total = statements.total_of(request.user, supplier, _months(months))
+    name = statements.file_name(total, fmt)
+    return report.download(word.supplier_statement(total, fmt), name, fmt, supplier, name)
 
 
 api.add_router("/procurement/specifications/", specs)
