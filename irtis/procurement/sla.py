@@ -18,8 +18,8 @@ public holidays left out), otherwise around the clock. Each late response and ea
 resolution costs `incident_penalty_rate` % of the fee; the month's penalties together are at
 most `penalty_cap` %.
 
-    statement(service, months)       -> [Month, …]                     seven queries
-    rollup(services, months)         -> [Measured, …]                  seven queries, whatever the count
+    statement(service, months)       -> [Month, …]                     the queries of rollup
+    rollup(services, months)         -> [Measured, …]        availability's queries and one, whatever the count
     by_supplier(measured)            -> [SupplierTotal, …]             no query
 """
 
@@ -241,8 +241,9 @@ def _month(service: ExternalService, month: dt.date, percent: float | None, down
 
 
 def rollup(services: Iterable[ExternalService], months: int = 6, now: dt.datetime | None = None) -> list[Measured]:
-    """Each service's months. The services come with their contracts (select_related): five
-    queries for availability and one for the incidents, whatever their number."""
+    """Each service's months. The services come with their contracts (select_related): the
+    availability's queries (service levels, maintenance, down intervals) and one for the
+    incidents, whatever their number."""
     services = list(services)
     now = now or timezone.now()
     starts = month_starts(max(1, min(months, MAX_MONTHS)), timezone.localtime(now).date())

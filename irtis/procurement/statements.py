@@ -1,7 +1,7 @@
 """Suppliers' service level statements: the roll-up of their external services (`sla`), the
 statement as DOCX and PDF (`word`), and sending it to the supplier by e-mail.
 
-    suppliers_rollup(user, months, supplier=None)  -> [SupplierTotal, …]    eight queries, whatever the count
+    suppliers_rollup(user, months, supplier=None)  -> [SupplierTotal, …]    the same queries, whatever the count
     recipient(supplier, contact_id=None)           -> (name, address)       RecipientMissing without one
     send(total, user, contact_id=None)             -> the address written to
 
