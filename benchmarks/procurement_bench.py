@@ -1,7 +1,10 @@
 """Procurement (docs/procurement.md): the evaluation of 20 offers × 500 requirements × 5
 evaluators (totals, ranks, flags, and the DOCX report), and licence compliance over an estate of
 about 100,000 objects (2,000 cluster hosts in 200 clusters, 40,000 virtual machines, 10,000
-DBMS instances, 12,000 servers with 40,000 installations).
+DBMS instances, 12,000 servers with 40,000 installations), and the suppliers' SLA roll-up: 50
+suppliers × 200 external services each (10,000 services, each measured as its own system) over 12
+months, with an outage and two incidents per service a month (240,000 state changes, 240,000
+incidents); half the contracts count response and resolution in working hours.
 
     .venv/bin/python benchmarks/procurement_bench.py                       # SQLite, a throw-away test database
     IRTIS_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/irtis_bench .venv/bin/python benchmarks/procurement_bench.py
@@ -18,6 +21,7 @@ from common import analyze, measure, setup_database, teardown_database
 
 OFFERS, REQUIREMENTS, EVALUATORS, QUALITY = 20, 500, 5, 4
 CLUSTERS, HOSTS_PER_CLUSTER, VMS, DBMS, SERVERS, INSTALLS = 200, 10, 40_000, 10_000, 12_000, 40_000
+SLA_SUPPLIERS, SERVICES_PER_SUPPLIER, SLA_MONTHS, INCIDENTS_PER_MONTH = 50, 200, 12, 2
 
 
 def evaluation_data() -> object:
@@ -117,9 +121,61 @@ def estate() -> None:
         for p in products for metric in ("core", "device", "instance")])
 
 
+def sla_estate() -> object:
+    """Suppliers, their contracts and external services, each service's system with an outage and
+    incidents every month of the last year. Returns a superuser to read it as."""
+    from django.utils import timezone
+
+    from irtis.identity.models import User
+    from irtis.monitoring.models import Incident, SystemChange
+    from irtis.procurement.models import Contract, ExternalService, Supplier
+    from irtis.systems.models import ImportanceCategory, InformationSystem
+
+    pick = random.Random(2)
+    now = timezone.now()
+    category = ImportanceCategory.objects.create(code="SLA", name="SLA", rank=2)
+    suppliers = Supplier.objects.bulk_create([Supplier(name=f"UAB Paslaugos {n:02d}") for n in range(SLA_SUPPLIERS)])
+    start = (now - timedelta(days=31 * SLA_MONTHS)).date()
+    contracts = Contract.objects.bulk_create([
+        Contract(number=f"SLA-{n}", supplier=s, subject="Paslaugos", value=Decimal("100000"), start=start,
+                 end=start + timedelta(days=3 * 365), response_hours=Decimal("4"), resolution_hours=Decimal("8"),
+                 availability_percent=Decimal("99.9"), working_hours=bool(n % 2)) for n, s in enumerate(suppliers)])
+    count = SLA_SUPPLIERS * SERVICES_PER_SUPPLIER
+    systems = InformationSystem.objects.bulk_create([
+        InformationSystem(code=f"SLA{n:05d}", name=f"Paslaugos sistema {n}", category=category)
+        for n in range(count)], batch_size=2000)
+    ExternalService.objects.bulk_create([
+        ExternalService(name=f"Paslauga {n:05d}", kind="wan", supplier=suppliers[n // SERVICES_PER_SUPPLIER],
+                        contract=contracts[n // SERVICES_PER_SUPPLIER], system=systems[n],
+                        monthly_fee=Decimal("1000"), penalty_rate=Decimal("5"), incident_penalty_rate=Decimal("2"))
+        for n in range(count)], batch_size=2000)
+    changes, incidents, links = [], [], []
+    first = now - timedelta(days=31 * SLA_MONTHS)
+    for system in systems:
+        changes.append(SystemChange(system=system, at=first - timedelta(days=1), state="up"))
+        for month in range(SLA_MONTHS):
+            down = first + timedelta(days=31 * month + pick.randrange(28), minutes=pick.randrange(1440))
+            changes.append(SystemChange(system=system, at=down, state="down"))
+            changes.append(SystemChange(system=system, at=down + timedelta(minutes=pick.randrange(5, 240)),
+                                        state="up"))
+            for _ in range(INCIDENTS_PER_MONTH):
+                detected = first + timedelta(days=31 * month + pick.randrange(28), minutes=pick.randrange(1440))
+                answered = detected + timedelta(minutes=pick.randrange(5, 600))
+                incidents.append(Incident(number=f"INC-B-{len(incidents)}", title="Sutrikimas", detected_at=detected,
+                                          acknowledged_at=answered, resolved_at=answered + timedelta(
+                                              minutes=pick.randrange(10, 1200)), status="resolved"))
+                links.append(system.pk)
+    SystemChange.objects.bulk_create(changes, batch_size=5000)
+    Incident.objects.bulk_create(incidents, batch_size=5000)
+    through = Incident.systems.through
+    through._default_manager.bulk_create([through(incident_id=i.pk, informationsystem_id=s)
+                                          for i, s in zip(incidents, links, strict=True)], batch_size=5000)
+    return User.objects.create_user("sla-bench", is_superuser=True)
+
+
 def main() -> None:
     vendor = setup_database()
-    from irtis.procurement import evaluation, licensing
+    from irtis.procurement import evaluation, licensing, statements, word
 
     try:
         procurement = evaluation_data()
@@ -129,8 +185,21 @@ def main() -> None:
               f"{CLUSTERS * HOSTS_PER_CLUSTER + SERVERS} servers, {VMS} VMs, {DBMS} DBMS instances, {INSTALLS} "
               "installations")
         measure("evaluation: totals, ranks, flags", lambda: evaluation.evaluate(procurement), runs=10)
-        measure("evaluation: totals and the DOCX report", lambda: evaluation.report(procurement), runs=10)
+        measure("evaluation: totals and the DOCX report",
+                lambda: word.evaluation_report(evaluation.evaluate(procurement)), runs=10)
         measure("licence compliance (60 licences, whole estate)", licensing.compliance, runs=5)
+        reader = sla_estate()
+        analyze()
+        print(f"SLA: {SLA_SUPPLIERS} suppliers × {SERVICES_PER_SUPPLIER} services × {SLA_MONTHS} months, "
+              f"{INCIDENTS_PER_MONTH} incidents and an outage per service a month")
+        rollup = measure("supplier roll-up, all suppliers, 12 months",
+                         lambda: statements.suppliers_rollup(reader, SLA_MONTHS), runs=3)
+        one = statements.suppliers_rollup(reader, SLA_MONTHS)[0].supplier
+        measure("one supplier (200 services), 12 months",
+                lambda: statements.total_of(reader, one, SLA_MONTHS), runs=3)
+        measure("one supplier's statement as DOCX",
+                lambda: word.supplier_statement(statements.total_of(reader, one, SLA_MONTHS), "docx"), runs=3)
+        assert rollup["queries"] <= 8, rollup
     finally:
         teardown_database()
 

@@ -105,14 +105,19 @@ def write(fmt: str, title: str, content: Callable[[Writer], None]) -> bytes:
     return writer.finish()
 
 
-def download(body: bytes, filename: str, fmt: str, target: models.Model, document: str) -> HttpResponse:
-    """The file as an attachment, its generation recorded in the audit trail with its hash."""
+def record(body: bytes, fmt: str, target: models.Model, document: str, **more: str) -> None:
+    """Record a generated file in the audit trail with its hash (and `more`, e.g. where it was sent)."""
     entry = context.current().entry(
         action=Action.DOCUMENT_GENERATED, content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk, object_repr=str(target)[:200],
-        after={"document": document, "format": fmt, "file_sha256": hashlib.sha256(body).hexdigest()},
+        after={"document": document, "format": fmt, "file_sha256": hashlib.sha256(body).hexdigest(), **more},
     )
     trail.append([entry])
+
+
+def download(body: bytes, filename: str, fmt: str, target: models.Model, document: str) -> HttpResponse:
+    """The file as an attachment, its generation recorded in the audit trail with its hash."""
+    record(body, fmt, target, document)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -64,6 +64,7 @@ GROUPS = (
     Group("procurement", _("Procurement"), _("Specifications, offers, contracts and suppliers."), links=(
         Link(_("Contract deadlines"), "procurement_pages:deadlines", "procurement.view_contract"),
         Link(_("Licence compliance"), "procurement_pages:licences", "procurement.view_licence"),
+        Link(_("Suppliers' service levels"), "procurement_pages:rollup", "procurement.view_externalservice"),
     )),
     Group("projects", _("Projects"), _("ICT infrastructure projects, milestones, tasks and status reports."), links=(
         Link(_("Project portfolio"), "projects_pages:portfolio", "projects.view_project"),

@@ -51,7 +51,7 @@ class Measure:
         return None if self.measured <= 0 else 100.0 * (1 - self.down / self.measured)
 
 
-def _epoch(column: str) -> str:
+def epoch(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"EXTRACT(EPOCH FROM {column})::float8"
     # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: whole seconds, then the fraction as written
@@ -84,7 +84,7 @@ def _down_query(table: str, owner: str, ids: list[int], start: dt.datetime, end:
         f" WHERE p.{owner} = o.owner AND p.at < %s), %s) FROM owners o), "
         # Materialized: the next change is looked up once per row, not once per use below.
         f"w AS MATERIALIZED ({inner}), "
-        f"d(owner, a, b) AS (SELECT w.owner, {_epoch('w.at')}, {_epoch('w.nx')} FROM w"
+        f"d(owner, a, b) AS (SELECT w.owner, {epoch('w.at')}, {epoch('w.nx')} FROM w"
         f" WHERE w.state = %s AND (w.nx IS NULL OR w.nx > %s)) "
     )
     return query, [*ids, adapt(start), adapt(start), adapt(end), State.DOWN.value, adapt(start)]

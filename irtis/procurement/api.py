@@ -9,7 +9,15 @@ POST /api/procurement/procurements/<id>/submit/          the caller's scores bec
 GET  /api/procurement/procurements/<id>/scores/          the scores the caller may see
 GET  /api/procurement/procurements/<id>/evaluation/      totals, ranks, flags
 GET  /api/procurement/licence-compliance/                held and needed per product and metric
-GET  /api/procurement/external-services/<id>/statement/?months=6   availability, breaches, penalties per month
+GET  /api/procurement/external-services/<id>/statement/?months=6   availability, incidents, penalties per month
+POST /api/procurement/specifications/<id>/assemble/      {"technologies": [ids], "category", "proposal", "kind"}
+GET  /api/procurement/supplier-sla/?months=6             every supplier's months totalled
+GET  /api/procurement/suppliers/<id>/sla/?months=6       one supplier: totals and each service's months
+GET  /api/procurement/suppliers/<id>/sla/docx/?months=6  the statement as a file (also pdf; audited)
+POST /api/procurement/suppliers/<id>/sla/send/           {"months", "contact"}: e-mailed to the supplier (audited)
+
+A number of months that is not a whole number from 1 to 36 and a supplier without an e-mail
+address answer 400 with the reason; an SMTP server that refuses 502.
 
 Refusals (an approved specification, a deadline passed, a submitted score, weights not summing
 to 100, …) answer 409 with the reason; 404 for what the caller may not view.
@@ -19,19 +27,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from irtis.architecture import report
 from irtis.core import permissions
 from irtis.core.api import api, json_response, object_action
+from irtis.governance.models import Proposal
+from irtis.systems.models import ImportanceCategory
 
-from . import evaluation, licensing, scoring, sla, specifications
-from .models import ExternalService, Licence, Procurement, Specification
+from . import assembly, evaluation, licensing, scoring, sla, specifications, statements, word
+from .models import ExternalService, Licence, Procurement, RequirementKind, Specification, Supplier
 
 specs = Router(tags=["Procurement: specifications"])
 procurements = Router(tags=["Procurement: offer evaluation"])
 licences = Router(tags=["Procurement: licences"])
 services = Router(tags=["Procurement: external services"])
+supplier_levels = Router(tags=["Procurement: external services"])
+rollups = Router(tags=["Procurement: external services"])
 
 
 class ScoreIn(Schema):
@@ -42,6 +56,18 @@ class ScoreIn(Schema):
 
 class ScoresIn(Schema):
     scores: list[ScoreIn]
+
+
+class AssembleIn(Schema):
+    technologies: list[int] = []
+    category: int | None = None
+    proposal: int | None = None
+    kind: str = RequirementKind.MANDATORY
+
+
+class SendIn(Schema):
+    months: str = "6"
+    contact: int | None = None
 
 
 def _visible(request: HttpRequest, model: Any, pk: int, action: str = "view") -> Any:
@@ -152,17 +178,110 @@ def compliance(request: HttpRequest) -> HttpResponse:
         for p in licensing.compliance(permissions.restrict(Licence.objects.all(), request.user))])
 
 
+def _month_row(m: sla.Month) -> dict[str, Any]:
+    return {"month": m.start.isoformat()[:7], "availability": str(m.measured) if m.measured is not None else None,
+            "target": str(m.target) if m.target is not None else None, "down_minutes": m.down_minutes,
+            "breach": m.breach, "incidents": m.incidents, "late_responses": m.late_responses,
+            "late_resolutions": m.late_resolutions,
+            "response_hours": str(m.response_hours) if m.response_hours is not None else None,
+            "resolution_hours": str(m.resolution_hours) if m.resolution_hours is not None else None,
+            "availability_penalty": str(m.availability_penalty), "incident_penalty": str(m.incident_penalty),
+            "penalty": str(m.penalty)}
+
+
+def _months(raw: str) -> int:
+    try:
+        return sla.month_count(raw)
+    except ValueError:
+        raise HttpError(400, str(sla.MONTHS_ERROR)) from None
+
+
+def _total_row(total: sla.SupplierTotal, services: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "supplier": total.supplier.pk, "supplier_name": total.supplier.name, "services_count": len(total.services),
+        "breaches": total.breaches, "penalty": str(total.total),
+        "months": [{"month": m.start.isoformat()[:7], "lowest_availability": str(m.lowest) if m.lowest is not None
+                    else None, "incidents": m.incidents, "late_responses": m.late_responses,
+                    "late_resolutions": m.late_resolutions, "breaches": m.breaches, "penalty": str(m.penalty)}
+                   for m in total.months]}
+    if services:
+        row["services"] = [{"service": line.service.pk, "name": line.service.name, "penalty": str(line.total),
+                            "months": [_month_row(m) for m in line.months]} for line in total.services]
+    return row
+
+
 @services.get("/{int:pk}/statement/", response={200: Any}, operation_id="procurement_service_statement",
-              summary="Availability, breaches and penalties per month")
-def statement(request: HttpRequest, pk: int, months: int = 6) -> HttpResponse:
+              summary="Availability, incidents, breaches and penalties per month")
+def statement(request: HttpRequest, pk: int, months: str = "6") -> HttpResponse:
     service = _visible(request, ExternalService, pk)
-    rows = sla.statement(service, max(1, min(months, 36)))
-    return json_response([{"month": m.start.isoformat()[:7], "availability": str(m.measured) if m.measured else None,
-                           "target": str(m.target) if m.target is not None else None, "down_minutes": m.down_minutes,
-                           "breach": m.breach, "penalty": str(m.penalty)} for m in rows])
+    return json_response([_month_row(m) for m in sla.statement(service, _months(months))])
+
+
+@specs.post("/{int:pk}/assemble/", response={200: Any}, operation_id="procurement_specification_assemble",
+            summary="Draw requirements from the technology catalogue and the architecture rules into a draft")
+def assemble(request: HttpRequest, pk: int, payload: AssembleIn) -> HttpResponse:
+    spec = _visible(request, Specification, pk)
+    category = ImportanceCategory.objects.filter(pk=payload.category).first() if payload.category else None
+    proposal = (permissions.restrict(Proposal.objects.filter(pk=payload.proposal), request.user).first()
+                if payload.proposal else None)
+    if (payload.category and category is None) or (payload.proposal and proposal is None):
+        raise HttpError(400, _("Choose from the lists."))
+    drawn: list[assembly.Drawn] = []
+    object_action(request, Specification, spec.pk, lambda s: drawn.append(assembly.assemble(
+        s, request.user, payload.technologies, category, proposal, payload.kind)), specifications.ActionRefused)
+    return json_response({"added": [{"id": r.pk, "number": r.number, "source": r.source} for r in drawn[0].added],
+                          "skipped": drawn[0].skipped})
+
+
+@rollups.get("/", response={200: Any}, operation_id="procurement_supplier_rollup",
+             summary="Every supplier's external services, their months totalled")
+def supplier_rollup(request: HttpRequest, months: str = "6") -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise HttpError(401, "Unauthorized")
+    if not permissions.has(request.user, ExternalService, "view"):
+        raise HttpError(403, _("You do not have permission to do this."))
+    return json_response([_total_row(t, False) for t in statements.suppliers_rollup(request.user, _months(months))])
+
+
+@supplier_levels.get("/{int:pk}/sla/", response={200: Any}, operation_id="procurement_supplier_sla",
+                     summary="One supplier's totals and each of its services' months")
+def supplier_sla(request: HttpRequest, pk: int, months: str = "6") -> HttpResponse:
+    supplier = _visible(request, Supplier, pk)
+    return json_response(_total_row(statements.total_of(request.user, supplier, _months(months)), True))
+
+
+# before the file's route: its {fmt} would take "send"
+@supplier_levels.post("/{int:pk}/sla/send/", response={200: Any}, operation_id="procurement_supplier_statement_send",
+                      summary="E-mail the statement (DOCX and PDF) to the supplier (audited)")
+def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> HttpResponse:
+    supplier = _visible(request, Supplier, pk, "change")
+    if getattr(getattr(request, "token", None), "read_only", False):
+        raise HttpError(403, _("This token is read-only."))
+    total = statements.total_of(request.user, supplier, _months(payload.months))
+    try:
+        address = statements.send(total, payload.contact)
+    except statements.RecipientMissing as missing:
+        raise HttpError(400, str(missing)) from None
+    except OSError as error:
+        raise HttpError(502, _("The e-mail could not be sent (%(error)s); nothing was recorded as sent. "
+                               "Try again later.") % {"error": error}) from None
+    return json_response({"sent_to": address, "penalty": str(total.total)})
+
+
+@supplier_levels.get("/{int:pk}/sla/{fmt}/", response={200: Any}, operation_id="procurement_supplier_statement",
+                     summary="The supplier's service level statement as DOCX or PDF (audited)")
+def supplier_statement(request: HttpRequest, pk: int, fmt: str, months: str = "6") -> HttpResponse:
+    supplier = _visible(request, Supplier, pk)
+    if fmt not in report.FORMATS:
+        raise HttpError(404, "Not found.")
+    total = statements.total_of(request.user, supplier, _months(months))
+    name = statements.file_name(total, fmt)
+    return report.download(word.supplier_statement(total, fmt), name, fmt, supplier, name)
 
 
 api.add_router("/procurement/specifications/", specs)
 api.add_router("/procurement/external-services/", services)
 api.add_router("/procurement/procurements/", procurements)
 api.add_router("/procurement/licence-compliance/", licences)
+api.add_router("/procurement/supplier-sla/", rollups)
+api.add_router("/procurement/suppliers/", supplier_levels)

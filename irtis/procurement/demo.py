@@ -185,12 +185,13 @@ def _services(suppliers: dict[str, Supplier]) -> None:
         "name": "Duomenų centro DC2 vieta", "kind": ExternalService.Kind.DATA_CENTRE, "supplier": suppliers[names[0]],
         "contract": Contract.objects.get(number="2024/DC-17"), "system": InformationSystem.objects.get(code="MDAS"),
         "monthly_fee": Decimal("3600.00"), "penalty_step": Decimal("0.01"), "penalty_rate": Decimal("0.50"),
-        "penalty_cap": Decimal("20")})
+        "penalty_cap": Decimal("20"), "incident_penalty_rate": Decimal("1")})
     ensure(ExternalService, "name", {
         "name": "Pasienio postų WAN kanalai", "kind": ExternalService.Kind.WAN, "supplier": suppliers[names[2]],
         "contract": Contract.objects.get(number="2023/WAN-01"),
         "system": InformationSystem.objects.get(code="ANPR"), "monthly_fee": Decimal("9583.33"),
-        "penalty_step": Decimal("0.1"), "penalty_rate": Decimal("5"), "penalty_cap": Decimal("30")})
+        "penalty_step": Decimal("0.1"), "penalty_rate": Decimal("5"), "penalty_cap": Decimal("30"),
+        "incident_penalty_rate": Decimal("2")})
 
 
 def _licences() -> None:

@@ -70,7 +70,8 @@ def new_version(spec: Specification, user: Any) -> Specification:
         draft.save()
         draft.systems.set(spec.systems.all())
         copies = [Requirement(specification=draft, number=r.number, section=r.section, kind=r.kind, text=r.text,
-                              proof=r.proof, template_id=r.template_id) for r in spec.requirements.all()]
+                              proof=r.proof, template_id=r.template_id, source=r.source)
+                  for r in spec.requirements.all()]
         bulk.save_objects(copies)
     return draft
 

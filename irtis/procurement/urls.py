@@ -17,4 +17,9 @@ urlpatterns = [
     path("licence-compliance/", views.licence_compliance, name="licences"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("external-services/<int:pk>/statement/", views.service_statement, name="statement"),
+    path("specifications/<int:pk>/assemble/", views.specification_assemble, name="specification_assemble"),
+    path("supplier-sla/", views.supplier_rollup, name="rollup"),
+    path("suppliers/<int:pk>/sla/", views.supplier_sla, name="supplier_sla"),
+    re_path(rf"^suppliers/(?P<pk>[0-9]+)/sla/{FORMAT}/$", views.supplier_sla_file, name="supplier_sla_file"),
+    path("suppliers/<int:pk>/sla/send/", views.supplier_sla_send, name="supplier_sla_send"),
 ]

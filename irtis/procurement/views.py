@@ -1,6 +1,7 @@
-"""Pages of irtis.procurement outside the registry: a specification's actions, comparison and
-DOCX; a procurement's scoring (per evaluator), evaluation and report; licence compliance; the
-contracts' coming deadlines."""
+"""Pages of irtis.procurement outside the registry: a specification's actions, comparison, DOCX
+and the drawing of requirements from the catalogue and the architecture rules; a procurement's
+scoring (per evaluator), evaluation and report; licence compliance; the contracts' coming
+deadlines; the services' SLA statements and the suppliers' roll-up, its files and sending."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,8 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +20,21 @@ from django.views.decorators.http import require_POST
 from irtis.architecture import report
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
+from irtis.governance.models import Proposal
+from irtis.systems.models import ImportanceCategory
 
-from . import evaluation, licensing, scoring, sla, specifications, word
-from .models import Contract, Criterion, ExternalService, Licence, Offer, Procurement, Specification
+from . import assembly, evaluation, licensing, scoring, sla, specifications, statements, word
+from .models import (
+    Contract,
+    Criterion,
+    ExternalService,
+    Licence,
+    Offer,
+    Procurement,
+    RequirementKind,
+    Specification,
+    Supplier,
+)
 
 
 def _get(model: Any, request: HttpRequest, pk: int, action: str = "view") -> Any:
@@ -178,16 +192,128 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/deadlines.html", {"rows": rows, "days": days})
 
 
+def _month_count(request: HttpRequest) -> int | None:
+    """?months= as asked (6 when not given); None, with the error shown, when it is not a number."""
+    try:
+        return sla.month_count(request.GET.get("months"))
+    except ValueError:
+        messages.error(request, str(sla.MONTHS_ERROR))
+        return None
+
 
 @login_required
 def service_statement(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(
         permissions.restrict(ExternalService.objects.select_related("supplier", "contract", "system"), request.user),
         pk=pk)
-    try:
-        count = max(1, min(int(request.GET.get("months", 6)), 36))
-    except ValueError:
-        count = 6
-    months = sla.statement(service, count)
+    count = _month_count(request)
+    months = sla.statement(service, count or 6)
     return render(request, "procurement/statement.html", {
-        "object": service, "months": months, "total": sum((m.penalty for m in months), Decimal("0"))})
+        "object": service, "months": months, "total": sum((m.penalty for m in months), Decimal("0"))},
+        status=200 if count else 400)
+
+
+@login_required
+def supplier_rollup(request: HttpRequest) -> HttpResponse:
+    """Every supplier's external services, their months totalled."""
+    if not permissions.has(request.user, ExternalService, "view"):
+        raise PermissionDenied
+    count = _month_count(request)
+    totals = statements.suppliers_rollup(request.user, count or 6)
+    return render(request, "procurement/rollup.html", {
+        "totals": totals, "months": count or 6, "starts": sla.month_starts(count or 6, timezone.localdate())},
+        status=200 if count else 400)
+
+
+def _supplier_page(request: HttpRequest, supplier: Supplier, count: int, status: int = 200) -> HttpResponse:
+    return render(request, "procurement/supplier_sla.html", {
+        "object": supplier, "total": statements.total_of(request.user, supplier, count), "months": count,
+        "contacts": supplier.contacts.exclude(email="").order_by("name", "id"),
+        "may_send": permissions.has(request.user, Supplier, "change"),
+    }, status=status)
+
+
+@login_required
+def supplier_sla(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _get(Supplier, request, pk)
+    count = _month_count(request)
+    return _supplier_page(request, supplier, count or 6, 200 if count else 400)
+
+
+@login_required
+def supplier_sla_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
+    supplier = _get(Supplier, request, int(pk))
+    count = _month_count(request)
+    if count is None:
+        return _supplier_page(request, supplier, 6, 400)
+    total = statements.total_of(request.user, supplier, count)
+    name = statements.file_name(total, fmt)
+    return report.download(word.supplier_statement(total, fmt), name, fmt, supplier, name)
+
+
+@login_required
+@require_POST
+def supplier_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _get(Supplier, request, pk, "change")
+    raw_months, raw_contact = request.POST.get("months", ""), request.POST.get("contact", "").strip()
+    try:
+        count = sla.month_count(raw_months)
+    except ValueError:
+        messages.error(request, str(sla.MONTHS_ERROR))
+        return _supplier_page(request, supplier, 6, 400)
+    if raw_contact and not raw_contact.isdigit():
+        messages.error(request, _("Choose a contact from the list."))
+        return _supplier_page(request, supplier, count, 400)
+    try:
+        address = statements.send(statements.total_of(request.user, supplier, count),
+                                  int(raw_contact) if raw_contact else None)
+    except statements.RecipientMissing as missing:
+        messages.error(request, str(missing))
+        return _supplier_page(request, supplier, count, 400)
+    except OSError as error:  # smtplib's errors are OSErrors: the server refused or could not be reached
+        messages.error(request, _("The e-mail could not be sent (%(error)s); nothing was recorded as sent. "
+                                  "Try again later.") % {"error": error})
+        return _supplier_page(request, supplier, count, 502)
+    messages.success(request, _("The statement was sent to %(address)s.") % {"address": address})
+    query = QueryDict(mutable=True)
+    query["months"] = str(count)
+    return redirect(f"{reverse('procurement_pages:supplier_sla', args=[supplier.pk])}?{query.urlencode()}")
+
+
+def _ids(values: list[str]) -> list[int] | None:
+    return [int(v) for v in values] if all(v.strip().isdigit() for v in values) else None
+
+
+@login_required
+def specification_assemble(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draw requirements from the technology catalogue and the architecture rules into a draft."""
+    spec = _get(Specification, request, pk, "change")
+    status = 200
+    if request.method == "POST":
+        chosen = _ids(request.POST.getlist("technologies"))
+        category_id, proposal_id = request.POST.get("category", ""), request.POST.get("proposal", "")
+        try:
+            if chosen is None or (category_id and not category_id.isdigit()) or (
+                    proposal_id and not proposal_id.isdigit()):
+                raise specifications.ActionRefused(_("Choose from the lists."))
+            category = get_object_or_404(ImportanceCategory, pk=category_id) if category_id else None
+            proposal = get_object_or_404(permissions.restrict(Proposal.objects.all(), request.user),
+                                         pk=proposal_id) if proposal_id else None
+            drawn = assembly.assemble(spec, request.user, chosen, category, proposal,
+                                      request.POST.get("kind", RequirementKind.MANDATORY))
+        except specifications.ActionRefused as refused:
+            messages.error(request, str(refused))
+            status = 400 if spec.status == Specification.Status.DRAFT else 409
+        except StaleObjectError:
+            messages.error(request, _("Someone changed this meanwhile: look again and repeat."))
+            status = 409
+        else:
+            messages.success(request, _("Requirements added: %(added)s; already in the specification: %(skipped)s.")
+                             % {"added": len(drawn.added), "skipped": drawn.skipped})
+            return redirect(spec.get_absolute_url())
+    return render(request, "procurement/assemble.html", {
+        "object": spec, "technologies": assembly.technologies(),
+        "categories": ImportanceCategory.objects.order_by("pk"),
+        "proposals": permissions.restrict(Proposal.objects.all(), request.user).order_by("code"),
+        "kinds": RequirementKind.choices, "drawn": spec.requirements.exclude(source="").count(),
+    }, status=status)

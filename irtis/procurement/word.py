@@ -12,6 +12,7 @@ from irtis.architecture.report import Writer
 
 from .evaluation import Result
 from .models import Specification
+from .sla import SupplierTotal
 
 
 def _specification(spec: Specification, word: Writer) -> None:
@@ -85,3 +86,51 @@ def evaluation_report(result: Result, fmt: str = "docx", language: str = "lt") -
     """The evaluation report of a procurement as DOCX or PDF."""
     with translation.override(language):
         return report.write(fmt, str(result.procurement), lambda word: _evaluation(result, word))
+
+
+def _money(value: object) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _or_dash(value: object, suffix: str = "") -> str:
+    return "—" if value is None else f"{value}{suffix}".replace(".", ",")
+
+
+def _statement(total: SupplierTotal, word: Writer) -> None:
+    supplier = total.supplier
+    first, last = total.months[0].start, total.months[-1].start
+    word.heading(_("SERVICE LEVEL STATEMENT"), level=0)
+    word.paragraph(_("Supplier: %(supplier)s") % {"supplier": supplier.name})
+    word.paragraph(_("Period: %(first)s – %(last)s") % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"})
+    word.heading(_("1. Totals per month"))
+    word.table([_("Month"), _("Lowest availability"), _("Incidents"), _("Late responses"), _("Late resolutions"),
+                _("Breaches"), _("Penalty")],
+               [[m.start.strftime("%Y-%m"), _or_dash(m.lowest, " %"), str(m.incidents), str(m.late_responses),
+                 str(m.late_resolutions), str(m.breaches), _money(m.penalty)] for m in total.months]
+               + [[_("Total"), "", "", "", "", str(total.breaches), _money(total.total)]],
+               [2, 2.6, 2, 2.2, 2.2, 2, 2.5])
+    for n, line in enumerate(total.services, 2):
+        service = line.service
+        contract = service.contract if service.contract_id else None
+        word.heading(f"{n}. {service.name}")
+        terms = [_("Contract: %(contract)s") % {"contract": contract or "—"},
+                 _("availability target: %(target)s") % {"target": _or_dash(service.target, " %")}]
+        if contract:
+            terms.append(_("response time: %(hours)s h") % {"hours": _or_dash(contract.response_hours)})
+            terms.append(_("resolution time: %(hours)s h") % {"hours": _or_dash(contract.resolution_hours)})
+            terms.append(_("in working hours") if contract.working_hours else _("around the clock"))
+        word.paragraph("; ".join(terms) + ".")
+        word.table([_("Month"), _("Availability"), _("Downtime (min)"), _("Incidents"), _("Mean response (h)"),
+                    _("Mean resolution (h)"), _("Late responses"), _("Late resolutions"), _("Penalty")],
+                   [[m.start.strftime("%Y-%m"), _or_dash(m.measured, " %"), str(m.down_minutes), str(m.incidents),
+                     _or_dash(m.response_hours), _or_dash(m.resolution_hours), str(m.late_responses),
+                     str(m.late_resolutions), _money(m.penalty)] for m in line.months],
+                   [1.6, 2, 1.7, 1.6, 1.9, 1.9, 1.8, 1.8, 1.9])
+    word.paragraph(_("Availability from irtis's monitoring records, in the service hours of the measured system, "
+                     "approved maintenance excluded; response and resolution times from its incidents."))
+
+
+def supplier_statement(total: SupplierTotal, fmt: str = "docx", language: str = "lt") -> bytes:
+    """A supplier's service level statement as DOCX or PDF."""
+    with translation.override(language):
+        return report.write(fmt, str(total.supplier), lambda word: _statement(total, word))

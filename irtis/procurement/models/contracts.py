@@ -64,6 +64,10 @@ class Contract(TaggedModel):
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
     resolution_hours = models.DecimalField(_("resolution time (h)"), max_digits=7, decimal_places=2, null=True,
                                            blank=True, validators=[MinValueValidator(Decimal("0"))])
+    working_hours = models.BooleanField(
+        _("response and resolution in working hours"), default=False,
+        help_text=_("Counted Mon–Fri 08:00–17:00 without Lithuanian public holidays; otherwise around the clock."),
+    )
     availability_percent = models.DecimalField(
         _("availability (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],

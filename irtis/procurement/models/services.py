@@ -60,6 +60,12 @@ class ExternalService(TaggedModel):
                                        default=Decimal("0"), validators=PERCENT)
     penalty_cap = models.DecimalField(_("penalty cap (% of the fee)"), max_digits=6, decimal_places=2,
                                       default=Decimal("100"), validators=PERCENT)
+    incident_penalty_rate = models.DecimalField(
+        _("penalty per late response or resolution (% of the fee)"), max_digits=6, decimal_places=2,
+        default=Decimal("0"), validators=PERCENT,
+        help_text=_("Each incident answered or resolved later than the contract's time costs this; "
+                    "the month's penalties together are at most the cap."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

@@ -131,12 +131,20 @@ class Requirement(TaggedModel):
     template = models.ForeignKey(RequirementTemplate, models.SET_NULL, null=True, blank=True,
                                  related_name="requirements", verbose_name=_("template"),
                                  help_text=_("Empty fields are taken from the template."))
+    source = models.CharField(
+        _("drawn from"), max_length=60, blank=True, editable=False,
+        help_text=_("The catalogue entry or architecture rule the requirement was drawn from (once per version)."),
+    )
 
     class Meta:
         verbose_name = _("requirement")
         verbose_name_plural = _("requirements")
         ordering = ["specification", "number"]
-        constraints = [models.UniqueConstraint(fields=["specification", "number"], name="procurement_req_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["specification", "number"], name="procurement_req_number"),
+            models.UniqueConstraint(fields=["specification", "source"], condition=~models.Q(source=""),
+                                    name="procurement_req_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.specification} {self.number}"

@@ -14,6 +14,7 @@ from irtis.core.registry import register
     columns=("name", "company_code", "email", "phone", "manufacturer"),
     filters=("manufacturer",),
     search=("company_code", "vat_code", "email", "description"),
+    panels=("procurement/supplier_panel.html",),
 )
 class Supplier(TaggedModel):
     """A company the centre buys goods or services from."""
