@@ -230,16 +230,14 @@ def spof(scope: Scope) -> Part:
 
 def support(scope: Scope) -> Part:
     from irtis.inventory.models import Device
-    from irtis.inventory.reports import out_of_support
+    from irtis.inventory.reports import out_of_support_counts, support_ended
 
     part = Part(Section.SUPPORT, _("inventory"), note=_(
         "Past: support ended before the period's end; near: it ends within %(days)s days after it.")
         % {"days": NEAR_DAYS})
     horizon = scope.period.end + dt.timedelta(days=NEAR_DAYS)
-    findings = out_of_support(scope.reader, on=horizon)
-    software: dict[Any, list[Any]] = defaultdict(list)
-    for finding in findings:
-        software[finding.version].append(finding)
+    software = {version: (support_ended(version, horizon), n)
+                for version, n in out_of_support_counts(scope.reader, on=horizon).items()}
     devices = list(scope.visible(Device.objects.exclude(status=Device.Status.RETIRED))
                    .annotate(ends=Coalesce("support_end", "hardware_model__end_of_support"))
                    .filter(ends__lt=horizon).values_list("hardware_model__name", "ends"))
@@ -250,26 +248,26 @@ def support(scope: Scope) -> Part:
     def state(day: dt.date) -> str:
         return _("past") if day < scope.period.end else _("near")
 
-    past_software = sum(len(v) for k, v in software.items() if v[0].ended < scope.period.end)
+    past_software = sum(n for ended, n in software.values() if ended < scope.period.end)
+    all_software = sum(n for _ended_on, n in software.values())
     past_hardware = sum(n for (_m, day), n in hardware.items() if day < scope.period.end)
     part.facts = [
         (_("Software installations past end of support"), past_software),
-        (_("Software installations near end of support"), len(findings) - past_software),
+        (_("Software installations near end of support"), all_software - past_software),
         (_("Devices past end of support"), past_hardware),
         (_("Devices near end of support"), len(devices) - past_hardware),
     ]
-    versions = sorted(software.items(), key=lambda kv: (kv[1][0].ended, str(kv[0])))
+    versions = sorted(software.items(), key=lambda kv: (kv[1][0], str(kv[0])))
     if versions:
         part.tables.append(Table(_("Software"), [_("Version"), _("Support ends"), _("State"), _("Installations")],
-                                 [[str(v), items[0].ended, state(items[0].ended), len(items)]
-                                  for v, items in versions[:SHOWN]]))
+                                 [[str(v), ended, state(ended), n] for v, (ended, n) in versions[:SHOWN]]))
     if hardware:
         part.tables.append(Table(_("Hardware"), [_("Hardware model"), _("Support ends"), _("State"), _("Devices")],
                                  [[name, day, state(day), n] for (name, day), n in sorted(
                                      hardware.items(), key=lambda kv: (kv[0][1], kv[0][0]))[:SHOWN]]))
     part.charts.append(Chart(_("Past and near end of support"), (
         Bar(_("Software past"), past_software, str(past_software), "red"),
-        Bar(_("Software near"), len(findings) - past_software, str(len(findings) - past_software), "amber"),
+        Bar(_("Software near"), all_software - past_software, str(all_software - past_software), "amber"),
         Bar(_("Devices past"), past_hardware, str(past_hardware), "red"),
         Bar(_("Devices near"), len(devices) - past_hardware, str(len(devices) - past_hardware), "amber"),
     )))

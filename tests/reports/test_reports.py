@@ -268,3 +268,27 @@ def test_charts_escape_names_and_draw_the_same_bars() -> None:
     image = Image.open(io.BytesIO(png))
     assert image.size == (chart.width * charts.SCALE, chart.height * charts.SCALE)
     assert image.getpixel(((charts.LABEL + 5) * charts.SCALE, (charts.TOP + 5) * charts.SCALE)) == (0xDC, 0x35, 0x45)
+
+
+def test_end_of_support_is_counted_as_inventory_lists_it() -> None:
+    from irtis.inventory.models import SoftwareVersion
+    from irtis.inventory.reports import out_of_support, out_of_support_counts
+    from tests.procurement.factories import product
+
+    old = SoftwareVersion.objects.create(product=product("RHEL", "os"), number="7", support_end=dt.date(2024, 6, 30))
+    soon = SoftwareVersion.objects.create(product=product("RHEL", "os"), number="8", support_end=dt.date(2025, 6, 1))
+    for n, version in enumerate([old, old, soon]):
+        device = server(f"srv-os-{n}")
+        device.platform = version
+        device.save()
+    on = dt.date(2025, 10, 1)
+    root = _root()
+    counted = out_of_support_counts(root, on)
+    assert counted == {old: 2, soon: 1}
+    assert sum(counted.values()) == len(out_of_support(root, on))
+    part = sections.support(sections.Scope(periods.parse(MONTH, TODAY), None, timezone.now()))
+    facts = dict(part.facts)
+    assert (facts["Software installations past end of support"],
+            facts["Software installations near end of support"]) == (2, 1)
+    assert [row[:2] + row[3:] for row in part.tables[0].rows] == [["RHEL 7", dt.date(2024, 6, 30), 2],
+                                                                  ["RHEL 8", dt.date(2025, 6, 1), 1]]
