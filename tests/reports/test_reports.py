@@ -93,7 +93,7 @@ def test_months_and_quarters_are_read() -> None:
 
 
 @pytest.mark.parametrize(("text", "lithuanian"), [
-    ("2027-01", "Laikotarpis mėnuo 2027-01 dar neprasidėjo"),
+    ("2027-01", "Laikotarpis 2027-01 mėn. dar neprasidėjo"),
     ("2026-Q5", "Ketvirtis yra nuo 1 iki 4, ne 5."),
     ("2026-Q0", "Ketvirtis yra nuo 1 iki 4, ne 0."),
     ("2026-13", "Mėnuo yra nuo 1 iki 12, ne 13."),
