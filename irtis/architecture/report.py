@@ -6,6 +6,7 @@ architecture documents are): both formats say the same thing.
 A generation is recorded in the audit trail as `document_generated` with the file's SHA-256.
 """
 
+import base64
 import hashlib
 import html
 import io
@@ -41,6 +42,8 @@ class Writer(Protocol):
     def table(self, columns: Sequence[str], rows: Sequence[Sequence[object]],
               widths: Sequence[float] | None = None) -> None: ...
 
+    def picture(self, title: str, svg: str, png: Callable[[], bytes], width_cm: float) -> None: ...
+
 
 class DocxWriter:
     def __init__(self, title: str) -> None:
@@ -62,6 +65,11 @@ class DocxWriter:
               widths: Sequence[float] | None = None) -> None:
         word.table(self.word, Table(list(columns), [[cell(v) for v in row] for row in rows]),
                    list(widths) if widths else None)
+
+    def picture(self, title: str, svg: str, png: Callable[[], bytes], width_cm: float) -> None:
+        """A chart: Word shows the raster `png()` (drawn only for DOCX), the PDF the `svg`."""
+        self.word.add_paragraph(title, style="Heading 3")
+        self.word.add_picture(io.BytesIO(png()), width=Cm(width_cm))
 
     def finish(self) -> bytes:
         out = io.BytesIO()
@@ -89,6 +97,11 @@ class PdfWriter:
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(cell(v)))}</td>" for v in row) + "</tr>"
                        for row in rows)
         self.parts.append(f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+    def picture(self, title: str, svg: str, png: Callable[[], bytes], width_cm: float) -> None:
+        data = base64.b64encode(svg.encode()).decode()
+        self.parts.append(f"<h4>{html.escape(title)}</h4>"
+                          f'<img src="data:image/svg+xml;base64,{data}" style="width:{width_cm}cm" alt="">')
 
     def finish(self) -> bytes:
         page = render_to_string("architecture/report.html", {

@@ -74,6 +74,8 @@ GROUPS = (
         Link(_("Knowledge base"), "servicedesk_pages:knowledge", "servicedesk.view_article"),
     )),
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
+        Link(_("Management dashboard"), "reports_pages:dashboard", "reports.view_recommendation"),
+        Link(_("Management report"), "reports_pages:report", "reports.view_recommendation"),
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
     )),

@@ -55,7 +55,7 @@ ROLES = (
     Role("architect", _("architect"), ("architecture", "projects")),
     Role("procurement", _("procurement specialist"), ("procurement",)),
     Role("service_desk", _("service desk"), ("servicedesk",)),
-    Role("manager", _("manager"), ("projects",)),
+    Role("manager", _("manager"), ("projects", "reports")),
     Role("auditor", _("auditor"), extra_view=(AUDIT, *IDENTITY, MAIL_LOG)),
     Role(
         "irtis_admin",

@@ -57,10 +57,12 @@ def test_default_grants_follow_the_division(db):
     readers = {code for code, models in grants.items() if "identity.objectpermission" in models}
     assert readers == {"auditor", "irtis_admin"}
     assert all(acts <= {"view", "export"} for acts in grants["auditor"].values())
-    # The head of the division reads everything and runs projects (statute 2.17).
+    # The head of the division reads everything, runs projects (statute 2.17) and tracks the
+    # recommendations of management reports (2.21).
     assert all(acts <= {"view", "export"} for label, acts in grants["manager"].items()
-               if not label.startswith("projects."))
+               if not label.startswith(("projects.", "reports.")))
     assert "change" in grants["manager"]["projects.project"]
+    assert "change" in grants["manager"]["reports.recommendation"]
     assert (
         "audit.auditentry" in grants["auditor"] and "audit.auditentry" in grants["security_officer"]
     )

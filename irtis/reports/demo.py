@@ -1,0 +1,44 @@
+"""Demo of management reports: recommendations of the last reports (one late, one coming, one
+implemented), the head of the division subscribed to the monthly and quarterly reports, and the
+schedules that remind of recommendations and issue the reports each morning.
+
+The owner is the projects demo's head of the division: missing, the load fails."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from irtis.core.demo import ensure
+from irtis.tasks.models import Schedule
+
+from .models import Frequency, Recommendation, ReportSubscription, Section
+
+HEAD = "v.vadovas"
+# title, why, section, raised and due (days from today), status
+RECOMMENDATIONS = [
+    ("Dubliuoti MDAS duomenų bazės tarnybinę stotį",
+     "Vienintelė tarnybinė stotis yra pavienis I kategorijos sistemos gedimo taškas.",
+     Section.SPOF, -60, -5, Recommendation.Status.IN_PROGRESS),
+    ("Atnaujinti palaikymo nebeturinčias operacines sistemas",
+     "Dalis virtualiųjų mašinų naudoja versijas, kurių gamintojo palaikymas baigėsi.",
+     Section.SUPPORT, -20, 40, Recommendation.Status.ACCEPTED),
+    ("Kas ketvirtį atlikti I kategorijos sistemų atkūrimo pratybas",
+     "Ne visos politikos turi sėkmingų atkūrimo pratybų per nustatytą laikotarpį.",
+     Section.BACKUPS, -90, -30, Recommendation.Status.DONE),
+]
+
+
+def load() -> None:
+    head = get_user_model().objects.get(username=HEAD)
+    today = timezone.localdate()
+    for title, why, section, raised, due, status in RECOMMENDATIONS:
+        ensure(Recommendation, "title", {
+            "title": title, "rationale": why, "section": section, "owner": head, "status": status,
+            "raised_on": today + dt.timedelta(days=raised), "due": today + dt.timedelta(days=due)})
+    for frequency in Frequency.values:
+        ensure(ReportSubscription, {"recipient": head, "frequency": frequency}, {})
+    ensure(Schedule, "name", {"name": "Priminimai apie rekomendacijas",
+                              "task": "irtis.reports.jobs.remind_recommendations", "cron": "30 7 * * *"})
+    ensure(Schedule, "name", {"name": "Valdymo ataskaitos",
+                              "task": "irtis.reports.jobs.issue_reports", "cron": "0 6 * * *"})
