@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -49,7 +50,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 def matrix(perms: list[ObjectPermission]) -> list[tuple[str, list[Grant]]]:
     """The enabled permissions' grants per model, in the menu's groups and order."""
-    entries = {e.model: e for e in registry.entries()}
+    entries: dict[type[models.Model], registry.ModelEntry] = {e.model: e for e in registry.entries()}
     by_type = {ct.pk: Grant(entries[model]) for model, ct in ContentType.objects.get_for_models(*entries).items()}
     for perm in perms:
         if not perm.enabled:
