@@ -118,19 +118,28 @@ def write(fmt: str, title: str, content: Callable[[Writer], None]) -> bytes:
     return writer.finish()
 
 
-def record(body: bytes, fmt: str, target: models.Model, document: str, **more: str) -> None:
-    """Record a generated file in the audit trail with its hash (and `more`, e.g. where it was sent)."""
+def record(body: bytes, fmt: str, target: models.Model | type[models.Model], document: str,
+           label: str = "", **more: str) -> None:
+    """Record a generated file in the audit trail with its hash (and `more`, e.g. where it was
+    sent); `target` is the object it is about, or the model of a document about none (`label`
+    then names it)."""
+    model = target if isinstance(target, type) else type(target)
     entry = context.current().entry(
-        action=Action.DOCUMENT_GENERATED, content_type=ContentType.objects.get_for_model(type(target)),
-        object_id=target.pk, object_repr=str(target)[:200],
+        action=Action.DOCUMENT_GENERATED, content_type=ContentType.objects.get_for_model(model),
+        object_id=None if isinstance(target, type) else target.pk, object_repr=(label or str(target))[:200],
         after={"document": document, "format": fmt, "file_sha256": hashlib.sha256(body).hexdigest(), **more},
     )
     trail.append([entry])
 
 
-def download(body: bytes, filename: str, fmt: str, target: models.Model, document: str) -> HttpResponse:
-    """The file as an attachment, its generation recorded in the audit trail with its hash."""
-    record(body, fmt, target, document)
+def attachment(body: bytes, filename: str, fmt: str) -> HttpResponse:
+    """The file as a download."""
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def download(body: bytes, filename: str, fmt: str, target: models.Model, document: str) -> HttpResponse:
+    """The file as an attachment, its generation recorded in the audit trail with its hash."""
+    record(body, fmt, target, document)
+    return attachment(body, filename, fmt)

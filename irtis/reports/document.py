@@ -2,20 +2,15 @@
 architecture's report writers; each file's generation is audited as `document_generated`."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from irtis.architecture import report
 from irtis.architecture.report import Writer
-from irtis.audit import context, trail
-from irtis.audit.models import Action
 
 from . import charts
 from .models import Recommendation
@@ -62,19 +57,9 @@ def files(period: Period, parts: list[Part], generated: dt.datetime) -> dict[str
 def audit(period: Period, made: dict[str, bytes]) -> None:
     """Record each file's generation with its hash (the report is about no one object: its
     entries name the recommendations' model and the period)."""
-    kind = ContentType.objects.get_for_model(Recommendation)
-    trail.append([context.current().entry(
-        action=Action.DOCUMENT_GENERATED, content_type=kind, object_id=None,
-        object_repr=title(period)[:200],
-        after={"document": "management_report", "period": period.code, "format": fmt,
-               "file_sha256": hashlib.sha256(body).hexdigest()},
-    ) for fmt, body in made.items()])
+    for fmt, body in made.items():
+        report.record(body, fmt, Recommendation, "management_report", label=title(period), period=period.code)
 
 
 def filename(period: Period, fmt: str) -> str:
     return f"irtis-ataskaita-{period.code}.{fmt}"
-
-
-def response_headers(fmt: str, name: str) -> dict[str, Any]:
-    return {"content_type": report.CONTENT_TYPES[fmt],
-            "headers": {"Content-Disposition": f'attachment; filename="{name}"'}}

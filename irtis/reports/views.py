@@ -58,7 +58,7 @@ def report(request: HttpRequest) -> HttpResponse:
             generated = timezone.now()
             body = writers.write(fmt, document.title(period), document.content(period, parts, generated))
             document.audit(period, {fmt: body})
-            return HttpResponse(body, **document.response_headers(fmt, document.filename(period, fmt)))
+            return writers.attachment(body, document.filename(period, fmt), fmt)
     return render(request, "reports/report.html", {
         "error": error, "value": text or periods.last_complete("month", today).code, "format": fmt,
     }, status=400 if error else 200)
@@ -71,4 +71,4 @@ def issued(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
     found = IssuedReport.objects.filter(period=period).first()
     if found is None or fmt not in writers.FORMATS:
         raise Http404
-    return HttpResponse(bytes(getattr(found, fmt)), **document.response_headers(fmt, f"irtis-ataskaita-{period}.{fmt}"))
+    return writers.attachment(bytes(getattr(found, fmt)), f"irtis-ataskaita-{period}.{fmt}", fmt)
