@@ -192,10 +192,11 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/deadlines.html", {"rows": rows, "days": days})
 
 
-def _month_count(request: HttpRequest) -> int | None:
-    """?months= as asked (6 when not given); None, with the error shown, when it is not a number."""
+def _month_count(request: HttpRequest, raw: str | None = None) -> int | None:
+    """`months` as asked (?months= unless `raw` is given; 6 when empty); None, with the error
+    shown, when it is not a number of months."""
     try:
-        return sla.month_count(request.GET.get("months"))
+        return sla.month_count(request.GET.get("months") if raw is None else raw)
     except ValueError:
         messages.error(request, str(sla.MONTHS_ERROR))
         return None
@@ -256,10 +257,8 @@ def supplier_sla_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
 def supplier_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _get(Supplier, request, pk, "change")
     raw_months, raw_contact = request.POST.get("months", ""), request.POST.get("contact", "").strip()
-    try:
-        count = sla.month_count(raw_months)
-    except ValueError:
-        messages.error(request, str(sla.MONTHS_ERROR))
+    count = _month_count(request, raw_months)
+    if count is None:
         return _supplier_page(request, supplier, 6, 400)
     if raw_contact and not raw_contact.isdigit():
         messages.error(request, _("Choose a contact from the list."))
