@@ -10,7 +10,9 @@ software versions, prefixes, certificates, backup policies and snapshots, the se
 every control evaluated once, and for the last complete month (seeded random.Random(20261205)):
 three outages of each of the 500 systems, 600 incidents each caused by a device, 8,000 service
 desk requests, 400 contracts ending around it, 200 disk arrays' capacities, 13 address containers,
-300 recommendations and 2,000 project tasks. Issue 17's target: the monthly report < 10 s.
+300 recommendations and 2,000 project tasks; and 400 days of daily capacity samples of every
+cluster, disk array and address container (the demo's made-up history). Issue 17's target: the
+monthly report < 10 s.
 """
 
 import datetime as dt
@@ -124,6 +126,8 @@ def main() -> None:
 
         from irtis.architecture import report
         from irtis.reports import document, periods, sections
+        from irtis.reports.demo import history
+        from irtis.reports.models import CapacitySample
         from irtis.security import run
 
         began = time.perf_counter()
@@ -131,6 +135,8 @@ def main() -> None:
         security_bench.overlay(random.Random(security_bench.SEED))
         period = periods.last_complete("month", timezone.localdate())
         added = month_overlay(random.Random(SEED), period.first, period.end)
+        history(timezone.localdate())  # a year of daily capacity samples, for the trends
+        added["capacity samples"] = CapacitySample.objects.count()
         run.evaluate()
         print(f"estate: {counts['objects']} objects, {counts['dependencies']} dependencies; month {period.code}: "
               f"{added}; built in {time.perf_counter() - began:.0f} s")

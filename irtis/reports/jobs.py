@@ -1,8 +1,9 @@
-"""Scheduled work of management reports (Administration → Schedules starts both every morning):
+"""Scheduled work of management reports (Administration → Schedules starts them every morning):
 
 - "Remind of recommendations due": each open recommendation's owner is told DAYS_BEFORE days
   before its due date (and when it is late), once per due date (`RecommendationReminder`), as
   projects remind of their tasks.
+- "Record capacity": each day's use of clusters, disk arrays and address space, for the trends.
 - "Issue the management reports": once a month (quarter) is over, its report is written once as
   PDF and DOCX, kept (`IssuedReport`), audited, and its subscribers are notified with links to
   both files. A period already issued writes nothing.
@@ -23,7 +24,7 @@ from irtis.notifications.events import notify
 from irtis.notifications.mail import absolute
 from irtis.tasks.runs import job
 
-from . import document, periods, sections
+from . import capacity, document, periods, sections
 from .models import Frequency, IssuedReport, Recommendation, RecommendationReminder
 
 DAYS_BEFORE = 7
@@ -91,3 +92,9 @@ def issue_reports(run: Any) -> dict[str, Any]:
         if recipients and issue(periods.last_complete(kind, today), recipients):
             written.append(periods.last_complete(kind, today).code)
     return {"issued": written}
+
+
+@job(label=gettext_lazy("Record capacity"), schedulable=True)
+def record_capacity(run: Any) -> dict[str, Any]:
+    """Today's use of every cluster, disk array and address container, for the reports' trends."""
+    return {"samples": capacity.record(timezone.localdate())}

@@ -136,3 +136,31 @@ class IssuedReport(models.Model):
 
     def __str__(self) -> str:
         return self.period
+
+
+class CapacitySample(models.Model):
+    """One day's use of one capacity, in per cent, kept by the daily "Record capacity" job so that
+    reports can draw its trend. Measurements, like monitoring's roll-ups: written in bulk by the
+    job (whose run is recorded), never edited; the object's name is kept as it was that day."""
+
+    class Kind(models.TextChoices):
+        CLUSTER_MEMORY = "cluster_memory", _("cluster memory allocated")
+        CLUSTER_VCPU = "cluster_vcpu", _("cluster vCPU allocated, of the limit")
+        CLUSTER_DISK = "cluster_disk", _("cluster disk allocated")
+        STORAGE = "storage", _("disk array used")
+        ADDRESSES = "addresses", _("address block used")
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("measure"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    name = models.CharField(_("name"), max_length=200)
+    percent = models.FloatField(_("used (%)"))
+
+    class Meta:
+        verbose_name = _("capacity sample")
+        verbose_name_plural = _("capacity samples")
+        ordering = ["day", "kind", "object_id"]
+        constraints = [models.UniqueConstraint(fields=["day", "kind", "object_id"], name="reports_sample_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}: {self.percent:.1f} %"

@@ -341,12 +341,11 @@ def capacity(scope: Scope) -> Part:
     from irtis.virtualization.capacity import Capacity
     from irtis.virtualization.models import Cluster
 
-    part = Part(Section.CAPACITY, _("virtualisation, inventory and networks"), note=_(
-        "As recorded when the report was generated: no history of capacity is kept yet, so no trend is drawn."))
+    part = Part(Section.CAPACITY, _("virtualisation, inventory and networks"))
     clusters = [(c, Capacity.of(c)) for c in scope.visible(Cluster.objects.with_capacity())]
     arrays = list(scope.visible(StorageCapacity.objects.select_related("device")).filter(usable_tb__gt=0))
     prefixes = list(scope.visible(Prefix.objects.filter(status=Prefix.Status.CONTAINER)).values_list(
-        "prefix", "vrf__name", "utilisation"))
+        "pk", "prefix", "vrf__name", "utilisation"))
     if not clusters and not arrays and not prefixes:
         return _nothing(part, _("No clusters, disk arrays or address containers are recorded."))
     if clusters:
@@ -370,14 +369,47 @@ def capacity(scope: Scope) -> Part:
             Bar(name, share, percent(share, 0), "red" if share >= FULL else "green")
             for name, share, _a in used[:CHARTED]),
             maximum=100))
-    full = sorted((p for p in prefixes if (p[2] or 0) >= FULL), key=lambda p: -(p[2] or 0))
+    full = sorted((p for p in prefixes if (p[3] or 0) >= FULL), key=lambda p: -(p[3] or 0))
+    found = _trends(scope, {c.pk for c, _cap in clusters}, {a.pk for a in arrays}, {p[0] for p in prefixes})
+    year = scope.period.end + dt.timedelta(days=365)
     part.facts = [(_("Clusters"), len(clusters)), (_("Disk arrays"), len(arrays)),
                   (_("Address containers"), len(prefixes)),
-                  (_("Address containers at least %(share)s %% used") % {"share": int(FULL)}, len(full))]
+                  (_("Address containers at least %(share)s %% used") % {"share": int(FULL)}, len(full)),
+                  (_("Capacities reaching 100 % within a year at the period's pace"),
+                   sum(t.full_on is not None and t.full_on < year for t in found))]
     if full:
         part.tables.append(Table(_("Address space nearly used up"), [_("Address block"), _("VRF"), _("Used")],
-                                 [[p, vrf or "—", percent(share, 0)] for p, vrf, share in full[:SHOWN]]))
+                                 [[p, vrf or "—", percent(share, 0)] for _pk, p, vrf, share in full[:SHOWN]]))
+    if not found:
+        part.note = _("As recorded when the report was generated: no capacity was sampled over at least a week of "
+                      "this period (the daily job “Record capacity”), so no trend is drawn.")
+        return part
+    part.note = _("Tables of clusters, disk arrays and address space: as recorded when the report was generated. "
+                  "Trends: a straight line through the daily samples of the period.")
+    found.sort(key=lambda t: (t.full_on or dt.date.max, -t.last))
+    part.tables.append(Table(_("Capacity trends"), [_("Object"), _("Measure"), _("At the start"), _("At the end"),
+                                                    _("Change per 30 days"), _("100 % reached on")],
+                             [[t.name, t.label, percent(t.first, 0), percent(t.last, 0),
+                               _("%(points)s pp") % {"points": number(t.per_30_days, 1)}, t.full_on or "—"]
+                              for t in found[:SHOWN]]))
+    rising = sorted((t for t in found if t.change > 0), key=lambda t: -t.change)[:CHARTED]
+    if rising:
+        part.charts.append(Chart(_("Largest growth in the period (percentage points)"), tuple(
+            Bar(f"{t.name}: {t.label}", t.change, f"+{number(t.change, 1)}",
+                "red" if t.full_on and t.full_on < year else "amber") for t in rising)))
     return part
+
+
+def _trends(scope: Scope, clusters: set[int], arrays: set[int], prefixes: set[int]) -> list[Any]:
+    """The period's capacity trends of the objects the reader may view."""
+    from .capacity import Kind, trends
+    from .models import CapacitySample
+
+    visible: dict[str, set[int]] = {Kind.CLUSTER_MEMORY: clusters, Kind.CLUSTER_VCPU: clusters,
+                                    Kind.CLUSTER_DISK: clusters, Kind.STORAGE: arrays, Kind.ADDRESSES: prefixes}
+    samples = CapacitySample.objects.filter(day__gte=scope.period.first, day__lt=scope.period.end).order_by(
+        "day").values_list("kind", "object_id", "name", "day", "percent")
+    return trends(row for row in samples if row[1] in visible[row[0]])
 
 
 def contracts(scope: Scope) -> Part:

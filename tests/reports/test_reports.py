@@ -183,7 +183,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(client: Any) -> None:
     # the fixed reads of the capability functions it calls (availability five, backup coverage
     # and SPOF analysis theirs), whatever the number of systems, incidents or contracts. On
     # PostgreSQL the SPOF analysis turns the JIT off for its walk first (systems.graph).
-    assert one == 39 + (connection.vendor == "postgresql"), one
+    assert one == 40 + (connection.vendor == "postgresql"), one
     assert empty <= one
 
 

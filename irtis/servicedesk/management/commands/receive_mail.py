@@ -5,6 +5,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from irtis.servicedesk.smtp import controller
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=2525)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        # Connections kept for the receiver's life (SQLite's settings close them after each
+        # request: a reconnect per message cost more than storing it).
+        connection.settings_dict["CONN_MAX_AGE"] = None
         receiver = controller(host, port)
         receiver.start()
         self.stdout.write(f"Receiving mail on {host}:{port}")
