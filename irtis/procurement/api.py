@@ -260,7 +260,7 @@ def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> H
     total = statements.total_of(request.user, supplier, _months(payload.months))
     try:
         address = statements.send(total, payload.contact)
-    except statements.RecipientMissing as missing:
+    except statements.CannotSend as missing:
         raise HttpError(400, str(missing)) from None
     except OSError as error:
         raise HttpError(502, _("The e-mail could not be sent (%(error)s); nothing was recorded as sent. "

@@ -2,8 +2,9 @@
 statement as DOCX and PDF (`word`), and sending it to the supplier by e-mail.
 
     suppliers_rollup(user, months, supplier=None)  -> [SupplierTotal, …]    the same queries, whatever the count
-    recipient(supplier, contact_id=None)           -> (name, address)       RecipientMissing without one
-    send(total, user, contact_id=None)             -> the address written to
+    recipient(supplier, contact_id=None)           -> (name, address)       CannotSend without one
+    send(total, contact_id=None)                   -> the address written to; CannotSend without a
+                                                      mail server (IRTIS_SMTP_HOST) or an address
 
 The e-mail goes through the platform's SMTP connection (`irtis.notifications.mail`: its server,
 TLS and CA settings, its sender) with both files attached; each file is recorded in the audit
@@ -21,14 +22,14 @@ from django.utils.translation import gettext as _
 
 from irtis.architecture import report
 from irtis.core import permissions
-from irtis.notifications import mail
+from irtis.notifications import events, mail
 
 from . import sla, word
 from .models import ExternalService, Supplier
 
 
-class RecipientMissing(Exception):
-    """The supplier has nowhere to send the statement; the message says what to record."""
+class CannotSend(Exception):
+    """No mail server is configured or the supplier has no address; the message says what to do."""
 
 
 def suppliers_rollup(user: Any, months: int = 6, supplier: Supplier | None = None,
@@ -55,14 +56,14 @@ def recipient(supplier: Supplier, contact_id: int | None = None) -> tuple[str, s
     if contact_id is not None:
         contact = contacts.filter(pk=contact_id).first()
         if contact is None:
-            raise RecipientMissing(_("The chosen contact is not %(supplier)s's or has no e-mail address.")
+            raise CannotSend(_("The chosen contact is not %(supplier)s's or has no e-mail address.")
                                    % {"supplier": supplier.name})
         return contact.name, contact.email
     if supplier.email:
         return supplier.name, supplier.email
     contact = contacts.first()
     if contact is None:
-        raise RecipientMissing(_("%(supplier)s has no e-mail address: record one for the supplier or one of its "
+        raise CannotSend(_("%(supplier)s has no e-mail address: record one for the supplier or one of its "
                                  "contacts.") % {"supplier": supplier.name})
     return contact.name, contact.email
 
@@ -75,6 +76,9 @@ def file_name(total: sla.SupplierTotal, fmt: str) -> str:
 def send(total: sla.SupplierTotal, contact_id: int | None = None) -> str:
     """E-mail the statement (DOCX and PDF) to the supplier; the address it went to. SMTP errors
     propagate (nothing is recorded as sent)."""
+    if not events.mail_enabled():
+        raise CannotSend(_("No mail server is configured (IRTIS_SMTP_HOST), so nothing can be e-mailed: download "
+                           "the statement and send it yourself."))
     supplier = total.supplier
     name, address = recipient(supplier, contact_id)
     files = {fmt: word.supplier_statement(total, fmt) for fmt in report.FORMATS}

@@ -266,7 +266,7 @@ def supplier_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         address = statements.send(statements.total_of(request.user, supplier, count),
                                   int(raw_contact) if raw_contact else None)
-    except statements.RecipientMissing as missing:
+    except statements.CannotSend as missing:
         messages.error(request, str(missing))
         return _supplier_page(request, supplier, count, 400)
     except OSError as error:  # smtplib's errors are OSErrors: the server refused or could not be reached

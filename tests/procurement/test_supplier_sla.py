@@ -166,6 +166,10 @@ def test_the_statement_is_emailed_to_the_supplier(admin_client, estate, smtp):
 
 def test_nothing_is_sent_without_an_address_or_a_server(admin_client, estate, settings):
     supplier = estate["working"].supplier
+    settings.EMAIL_HOST = ""
+    off = admin_client.post(f"/procurement/suppliers/{supplier.pk}/sla/send/", {"months": "2"})
+    assert off.status_code == 400 and "Nenustatytas pašto serveris" in off.content.decode()
+    settings.EMAIL_HOST = "127.0.0.1"
     answer = admin_client.post(f"/procurement/suppliers/{supplier.pk}/sla/send/", {"months": "2"})
     assert answer.status_code == 400 and "neturi el. pašto adreso" in answer.content.decode()
     api = admin_client.post(f"/api/procurement/suppliers/{supplier.pk}/sla/send/", {"months": "x"},
