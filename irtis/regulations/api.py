@@ -64,8 +64,12 @@ def _documents(request: HttpRequest) -> QuerySet[Document]:
 
 
 def _version(request: HttpRequest, pk: int) -> Version:
-    found = Version.objects.filter(document__in=_documents(request)).select_related("document", "author") \
-        .filter(pk=pk).first()
+    found = (
+        Version.objects.filter(document__in=_documents(request))
+        .select_related("document", "author")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise HttpError(404, _("Not found."))
     return found
@@ -76,33 +80,51 @@ def _answer(write: Callable[[], Any]) -> Any:
     try:
         return write()
     except ValidationError as invalid:
-        raise InvalidData(invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}) \
-            from None
+        raise InvalidData(
+            invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
+        ) from None
     except PermissionDenied as denied:
         raise HttpError(403, str(denied) or _("You do not have permission to do this.")) from None
 
 
 def version_data(version: Version, full: bool = True) -> dict[str, Any]:
-    data = {"id": version.pk, "document": version.document_id, "number": version.number,
-            "author": str(version.author), "created": version.created, "note": version.note,
-            "paragraph_count": len(version.paragraphs)}
+    data = {
+        "id": version.pk,
+        "document": version.document_id,
+        "number": version.number,
+        "author": str(version.author),
+        "created": version.created,
+        "note": version.note,
+        "paragraph_count": len(version.paragraphs),
+    }
     if full:
         data.update(text=version.text, paragraphs=version.paragraphs)
     return data
 
 
 def comment_data(remark: Comment, placed_at: int | None) -> dict[str, Any]:
-    return {"id": remark.pk, "version": remark.version.number, "paragraph": remark.paragraph,
-            "shown_at": placed_at, "text": remark.text, "author": str(remark.author), "created": remark.created,
-            "resolved": remark.resolved}
+    return {
+        "id": remark.pk,
+        "version": remark.version.number,
+        "paragraph": remark.paragraph,
+        "shown_at": placed_at,
+        "text": remark.text,
+        "author": str(remark.author),
+        "created": remark.created,
+        "resolved": remark.resolved,
+    }
 
 
 documents = Router(tags=["Regulating documents: text and route"])
 versions = Router(tags=["Regulating documents: versions and comments"])
 
 
-@documents.get("/{int:pk}/versions/", response={200: Any}, operation_id="regulations_versions",
-               summary="The versions of a document's text")
+@documents.get(
+    "/{int:pk}/versions/",
+    response={200: Any},
+    operation_id="regulations_versions",
+    summary="The versions of a document's text",
+)
 def version_list(request: HttpRequest, pk: int) -> HttpResponse:
     document = _documents(request).filter(pk=pk).first()
     if document is None:
@@ -110,8 +132,12 @@ def version_list(request: HttpRequest, pk: int) -> HttpResponse:
     return json_response([version_data(v, False) for v in document.versions.select_related("author")])
 
 
-@documents.post("/{int:pk}/versions/", response={201: Any}, operation_id="regulations_version_create",
-                summary="Save a new version of the text")
+@documents.post(
+    "/{int:pk}/versions/",
+    response={201: Any},
+    operation_id="regulations_version_create",
+    summary="Save a new version of the text",
+)
 def version_create(request: HttpRequest, pk: int, payload: TextIn) -> HttpResponse:
     _writable(request)
     document = _documents(request).filter(pk=pk).first()
@@ -122,18 +148,29 @@ def version_create(request: HttpRequest, pk: int, payload: TextIn) -> HttpRespon
         made = _answer(lambda: drafting.save(document, request.user, payload.text, expected, payload.note))
     except drafting.Conflict as conflict:
         current = drafting.latest(conflict.current)
-        return json_response({"detail": str(conflict), "version": conflict.current.version,
-                              "current": version_data(current) if current else None}, 412)
+        return json_response(
+            {
+                "detail": str(conflict),
+                "version": conflict.current.version,
+                "current": version_data(current) if current else None,
+            },
+            412,
+        )
     return json_response(version_data(made), 201, {"ETag": made.document.etag})
 
 
-@versions.get("/compare/", response={200: Any}, operation_id="regulations_compare",
-              summary="The differences between two versions of one document")
+@versions.get(
+    "/compare/",
+    response={200: Any},
+    operation_id="regulations_compare",
+    summary="The differences between two versions of one document",
+)
 def compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
     old, new = sorted((_version(request, a), _version(request, b)), key=lambda v: (v.document_id, v.number))
     rows = _answer(lambda: drafting.diff(old, new))
-    return json_response([{"status": r.status, "old": r.old_number, "new": r.new_number, "marked": str(r.marked)}
-                          for r in rows])
+    return json_response(
+        [{"status": r.status, "old": r.old_number, "new": r.new_number, "marked": str(r.marked)} for r in rows]
+    )
 
 
 @versions.get("/{int:pk}/", response={200: Any}, operation_id="regulations_version", summary="A version's text")
@@ -141,17 +178,26 @@ def version_read(request: HttpRequest, pk: int) -> HttpResponse:
     return json_response(version_data(_version(request, pk)))
 
 
-@versions.get("/{int:pk}/comments/", response={200: Any}, operation_id="regulations_comments",
-              summary="The comments shown with a version: its own and those carried from earlier versions")
+@versions.get(
+    "/{int:pk}/comments/",
+    response={200: Any},
+    operation_id="regulations_comments",
+    summary="The comments shown with a version: its own and those carried from earlier versions",
+)
 def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     shown, older = drafting.placed(version.document, version)
-    return json_response([comment_data(c, p.number) for p in shown for c in p.comments]
-                         + [comment_data(c, None) for c in older])
+    return json_response(
+        [comment_data(c, p.number) for p in shown for c in p.comments] + [comment_data(c, None) for c in older]
+    )
 
 
-@versions.post("/{int:pk}/comments/", response={201: Any}, operation_id="regulations_comment_create",
-               summary="Comment on a paragraph of a version")
+@versions.post(
+    "/{int:pk}/comments/",
+    response={201: Any},
+    operation_id="regulations_comment_create",
+    summary="Comment on a paragraph of a version",
+)
 def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
     _writable(request)
     version = _version(request, pk)
@@ -162,12 +208,19 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpRes
 comments = Router(tags=["Regulating documents: versions and comments"])
 
 
-@comments.post("/{int:pk}/resolve/", response={200: Any}, operation_id="regulations_comment_resolve",
-               summary="Mark a comment resolved, or open again")
+@comments.post(
+    "/{int:pk}/resolve/",
+    response={200: Any},
+    operation_id="regulations_comment_resolve",
+    summary="Mark a comment resolved, or open again",
+)
 def comment_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> HttpResponse:
     _writable(request)
-    remark = Comment.objects.select_related("version__document", "author").filter(
-        pk=pk, version__document__in=_documents(request)).first()
+    remark = (
+        Comment.objects.select_related("version__document", "author")
+        .filter(pk=pk, version__document__in=_documents(request))
+        .first()
+    )
     if remark is None:
         raise HttpError(404, _("Not found."))
     made = _answer(lambda: drafting.resolve(remark, request.user, payload.resolved))
@@ -176,12 +229,20 @@ def comment_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> HttpRe
 
 def _action(name: str) -> None:
     def endpoint(request: HttpRequest, pk: int, payload: DecisionIn) -> HttpResponse:
-        return object_action(request, Document, pk,
-                             lambda document: route.run(document, request.user, name, payload.reason, payload.step),
-                             route.ActionRefused)
+        return object_action(
+            request,
+            Document,
+            pk,
+            lambda document: route.run(document, request.user, name, payload.reason, payload.step),
+            route.ActionRefused,
+        )
 
-    documents.post(f"/{{int:pk}}/{name}/", response={200: Any}, operation_id=f"regulations_document_{name}",
-                   summary=SUMMARIES[name])(endpoint)
+    documents.post(
+        f"/{{int:pk}}/{name}/",
+        response={200: Any},
+        operation_id=f"regulations_document_{name}",
+        summary=SUMMARIES[name],
+    )(endpoint)
 
 
 SUMMARIES = {

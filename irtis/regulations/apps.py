@@ -12,12 +12,18 @@ class RegulationsConfig(AppConfig):
         from . import api  # noqa: F401  (mounts the versions, comments and route actions on the platform API)
 
         kinds.register(
-            "regulations.review", _("Document awaits review"),
+            "regulations.review",
+            _("Document awaits review"),
             subject=_("Document %(object)s awaits your decision (step %(step)s)"),
-            template="regulations/notifications/review.txt", channel="both", digest=0,
+            template="regulations/notifications/review.txt",
+            channel="both",
+            digest=0,
         )
         kinds.register(
-            "regulations.returned", _("Document returned"),
+            "regulations.returned",
+            _("Document returned"),
             subject=_("Document %(object)s was returned: %(reason)s"),
-            template="regulations/notifications/returned.txt", channel="both", digest=0,
+            template="regulations/notifications/returned.txt",
+            channel="both",
+            digest=0,
         )

@@ -38,9 +38,13 @@ class Conflict(Exception):
     """Someone saved the document since the editor read it; `current` is the document now."""
 
     def __init__(self, current: Document) -> None:
-        super().__init__(_("Someone saved this document meanwhile (now version %(number)s): your text was not "
-                           "saved. It is shown below: merge it with the current text and save again.")
-                         % {"number": current.revision})
+        super().__init__(
+            _(
+                "Someone saved this document meanwhile (now version %(number)s): your text was not "
+                "saved. It is shown below: merge it with the current text and save again."
+            )
+            % {"number": current.revision}
+        )
         self.current = current
 
 
@@ -70,8 +74,9 @@ def save(document: Document, user: Any, text: str, version: int | None, note: st
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": _("The text is longer than %(max)s characters.") % {"max": MAX_TEXT}})
     if version is None:
-        raise ValidationError({"version": _("The version of the document you edited is missing: open the "
-                                            "editor again.")})
+        raise ValidationError(
+            {"version": _("The version of the document you edited is missing: open the editor again.")}
+        )
     with transaction.atomic():
         current = Document.objects.select_for_update().get(pk=document.pk)
         if current.version != version:
@@ -81,8 +86,14 @@ def save(document: Document, user: Any, text: str, version: int | None, note: st
         last = latest(current)
         if last is not None and last.paragraphs == points:
             raise ValidationError({"text": _("The text is the same as version %(number)s.") % {"number": last.number}})
-        made = Version(document=current, number=current.revision + 1, text=text.replace("\r\n", "\n"),
-                       paragraphs=points, author=user, note=note[:300])
+        made = Version(
+            document=current,
+            number=current.revision + 1,
+            text=text.replace("\r\n", "\n"),
+            paragraphs=points,
+            author=user,
+            note=note[:300],
+        )
         made.full_clean()
         made.save()
         current.revision = made.number
@@ -103,7 +114,7 @@ class Row:
 def _marked(old: str, new: str) -> SafeString:
     """The new text with removed words struck through and added ones underlined, escaped."""
     a, b = _WORDS.split(old), _WORDS.split(new)
-    parts = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(a[i1:i2])))
@@ -161,8 +172,9 @@ def placed(document: Document, version: Version) -> tuple[list[Paragraph], list[
     earlier = document.versions.filter(number__lt=version.number).values_list("number", "paragraphs")
     maps = {number: _carried(points, version.paragraphs) for number, points in earlier}
     older = []
-    for remark in (Comment.objects.filter(version__document=document, version__number__lte=version.number)
-                   .select_related("version", "author", "resolved_by")):
+    for remark in Comment.objects.filter(
+        version__document=document, version__number__lte=version.number
+    ).select_related("version", "author", "resolved_by"):
         number = remark.version.number
         remark.carried_from = number if number != version.number else None  # type: ignore[attr-defined]
         target = remark.paragraph if number == version.number else maps[number].get(remark.paragraph)
@@ -180,9 +192,12 @@ def comment(version: Version, user: Any, paragraph: int | None, text: str) -> Co
         raise ValidationError({"text": _("Write the comment.")})
     count = len(version.paragraphs)
     if paragraph is None or not 1 <= paragraph <= count:
-        raise ValidationError({"paragraph": _("Version %(number)s has paragraphs 1–%(count)s: there is no paragraph "
-                                              "%(paragraph)s.") % {"number": version.number, "count": count,
-                                                                   "paragraph": paragraph}})
+        raise ValidationError(
+            {
+                "paragraph": _("Version %(number)s has paragraphs 1–%(count)s: there is no paragraph %(paragraph)s.")
+                % {"number": version.number, "count": count, "paragraph": paragraph}
+            }
+        )
     made = Comment(version=version, paragraph=paragraph, text=text.strip()[:5000], author=user)
     made.full_clean()
     made.save()

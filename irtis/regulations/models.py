@@ -47,24 +47,37 @@ class Document(TaggedModel):
 
     title = NameField(_("title"), max_length=300, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROCEDURE)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("owner"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT,
-                              editable=False, db_index=True)
-    controls = models.ManyToManyField("security.Control", blank=True, related_name="regulations",
-                                      verbose_name=_("security controls"),
-                                      help_text=_("The controls this document governs."))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
+    )
+    controls = models.ManyToManyField(
+        "security.Control",
+        blank=True,
+        related_name="regulations",
+        verbose_name=_("security controls"),
+        help_text=_("The controls this document governs."),
+    )
     processes = models.CharField(
-        _("processes"), max_length=500, blank=True,
+        _("processes"),
+        max_length=500,
+        blank=True,
         help_text=_("The processes this document governs, separated by semicolons."),
     )
     description = models.TextField(_("description"), blank=True)
-    revision = models.PositiveIntegerField(_("text version"), default=0, editable=False,
-                                           help_text=_("The number of the latest version of the text."))
+    revision = models.PositiveIntegerField(
+        _("text version"), default=0, editable=False, help_text=_("The number of the latest version of the text.")
+    )
     approved_revision = models.PositiveIntegerField(_("approved version"), null=True, blank=True, editable=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
-    round = models.PositiveIntegerField(_("review round"), default=0, editable=False,
-                                        help_text=_("Counts the submissions for review; decisions belong to one."))
+    round = models.PositiveIntegerField(
+        _("review round"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the submissions for review; decisions belong to one."),
+    )
 
     class Meta:
         verbose_name = _("regulating document")
@@ -90,8 +103,9 @@ class RouteStep(BaseModel):
     document = models.ForeignKey(Document, models.CASCADE, related_name="steps", verbose_name=_("document"))
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     role = models.ForeignKey(Group, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("role"))
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name=_("person"))
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
 
     class Meta:
         verbose_name = _("route step")
@@ -107,7 +121,9 @@ class RouteStep(BaseModel):
         """The person, or the role by its label ("saugos pareigūnas")."""
         from irtis.identity import roles
 
-        return str(self.person) if self.person_id else roles.label(self.role.name) if self.role_id else ""
+        if self.person is not None:
+            return str(self.person)
+        return roles.label(self.role.name) if self.role is not None else ""
 
     def clean(self) -> None:
         super().clean()
@@ -148,8 +164,14 @@ class Comment(ChangeLogged):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("resolved by"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
 
     class Meta:
         verbose_name = _("comment")

@@ -57,8 +57,14 @@ def _save(document: Document, **values: Any) -> Document:
 def state(document: Document) -> list[StepState]:
     """The route's steps with their decisions in the document's current round (two queries)."""
     steps = list(document.steps.select_related("role", "person"))
-    decided = {d.step_id: d for d in StepDecision.objects.filter(step__document=document, round=document.round)
-               .select_related("user")} if document.round else {}
+    decided = (
+        {
+            d.step_id: d
+            for d in StepDecision.objects.filter(step__document=document, round=document.round).select_related("user")
+        }
+        if document.round
+        else {}
+    )
     result, waiting = [], document.status == Status.REVIEW
     for step in steps:
         decision = decided.get(step.pk)
@@ -68,16 +74,23 @@ def state(document: Document) -> list[StepState]:
 
 
 def _ask(document: Document, step: RouteStep) -> None:
-    notify("regulations.review", roles=[step.role.name] if step.role_id else [],
-           users=[step.person] if step.person_id else [], obj=document, context={"step": step.position})
+    notify(
+        "regulations.review",
+        roles=[step.role.name] if step.role is not None else [],
+        users=[step.person] if step.person_id else [],
+        obj=document,
+        context={"step": step.position},
+    )
 
 
 @transaction.atomic
 def submit(document: Document, user: Any) -> Document:
     document = _locked(document, user, "change")
     if document.status != Status.DRAFT:
-        raise ActionRefused(_("Only a draft is submitted for review; this document is %(status)s.")
-                            % {"status": document.get_status_display()})
+        raise ActionRefused(
+            _("Only a draft is submitted for review; this document is %(status)s.")
+            % {"status": document.get_status_display()}
+        )
     if not document.revision:
         raise ActionRefused(_("The document has no text yet: write it first."))
     first = document.steps.select_related("role", "person").first()
@@ -99,8 +112,10 @@ def decide(document: Document, user: Any, approve: bool, reason: str = "", step:
     """Record the next step's decision; `step` (a step's id), when given, must be that step."""
     document = _locked(document, user, "view")
     if document.status != Status.REVIEW:
-        raise ActionRefused(_("Only a document in review is approved or returned; this one is %(status)s.")
-                            % {"status": document.get_status_display()})
+        raise ActionRefused(
+            _("Only a document in review is approved or returned; this one is %(status)s.")
+            % {"status": document.get_status_display()}
+        )
     steps = state(document)
     due = next((s for s in steps if s.waiting), None)
     if due is None:  # every step decided: cannot happen while in review, said plainly if it does
@@ -111,20 +126,28 @@ def decide(document: Document, user: Any, approve: bool, reason: str = "", step:
             raise ActionRefused(_("Step %(step)s is not a step of this document's route.") % {"step": step})
         if asked.decision is not None:
             raise ActionRefused(_("Step %(position)s has already decided.") % {"position": asked.step.position})
-        raise ActionRefused(_("Step %(position)s decides after step %(due)s (%(decider)s), which has not decided yet.")
-                            % {"position": asked.step.position, "due": due.step.position,
-                               "decider": due.step.decider})
+        raise ActionRefused(
+            _("Step %(position)s decides after step %(due)s (%(decider)s), which has not decided yet.")
+            % {"position": asked.step.position, "due": due.step.position, "decider": due.step.decider}
+        )
     if not _member(user, due.step):
-        raise PermissionDenied(_("Step %(position)s is decided by %(decider)s.")
-                               % {"position": due.step.position, "decider": due.step.decider})
+        raise PermissionDenied(
+            _("Step %(position)s is decided by %(decider)s.")
+            % {"position": due.step.position, "decider": due.step.decider}
+        )
     text = drafting.latest(document)
     if text is not None and text.author_id == user.pk:
         raise PermissionDenied(_("You wrote this version of the text: its author does not approve it."))
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the document is returned.")})
-    StepDecision.objects.create(step=due.step, round=document.round, revision=document.revision,
-                                decision=Decision.APPROVE if approve else Decision.RETURN, user=user,
-                                reason=reason.strip()[:2000])
+    StepDecision.objects.create(
+        step=due.step,
+        round=document.round,
+        revision=document.revision,
+        decision=Decision.APPROVE if approve else Decision.RETURN,
+        user=user,
+        reason=reason.strip()[:2000],
+    )
     if not approve:
         _save(document, status=Status.DRAFT)
         authors = [p for p in (text.author if text else None, document.owner) if p is not None]
@@ -141,8 +164,10 @@ def decide(document: Document, user: Any, approve: bool, reason: str = "", step:
 def enforce(document: Document, user: Any) -> Document:
     document = _locked(document, user, "change")
     if document.status != Status.APPROVED:
-        raise ActionRefused(_("Only an approved document comes into force; this one is %(status)s.")
-                            % {"status": document.get_status_display()})
+        raise ActionRefused(
+            _("Only an approved document comes into force; this one is %(status)s.")
+            % {"status": document.get_status_display()}
+        )
     return _save(document, status=Status.IN_FORCE)
 
 
@@ -150,8 +175,10 @@ def enforce(document: Document, user: Any) -> Document:
 def repeal(document: Document, user: Any) -> Document:
     document = _locked(document, user, "change")
     if document.status not in (Status.APPROVED, Status.IN_FORCE):
-        raise ActionRefused(_("Only an approved document or one in force is repealed; this one is %(status)s.")
-                            % {"status": document.get_status_display()})
+        raise ActionRefused(
+            _("Only an approved document or one in force is repealed; this one is %(status)s.")
+            % {"status": document.get_status_display()}
+        )
     return _save(document, status=Status.REPEALED)
 
 

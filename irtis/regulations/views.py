@@ -51,8 +51,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused (409) and shown again beside the current text, to merge."""
     document = _document(request, pk, "change")
     last = drafting.latest(document)
-    context: dict[str, Any] = {"object": document, "last": last, "text": last.text if last else "",
-                               "version": document.version, "note": ""}
+    context: dict[str, Any] = {
+        "object": document,
+        "last": last,
+        "text": last.text if last else "",
+        "version": document.version,
+        "note": "",
+    }
     if request.method != "POST":
         return render(request, "regulations/edit.html", context)
     text, note = request.POST.get("text", ""), request.POST.get("note", "")
@@ -62,8 +67,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     except drafting.Conflict as conflict:
         current = drafting.latest(conflict.current)
         mine = Version(document=conflict.current, number=0, paragraphs=drafting.paragraphs(text))
-        context.update(object=conflict.current, last=current, version=conflict.current.version,
-                       conflict=str(conflict), changes=drafting.diff(current, mine) if current else [])
+        context.update(
+            object=conflict.current,
+            last=current,
+            version=conflict.current.version,
+            conflict=str(conflict),
+            changes=drafting.diff(current, mine) if current else [],
+        )
         return render(request, "regulations/edit.html", context, status=409)
     except ValidationError as invalid:
         context["error"] = _messages(invalid)
@@ -76,9 +86,17 @@ def version_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     document = _document(request, pk)
     version = get_object_or_404(document.versions.select_related("author"), number=number)
     shown, older = drafting.placed(document, version)
-    return render(request, "regulations/version.html", {
-        "object": document, "version": version, "paragraphs": shown, "older": older,
-        "numbers": list(document.versions.values_list("pk", "number"))})
+    return render(
+        request,
+        "regulations/version.html",
+        {
+            "object": document,
+            "version": version,
+            "paragraphs": shown,
+            "older": older,
+            "numbers": list(document.versions.values_list("pk", "number")),
+        },
+    )
 
 
 @login_required
@@ -130,8 +148,9 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    remark = get_object_or_404(Comment.objects.select_related("version__document")
-                               .filter(version__in=visible_versions(request.user)), pk=pk)
+    remark = get_object_or_404(
+        Comment.objects.select_related("version__document").filter(version__in=visible_versions(request.user)), pk=pk
+    )
     drafting.resolve(remark, request.user, request.POST.get("resolved", "1") == "1")
     document = remark.version.document
     return redirect(reverse("regulations_pages:version", args=[document.pk, remark.version.number]))
@@ -147,5 +166,3 @@ def docx(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, document, _("The document has no version %(number)s.") % {"number": number}, 404)
     name = word.filename(document, version)
     return report.download(word.document(document, version), name, "docx", document, name)
-
-

@@ -21,8 +21,12 @@ def person(name: str, actions: tuple[str, ...] = ("view",), role: str = "") -> U
     return user
 
 
-def document(title: str = "Atsarginių kopijų tvarkos aprašas", text: str = "", author: User | None = None,
-             route: tuple[str, ...] = ()) -> Document:
+def document(
+    title: str = "Atsarginių kopijų tvarkos aprašas",
+    text: str = "",
+    author: User | None = None,
+    route: tuple[str, ...] = (),
+) -> Document:
     """A document with, given `text` and its `author`, a first version, and a route of roles."""
     made = Document(title=title, kind="procedure")
     made.full_clean()

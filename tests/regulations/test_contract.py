@@ -18,8 +18,9 @@ class TestDocument(ModelContract):
     def many_targets(self, field: models.ManyToManyField, n: int) -> list:
         if field.name == "controls":
             start = Control.objects.count()
-            return [Control.objects.create(code=f"K-REG-{start + i}", title="Kontrolė", kind="manual")
-                    for i in range(n)]
+            return [
+                Control.objects.create(code=f"K-REG-{start + i}", title="Kontrolė", kind="manual") for i in range(n)
+            ]
         return super().many_targets(field, n)
 
     def make(self, n: int) -> Document:
@@ -34,9 +35,15 @@ class TestRouteStep(ModelContract):
     change = {"position": 7}
 
     def make(self, n: int) -> RouteStep:
-        return RouteStep.objects.create(document=f.document(f"Maršruto dokumentas {n}"), position=1,
-                                        role=Group.objects.get_or_create(name="security_officer")[0])
+        return RouteStep.objects.create(
+            document=f.document(f"Maršruto dokumentas {n}"),
+            position=1,
+            role=Group.objects.get_or_create(name="security_officer")[0],
+        )
 
     def new_values(self) -> dict:
-        return {"document": f.document("Naujas dokumentas"), "position": 1,
-                "role": Group.objects.get_or_create(name="manager")[0]}
+        return {
+            "document": f.document("Naujas dokumentas"),
+            "position": 1,
+            "role": Group.objects.get_or_create(name="manager")[0],
+        }

@@ -33,15 +33,22 @@ def signed_in(user: Any) -> Client:
 
 
 def api(client: Client, path: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
-    return client.post(f"/api/regulations/{path}", json.dumps(body or {}), content_type="application/json",
-                       headers=headers)
+    return client.post(
+        f"/api/regulations/{path}", json.dumps(body or {}), content_type="application/json", headers=headers
+    )
 
 
 def test_versions_are_numbered_and_compared_paragraph_by_paragraph_with_words_marked() -> None:
     author = f.person("autorius", EDITING)
     doc = f.document(text=TEXT, author=author)
-    drafting.save(doc, author, TEXT.replace("apie kopijas", "apie <b>atsargines</b> kopijas")
-                  .replace("Trečias punktas.", "Ketvirtas punktas."), doc.version + 0)
+    drafting.save(
+        doc,
+        author,
+        TEXT.replace("apie kopijas", "apie <b>atsargines</b> kopijas").replace(
+            "Trečias punktas.", "Ketvirtas punktas."
+        ),
+        doc.version + 0,
+    )
     v1, v2 = Version.objects.filter(document=doc).order_by("number")
     assert (v1.number, v2.number, v2.author, len(v2.paragraphs)) == (1, 2, author, 4)
     rows = drafting.diff(v1, v2)
@@ -148,18 +155,24 @@ def test_a_second_save_of_the_same_draft_is_refused_and_its_text_shown_back() ->
     alice, bob = f.person("alice", EDITING), f.person("bob", EDITING)
     doc = f.document(text=TEXT, author=alice)
     opened = doc.version  # both open the editor
-    assert signed_in(alice).post(f"/regulations/documents/{doc.pk}/text/",
-                                 {"text": TEXT + "\n\nAlisos punktas.", "version": opened}).status_code == 302
-    refused = signed_in(bob).post(f"/regulations/documents/{doc.pk}/text/",
-                                  {"text": TEXT + "\n\nBobo punktas.", "version": opened})
+    assert (
+        signed_in(alice)
+        .post(f"/regulations/documents/{doc.pk}/text/", {"text": TEXT + "\n\nAlisos punktas.", "version": opened})
+        .status_code
+        == 302
+    )
+    refused = signed_in(bob).post(
+        f"/regulations/documents/{doc.pk}/text/", {"text": TEXT + "\n\nBobo punktas.", "version": opened}
+    )
     body = refused.content.decode()
     assert refused.status_code == 409 and "Bobo punktas." in body and "Alisos punktas." in body
     assert 'id="conflict"' in body and Version.objects.filter(document=doc).count() == 2
     doc.refresh_from_db()
     stale = api(signed_in(bob), f"documents/{doc.pk}/versions/", {"text": "Bobo."}, If_Match=f'"{opened}"')
     assert stale.status_code == 412 and stale.json()["current"]["number"] == 2
-    merged = api(signed_in(bob), f"documents/{doc.pk}/versions/", {"text": TEXT + "\n\nAlisos.\n\nBobo."},
-                 If_Match=doc.etag)
+    merged = api(
+        signed_in(bob), f"documents/{doc.pk}/versions/", {"text": TEXT + "\n\nAlisos.\n\nBobo."}, If_Match=doc.etag
+    )
     assert merged.status_code == 201 and merged.json()["number"] == 3
 
 
@@ -210,8 +223,11 @@ def test_no_script_of_a_text_or_comment_runs_in_a_readers_browser() -> None:
     v1, v2 = doc.versions.order_by("number")
     drafting.comment(v2, reader, 1, "<img src=x onerror=alert(4)>")
     client = signed_in(reader)
-    for url in (doc.get_absolute_url(), f"/regulations/documents/{doc.pk}/versions/2/",
-                f"/regulations/compare/?a={v1.pk}&b={v2.pk}"):
+    for url in (
+        doc.get_absolute_url(),
+        f"/regulations/documents/{doc.pk}/versions/2/",
+        f"/regulations/compare/?a={v1.pk}&b={v2.pk}",
+    ):
         page = client.get(url)
         parser = _Scripts()
         parser.feed(page.content.decode())
