@@ -102,10 +102,12 @@ def version_data(version: Version, full: bool = True) -> dict[str, Any]:
     return data
 
 
-def comment_data(remark: Comment, placed_at: int | None) -> dict[str, Any]:
+def comment_data(remark: Comment, version: int, placed_at: int | None) -> dict[str, Any]:
+    """A comment on paragraph `paragraph` of version number `version`, shown at `placed_at` (None:
+    its paragraph changed since)."""
     return {
         "id": remark.pk,
-        "version": remark.version.number,
+        "version": version,
         "paragraph": remark.paragraph,
         "shown_at": placed_at,
         "text": remark.text,
@@ -188,7 +190,8 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     shown, older = drafting.placed(version.document, version)
     return json_response(
-        [comment_data(c, p.number) for p in shown for c in p.comments] + [comment_data(c, None) for c in older]
+        [comment_data(c, c.carried_from or version.number, p.number) for p in shown for c in p.comments]
+        + [comment_data(c, c.carried_from or version.number, None) for c in older]
     )
 
 
@@ -202,7 +205,7 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpRes
     _writable(request)
     version = _version(request, pk)
     made = _answer(lambda: drafting.comment(version, request.user, payload.paragraph, payload.text))
-    return json_response(comment_data(made, made.paragraph), 201)
+    return json_response(comment_data(made, version.number, made.paragraph), 201)
 
 
 comments = Router(tags=["Regulating documents: versions and comments"])
@@ -224,7 +227,7 @@ def comment_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> HttpRe
     if remark is None:
         raise HttpError(404, _("Not found."))
     made = _answer(lambda: drafting.resolve(remark, request.user, payload.resolved))
-    return json_response(comment_data(made, made.paragraph))
+    return json_response(comment_data(made, remark.version.number, made.paragraph))
 
 
 def _action(name: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -167,16 +168,19 @@ def _carried(old: list[str], new: list[str]) -> dict[int, int]:
 
 def placed(document: Document, version: Version) -> tuple[list[Paragraph], list[Comment]]:
     """The paragraphs of `version`, each with its comments (`comment.carried_from` is the earlier
-    version a comment was made on), and the comments left on paragraphs changed since (two queries)."""
+    version a comment was made on), and the comments left on paragraphs changed since (two queries).
+    Comments read their version's number, not its text."""
     shown = [Paragraph(n, text, mark_safe(html(text))) for n, text in enumerate(version.paragraphs, 1)]
     earlier = document.versions.filter(number__lt=version.number).values_list("number", "paragraphs")
     maps = {number: _carried(points, version.paragraphs) for number, points in earlier}
-    older = []
-    for remark in Comment.objects.filter(
-        version__document=document, version__number__lte=version.number
-    ).select_related("version", "author", "resolved_by"):
-        number = remark.version.number
-        remark.carried_from = number if number != version.number else None  # type: ignore[attr-defined]
+    older: list[Comment] = []
+    for remark in (
+        Comment.objects.filter(version__document=document, version__number__lte=version.number)
+        .annotate(on_version=F("version__number"))
+        .select_related("author", "resolved_by")
+    ):
+        number = remark.on_version
+        remark.carried_from = number if number != version.number else None
         target = remark.paragraph if number == version.number else maps[number].get(remark.paragraph)
         if target is None or target > len(shown):
             older.append(remark)

@@ -172,6 +172,7 @@ class Comment(ChangeLogged):
         related_name="+",
         verbose_name=_("resolved by"),
     )
+    carried_from: int | None  # set by `drafting.placed`: the earlier version it was made on
 
     class Meta:
         verbose_name = _("comment")
