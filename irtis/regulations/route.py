@@ -5,6 +5,7 @@
                                                   (or its person), never by the author of the text
     enforce(document, user) / repeal(document, user)
     state(document)                               each step with its decision in the current round
+    may_decide(user, steps, author_id)            whether the user decides the step due
 
 Steps decide in order: a decision for a later step while an earlier one has not decided is
 refused. A return (with its reason) sends the document back to draft; the last approval
@@ -105,6 +106,12 @@ def _member(user: Any, step: RouteStep) -> bool:
     if step.person_id:
         return bool(step.person_id == user.pk)
     return bool(user.is_superuser or user.groups.filter(pk=step.role_id).exists())
+
+
+def may_decide(user: Any, steps: list[StepState], author_id: int | None) -> bool:
+    """Whether the user decides the step due now (pages offer its buttons to them only)."""
+    due = next((s for s in steps if s.waiting), None)
+    return due is not None and author_id != user.pk and _member(user, due.step)
 
 
 @transaction.atomic

@@ -148,6 +148,8 @@ def test_the_route_decides_in_order_by_role_never_by_the_author_and_restarts_on_
     api(signed_in(author), f"documents/{doc.pk}/submit/")
     page = signed_in(officer).get(doc.get_absolute_url()).content.decode()
     assert page.count('name="step"') == 2  # approve and return buttons of the first step only
+    for other in (head, author):  # not his step; his own text
+        assert 'name="step"' not in signed_in(other).get(doc.get_absolute_url()).content.decode()
     assert StepDecision.objects.filter(step__document=doc, round=3).count() == 0
 
 

@@ -16,11 +16,13 @@ def document_overview(context: template.Context, document: Document) -> dict[str
     user = context["request"].user
     version = drafting.latest(document)
     shown, older = drafting.placed(document, version) if version else ([], [])
+    steps = route.state(document)
     return {
         "version": version,
         "paragraphs": shown,
         "older": older,
-        "steps": route.state(document),
+        "steps": steps,
+        "may_decide": route.may_decide(user, steps, version.author_id if version else None),
         "numbers": list(document.versions.values_list("pk", "number")),
         "may_change": permissions.restrict(Document.objects.filter(pk=document.pk), user, "change").exists(),
     }
