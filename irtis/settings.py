@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "irtis.procurement",
     "irtis.projects",
     "irtis.servicedesk",
+    "irtis.regulations",
     "irtis.reports",
     "irtis.tasks",
     "django.contrib.auth",

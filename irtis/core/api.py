@@ -224,7 +224,7 @@ class Endpoints:
     def update(self, request: HttpRequest, pk: int, payload: Any, partial: bool) -> HttpResponse:
         queryset = self.authorise(request, "change")
         data = payload.model_dump(exclude_unset=partial)
-        expected = _if_match(request) or data.pop("version", None)
+        expected = if_match(request) or data.pop("version", None)
         data.pop("version", None)
         # The row is locked from reading to writing: changes sent without a precondition at the
         # same time are applied in turn, none refused for a version it never asked for.
@@ -265,7 +265,7 @@ class Endpoints:
         obj = self.authorise(request, "delete").filter(pk=pk).first()
         if obj is None:
             raise HttpError(404, _("Not found."))
-        expected = _if_match(request)
+        expected = if_match(request)
         if expected is not None and expected != obj.version:
             raise HttpError(412, _("The object has changed since you read it."))
         self.remove([obj])
@@ -405,7 +405,8 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(map(str, ids))
 
 
-def _if_match(request: HttpRequest) -> int | None:
+def if_match(request: HttpRequest) -> int | None:
+    """The version an `If-Match` header names (None without one, or with `*`)."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None

@@ -42,7 +42,8 @@ GROUPS = (
         Link(_("Maintenance calendar"), "changes_pages:calendar", "changes.view_maintenancewindow"),
         Link(_("Backup coverage"), "backups_pages:board", "backups.view_backuppolicy"),
     )),
-    Group("security", _("Security"), _("Controls, evidence, access requests and findings."), links=(
+    Group("security", _("Security"), _("Controls, evidence, access requests, findings and regulating documents."),
+          links=(
         Link(_("Compliance dashboard"), "security_pages:board", "security.view_control"),
         Link(_("Risk registers"), "risks_pages:registers", "risks.view_risk"),
         Link(_("Import a scan report"), "risks_pages:import", "risks.add_finding"),

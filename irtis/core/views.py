@@ -91,7 +91,8 @@ class DetailView(EntryView):
         fields = [f for f in self.entry.value_fields if f.name not in {"id"}]
         many = [(f, list(getattr(obj, f.name).all())) for f in self.entry.many_fields]  # a query each
         content_type = ContentType.objects.get_for_model(obj)
-        history = AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk).order_by("-id")[:50]
+        history = AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
+            "content_type").order_by("-id")[:50]  # the diff of each entry reads its model
         journal = JournalEntry.objects.filter(content_type=content_type, object_id=obj.pk).select_related("author")
         return render(request, "core/detail.html", self.context(
             object=obj, fields=fields, many=many, related=related_lists(obj, request.user),

@@ -26,6 +26,7 @@ from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import Device
 from irtis.procurement.models import Procurement, Specification, Supplier
+from irtis.regulations.models import Document as RegulatingDocument
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import Cluster
 from tests.browser.conftest import refusals
@@ -84,6 +85,10 @@ def _values() -> dict[str, dict[str, str]]:
         "procurement.requirement": {"number": "99", "text": "Naujas reikalavimas",
                                     "specification": str(Specification.objects.get(code="TS-2026-11").pk)},
         "projects.projectrisk": {"likelihood": "3", "impact": "4"},
+        # a step of a draft's route (one in review keeps its route), by a role, after the demo's two
+        "regulations.routestep": {"document": str(RegulatingDocument.objects.get(status="draft",
+                                                                                  title="Tinklo saugos taisyklės").pk),
+                                  "position": "9", "role": "*"},
         "risks.risk": {"likelihood": "3", "impact": "4", "residual_likelihood": "2", "residual_impact": "2"},
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
