@@ -34,7 +34,7 @@ def remind_due_tasks(run: Any) -> dict[str, Any]:
     today = timezone.localdate()
     told = 0
     for task in due(today):
-        person = task.responsible or task.project.manager
+        person = task.responsible or (task.project.manager if task.project else None)
         if person is None:
             continue
         try:

@@ -133,7 +133,8 @@ class Milestone(TaggedModel):
     depends={"milestone": ("project",)},
 )
 class ProjectTask(TaggedModel):
-    """A piece of a project's work with the person responsible and its dates."""
+    """A piece of a project's work with the person responsible and its dates; without a project,
+    a task the head of the division assigned to someone (statute 2.22), reminded the same way."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -144,7 +145,9 @@ class ProjectTask(TaggedModel):
 
     CLOSED = (Status.DONE, Status.CANCELLED)
 
-    project = models.ForeignKey(Project, models.PROTECT, related_name="tasks", verbose_name=_("project"))
+    project = models.ForeignKey(Project, models.PROTECT, null=True, blank=True, related_name="tasks",
+                                verbose_name=_("project"),
+                                help_text=_("Empty for a task of the division outside any project."))
     milestone = models.ForeignKey(Milestone, models.PROTECT, null=True, blank=True, related_name="tasks",
                                   verbose_name=_("milestone"))
     name = models.CharField(_("name"), max_length=200)
@@ -164,7 +167,7 @@ class ProjectTask(TaggedModel):
         ordering = ["project", "start", "id"]
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.name}"
+        return f"{self.project.code}: {self.name}" if self.project_id else self.name
 
     @property
     def done_share(self) -> int:
@@ -174,8 +177,10 @@ class ProjectTask(TaggedModel):
     def clean(self) -> None:
         _ends_after_start(self)
         milestone = self.milestone if self.milestone_id else None
-        if milestone is not None and self.project_id and milestone.project_id != self.project_id:
+        if milestone is not None and milestone.project_id != self.project_id:
             raise ValidationError({"milestone": _("The milestone belongs to another project.")})
+        if not self.project_id and not self.responsible_id:
+            raise ValidationError({"responsible": _("A task outside a project needs a responsible person.")})
 
 
 @register(

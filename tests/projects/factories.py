@@ -17,7 +17,7 @@ def project(code: str = "P-1", start: dt.date = START, days: int = 180, **values
     return made
 
 
-def task(of: Project, name: str, start: dt.date = START, days: int = 10, **values: Any) -> ProjectTask:
+def task(of: Project | None, name: str, start: dt.date = START, days: int = 10, **values: Any) -> ProjectTask:
     made = ProjectTask(project=of, name=name, start=start, end=start + dt.timedelta(days=days), **values)
     made.full_clean()
     made.save()

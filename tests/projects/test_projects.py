@@ -39,6 +39,17 @@ def test_a_task_names_a_milestone_of_its_own_project() -> None:
     with pytest.raises(ValidationError) as refused:
         f.task(mine, "Užduotis", milestone=stone)
     assert "milestone" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        f.task(None, "Be projekto", milestone=stone)  # a task outside projects has no milestone
+    assert "milestone" in refused.value.message_dict
+
+
+def test_a_task_outside_projects_is_assigned_to_someone() -> None:
+    with pytest.raises(ValidationError) as refused:
+        f.task(None, "Niekieno")
+    assert "responsible" in refused.value.message_dict
+    person = User.objects.create_user("vykdytojas")
+    assert str(f.task(None, "Parengti ataskaitą ministerijai", responsible=person)) == "Parengti ataskaitą ministerijai"
 
 
 def test_progress_is_weighted_by_length_and_leaves_cancelled_work_out() -> None:
@@ -146,7 +157,8 @@ def test_a_task_due_soon_is_reminded_once_and_again_when_moved() -> None:
     f.task(p, "Toli", start=today, days=30, responsible=person)
     f.task(p, "Baigta", start=today - dt.timedelta(days=5), days=6, responsible=person, status="done")
     f.task(p, "Nemato", start=today - dt.timedelta(days=5), days=6, responsible=outsider)
-    assert _remind() == {"reminded": 2}
+    f.task(None, "Pavesta be projekto", start=today - dt.timedelta(days=5), days=6, responsible=person)
+    assert _remind() == {"reminded": 3}
     told = Notification.objects.filter(kind="projects.task_due")
     assert set(told.values_list("recipient__username", flat=True)) == {"atsakingas", "vadovas"}
     assert _remind() == {"reminded": 0}
