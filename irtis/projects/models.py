@@ -167,7 +167,7 @@ class ProjectTask(TaggedModel):
         ordering = ["project", "start", "id"]
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.name}" if self.project_id else self.name
+        return f"{self.project.code}: {self.name}" if self.project else self.name
 
     @property
     def done_share(self) -> int:
