@@ -97,6 +97,7 @@ class Team(TaggedModel):
     filters=("site", "role", "status", "face", "warranty_end", "support_end"),
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
+    panels=("inventory/device_cabling.html",),
     edges=(
         GraphEdge("located_in", _("located in"), target="rack"),
         GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
@@ -231,6 +232,7 @@ class Device(TaggedModel):
     search=("mac_address", "description"),
     key="id",
     brief=("id", "device", "name"),
+    panels=("inventory/cable_trace.html",),
     edges=(GraphEdge("part_of", _("part of"), target="device"),),
 )
 class Interface(TaggedModel):
