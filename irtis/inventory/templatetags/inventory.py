@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from irtis.inventory import elevation, trace
+from irtis.inventory import elevation, power_draw, trace
 from irtis.inventory.models import Device, Rack
 
 register = template.Library()
@@ -43,3 +43,9 @@ def device_cabling(context: template.Context, device: Device) -> dict:
 def port_device(port: Any) -> Device | None:
     """The device a port belongs to (None for a power feed, which belongs to a power panel)."""
     return getattr(port, "device", None)
+
+
+@register.inclusion_tag("inventory/rack_power_table.html")
+def rack_power(rack: Rack) -> dict:
+    """The rack's power draw against its feeds."""
+    return {"rows": power_draw.rack_power([rack]), "report": False}
