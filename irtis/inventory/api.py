@@ -17,12 +17,13 @@ from irtis.core.registry import ModelEntry, entry_for
 
 from . import trace
 from .models import Cable
+from .models.cabling import port_model
 
 router = Router(tags=["Inventory: cable traces"])
 
 
 def _endpoint(kind: str) -> None:
-    model = Cable._meta.get_field(f"a_{kind}").related_model
+    model = port_model(kind)
     entry = cast(ModelEntry, entry_for(model))
 
     def view(request: HttpRequest, pk: int) -> HttpResponse:

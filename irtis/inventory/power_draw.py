@@ -66,7 +66,8 @@ def feed_draw(feeds: Iterable[PowerFeed]) -> dict[int, Load]:
     port_feed = {port: feed for feed, port in _pairs(to_feed, "power_feed", "power_port")}
     outlet_feed = dict(PowerOutlet.objects.filter(power_port__in=port_feed).values_list("pk", "power_port"))
     outlet_feed = {outlet: port_feed[inlet] for outlet, inlet in outlet_feed.items()}
-    to_outlets = Cable.objects.filter(models.Q(a_power_outlet__in=outlet_feed) | models.Q(b_power_outlet__in=outlet_feed))
+    to_outlets = Cable.objects.filter(
+        models.Q(a_power_outlet__in=outlet_feed) | models.Q(b_power_outlet__in=outlet_feed))
     for outlet, port in _pairs(to_outlets, "power_outlet", "power_port"):
         port_feed[port] = outlet_feed[outlet]
     result = {f.pk: Load(available=f.available_power) for f in feeds}

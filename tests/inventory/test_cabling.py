@@ -123,7 +123,7 @@ def test_a_loop_is_marked_and_ends_the_trace(db: Any) -> None:
 
 
 def test_trace_pages_and_api(admin_client: Client) -> None:
-    server, switch = _chain(1)
+    server, _switch = _chain(1)
     assert 'id="cable-trace"' in (page := admin_client.get(server.get_absolute_url()).content.decode())
     assert page.count("dc1-lan-01") >= 1 and "pp-1-0-b" in page
     assert "dc1-lan-01" in admin_client.get(server.device.get_absolute_url()).content.decode()

@@ -10,6 +10,7 @@ devices in one query.
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -38,7 +39,7 @@ class ConsoleType(models.TextChoices):
     USB_MICRO = "usb-micro-b", "USB Micro-B"
 
 
-PORT_PAGES = {"columns": ("device", "name", "type", "description"), "filters": ("device", "type"),
+PORT_PAGES: dict[str, Any] = {"columns": ("device", "name", "type", "description"), "filters": ("device", "type"),
               "search": ("description",), "key": "id", "brief": ("id", "device", "name"),
               "panels": ("inventory/cable_trace.html",)}
 
@@ -276,6 +277,11 @@ class Cable(TaggedModel):
         """The filter of the cable (at most one) whose A or B end is `port`."""
         kind = kind_of(port)
         return models.Q(**{f"a_{kind}": port}) | models.Q(**{f"b_{kind}": port})
+
+
+def port_model(kind: str) -> type[models.Model]:
+    """The model of the ports a cable end of that kind lands on."""
+    return apps.get_model(_ends()[kind])
 
 
 def kind_of(port: models.Model) -> str:

@@ -90,7 +90,7 @@ class PowerFeed(TaggedModel):
         return f"{self.power_panel} {self.name}"
 
     def clean(self) -> None:
-        if self.rack_id and self.power_panel_id and self.rack.site_id != self.power_panel.site_id:
+        if self.rack_id and self.power_panel_id and self.rack and self.rack.site_id != self.power_panel.site_id:
             raise ValidationError({"rack": _("The rack must be at the power panel's site.")})
 
     @property
@@ -139,5 +139,5 @@ class PowerOutlet(DevicePort):
         verbose_name_plural = _("power outlets")
 
     def clean(self) -> None:
-        if self.power_port_id and self.device_id and self.power_port.device_id != self.device_id:
+        if self.power_port_id and self.device_id and self.power_port and self.power_port.device_id != self.device_id:
             raise ValidationError({"power_port": _("The power port must be on the same device.")})
