@@ -67,6 +67,7 @@ def _values() -> dict[str, dict[str, str]]:
         "identity.objectpermission": {"actions": "view"},
         "monitoring.check": {"target_type": device_type, "target_id": "*", "kind": "tcp",
                              "host": "127.0.0.1", "port": "8000"},
+        "inventory.cable": {"a_console_port": "*", "b_console_server_port": "*"},  # the demo cables neither
         "inventory.installation": {"device": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},

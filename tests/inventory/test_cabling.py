@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils.translation import override
 
 from irtis.inventory import trace
 from irtis.inventory.models import Cable, ConsolePort, ConsoleServerPort, FrontPort, Interface, RearPort
@@ -49,6 +50,7 @@ class TestCable(ModelContract):
                 "length": 2, "color": "#0000ff"}
 
 
+@override("en")
 def test_cable_ends_are_checked(db: Any) -> None:
     server, switch = f.device("dc1-esx-01"), f.device("dc1-lan-01")
     eth0, eth1 = (Interface.objects.create(device=server, name=n) for n in ("eth0", "eth1"))
@@ -74,6 +76,7 @@ def test_cable_ends_are_checked(db: Any) -> None:
     cable(console, ConsoleServerPort.objects.create(device=switch, name="ttyS1"), type="console")
 
 
+@override("en")
 def test_front_port_maps_to_a_rear_port_of_its_device(db: Any) -> None:
     fronts = panel("dc1-pp-01", ports=2, positions=2)
     other = panel("dc1-pp-02", ports=1)[0]

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils.translation import override
 
 from irtis.inventory import power_draw
 from irtis.inventory.models import Cable, PowerFeed, PowerOutlet, PowerPanel, PowerPort
@@ -43,6 +44,7 @@ class TestPowerFeed(ModelContract):
                 "voltage": 400, "amperage": 16, "phase": "three"}
 
 
+@override("en")
 def test_available_power_follows_phase_and_utilisation(db: Any) -> None:
     rack = f.rack(1)
     assert feed("A", rack).available_power == 230 * 16 * 80 // 100  # 2944 W
