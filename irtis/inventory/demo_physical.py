@@ -32,6 +32,7 @@ POWER = [("DC1-SKYDAS-A", "DC1-SERV-1", [("A01-A", "DC1-A01", 230, "single"), ("
          ("DC1-SKYDAS-B", "DC1-SERV-1", [("A01-B", "DC1-A01", 230, "single"), ("N01-B", "DC1-N01", 230, "single")]),
          ("DC2-SKYDAS-A", "DC2-SALE-A", [("A01-A", "DC2-A01", 400, "three")]),
          ("DC2-SKYDAS-B", "DC2-SALE-A", [("A01-B", "DC2-A01", 400, "three")])]
+CORE_SWITCHES = ["dc1-lan-01", "dc1-lan-02", "dc2-lan-01", "dc2-lan-02"]
 ALLOCATED = 0.625  # of a power supply's maximum: what the servers are measured to draw
 
 
@@ -54,6 +55,17 @@ def load() -> None:
             _cable(far[n], Interface.objects.get(device__name=switch, name=f"port{n}"), "om4", length=3)
     for panel, location, feeds in POWER:
         _power(panel, location, feeds)
+    for switch in CORE_SWITCHES:
+        _lag(switch)
+
+
+def _lag(switch: str) -> None:
+    """Po1, the peer link of the core pair: port3 and port4, 802.1Q tagged."""
+    device = Device.objects.get(name=switch)
+    lag = ensure(Interface, {"device": device, "name": "Po1"}, {"type": "lag", "mode": "tagged", "mtu": 9000,
+                                                                 "description": "vPC peer link"})
+    for name in ("port3", "port4"):
+        ensure(Interface, {"device": device, "name": name}, {"lag": lag})
 
 
 def _device(name: str, rack: Rack, role: str, model: str, position: int | None) -> Device:

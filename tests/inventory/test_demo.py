@@ -29,6 +29,8 @@ def test_demo_estate(admin_user: Any) -> None:
     power = {row.rack.name: row for row in power_draw.rack_power(Rack.objects.filter(name__in=["DC1-A01", "DC2-A01"]))}
     assert power["DC1-A01"].load.percent == 85 and power["DC2-A01"].load.percent == 56  # of 2 × 2944 W; of 2 × 8868 W
     assert not any(row.warning for row in power.values())
+    assert set(Interface.objects.get(device__name="dc2-lan-02", name="Po1").members.values_list("name", flat=True)) == {
+        "port3", "port4"}
     written = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == written
