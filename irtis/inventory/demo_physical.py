@@ -8,6 +8,8 @@ from irtis.core.demo import ensure
 
 from .models import (
     Cable,
+    ConsolePort,
+    ConsoleServerPort,
     Device,
     DeviceRole,
     FrontPort,
@@ -53,10 +55,27 @@ def load() -> None:
         for n, server in enumerate(servers, start=1):
             _cable(Interface.objects.get(device__name=server, name="eth0"), near[n], "om4", length=2)
             _cable(far[n], Interface.objects.get(device__name=switch, name=f"port{n}"), "om4", length=3)
+    _consoles()
     for panel, location, feeds in POWER:
         _power(panel, location, feeds)
     for switch in CORE_SWITCHES:
         _lag(switch)
+
+
+def _consoles() -> None:
+    """A console server in DC1-N01; the core switches' and firewalls' consoles on its ports (the
+    second firewall's not yet)."""
+    ensure(DeviceRole, "name", {"name": "Konsolių serveris", "color": "#6610f2",
+                                "description": "Nuoseklių konsolių (terminalų) serveris"})
+    ensure(HardwareModel, "name", {"name": "Opengear CM8100-10P", "manufacturer": Manufacturer.objects.get(
+        name="Cisco Systems"), "u_height": 1, "full_depth": False, "part_number": "CM8100-10P", "power_draw": 30})
+    server = _device("dc1-kons-01", Rack.objects.get(name="DC1-N01"), "Konsolių serveris", "Opengear CM8100-10P", 40)
+    ports = [ensure(ConsoleServerPort, {"device": server, "name": f"ttyS{n}"}, {"type": "rj-45"})
+             for n in range(1, 9)]
+    for n, name in enumerate(["dc1-lan-01", "dc1-lan-02", "dc1-fw-01", "dc1-fw-02"]):
+        console = ensure(ConsolePort, {"device": Device.objects.get(name=name), "name": "con0"}, {"type": "rj-45"})
+        if name != "dc1-fw-02":
+            _cable(console, ports[n], "console", length=2)
 
 
 def _lag(switch: str) -> None:
@@ -79,6 +98,8 @@ def _panel(name: str, rack_name: str) -> list[Any]:
     """A 12-position MPO trunk at the rear and its 12 LC front ports: [trunk, F1, … F12]."""
     device = _device(name, Rack.objects.get(name=rack_name), PATCH, "Skydelis 1U 24×LC (MPO)", 41)
     trunk = ensure(RearPort, {"device": device, "name": "R1"}, {"type": "mpo", "positions": 12})
+    ensure(RearPort, {"device": device, "name": "R2"}, {"type": "mpo", "positions": 12,
+                                                        "description": "Rezervinė magistralė (F13–F24 nesumontuoti)"})
     return [trunk] + [ensure(FrontPort, {"device": device, "name": f"F{n}"}, {
         "type": "lc", "rear_port": trunk, "rear_port_position": n}) for n in range(1, 13)]
 
