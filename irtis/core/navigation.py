@@ -78,6 +78,7 @@ GROUPS = (
         Link(_("Management dashboard"), "reports_pages:dashboard", "reports.view_recommendation"),
         Link(_("Management report"), "reports_pages:report", "reports.view_recommendation"),
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
+        Link(_("Rack power"), "inventory_pages:power", "inventory.view_rack"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
     )),
     Group("admin", _("Administration"), links=(

@@ -6,3 +6,6 @@ class InventoryConfig(AppConfig):
     name = "irtis.inventory"
     verbose_name = _("Inventory")
 
+
+    def ready(self) -> None:
+        from . import api  # noqa: F401  (mounts the cable trace endpoints on the platform API)

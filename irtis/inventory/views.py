@@ -1,4 +1,4 @@
-"""Inventory pages beyond the generic ones: rack elevations and the out-of-support report."""
+"""Inventory pages beyond the generic ones: rack elevations, the out-of-support and power reports."""
 
 from typing import cast
 
@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from irtis.core import permissions
 from irtis.core.registry import ModelEntry, entry_for
 
-from . import elevation, reports
+from . import elevation, power_draw, reports
 from .models import Device, Rack
 
 
@@ -37,3 +37,14 @@ def out_of_support(request: HttpRequest) -> HttpResponse:
         "by_site": reports.grouped(findings, "site"),
         "by_team": reports.grouped(findings, "team"),
     })
+
+
+@login_required
+def power(request: HttpRequest) -> HttpResponse:
+    """Power drawn against capacity in every rack the user may view that has feeds or loads."""
+    if not permissions.allowed(request.user, cast(ModelEntry, entry_for(Rack)), "view"):
+        raise PermissionDenied
+    racks = permissions.restrict(power_draw.powered_racks(), request.user)
+    rows = power_draw.rack_power(racks)
+    return render(request, "inventory/power.html", {"rows": rows, "report": True,
+                                                    "warnings": sum(row.warning for row in rows)})

@@ -24,7 +24,8 @@ from irtis.changes.models import ApprovalRule, MaintenanceWindow, Status
 from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
-from irtis.inventory.models import Device
+from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, RearPort
+from irtis.network.models import VLAN
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
 from irtis.systems.models import InformationSystem
@@ -53,6 +54,8 @@ def _values() -> dict[str, dict[str, str]]:
     hours = {"start": f"{night}T02:00:00", "end": f"{night}T04:00:00"}
     upkeep = Procurement.objects.get(name="Serverių priežiūra 2026")  # the demo's procurement being set up
     upkeep_offer = upkeep.offers.get()
+    dc1_vlan = VLAN.objects.filter(site__code="DC1").order_by("pk").first()
+    spare_trunk = RearPort.objects.get(device__name="dc1-a01-pp-01", name="R2")  # no front port yet
     return {
         "access.accessrequest": {"valid_from": str(datetime.date.today()),
                                  "valid_until": str(datetime.date.today() + datetime.timedelta(days=10))},
@@ -68,9 +71,14 @@ def _values() -> dict[str, dict[str, str]]:
         "identity.objectpermission": {"actions": "view"},
         "monitoring.check": {"target_type": device_type, "target_id": "*", "kind": "tcp",
                              "host": "127.0.0.1", "port": "8000"},
+        "inventory.cable": {  # the console and console server port the demo leaves free
+            "a_console_port": str(ConsolePort.objects.get(device__name="dc1-fw-02").pk),
+            "b_console_server_port": str(ConsoleServerPort.objects.get(device__name="dc1-kons-01", name="ttyS8").pk)},
+        "inventory.frontport": {"device": "dc1-a01-pp-01", "rear_port": str(spare_trunk.pk)},
         "inventory.installation": {"device": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},
+        "network.vlanassignment": {"interface": "dc1-lan-01 Po1", "vlan": str(dc1_vlan.pk)},  # tagged, no VLAN
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
         "security.control": {"evaluator": "*"},

@@ -1,5 +1,6 @@
 """Hardware: device roles, hardware models, teams, devices, their interfaces and storage capacity."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -97,6 +98,7 @@ class Team(TaggedModel):
     filters=("site", "role", "status", "face", "warranty_end", "support_end"),
     search=("serial", "asset_number", "description"),
     brief=("id", "name"),
+    panels=("inventory/device_cabling.html",),
     edges=(
         GraphEdge("located_in", _("located in"), target="rack"),
         GraphEdge("located_in", _("located in"), target="site", unless="rack"),  # a racked device: in its rack
@@ -226,12 +228,15 @@ class Device(TaggedModel):
 
 @register(
     group="inventory",
-    columns=("device", "name", "type", "mtu", "mac_address", "enabled"),
+    columns=("device", "name", "type", "lag", "mtu", "mac_address", "enabled"),
     filters=("device", "type", "enabled"),
     search=("mac_address", "description"),
     key="id",
     brief=("id", "device", "name"),
+    panels=("inventory/cable_trace.html",),
     edges=(GraphEdge("part_of", _("part of"), target="device"),),
+    depends={"lag": ("device",), "parent": ("device",)},
+    queryset=lambda rows: rows.select_related("lag__device"),
 )
 class Interface(TaggedModel):
     """A network port of a device; IP addresses (irtis.network) are assigned to it."""
@@ -257,7 +262,24 @@ class Interface(TaggedModel):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.BASE_T_1G)
     mtu = models.PositiveIntegerField(_("MTU"), null=True, blank=True, validators=[MinValueValidator(68)])
     mac_address = models.CharField(_("MAC address"), max_length=17, blank=True, validators=[MAC])
+    class Mode(models.TextChoices):
+        ACCESS = "access", _("access")
+        TAGGED = "tagged", _("tagged")
+        TAGGED_ALL = "tagged-all", _("tagged (all VLANs)")
+
     enabled = models.BooleanField(_("enabled"), default=True)
+    mode = models.CharField(
+        _("802.1Q mode"), max_length=10, choices=Mode.choices, blank=True,
+        help_text=_("Its VLANs are assigned in Networks → VLAN assignments."),
+    )
+    lag = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("LAG"),
+        help_text=_("The link aggregation group (an interface of type LAG on the same device) it is a member of."),
+    )
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent interface"),
+        help_text=_("The physical interface a subinterface (eth0.140) belongs to."),
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
@@ -267,6 +289,38 @@ class Interface(TaggedModel):
 
     def __str__(self) -> str:
         return f"{self.device} {self.name}"
+
+    # Checks of a change of `mode` against what layers above record (irtis.network: its VLANs);
+    # each takes the interface and returns an error or None.
+    mode_checks: list[Callable[["Interface"], str | Promise | None]] = []
+
+    def clean(self) -> None:
+        errors: dict[str, str | Promise] = {}
+        loaded = getattr(self, "_loaded", None) or {}
+        if loaded and loaded.get("mode") != self.mode:
+            found = next((e for check in self.mode_checks if (e := check(self)) is not None), None)
+            if found is not None:
+                errors["mode"] = found
+        if self.lag_id:
+            if self.lag_id == self.pk:
+                errors["lag"] = _("An interface cannot be a member of itself.")
+            elif self.lag and self.lag.device_id != self.device_id:
+                errors["lag"] = _("The LAG must be on the same device (%(device)s).") % {"device": self.device}
+            elif self.lag and self.lag.type != self.Type.LAG:
+                errors["lag"] = _("%(interface)s is not of type LAG.") % {"interface": self.lag.name}
+            elif self.type == self.Type.LAG:
+                errors["lag"] = _("A LAG cannot be a member of another LAG.")
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                errors["parent"] = _("An interface cannot be its own parent.")
+            elif self.parent and self.parent.device_id != self.device_id:
+                errors["parent"] = _("The parent interface must be on the same device (%(device)s).") % {
+                    "device": self.device}
+        was_lag = loaded.get("type") == self.Type.LAG
+        if was_lag and self.type != self.Type.LAG and Interface.objects.filter(lag=self).exists():
+            errors["type"] = _("Other interfaces are members of this LAG: it must stay of type LAG.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.mac_address = self.mac_address.lower()

@@ -19,7 +19,7 @@ from .places import Location, Site
     columns=("name", "site", "location", "u_height", "status"),
     filters=("site", "location", "status"),
     search=("description",),
-    panels=("inventory/rack_elevation.html",),
+    panels=("inventory/rack_elevation.html", "inventory/rack_power.html"),
     edges=(GraphEdge("located_in", _("located in"), target="site"),),
     depends={"location": ("site",)},
 )

@@ -2,7 +2,7 @@
 
 from .circuits import Circuit, Provider
 from .ipam import IPAddress, Prefix
-from .vlans import VLAN, VLANGroup
+from .vlans import VLAN, VLANAssignment, VLANGroup
 from .voice import NumberRange, VoiceGateway
 from .zones import VRF, SecurityZone
 
@@ -15,6 +15,7 @@ __all__ = [
     "Prefix",
     "Provider",
     "SecurityZone",
+    "VLANAssignment",
     "VLANGroup",
     "VoiceGateway",
 ]
