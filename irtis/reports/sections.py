@@ -34,6 +34,7 @@ CHARTED = 12  # bars of a chart
 NEAR_DAYS = 180  # "near end of support": within this many days after the period
 CONTRACT_DAYS = 90  # contracts ending within this many days after the period are listed
 FULL = 80.0  # capacity used at or above this per cent is named
+TREND_DAYS = 28  # a capacity trend is drawn over at least these days up to the period's end
 
 
 @dataclass
@@ -382,10 +383,11 @@ def capacity(scope: Scope) -> Part:
                                  [[p, vrf or "—", percent(share, 0)] for _pk, p, vrf, share in full[:SHOWN]]))
     if not found:
         part.note = _("As recorded when the report was generated: no capacity was sampled over at least a week of "
-                      "this period (the daily job “Record capacity”), so no trend is drawn.")
+                      "the period or its last four weeks (the daily job “Record capacity”), so no trend is drawn.")
         return part
     part.note = _("Tables of clusters, disk arrays and address space: as recorded when the report was generated. "
-                  "Trends: a straight line through the daily samples of the period.")
+                  "Trends: a straight line through the daily samples of the period, or of its last four weeks "
+                  "when it is shorter.")
     found.sort(key=lambda t: (t.full_on or dt.date.max, -t.last))
     part.tables.append(Table(_("Capacity trends"), [_("Object"), _("Measure"), _("At the start"), _("At the end"),
                                                     _("Change per 30 days"), _("100 % reached on")],
@@ -407,7 +409,11 @@ def _trends(scope: Scope, clusters: set[int], arrays: set[int], prefixes: set[in
 
     visible: dict[str, set[int]] = {Kind.CLUSTER_MEMORY: clusters, Kind.CLUSTER_VCPU: clusters,
                                     Kind.CLUSTER_DISK: clusters, Kind.STORAGE: arrays, Kind.ADDRESSES: prefixes}
-    samples = CapacitySample.objects.filter(day__gte=scope.period.first, day__lt=scope.period.end).order_by(
+    # The period's samples, and at least its last four weeks: the first days of this month's
+    # dashboard would have none worth a line.
+    end = min(scope.period.end, timezone.localdate(scope.now) + dt.timedelta(days=1))
+    start = min(scope.period.first, end - dt.timedelta(days=TREND_DAYS))
+    samples = CapacitySample.objects.filter(day__gte=start, day__lt=end).order_by(
         "day").values_list("kind", "object_id", "name", "day", "percent")
     return trends(row for row in samples if row[1] in visible[row[0]])
 

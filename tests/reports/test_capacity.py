@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from irtis.identity.models import ObjectPermission, User
 from irtis.inventory.models import StorageCapacity
@@ -85,3 +86,7 @@ def test_the_report_draws_the_trend_of_what_the_reader_may_view() -> None:
     assert [row[0] for row in part.tables[-1].rows] == ["array-a"]
     april = {p.key: p for p in sections.collect(periods.parse("2025-04", dt.date(2026, 12, 4)), None)}["capacity"]
     assert "no trend is drawn" in april.note and all(t.caption != "Capacity trends" for t in april.tables)
+    early = sections.collect(periods.parse("2025-04", dt.date(2025, 4, 3)), None,
+                             now=timezone.make_aware(dt.datetime(2025, 4, 3, 12)))
+    trend = {p.key: p for p in early}["capacity"].tables[-1]  # April's dashboard on the 3rd: March's last weeks
+    assert trend.caption == "Capacity trends" and trend.rows[0][2:4] == ["66 %", "90 %"]
