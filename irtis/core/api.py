@@ -327,7 +327,8 @@ class Endpoints:
                 errors.setdefault(index, {}).update(error.message_dict)
         sent = {name for values in data for name in values} if action == "change" else None
         for index, conflicts in bulk.unique_conflicts(objects, sent).items():
-            errors.setdefault(index, {}).update(conflicts)
+            for name, messages in conflicts.items():  # the model's own message, where it gave one, says more
+                errors.setdefault(index, {}).setdefault(name, messages)
         if errors:
             detail = errors[0] if len(objects) == 1 and 0 in errors else {str(k): v for k, v in errors.items()}
             raise InvalidData(detail)

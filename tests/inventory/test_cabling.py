@@ -51,7 +51,7 @@ class TestCable(ModelContract):
 
 
 @override("en")
-def test_cable_ends_are_checked(db: Any) -> None:
+def test_cable_ends_are_checked(db: Any, admin_client: Any) -> None:
     server, switch = f.device("dc1-esx-01"), f.device("dc1-lan-01")
     eth0, eth1 = (Interface.objects.create(device=server, name=n) for n in ("eth0", "eth1"))
     port1 = Interface.objects.create(device=switch, name="port1")
@@ -73,6 +73,9 @@ def test_cable_ends_are_checked(db: Any) -> None:
     assert refused(a_interface=eth1, a_console_port=console, b_interface=port1)["a_interface"] == [
         "Choose exactly one port for this end."]
     first.full_clean()  # a cable's own ends are not "already connected"
+    api = admin_client.post("/api/inventory/cables/", {"a_interface": eth0.pk, "b_interface": eth1.pk},
+                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 400 and "already connected by cable P-0001" in api.json()["errors"]["a_interface"][0]
     cable(console, ConsoleServerPort.objects.create(device=switch, name="ttyS1"), type="console")
 
 
