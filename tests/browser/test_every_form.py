@@ -93,6 +93,7 @@ def _values() -> dict[str, dict[str, str]]:
         "procurement.requirement": {"number": "99", "text": "Naujas reikalavimas",
                                     "specification": str(Specification.objects.get(code="TS-2026-11").pk)},
         "projects.projectrisk": {"likelihood": "3", "impact": "4"},
+        "projects.projecttask": {"responsible": "*"},  # a task outside projects needs one
         # a step of a draft's route (one in review keeps its route), by a role, after the demo's two
         "regulations.routestep": {"document": str(RegulatingDocument.objects.get(status="draft",
                                                                                   title="Tinklo saugos taisyklės").pk),
