@@ -3,7 +3,6 @@
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
+from irtis.core.views import refused
 from irtis.identity import tokens
 from irtis.identity.events import client_ip
 
@@ -48,12 +48,10 @@ def _run(request: HttpRequest, target: MaintenanceWindow | ChangeRequest, action
             if not permissions.has(request.user, ChangeRequest, "view"):
                 raise PermissionDenied
             request.session.pop(SESSION_KEY, None)
-    except actions.ActionRefused as refused:
-        messages.error(request, str(refused))
-        return render(request, "changes/refused.html", {"object": target, "message": str(refused)}, status=409)
+    except actions.ActionRefused as refusal:
+        return refused(request, target, str(refusal))
     except StaleObjectError:
-        messages.error(request, _("Someone changed this meanwhile: look again and repeat."))
-        return render(request, "changes/refused.html", {"object": target}, status=409)
+        return refused(request, target, _("Someone changed this meanwhile: look again and repeat."))
     return redirect(target.get_absolute_url())
 
 

@@ -359,3 +359,10 @@ class JournalView(EntryView):
             JournalEntry.objects.create(target=obj, author_id=request.user.pk, kind=kind, comments=text)
         return redirect(obj.get_absolute_url() + "#journal")
 
+
+
+def refused(request: HttpRequest, obj: models.Model, message: str, status: int = 409) -> HttpResponse:
+    """The page of an action refused on `obj` (a domain rule, or a change made meanwhile): the
+    message, and the way back to the object."""
+    messages.error(request, message)
+    return render(request, "refused.html", {"object": obj}, status=status)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
 from irtis.core.registry import ModelEntry, entry_for
+from irtis.core.views import refused
 from irtis.network.models import SecurityZone
 
 from . import actions, analysis, rulesets
@@ -32,11 +33,9 @@ def flow_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             actions.reject(flow, request.user)
         else:
             actions.approve(flow, request.user, FLOW_ACTIONS[action])
-    except (actions.ActionRefused, StaleObjectError) as refused:
-        message = str(refused) if isinstance(refused, actions.ActionRefused) else _(
-            "Someone changed this meanwhile: look again and repeat.")
-        messages.error(request, message)
-        return render(request, "flows/refused.html", {"object": flow, "messages_shown": [message]}, status=409)
+    except (actions.ActionRefused, StaleObjectError) as refusal:
+        return refused(request, flow, str(refusal) if isinstance(refusal, actions.ActionRefused) else _(
+            "Someone changed this meanwhile: look again and repeat."))
     return redirect(flow.get_absolute_url())
 
 

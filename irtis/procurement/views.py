@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from irtis.architecture import report
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
+from irtis.core.views import refused
 from irtis.governance.models import Proposal
 from irtis.systems.models import ImportanceCategory
 
@@ -41,10 +42,6 @@ def _get(model: Any, request: HttpRequest, pk: int, action: str = "view") -> Any
     return get_object_or_404(permissions.restrict(model.objects.all(), request.user, action), pk=pk)
 
 
-def _refused(request: HttpRequest, obj: Any, message: str) -> HttpResponse:
-    messages.error(request, message)
-    return render(request, "procurement/refused.html", {"object": obj}, status=409)
-
 
 @login_required
 @require_POST
@@ -55,9 +52,9 @@ def specification_action(request: HttpRequest, pk: int, action: str) -> HttpResp
     spec = _get(Specification, request, pk)
     try:
         result = acts[action](spec, request.user)
-    except (specifications.ActionRefused, StaleObjectError) as refused:
-        return _refused(request, spec, str(refused) if isinstance(refused, specifications.ActionRefused)
-                        else _("Someone changed this meanwhile: look again and repeat."))
+    except (specifications.ActionRefused, StaleObjectError) as refusal:
+        return refused(request, spec, str(refusal) if isinstance(refusal, specifications.ActionRefused)
+                       else _("Someone changed this meanwhile: look again and repeat."))
     return redirect(result.get_absolute_url())
 
 
@@ -66,7 +63,7 @@ def specification_diff(request: HttpRequest, pk: int) -> HttpResponse:
     spec = _get(Specification, request, pk)
     other_id = request.GET.get("with") or spec.previous_id
     if not other_id:
-        return _refused(request, spec, _("This is the first version: there is nothing to compare it with."))
+        return refused(request, spec, _("This is the first version: there is nothing to compare it with."))
     try:
         other = _get(Specification, request, int(other_id))
     except ValueError:
@@ -109,7 +106,7 @@ def procurement_report(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
     try:
         content = word.evaluation_report(evaluation.evaluate(procurement), fmt)
     except evaluation.EvaluationError as error:
-        return _refused(request, procurement, str(error))
+        return refused(request, procurement, str(error))
     name = f"vertinimo-ataskaita-{procurement.pk}.{fmt}"
     return report.download(content, name, fmt, procurement, name)
 
@@ -146,8 +143,8 @@ def procurement_scoring(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404
             return redirect("procurement_pages:scoring", pk=procurement.pk)
-        except specifications.ActionRefused as refused:
-            messages.error(request, str(refused))
+        except specifications.ActionRefused as refusal:
+            messages.error(request, str(refusal))
             status = 409
     visible = scoring.visible_scores(procurement, request.user).select_related("evaluator")
     mine = {(s.offer_id, s.criterion_id): s.points for s in visible if s.evaluator_id == request.user.pk}
@@ -300,8 +297,8 @@ def specification_assemble(request: HttpRequest, pk: int) -> HttpResponse:
                                          pk=proposal_id) if proposal_id else None
             drawn = assembly.assemble(spec, request.user, chosen, category, proposal,
                                       request.POST.get("kind", RequirementKind.MANDATORY))
-        except specifications.ActionRefused as refused:
-            messages.error(request, str(refused))
+        except specifications.ActionRefused as refusal:
+            messages.error(request, str(refusal))
             status = 400 if spec.status == Specification.Status.DRAFT else 409
         except StaleObjectError:
             messages.error(request, _("Someone changed this meanwhile: look again and repeat."))

@@ -3,7 +3,6 @@ the comparison of two versions, the route's actions, comments and the DOCX."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from irtis.architecture import report
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
+from irtis.core.views import refused
 
 from . import drafting, route, word
 from .models import Comment, Document, Version
@@ -28,10 +28,6 @@ def _document(request: HttpRequest, pk: int, action: str = "view") -> Document:
 def visible_versions(user: Any) -> QuerySet[Version]:
     return Version.objects.filter(document__in=permissions.restrict(Document.objects.all(), user))
 
-
-def _refused(request: HttpRequest, obj: Any, message: str, status: int = 409) -> HttpResponse:
-    messages.error(request, message)
-    return render(request, "regulations/refused.html", {"object": obj}, status=status)
 
 
 def _messages(error: ValidationError) -> str:
@@ -110,7 +106,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     try:
         rows = drafting.diff(old, new)
     except ValidationError as invalid:
-        return _refused(request, new.document, _messages(invalid), 400)
+        return refused(request, new.document, _messages(invalid), 400)
     return render(request, "regulations/diff.html", {"object": new.document, "old": old, "new": new, "rows": rows})
 
 
@@ -122,12 +118,12 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     document = _document(request, pk)
     try:
         route.run(document, request.user, name, request.POST.get("reason", ""), _int(request.POST.get("step")))
-    except route.ActionRefused as refused:
-        return _refused(request, document, str(refused))
+    except route.ActionRefused as refusal:
+        return refused(request, document, str(refusal))
     except StaleObjectError:
-        return _refused(request, document, _("Someone changed this meanwhile: look again and repeat."))
+        return refused(request, document, _("Someone changed this meanwhile: look again and repeat."))
     except ValidationError as invalid:
-        return _refused(request, document, _messages(invalid), 400)
+        return refused(request, document, _messages(invalid), 400)
     return redirect(document.get_absolute_url())
 
 
@@ -140,7 +136,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         drafting.comment(version, request.user, paragraph, request.POST.get("text", ""))
     except ValidationError as invalid:
-        return _refused(request, version.document, _messages(invalid), 400)
+        return refused(request, version.document, _messages(invalid), 400)
     url = reverse("regulations_pages:version", args=[version.document_id, version.number])
     return redirect(f"{url}#p{paragraph}")
 
@@ -163,6 +159,6 @@ def docx(request: HttpRequest, pk: int) -> HttpResponse:
     number = _int(request.GET.get("version")) or document.revision
     version = document.versions.filter(number=number).first()
     if version is None:
-        return _refused(request, document, _("The document has no version %(number)s.") % {"number": number}, 404)
+        return refused(request, document, _("The document has no version %(number)s.") % {"number": number}, 404)
     name = word.filename(document, version)
     return report.download(word.document(document, version), name, "docx", document, name)
