@@ -60,6 +60,12 @@ def _out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
     return json_response({"detail": _("A value is out of the range the database can store.")}, 400)
 
 
+def refuse_read_only(request: HttpRequest) -> None:
+    """403 for a read-only token, before any write of a custom endpoint."""
+    if getattr(getattr(request, "token", None), "read_only", False):
+        raise HttpError(403, _("This token is read-only."))
+
+
 def object_action(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[[Any], Any],
                   refused: type[Exception]) -> HttpResponse:
     """Run a domain action (approve, revoke…) on one object the caller may view, and answer with
@@ -67,8 +73,7 @@ def object_action(request: HttpRequest, model: type[models.Model], pk: int, act:
     object out of sight, 409 for a refusal of the domain (`refused`) or a concurrent change, 422
     for an object that does not validate."""
     endpoints = Endpoints(cast(registry.ModelEntry, registry.entry_for(model)))
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This token is read-only."))
+    refuse_read_only(request)
     target = endpoints.authorise(request, "view").filter(pk=pk).first()
     if target is None:
         raise HttpError(404, _("Not found."))
@@ -126,8 +131,8 @@ class Endpoints:
     # --- access ---------------------------------------------------------------------------
 
     def authorise(self, request: HttpRequest, action: str) -> models.QuerySet:
-        if action != "view" and getattr(getattr(request, "token", None), "read_only", False):
-            raise HttpError(403, _("This token is read-only."))
+        if action != "view":
+            refuse_read_only(request)
         if not permissions.allowed(request.user, self.entry, action):
             raise HttpError(403, _("You do not have permission to do this."))
         return permissions.restrict(self.model._default_manager.all(), request.user, action)

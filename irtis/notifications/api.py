@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from irtis.core.api import MAX_LIMIT, api
+from irtis.core.api import MAX_LIMIT, api, refuse_read_only
 
 from . import kinds
 from .views import inbox_of
@@ -61,10 +61,6 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _writable(request: HttpRequest) -> None:
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This API token is read-only."))
-
 
 @router.get("/", response=NotificationList, operation_id="notifications_list")
 def notification_list(
@@ -89,14 +85,14 @@ def notification_list(
 @router.post("/read/", response=Marked, operation_id="notifications_read_all")
 def read_all(request: HttpRequest) -> dict[str, int]:
     """Mark all your notifications read."""
-    _writable(request)
+    refuse_read_only(request)
     return {"marked": inbox_of(request.user).filter(read__isnull=True).update(read=timezone.now())}
 
 
 @router.post("/{pk}/read/", response=NotificationOut, operation_id="notifications_read")
 def read_one(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Mark one of your notifications read."""
-    _writable(request)
+    refuse_read_only(request)
     rows = inbox_of(request.user).filter(pk=pk) if 0 < pk < 2**63 else inbox_of(request.user).none()
     rows.filter(read__isnull=True).update(read=timezone.now())
     found = rows.values(*FIELDS, "content_type__app_label", "content_type__model").first()

@@ -33,7 +33,7 @@ from ninja.errors import HttpError
 
 from irtis.architecture import report
 from irtis.core import permissions
-from irtis.core.api import api, json_response, object_action
+from irtis.core.api import api, json_response, object_action, refuse_read_only
 from irtis.governance.models import Proposal
 from irtis.systems.models import ImportanceCategory
 
@@ -118,8 +118,7 @@ def _reachable(request: HttpRequest, pk: int) -> Procurement:
 
 def _evaluator(request: HttpRequest, pk: int, act: Any) -> HttpResponse:
     procurement = _reachable(request, pk)
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, "This token is read-only.")
+    refuse_read_only(request)
     try:
         result = act(procurement)
     except specifications.ActionRefused as refused:
@@ -255,8 +254,7 @@ def supplier_sla(request: HttpRequest, pk: int, months: str = "6") -> HttpRespon
                       summary="E-mail the statement (DOCX and PDF) to the supplier (audited)")
 def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> HttpResponse:
     supplier = _visible(request, Supplier, pk, "change")
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This token is read-only."))
+    refuse_read_only(request)
     total = statements.total_of(request.user, supplier, _months(payload.months))
     try:
         address = statements.send(total, payload.contact)

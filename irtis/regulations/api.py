@@ -28,7 +28,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import InvalidData, api, if_match, json_response, object_action
+from irtis.core.api import InvalidData, api, if_match, json_response, object_action, refuse_read_only
 
 from . import drafting, route
 from .models import Comment, Document, Version
@@ -53,10 +53,6 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=2000, description="why the document is returned (required to return)")
     step: int | None = Field(None, description="the id of the step decided: refused unless it is the one due")
 
-
-def _writable(request: HttpRequest) -> None:
-    if getattr(getattr(request, "token", None), "read_only", False):
-        raise HttpError(403, _("This token is read-only."))
 
 
 def _documents(request: HttpRequest) -> QuerySet[Document]:
@@ -141,7 +137,7 @@ def version_list(request: HttpRequest, pk: int) -> HttpResponse:
     summary="Save a new version of the text",
 )
 def version_create(request: HttpRequest, pk: int, payload: TextIn) -> HttpResponse:
-    _writable(request)
+    refuse_read_only(request)
     document = _documents(request).filter(pk=pk).first()
     if document is None:
         raise HttpError(404, _("Not found."))
@@ -202,7 +198,7 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     summary="Comment on a paragraph of a version",
 )
 def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
-    _writable(request)
+    refuse_read_only(request)
     version = _version(request, pk)
     made = _answer(lambda: drafting.comment(version, request.user, payload.paragraph, payload.text))
     return json_response(comment_data(made, version.number, made.paragraph), 201)
@@ -218,7 +214,7 @@ comments = Router(tags=["Regulating documents: versions and comments"])
     summary="Mark a comment resolved, or open again",
 )
 def comment_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> HttpResponse:
-    _writable(request)
+    refuse_read_only(request)
     remark = (
         Comment.objects.select_related("version__document", "author")
         .filter(pk=pk, version__document__in=_documents(request))
