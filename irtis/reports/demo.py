@@ -54,14 +54,13 @@ def load() -> None:
 
 
 def history(today: dt.date, days: int = 400) -> None:
-    """Daily samples of the `days` before today, ending at each capacity's figure now."""
+    """Daily samples of the `days` before today, ending at each capacity's figure now (today's)."""
     samples = []
     for kind, pk, name, now in capacity.current():
         pace = random.Random(f"{kind}-{pk}").choice([0.0, 0.01, 0.02, 0.04, 0.06, -0.01])  # points a day
         noise = random.Random(f"{kind}-{pk}-noise")
-        for ago in range(days, 0, -1):
-            share = max(0.0, now - pace * ago + noise.uniform(-0.3, 0.3))
-            samples.append(CapacitySample(day=today - dt.timedelta(days=ago), kind=kind, object_id=pk, name=name,
+        for ago in range(days, -1, -1):
+            share = max(0.0, now - pace * ago + (noise.uniform(-0.3, 0.3) if ago else 0.0))
+            samples.append(CapacitySample(day=today - dt.timedelta(days=ago), kind=kind, object_id=pk, name=name[:200],
                                           percent=round(share, 3)))
     CapacitySample.objects.bulk_create(samples, ignore_conflicts=True, batch_size=2000)
-    capacity.record(today)
