@@ -30,7 +30,9 @@ class Group:
 
 
 GROUPS = (
-    Group("inventory", _("Inventory")),
+    Group("inventory", _("Inventory"), links=(
+        Link(_("Discovery findings"), "discovery_pages:findings", "discovery.view_sweep"),
+    )),
     Group("networks", _("Networks"), _("Zones, VLANs, prefixes, IP addresses, links and circuits.")),
     Group("systems", _("Information systems"), _("Systems, components, dependencies and impact."), links=(
         Link(_("Dependency map"), "systems_pages:map", "systems.view_informationsystem"),

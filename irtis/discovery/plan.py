@@ -17,12 +17,14 @@ from typing import Any, cast
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from irtis.core import permissions
 from irtis.core.models import StaleObjectError
 from irtis.inventory.models import Device, Interface, Manufacturer, SoftwareProduct, SoftwareVersion
+from irtis.inventory.models.cabling import Cable
 from irtis.network import ip
 from irtis.network.models import VRF, IPAddress
 from irtis.network.models.ipam import same_vrf
@@ -63,7 +65,7 @@ class Change:
 
 @dataclass
 class Item:
-    kind: str  # platform, interface, address
+    kind: str  # platform, serial, interface, address, cable
     action: str
     name: str
     pk: int | None = None
@@ -150,7 +152,8 @@ def build(device: Device, reading: Reading, vrf: VRF | None, user: Any) -> Plan:
     """Compare the reading with the device's records; writes nothing."""
     interfaces = _interface_items(device, reading)
     by_name = {i.name: i.obj for i in interfaces if i.obj is not None}
-    items = [_platform_item(device, reading, user), *interfaces, *_address_items(device, reading, vrf, by_name)]
+    items = [_platform_item(device, reading, user), _serial_item(device, reading), *interfaces,
+             *_address_items(device, reading, vrf, by_name), *_cable_items(device, reading, by_name, user)]
     system = [
         Change("sys_name", _("system name (sysName)"), device.name, reading.sys_name),
         Change("sys_descr", _("system description (sysDescr)"), "", reading.sys_descr),
@@ -320,12 +323,75 @@ def _platform_item(device: Device, reading: Reading, user: Any) -> Item:
                     (device.platform_id, version.pk or version.name))
     notes = [_("Adds %(model)s “%(object)s”.") % {"model": o._meta.verbose_name, "object": o} for o in creates]
     errors = [_("You may not add %(objects)s.") % {"objects": type(o)._meta.verbose_name_plural}
-              for o in creates if not permissions.has(user, type(o), "add")]
+              for o in creates if user is not None and not permissions.has(user, type(o), "add")]
     for obj in creates:
         errors += _errors(obj, exclude=tuple(f.name for f in obj._meta.concrete_fields
                                              if f.is_relation and getattr(obj, f.name).pk is None))
     return Item("platform", UPDATE, version.name, device.pk, device.version, [change], notes, errors, obj=device,
                 extra={"version": version, "creates": creates})
+
+
+def _serial_item(device: Device, reading: Reading) -> Item:
+    """The device's serial number from ENTITY-MIB (an agent reporting none leaves it as it is)."""
+    notes = [_("software revision: %(revision)s") % {"revision": reading.software}] if reading.software else []
+    if not reading.serial or reading.serial == device.serial:
+        return Item("serial", UNCHANGED, reading.serial or device.serial, device.pk, device.version, notes=notes)
+    change = _change(Device, "serial", device.serial, reading.serial)
+    return Item("serial", UPDATE, reading.serial, device.pk, device.version, [change], notes, obj=device)
+
+
+def _cable_items(device: Device, reading: Reading, interfaces: dict[str, Interface], user: Any) -> list[Item]:
+    """A cable proposed for each LLDP neighbour that matches a recorded device and interface; a
+    neighbour matching nothing, or contradicting a recorded cable, is an item with an error to review."""
+    if not reading.neighbours:
+        return []
+    names = {n.system_name.lower() for n in reading.neighbours} | {
+        n.system_name.split(".")[0].lower() for n in reading.neighbours}
+    devices: dict[str, list[Device]] = {}
+    for found in Device.objects.annotate(lowered=Lower("name")).filter(lowered__in=names):
+        devices.setdefault(found.name.lower(), []).append(found)
+    remote_ports = {(i.device_id, i.name): i for i in Interface.objects.filter(
+        device__in=[d for ds in devices.values() for d in ds], name__in={n.port for n in reading.neighbours})}
+    may_add = user is None or permissions.has(user, Cable, "add")
+    return [_cable_item(n, interfaces, devices, remote_ports, may_add) for n in reading.neighbours]
+
+
+def _cable_item(neighbour: Any, interfaces: dict[str, Interface], devices: dict[str, list[Device]],
+                remote_ports: dict[tuple[int, str], Interface], may_add: bool) -> Item:
+    name = f"{neighbour.local_port} → {neighbour.system_name} {neighbour.port}"
+    system = neighbour.system_name.lower()
+    matches = devices.get(system) or devices.get(system.split(".")[0]) or []
+    if len(matches) != 1:
+        return Item("cable", SKIPPED, name, errors=[
+            _("The LLDP neighbour %(system)s matches no recorded device.") % {"system": neighbour.system_name}
+            if not matches else _("The LLDP neighbour %(system)s matches more than one device.")
+            % {"system": neighbour.system_name}])
+    remote = remote_ports.get((matches[0].pk, neighbour.port))
+    local = interfaces.get(neighbour.local_port)
+    if remote is None:
+        return Item("cable", SKIPPED, name, errors=[_("Device %(device)s has no interface %(interface)s.") % {
+            "device": matches[0], "interface": neighbour.port}])
+    if local is None:
+        return Item("cable", SKIPPED, name, errors=[_("The device has no interface %(interface)s.") % {
+            "interface": neighbour.local_port}])
+    if local.pk is None:
+        return Item("cable", SKIPPED, name, notes=[_("The interface is new: discover again once it is recorded.")])
+    recorded = {c.pk: c for c in Cable.objects.filter(Cable.touching(local) | Cable.touching(remote))}
+    joining = [c for c in recorded.values() if {c.end_id("a"), c.end_id("b")} == {
+        ("interface", local.pk), ("interface", remote.pk)}]
+    if joining:
+        return Item("cable", UNCHANGED, name, joining[0].pk, joining[0].version, obj=joining[0])
+    if recorded:
+        return Item("cable", SKIPPED, name, errors=[
+            _("LLDP sees %(local)s joined to %(remote)s, but a recorded cable (%(cables)s) joins them elsewhere: "
+              "check the cabling.") % {"local": local, "remote": remote,
+                                       "cables": ", ".join(str(c) for c in recorded.values())}])
+    cable = Cable(a_interface=local, b_interface=remote, status=Cable.Status.CONNECTED,
+                  description=_("Found by LLDP"))
+    errors = _errors(cable) + ([] if may_add else [
+        _("You may not add %(objects)s.") % {"objects": Cable._meta.verbose_name_plural}])
+    changes = [Change("b_interface", _label(Cable, "b_interface"), "", str(remote), (None, remote.pk))]
+    return Item("cable", CREATE, name, changes=changes, errors=errors, obj=cable)
 
 
 def _software_version(found: platforms.Platform) -> tuple[SoftwareVersion, list[models.Model]]:
@@ -418,8 +484,15 @@ def _execute(plan: Plan, user: Any) -> None:
         if item.kind == "address":
             item.obj.interface = interfaces.get(item.extra["interface"])
             save(item.obj)
+    serial = next((i for i in todo if i.kind == "serial"), None)
     if platform:
         plan.device.platform = platform.extra["version"]
+    if serial:
+        plan.device.serial = plan.reading.serial
+    if platform or serial:
         save(plan.device)
+    for item in todo:
+        if item.kind == "cable":
+            save(item.obj)
     for (_model, action), objects in done.items():
         permissions.ensure(user, objects, action)  # after saving: the new state must be inside the user's rights

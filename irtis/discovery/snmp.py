@@ -1,8 +1,10 @@
-"""Reading a device's SNMP agent (v2c or v3): system group, interfaces and IP addresses.
+"""Reading a device's SNMP agent (v2c or v3): system group, interfaces, IP addresses, the
+chassis' serial number (ENTITY-MIB) and LLDP neighbours (LLDP-MIB).
 
-pysnmp's asyncio API runs in a private event loop per read, so views and commands call the
-plain `read()`. MIB files are not loaded (`lookupMib=False`): the few objects read are named
-by their numeric OIDs below, which keeps a read fast and independent of installed MIBs.
+pysnmp's asyncio API runs in a private event loop, so views and commands call the plain
+`read()`, and a sweep reads many agents at once in one loop with `read_many()`. MIB files are
+not loaded (`lookupMib=False`): the few objects read are named by their numeric OIDs below,
+which keeps a read fast and independent of installed MIBs.
 """
 
 import asyncio
@@ -38,6 +40,14 @@ IF_COLUMNS = {"descr": 2, "type": 3, "mtu": 4, "speed": 5, "mac": 6, "admin": 7,
 IFX_COLUMNS = {"name": 1, "high_speed": 15, "alias": 18}
 IP_ADDR_COLUMNS = {"if_index": 2, "netmask": 3}
 IP_ADDRESS_COLUMNS = {"if_index": 3, "type": 4, "prefix": 5}
+ENT_PHYSICAL_ENTRY = "1.3.6.1.2.1.47.1.1.1.1"  # ENTITY-MIB entPhysicalTable
+ENT_COLUMNS = {"class": 5, "software": 10, "serial": 11}
+ENT_CHASSIS = 3  # entPhysicalClass chassis(3)
+LLDP_REM_ENTRY = "1.0.8802.1.1.2.1.4.1.1"  # LLDP-MIB lldpRemTable: index timeMark.localPortNum.remIndex
+LLDP_REM_COLUMNS = {"port_subtype": 6, "port_id": 7, "port_descr": 8, "sys_name": 9}
+LLDP_LOC_PORT_ENTRY = "1.0.8802.1.1.2.1.3.7.1"  # LLDP-MIB lldpLocPortTable: index localPortNum
+LLDP_LOC_COLUMNS = {"port_subtype": 2, "port_id": 3, "port_descr": 4}
+LLDP_NAMED_PORTS = {1, 5, 7}  # port ID subtypes that are a name: interfaceAlias, interfaceName, local
 REPETITIONS = 25
 MAX_ROWS = 20000  # per table: a misbehaving agent cannot keep a read going for ever
 
@@ -116,6 +126,15 @@ class Address:
 
 
 @dataclass
+class Neighbour:
+    """An LLDP neighbour seen on one of the device's ports."""
+
+    local_port: str  # the device's own interface name
+    system_name: str  # the neighbour's lldpRemSysName
+    port: str  # the neighbour's port, by name when it sends one, else its description
+
+
+@dataclass
 class Reading:
     """Everything a read found, plain enough to keep in a signed token."""
 
@@ -124,6 +143,9 @@ class Reading:
     sys_object_id: str
     ports: list[Port] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
+    serial: str = ""  # the chassis' entPhysicalSerialNum
+    software: str = ""  # the chassis' entPhysicalSoftwareRev
+    neighbours: list[Neighbour] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,16 +155,49 @@ class Reading:
         return cls(
             sys_name=data["sys_name"], sys_descr=data["sys_descr"], sys_object_id=data["sys_object_id"],
             ports=[Port(**p) for p in data["ports"]], addresses=[Address(**a) for a in data["addresses"]],
+            serial=data.get("serial", ""), software=data.get("software", ""),
+            neighbours=[Neighbour(**n) for n in data.get("neighbours", [])],
         )
 
 
 def read(host: str, port: int, credentials: Credentials, timeout: float = 2.0, retries: int = 1) -> Reading:
     """Read the agent at host:port; raises SnmpError with a message for the user."""
-    return asyncio.run(_read(host, port, credentials, timeout, retries))
+
+    async def one() -> Reading:
+        engine = SnmpEngine()
+        try:
+            return await _read(engine, host, port, credentials, timeout, retries)
+        finally:
+            engine.close_dispatcher()
+
+    return asyncio.run(one())
 
 
-async def _read(host: str, port: int, credentials: Credentials, timeout: float, retries: int) -> Reading:
-    engine = SnmpEngine()
+def read_many(hosts: list[str], port: int, credentials: Credentials, concurrency: int = 32,
+              timeout: float = 2.0, retries: int = 1) -> list[Reading | SnmpError]:
+    """Read the agents at `hosts` (the same port and credentials), `concurrency` at a time, through
+    one SNMP engine; each host's reading or the error that stopped it, in the order of `hosts`."""
+
+    async def every() -> list[Reading | SnmpError]:
+        engine, gate = SnmpEngine(), asyncio.Semaphore(concurrency)
+
+        async def one(host: str) -> Reading | SnmpError:
+            async with gate:
+                try:
+                    return await _read(engine, host, port, credentials, timeout, retries)
+                except SnmpError as error:
+                    return error
+
+        try:
+            return list(await asyncio.gather(*(one(host) for host in hosts)))
+        finally:
+            engine.close_dispatcher()
+
+    return asyncio.run(every())
+
+
+async def _read(engine: SnmpEngine, host: str, port: int, credentials: Credentials, timeout: float,
+                retries: int) -> Reading:
     try:
         target = await _target(host, port, timeout, retries)
         session = _Session(engine, credentials, target, f"{host}:{port}", timeout * (retries + 1))
@@ -151,14 +206,17 @@ async def _read(host: str, port: int, credentials: Credentials, timeout: float, 
         extended = await session.table(IFX_ENTRY, IFX_COLUMNS)
         ipv4 = await session.table(IP_ADDR_ENTRY, IP_ADDR_COLUMNS)
         modern = await session.table(IP_ADDRESS_ENTRY, IP_ADDRESS_COLUMNS)
+        entities = await session.table(ENT_PHYSICAL_ENTRY, ENT_COLUMNS)
+        remote = await session.table(LLDP_REM_ENTRY, LLDP_REM_COLUMNS)
+        local = await session.table(LLDP_LOC_PORT_ENTRY, LLDP_LOC_COLUMNS)
     except PySnmpError as error:  # bad parameters or a socket that cannot be opened
         raise SnmpError(_("SNMP error: %(error)s") % {"error": error}) from None
-    finally:
-        engine.close_dispatcher()
+    ports = _ports(interfaces, extended)
+    serial, software = _chassis(entities)
     return Reading(
         sys_name=_text(system.get(SYS_NAME)), sys_descr=_text(system.get(SYS_DESCR)),
-        sys_object_id=str(system.get(SYS_OBJECT_ID) or ""),
-        ports=_ports(interfaces, extended), addresses=_addresses(ipv4, modern),
+        sys_object_id=str(system.get(SYS_OBJECT_ID) or ""), ports=ports, addresses=_addresses(ipv4, modern),
+        serial=serial, software=software, neighbours=_neighbours(remote, local, ports),
     )
 
 
@@ -304,3 +362,31 @@ def _addresses(ipv4: dict[str, dict], modern: dict[str, dict]) -> list[Address]:
         address = ipaddress.ip_address(bytes(key[2:]))
         found.append(Address(f"{address}/{length}", int(if_index)))
     return sorted(found, key=lambda a: (a.if_index, ipaddress.ip_interface(a.address).version, a.address))
+
+
+def _chassis(entities: dict[str, dict]) -> tuple[str, str]:
+    """(serial number, software revision) of the first chassis, else of the first entity that has one."""
+    rows = sorted(entities["serial"])
+    chassis = [k for k in rows if _int(entities["class"].get(k)) == ENT_CHASSIS]
+    for key in chassis + rows:
+        if serial := _text(entities["serial"].get(key)):
+            return serial[:100], _text(entities["software"].get(key))[:100]
+    return "", ""
+
+
+def _neighbours(remote: dict[str, dict], local: dict[str, dict], ports: list[Port]) -> list[Neighbour]:
+    """LLDP neighbours by the local port's name: the local port table's name (or description),
+    else the interface whose ifIndex is the local port number (as lldpd and most agents number them)."""
+    by_index = {p.index: p.name for p in ports}
+    found = []
+    for key, name in sorted(remote["sys_name"].items()):
+        if len(key) != 3:
+            continue
+        number = (key[1],)
+        named = _int(local["port_subtype"].get(number)) in LLDP_NAMED_PORTS
+        local_name = ((_text(local["port_id"].get(number)) if named else "")
+                      or _text(local["port_descr"].get(number)) or by_index.get(key[1], ""))
+        remote_named = _int(remote["port_subtype"].get(key)) in LLDP_NAMED_PORTS
+        port = (_text(remote["port_id"].get(key)) if remote_named else "") or _text(remote["port_descr"].get(key))
+        found.append(Neighbour(local_port=local_name[:64], system_name=_text(name)[:255], port=port[:64]))
+    return found

@@ -2,15 +2,9 @@
 database), write-only — pages and the API only say whether they are set. Setting them is
 audited as a change of the check that names no value: `{"snmp_credentials": "set"}`."""
 
-import json
-from dataclasses import asdict, fields
-
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
-from irtis.core import secrets
+from irtis.discovery.credentials import audit_set, seal, unseal
 from irtis.discovery.snmp import Credentials
 
 from .models import Check, CheckSecret
@@ -25,14 +19,8 @@ def set_credentials(check: Check, credentials: Credentials) -> None:
     """Store the credentials encrypted and audit that they changed (never their values)."""
     with transaction.atomic():
         existed = CheckSecret.objects.filter(check_obj=check).exists()
-        CheckSecret.objects.update_or_create(check_obj=check, defaults={
-            "ciphertext": secrets.encrypt(json.dumps(asdict(credentials)), owner(check.pk)),
-            "key_id": secrets.key_id()})
-        entry = context.current().entry(
-            action=Action.UPDATE, content_type=ContentType.objects.get_for_model(Check), object_id=check.pk,
-            object_repr=str(check)[:200], before={"snmp_credentials": "set" if existed else "none"},
-            after={"snmp_credentials": "set"})
-        trail.append([entry])
+        CheckSecret.objects.update_or_create(check_obj=check, defaults=seal(credentials, owner(check.pk)))
+        audit_set(check, existed)
 
 
 def has_credentials(check: Check) -> bool:
@@ -40,10 +28,6 @@ def has_credentials(check: Check) -> bool:
 
 
 def read(secret: CheckSecret | None) -> Credentials | None:
-    """The decrypted credentials, or None when none are set or they do not decrypt with this
-    server's key (secrets.SecretUnreadable is raised for the latter)."""
-    if secret is None:
-        return None
-    data = json.loads(secrets.decrypt(secret.ciphertext, owner(secret.check_obj_id)))
-    known = {f.name for f in fields(Credentials)}
-    return Credentials(**{k: v for k, v in data.items() if k in known})
+    """The decrypted credentials, or None when none are set (secrets.SecretUnreadable is raised
+    when they do not decrypt with this server's key)."""
+    return None if secret is None else unseal(secret.ciphertext, owner(secret.check_obj_id))

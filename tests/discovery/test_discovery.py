@@ -102,7 +102,7 @@ def ui(user: object) -> Client:
 
 
 def page(device: Device) -> str:
-    return reverse("discovery:device", args=[device.pk])
+    return reverse("discovery_pages:device", args=[device.pk])
 
 
 def read(client: Client, device: Device, data: dict[str, object]) -> HttpResponse:

@@ -1,0 +1,59 @@
+"""SNMP credentials kept for later reads (a sweep's, a monitoring check's): encrypted with the
+key kept outside the database (irtis.core.secrets), write-only — pages and the API only say
+whether they are set. Setting them is audited as a change of their owner that names no value:
+`{"snmp_credentials": "set"}`."""
+
+import json
+from dataclasses import asdict, fields
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from irtis.audit import context, trail
+from irtis.audit.models import Action
+from irtis.core import secrets
+
+from .models import Sweep, SweepSecret
+from .snmp import Credentials
+
+
+def seal(credentials: Credentials, owner: str) -> dict[str, object]:
+    """The stored columns of `credentials` bound to `owner` (a ciphertext copied onto another
+    owner does not decrypt)."""
+    return {"ciphertext": secrets.encrypt(json.dumps(asdict(credentials)), owner), "key_id": secrets.key_id()}
+
+
+def unseal(ciphertext: bytes, owner: str) -> Credentials:
+    """The decrypted credentials (secrets.SecretUnreadable if they do not decrypt with this server's key)."""
+    data = json.loads(secrets.decrypt(ciphertext, owner))
+    known = {f.name for f in fields(Credentials)}
+    return Credentials(**{k: v for k, v in data.items() if k in known})
+
+
+def audit_set(obj: models.Model, existed: bool) -> None:
+    """Record in the audit trail that `obj`'s SNMP credentials were set, without their values."""
+    entry = context.current().entry(
+        action=Action.UPDATE, content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        object_repr=str(obj)[:200], before={"snmp_credentials": "set" if existed else "none"},
+        after={"snmp_credentials": "set"})
+    trail.append([entry])
+
+
+def owner(sweep_id: int) -> str:
+    return f"discovery.sweep:{sweep_id}"
+
+
+def set_credentials(sweep: Sweep, credentials: Credentials) -> None:
+    with transaction.atomic():
+        existed = SweepSecret.objects.filter(sweep=sweep).exists()
+        SweepSecret.objects.update_or_create(sweep=sweep, defaults=seal(credentials, owner(sweep.pk)))
+        audit_set(sweep, existed)
+
+
+def has_credentials(sweep: Sweep) -> bool:
+    return SweepSecret.objects.filter(sweep=sweep).exists()
+
+
+def read(sweep: Sweep) -> Credentials | None:
+    secret = SweepSecret.objects.filter(sweep=sweep).first()
+    return unseal(secret.ciphertext, owner(sweep.pk)) if secret else None
