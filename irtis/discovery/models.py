@@ -37,6 +37,10 @@ class Sweep(TaggedModel):
                             help_text=_("Of the agents' and the discovered addresses. Empty: the global table."))
     port = models.PositiveIntegerField(_("UDP port"), default=SNMP_PORT,
                                        validators=[MinValueValidator(1), MaxValueValidator(65535)])
+    timeout = models.PositiveSmallIntegerField(_("timeout (s)"), default=2,
+                                               validators=[MinValueValidator(1), MaxValueValidator(60)])
+    retries = models.PositiveSmallIntegerField(_("retries"), default=1, validators=[MaxValueValidator(5)],
+                                               help_text=_("Further attempts before an agent counts as silent."))
     zone = models.CharField(_("network zone"), max_length=32, default="default", choices=queue_choices,
                             help_text=_("The worker of this zone's queue reads the agents."))
     enabled = models.BooleanField(_("enabled"), default=True,

@@ -59,7 +59,8 @@ def run(sweep: Sweep, progress: Any = None) -> dict[str, int]:
     if progress:
         progress(0, len(targets), _("Reading %(count)d agents") % {"count": len(reachable)})
     readings = dict(zip((d.pk for d in reachable), snmp.read_many(
-        [addresses[d.pk] for d in reachable], sweep.port, secret, concurrency=CONCURRENCY), strict=True))
+        [addresses[d.pk] for d in reachable], sweep.port, secret, concurrency=CONCURRENCY,
+        timeout=sweep.timeout, retries=sweep.retries), strict=True))
     now = timezone.now()
     findings = []
     for done, device in enumerate(targets, 1):

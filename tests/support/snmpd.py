@@ -36,6 +36,7 @@ class Agent:
     host: str
     port: int
     log: Path
+    hosts: tuple[str, ...] = ()
 
 
 def _free_udp_port() -> int:
@@ -47,7 +48,7 @@ def _free_udp_port() -> int:
 def _configure(root: Path, extra: str = "") -> Path:
     conf = root / "snmpd.conf"
     conf.write_text(
-        f"rocommunity {COMMUNITY} 127.0.0.1\n"
+        f"rocommunity {COMMUNITY} 127.0.0.0/8\n"
         f'createUser {V3_USER} SHA "{V3_AUTH}" AES "{V3_PRIV}"\n'
         f"rouser {V3_USER} priv\n"
         f"sysName {SYS_NAME}\n"
@@ -90,20 +91,22 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running(root: Path, extra: str = "") -> Iterator[Agent]:
+def running(root: Path, extra: str = "", hosts: tuple[str, ...] = ("127.0.0.1",)) -> Iterator[Agent]:
     """An agent on 127.0.0.1 for the duration of the block; `extra`: more configuration lines
-    (e.g. `override OID integer 75`, a value the monitoring tests compare with thresholds)."""
+    (e.g. `override OID integer 75`, a value the monitoring tests compare with thresholds);
+    `hosts`: loopback addresses it answers on, the same agent seen as that many devices."""
     snmpd = ensure("snmpd", "snmpd")
     conf, log = _configure(root, extra), root / "snmpd.log"
     env = {**os.environ, "SNMP_PERSISTENT_DIR": str(root / "persistent"), "MIBS": ""}
     for _attempt in range(3):  # the free port may be taken between finding and binding it
         port = _free_udp_port()
-        process = _start([snmpd, "-f", "-Lo", "-C", "-r", "-c", str(conf), f"udp:127.0.0.1:{port}"], env, log)
+        listen = ",".join(f"udp:{host}:{port}" for host in hosts)
+        process = _start([snmpd, "-f", "-Lo", "-C", "-r", "-c", str(conf), listen], env, log)
         if process is not None:
             break
     else:
         _fail(log)
     try:
-        yield Agent("127.0.0.1", port, log)
+        yield Agent(hosts[0], port, log, hosts)
     finally:
         _stop(process)
