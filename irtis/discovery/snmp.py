@@ -32,6 +32,7 @@ from pysnmp.proto import errind
 from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 
 SYS_DESCR, SYS_OBJECT_ID, SYS_NAME = "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.5.0"
+IF_NUMBER = "1.3.6.1.2.1.2.1.0"  # IF-MIB ifNumber: the rows of ifTable
 IF_ENTRY = "1.3.6.1.2.1.2.2.1"          # IF-MIB ifTable
 IFX_ENTRY = "1.3.6.1.2.1.31.1.1.1"      # IF-MIB ifXTable
 IP_ADDR_ENTRY = "1.3.6.1.2.1.4.20.1"    # IP-MIB ipAddrTable (IPv4)
@@ -48,7 +49,8 @@ LLDP_REM_COLUMNS = {"port_subtype": 6, "port_id": 7, "port_descr": 8, "sys_name"
 LLDP_LOC_PORT_ENTRY = "1.0.8802.1.1.2.1.3.7.1"  # LLDP-MIB lldpLocPortTable: index localPortNum
 LLDP_LOC_COLUMNS = {"port_subtype": 2, "port_id": 3, "port_descr": 4}
 LLDP_NAMED_PORTS = {1, 5, 7}  # port ID subtypes that are a name: interfaceAlias, interfaceName, local
-REPETITIONS = 25
+REPETITIONS = 25  # at most per column and request; a walk starts smaller (see `_Session.table`)
+FIRST_REPETITIONS = 4
 MAX_ROWS = 20000  # per table: a misbehaving agent cannot keep a read going for ever
 
 AUTH_PROTOCOLS = {
@@ -201,9 +203,10 @@ async def _read(engine: SnmpEngine, host: str, port: int, credentials: Credentia
     try:
         target = await _target(host, port, timeout, retries)
         session = _Session(engine, credentials, target, f"{host}:{port}", timeout * (retries + 1))
-        system = await session.get([SYS_NAME, SYS_DESCR, SYS_OBJECT_ID])
-        interfaces = await session.table(IF_ENTRY, IF_COLUMNS)
-        extended = await session.table(IFX_ENTRY, IFX_COLUMNS)
+        system = await session.get([SYS_NAME, SYS_DESCR, SYS_OBJECT_ID, IF_NUMBER])
+        rows = _int(system.get(IF_NUMBER)) or REPETITIONS
+        interfaces = await session.table(IF_ENTRY, IF_COLUMNS, first=rows + 1)
+        extended = await session.table(IFX_ENTRY, IFX_COLUMNS, first=rows + 1)
         ipv4 = await session.table(IP_ADDR_ENTRY, IP_ADDR_COLUMNS)
         modern = await session.table(IP_ADDRESS_ENTRY, IP_ADDRESS_COLUMNS)
         entities = await session.table(ENT_PHYSICAL_ENTRY, ENT_COLUMNS)
@@ -246,15 +249,21 @@ class _Session:
         self._check(error, status)
         return {str(name): value for name, value in binds if not isinstance(value, NoSuchObject | NoSuchInstance)}
 
-    async def table(self, entry: str, columns: dict[str, int]) -> dict[str, dict[tuple[int, ...], Any]]:
-        """Walk the columns of one table together with GETBULK: {column: {index: value}}."""
+    async def table(self, entry: str, columns: dict[str, int],
+                    first: int = FIRST_REPETITIONS) -> dict[str, dict[tuple[int, ...], Any]]:
+        """Walk the columns of one table together with GETBULK: {column: {index: value}}.
+
+        The first request asks for `first` rows (the expected size, when known), later ones
+        twice as many up to REPETITIONS: an agent answers every repetition of every column
+        even past the table's end, and decoding those answers is most of a read's time."""
         prefixes = {name: (*_oid(entry), number) for name, number in columns.items()}
         last = dict(prefixes)
         found: dict[str, dict[tuple[int, ...], Any]] = {name: {} for name in columns}
         active = list(columns)
+        repetitions = max(1, min(first, REPETITIONS))
         while active:
             error, status, _index, binds = await bulk_cmd(
-                self.engine, self.auth, self.target, ContextData(), 0, REPETITIONS,
+                self.engine, self.auth, self.target, ContextData(), 0, repetitions,
                 *(ObjectType(ObjectIdentity(last[n])) for n in active), lookupMib=False,
             )
             self._check(error, status)
@@ -272,6 +281,7 @@ class _Session:
                 found[column][oid[len(prefix):]] = value
                 last[column] = oid
             active = [n for n in active if n not in finished]
+            repetitions = min(repetitions * 2, REPETITIONS)
         return found
 
     def _check(self, error: Any, status: Any) -> None:
