@@ -118,7 +118,7 @@ class RearPortTemplate(ComponentTemplate):
 
 @register(group="inventory", **{**TEMPLATE_PAGES, "columns": ("hardware_model", "name", "type", "rear_port",
                                                               "rear_port_position")},
-          depends={"rear_port": ("hardware_model",)}, queryset=lambda rows: rows.select_related("rear_port"))
+          depends={"rear_port": ("hardware_model",)}, queryset=lambda rows: rows.select_related("rear_port__hardware_model"))
 class FrontPortTemplate(ComponentTemplate):
     """A front port every patch panel of the hardware model has, continuing at a rear port's position."""
 
