@@ -8,7 +8,7 @@ live in VRF MGMT (10.250.<N>.0/24), the CCN/CSI gateways in the isolated VRF CCN
 from typing import Any
 
 from irtis.core.demo import ensure
-from irtis.inventory.models import Device, Site
+from irtis.inventory.models import Device, Interface, Site
 
 from .models import (
     VLAN,
@@ -19,6 +19,7 @@ from .models import (
     Prefix,
     Provider,
     SecurityZone,
+    VLANAssignment,
     VLANGroup,
     VoiceGateway,
 )
@@ -183,8 +184,22 @@ def load() -> None:
     }
     sites = {s.code: s for s in Site.objects.filter(code__in=SITES)}
     _ip_space(zones, vrfs, sites)
+    _peer_links()
     _circuits(sites)
     _voice(sites)
+
+
+# core switch pair of a data centre: each switch's Po1 (the vPC peer link) carries every VLAN of the site
+PEER_LINKS = {"DC1": ("dc1-lan-01", "dc1-lan-02"), "DC2": ("dc2-lan-01", "dc2-lan-02")}
+
+
+def _peer_links() -> None:
+    for site, switches in PEER_LINKS.items():
+        vlans = [VLAN.objects.get(group__name=site, vid=vid) for vid in SITES[site][1]]
+        for switch in switches:
+            peer_link = Interface.objects.get(device__name=switch, name="Po1")
+            for vlan in vlans:
+                ensure(VLANAssignment, {"interface": peer_link, "vlan": vlan}, {"tagged": True})
 
 
 def _ip_space(zones: dict, vrfs: dict, sites: dict) -> None:

@@ -64,7 +64,7 @@ class RackReservation(TaggedModel):
         if first > last:
             raise ValidationError({"last_unit": _("The last unit cannot be below the first one.")})
         if last > self.rack.u_height:
-            raise ValidationError({"last_unit": _("The rack has %(units)d units.") % {"units": self.rack.u_height}})
+            raise ValidationError({"last_unit": _("The rack is %(units)d U high.") % {"units": self.rack.u_height}})
         other = (RackReservation.objects.filter(rack_id=self.rack_id, first_unit__lte=last, last_unit__gte=first)
                  .exclude(pk=self.pk).first())
         if other is not None:
