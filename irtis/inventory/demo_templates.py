@@ -12,6 +12,7 @@ from .models import (
     DeviceRole,
     FrontPortTemplate,
     HardwareModel,
+    Interface,
     InterfaceTemplate,
     PowerPortTemplate,
     Rack,
@@ -34,7 +35,7 @@ TEMPLATES = {
         [("PSU1", 650, 280), ("PSU2", 650, 280)],
     ),
 }
-PANEL = "Skydelis 1U 24×LC (MPO)"  # two 12-fibre MPO trunks at the rear, 24 LC ports at the front
+PANEL = "Skydelis 1U 24×LC (MPO)"  # two 12-fibre MPO trunks at the rear; LC ports F1–F12 on the first
 
 # (device, hardware model, role, rack, position, status, description)
 FROM_TEMPLATES = [
@@ -64,11 +65,12 @@ def load() -> None:
             ensure(PowerPortTemplate, {"hardware_model": model, "name": name},
                    {"maximum_draw": maximum, "allocated_draw": allocated})
     panel = HardwareModel.objects.get(name=PANEL)
-    for trunk in (1, 2):
-        rear = ensure(RearPortTemplate, {"hardware_model": panel, "name": f"R{trunk}"}, {"type": "mpo", "positions": 12})
-        for position in range(1, 13):
-            ensure(FrontPortTemplate, {"hardware_model": panel, "name": f"F{(trunk - 1) * 12 + position}"},
-                   {"type": "lc", "rear_port": rear, "rear_port_position": position})
+    trunk = ensure(RearPortTemplate, {"hardware_model": panel, "name": "R1"}, {"type": "mpo", "positions": 12})
+    ensure(RearPortTemplate, {"hardware_model": panel, "name": "R2"}, {
+        "type": "mpo", "positions": 12, "description": "Rezervinė magistralė (F13–F24 nesumontuoti)"})
+    for position in range(1, 13):
+        ensure(FrontPortTemplate, {"hardware_model": panel, "name": f"F{position}"},
+               {"type": "lc", "rear_port": trunk, "rear_port_position": position})
     # Reservations first: the planned server goes into the units kept for it.
     for rack_name, first, last, team, until, description in RESERVATIONS:
         ensure(RackReservation, {"rack": Rack.objects.get(name=rack_name), "first_unit": first},
@@ -79,3 +81,5 @@ def load() -> None:
             "name": name, "hardware_model": HardwareModel.objects.get(name=model_name),
             "role": DeviceRole.objects.get(name=role), "site": rack.site, "location": rack.location, "rack": rack,
             "position": position, "face": "front", "status": status, "description": description})
+    ensure(Interface, {"device": Device.objects.get(name="dc1-lan-03"), "name": "Ethernet1/49"}, {
+        "mode": "tagged", "description": "Planuojama jungtis su dc1-lan-01 (VLAN dar nepriskirti)"})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from irtis.audit.models import AuditEntry
 from irtis.inventory import demo as inventory_demo
 from irtis.network import demo
-from irtis.network.models import VLAN, Circuit, IPAddress, NumberRange, Prefix, Provider, VoiceGateway
+from irtis.network.models import VLAN, Circuit, IPAddress, NumberRange, Prefix, Provider, VLANAssignment, VoiceGateway
 
 from .helpers import site
 
@@ -27,6 +27,9 @@ def test_demo_loads_once_and_reruns_write_nothing() -> None:
     assert VoiceGateway.objects.filter(site__code="VNO-HQ").count() == 2 and NumberRange.objects.exists()
     assert IPAddress.objects.filter(vrf__name="CCN").count() == 2
     assert Prefix.objects.get(prefix="10.0.0.0/8").utilisation > 0
+    peer_link = VLANAssignment.objects.filter(interface__device__name="dc2-lan-02", interface__name="Po1")
+    assert set(peer_link.values_list("vlan__vid", flat=True)) == {10, 20, 30, 100, 110, 150, 160}
+    assert VLANAssignment.objects.filter(interface__name="Po1", tagged=True).count() == 2 * 11 + 2 * 7
     entries = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == entries

@@ -112,13 +112,15 @@ class RearPortTemplate(ComponentTemplate):
         verbose_name_plural = _("rear port templates")
 
     def clean(self) -> None:
-        if self.pk and self.positions and self.frontporttemplates.filter(rear_port_position__gt=self.positions).exists():
+        fronts = self.frontporttemplates.filter(rear_port_position__gt=self.positions) if self.pk else None
+        if self.positions and fronts is not None and fronts.exists():
             raise ValidationError({"positions": _("A front port uses a higher position of this rear port.")})
 
 
 @register(group="inventory", **{**TEMPLATE_PAGES, "columns": ("hardware_model", "name", "type", "rear_port",
                                                               "rear_port_position")},
-          depends={"rear_port": ("hardware_model",)}, queryset=lambda rows: rows.select_related("rear_port__hardware_model"))
+          depends={"rear_port": ("hardware_model",)},
+          queryset=lambda rows: rows.select_related("rear_port__hardware_model"))
 class FrontPortTemplate(ComponentTemplate):
     """A front port every patch panel of the hardware model has, continuing at a rear port's position."""
 
