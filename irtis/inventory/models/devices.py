@@ -223,13 +223,14 @@ class Device(TaggedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.asset_number == "":
             self.asset_number = None
-        created = self._state.adding
-        with transaction.atomic():
+        if not self._state.adding:
             super().save(*args, **kwargs)
-            if created:  # a new device comes with its hardware model's components (bulk writes: apps.py)
-                from .hardware_templates import copy_to
+            return
+        with transaction.atomic():  # a new device comes with its hardware model's components (bulk writes: apps.py)
+            super().save(*args, **kwargs)
+            from .hardware_templates import copy_to
 
-                copy_to([self])
+            copy_to([self])
 
 
 @register(
