@@ -41,7 +41,8 @@ class TestVRF(ModelContract):
         return VRF.objects.create(name=f"VRF-{n}", rd=f"65010:{n}")
 
     def new_values(self) -> dict:
-        return {"name": "CCN", "rd": "10.0.0.1:140", "zone": SecurityZone.objects.create(code="CCN", name="CCN zona")}
+        zone = SecurityZone.objects.get_or_create(code="CCN", defaults={"name": "CCN zona"})[0]  # asked once a field
+        return {"name": "CCN", "rd": "10.0.0.1:140", "zone": zone}
 
     def many_targets(self, field: Any, n: int) -> list:
         if field.name in ("import_targets", "export_targets"):
