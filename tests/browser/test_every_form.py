@@ -86,6 +86,7 @@ def _values() -> dict[str, dict[str, str]]:
         "network.vlanassignment": {"interface": "dc1-lan-03 Ethernet1/49", "vlan": str(dc1_vlan.pk)},  # no VLAN yet
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
+        "network.routetarget": {"name": "65010:999"},
         "security.control": {"evaluator": "*"},
         "security.requirementmapping": {"source": "LT-01", "target": "A.5.2"},  # searched for: not mapped
         "procurement.contractamendment": {"number": "99"},
