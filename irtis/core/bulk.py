@@ -22,8 +22,9 @@ from .models import BaseModel, SearchEntry, StaleObjectError
 from .names import conflicts as name_conflicts
 from .names import unique_names
 
-# Sent with `objects` after a bulk save, as post_save is for one object: an app's own index of
-# its objects (the knowledge base's stems) follows imports and API list writes too.
+# Sent with `objects` (and `created`, those of them inserted) after a bulk save, as post_save is
+# for one object: an app's own index of its objects (the knowledge base's stems) follows imports
+# and API list writes too, and a new device gets its hardware model's components.
 saved_many = Signal()
 
 
@@ -64,7 +65,7 @@ def save_objects(objects: Sequence[BaseModel], fields: Sequence[str] = ()) -> No
         search.reindex(old)
         for obj in objects:
             obj._loaded = current_values(obj)
-        saved_many.send(sender=model, objects=objects)
+        saved_many.send(sender=model, objects=objects, created=new)
 
 
 def delete_objects(objects: Sequence[models.Model]) -> None:

@@ -5,7 +5,7 @@ import datetime
 from irtis.core.demo import ensure
 from irtis.core.models import Tag
 
-from . import demo_estate, demo_physical, demo_services
+from . import demo_estate, demo_physical, demo_services, demo_templates
 from .models import Location, Manufacturer, Site
 
 S = Site.Kind
@@ -70,5 +70,6 @@ def load() -> None:
         ensure(Manufacturer, "name", {"name": name, "website": website, "description": description})
     demo_estate.load()
     demo_physical.load()
+    demo_templates.load()
     demo_services.load_directory()
     demo_services.load_mobile()

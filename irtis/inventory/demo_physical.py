@@ -124,7 +124,8 @@ def _power(panel_name: str, location_code: str, feeds: list[tuple[str, str, int,
         pdu = _device(f"{rack_name.lower()}-pdu-{side.lower()}", rack, PDU, "AP8853", None)
         inlet = ensure(PowerPort, {"device": pdu, "name": "Įvadas"}, {"maximum_draw": 3680})
         _cable(feed, inlet, "power")
-        loads = rack.devices.exclude(role__name__in=(PATCH, PDU)).select_related("hardware_model").order_by("name")
+        loads = (rack.devices.exclude(role__name__in=(PATCH, PDU)).exclude(status="planned")  # not plugged in yet
+                 .select_related("hardware_model").order_by("name"))
         for n, device in enumerate(loads, start=1):
             outlet = ensure(PowerOutlet, {"device": pdu, "name": f"L{n}"}, {"power_port": inlet})
             watts = device.hardware_model.power_draw

@@ -1,5 +1,6 @@
 """Rack elevations drawn on the server as SVG: one face of a rack, devices at their units."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from irtis.core import permissions
 
-from .models import Device, Rack
+from .models import Device, Rack, RackReservation
 
 UNIT = 22  # pixels per rack unit
 WIDTH = 260  # width of the rack's inside
@@ -58,6 +59,28 @@ def mounted_devices(rack: Rack, user: object) -> list[Mounted]:
     ]
 
 
+@dataclass(frozen=True)
+class Reserved:
+    """A reservation as an elevation draws it: its units, and for whom (blank when the reader may
+    not view reservations)."""
+
+    first: int
+    last: int
+    text: str
+
+
+def reserved_units(rack: Rack, user: object) -> list[Reserved]:
+    """The rack's reservations (two queries); one the user may not view is only "Reserved"."""
+    rows = RackReservation.objects.filter(rack=rack).select_related("user", "team").order_by("first_unit")
+    visible = set(permissions.restrict(RackReservation.objects.filter(rack=rack), user).values_list("pk", flat=True))
+    return [Reserved(r.first_unit, r.last_unit, _for_whom(r) if r.pk in visible else "") for r in rows]
+
+
+def _for_whom(reservation: RackReservation) -> str:
+    who = ", ".join(str(x) for x in (reservation.team, reservation.user) if x is not None)
+    return f"{who}: {reservation.description}"
+
+
 def unracked_devices(rack: Rack, user: object) -> tuple[list[Device], int]:
     """Devices in the rack without a position (shelves, blanking, not yet mounted) that the user
     may view, and how many others there are."""
@@ -75,8 +98,9 @@ def text_colour(background: str) -> str:
     return "#000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#fff"
 
 
-def draw(rack: Rack, face: str, devices: list[Mounted]) -> str:
-    """The SVG of one face of the rack; a full-depth device shows on both faces."""
+def draw(rack: Rack, face: str, devices: list[Mounted], reserved: Sequence[Reserved] = ()) -> str:
+    """The SVG of one face of the rack; a full-depth device shows on both faces, a reservation's
+    units are hatched (on both faces) under whatever is mounted in them."""
     height = rack.u_height * UNIT
     title = _("Front") if face == "front" else _("Rear")
     parts = [
@@ -86,7 +110,8 @@ def draw(rack: Rack, face: str, devices: list[Mounted]) -> str:
         f'role="img" aria-label="{escape(rack.name)}: {escape(title)}">',
         "<style>text{font-family:sans-serif;font-size:11px}.u{fill:#6c757d;font-size:9px}"
         ".slot{fill:#f8f9fa;stroke:#dee2e6}.dev{stroke:#212529;stroke-width:.5}"
-        ".ghost{opacity:.45}a:hover .dev{stroke-width:2}</style>",
+        ".ghost{opacity:.45}a:hover .dev{stroke-width:2}.res{fill:#fff3cd;stroke:#ffc107}"
+        ".rt{fill:#664d03;font-size:10px}</style>",
         f'<text x="{GUTTER + WIDTH / 2}" y="18" text-anchor="middle" font-weight="bold">'
         f"{escape(rack.name)} · {escape(title)}</text>",
         f'<rect x="{GUTTER}" y="{TOP}" width="{WIDTH}" height="{height}" fill="#343a40"/>',
@@ -95,6 +120,13 @@ def draw(rack: Rack, face: str, devices: list[Mounted]) -> str:
         y = TOP + (rack.u_height - unit) * UNIT
         parts.append(f'<rect class="slot" x="{GUTTER + 2}" y="{y + 1}" width="{WIDTH - 4}" height="{UNIT - 2}"/>')
         parts.append(f'<text class="u" x="{GUTTER - 4}" y="{y + UNIT / 2 + 3}" text-anchor="end">{unit}</text>')
+    for reservation in reserved:
+        y = TOP + (rack.u_height - reservation.last) * UNIT
+        tip = escape(f"{_('Reserved')} U{reservation.first}–U{reservation.last}"
+                     + (f" · {reservation.text}" if reservation.text else ""))
+        parts.append(f'<g><title>{tip}</title><rect class="res" x="{GUTTER + 2}" y="{y + 1}" width="{WIDTH - 4}" '
+                     f'height="{(reservation.last - reservation.first + 1) * UNIT - 2}"/>'
+                     f'<text class="rt" x="{GUTTER + 6}" y="{y + 14}">{escape(_("Reserved"))}</text></g>')
     for device in devices:
         on_this_face = device.face == face
         if not on_this_face and not device.full_depth:

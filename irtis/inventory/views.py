@@ -22,7 +22,8 @@ def rack_elevation(request: HttpRequest, pk: int, face: str = "front") -> HttpRe
         raise Http404
     racks = permissions.restrict(Rack.objects.all(), request.user)
     rack = get_object_or_404(racks, pk=pk)
-    svg = elevation.draw(rack, face, elevation.mounted_devices(rack, request.user))
+    svg = elevation.draw(rack, face, elevation.mounted_devices(rack, request.user),
+                         elevation.reserved_units(rack, request.user))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

@@ -8,7 +8,7 @@ live in VRF MGMT (10.250.<N>.0/24), the CCN/CSI gateways in the isolated VRF CCN
 from typing import Any
 
 from irtis.core.demo import ensure
-from irtis.inventory.models import Device, Site
+from irtis.inventory.models import Device, Interface, Site
 
 from .models import (
     VLAN,
@@ -18,7 +18,9 @@ from .models import (
     NumberRange,
     Prefix,
     Provider,
+    RouteTarget,
     SecurityZone,
+    VLANAssignment,
     VLANGroup,
     VoiceGateway,
 )
@@ -57,6 +59,13 @@ ZONES = [
     ("MDM", "Mobiliųjų įrenginių zona", T.EXTERNAL, "Pareigūnų mobiliųjų įrenginių VPN adresų telkinys."),
     ("INTERNET", "Internetas", T.UNTRUSTED, "Viešasis internetas, pasiekiamas per SVDPT; skiriamas saugasiene."),
 ]
+
+# route target: (description, VRFs importing it, VRFs exporting it)
+ROUTE_TARGETS = {
+    "65010:10": ("Valdymo tinklų maršrutai", ("MGMT",), ("MGMT",)),
+    "65010:140": ("CCN/CSI maršrutai, tik VRF CCN", ("CCN",), ("CCN",)),
+    "65010:900": ("Bendrosios paslaugos (DNS, NTP): importuoja valdymo VRF", ("MGMT",), ()),
+}
 
 VRFS = [
     ("MGMT", "65010:10", "MGMT", "Valdymo tinklų maršrutizavimo sritis."),
@@ -181,10 +190,35 @@ def load() -> None:
         name: ensure(VRF, "name", {"name": name, "rd": rd, "zone": zones[zone], "description": text})
         for name, rd, zone, text in VRFS
     }
+    _route_targets(vrfs)
     sites = {s.code: s for s in Site.objects.filter(code__in=SITES)}
     _ip_space(zones, vrfs, sites)
+    _peer_links()
     _circuits(sites)
     _voice(sites)
+
+
+def _route_targets(vrfs: dict[str, VRF]) -> None:
+    for name, (description, importing, exporting) in ROUTE_TARGETS.items():
+        target = ensure(RouteTarget, "name", {"name": name, "description": description})
+        for vrf_names, field in ((importing, "import_targets"), (exporting, "export_targets")):
+            for vrf_name in vrf_names:
+                targets = getattr(vrfs[vrf_name], field)
+                if not targets.filter(pk=target.pk).exists():
+                    targets.add(target)
+
+
+# core switch pair of a data centre: each switch's Po1 (the vPC peer link) carries every VLAN of the site
+PEER_LINKS = {"DC1": ("dc1-lan-01", "dc1-lan-02"), "DC2": ("dc2-lan-01", "dc2-lan-02")}
+
+
+def _peer_links() -> None:
+    for site, switches in PEER_LINKS.items():
+        vlans = [VLAN.objects.get(group__name=site, vid=vid) for vid in SITES[site][1]]
+        for switch in switches:
+            peer_link = Interface.objects.get(device__name=switch, name="Po1")
+            for vlan in vlans:
+                ensure(VLANAssignment, {"interface": peer_link, "vlan": vlan}, {"tagged": True})
 
 
 def _ip_space(zones: dict, vrfs: dict, sites: dict) -> None:

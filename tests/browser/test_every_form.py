@@ -24,7 +24,7 @@ from irtis.changes.models import ApprovalRule, MaintenanceWindow, Status
 from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
-from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, RearPort
+from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate
 from irtis.network.models import VLAN
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
@@ -56,6 +56,7 @@ def _values() -> dict[str, dict[str, str]]:
     upkeep_offer = upkeep.offers.get()
     dc1_vlan = VLAN.objects.filter(site__code="DC1").order_by("pk").first()
     spare_trunk = RearPort.objects.get(device__name="dc1-a01-pp-01", name="R2")  # no front port yet
+    spare_trunk_template = RearPortTemplate.objects.get(hardware_model__name="Skydelis 1U 24×LC (MPO)", name="R2")
     return {
         "access.accessrequest": {"valid_from": str(datetime.date.today()),
                                  "valid_until": str(datetime.date.today() + datetime.timedelta(days=10))},
@@ -75,12 +76,17 @@ def _values() -> dict[str, dict[str, str]]:
             "a_console_port": str(ConsolePort.objects.get(device__name="dc1-fw-02").pk),
             "b_console_server_port": str(ConsoleServerPort.objects.get(device__name="dc1-kons-01", name="ttyS8").pk)},
         "inventory.frontport": {"device": "dc1-a01-pp-01", "rear_port": str(spare_trunk.pk)},
+        "inventory.frontporttemplate": {"hardware_model": str(spare_trunk_template.hardware_model_id),
+                                        "rear_port": str(spare_trunk_template.pk)},
         "inventory.installation": {"device": "*"},
+        "inventory.rackreservation": {"rack": str(Rack.objects.get(name="DC1-A03").pk), "first_unit": "40",
+                                      "last_unit": "41", "team": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},
-        "network.vlanassignment": {"interface": "dc1-lan-01 Po1", "vlan": str(dc1_vlan.pk)},  # tagged, no VLAN
+        "network.vlanassignment": {"interface": "dc1-lan-03 Ethernet1/49", "vlan": str(dc1_vlan.pk)},  # no VLAN yet
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},
+        "network.routetarget": {"name": "65010:999"},
         "security.control": {"evaluator": "*"},
         "security.requirementmapping": {"source": "LT-01", "target": "A.5.2"},  # searched for: not mapped
         "procurement.contractamendment": {"number": "99"},

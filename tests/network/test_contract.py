@@ -1,5 +1,7 @@
 """Every network model through the platform's generic contract (pages, API, import, search, audit)."""
 
+from typing import Any
+
 from irtis.core.models import Tag
 from irtis.network.models import (
     VLAN,
@@ -9,6 +11,7 @@ from irtis.network.models import (
     NumberRange,
     Prefix,
     Provider,
+    RouteTarget,
     SecurityZone,
     VLANGroup,
     VoiceGateway,
@@ -38,7 +41,25 @@ class TestVRF(ModelContract):
         return VRF.objects.create(name=f"VRF-{n}", rd=f"65010:{n}")
 
     def new_values(self) -> dict:
-        return {"name": "CCN", "rd": "10.0.0.1:140", "zone": SecurityZone.objects.create(code="CCN", name="CCN zona")}
+        zone = SecurityZone.objects.get_or_create(code="CCN", defaults={"name": "CCN zona"})[0]  # asked once a field
+        return {"name": "CCN", "rd": "10.0.0.1:140", "zone": zone}
+
+    def many_targets(self, field: Any, n: int) -> list:
+        if field.name in ("import_targets", "export_targets"):
+            start = RouteTarget.objects.count()
+            return [RouteTarget.objects.create(name=f"65010:{700 + start + i}") for i in range(n)]
+        return super().many_targets(field, n)
+
+
+class TestRouteTarget(ModelContract):
+    model = RouteTarget
+    change = {"description": "CCN/CSI maršrutai"}
+
+    def make(self, n: int) -> RouteTarget:
+        return RouteTarget.objects.create(name=f"65010:{n}")
+
+    def new_values(self) -> dict:
+        return {"name": "10.0.0.1:140", "description": "Bendrosios paslaugos"}
 
 
 class TestVLANGroup(ModelContract):

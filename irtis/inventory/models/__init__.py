@@ -4,15 +4,52 @@ directory)."""
 from .cabling import Cable, ConsolePort, ConsoleServerPort, FrontPort, RearPort
 from .devices import Device, DeviceRole, HardwareModel, Interface, StorageCapacity, Team
 from .directory import DirectoryDomain, DomainController, MailServer, MailSystem
+from .hardware_templates import (
+    ConsolePortTemplate,
+    FrontPortTemplate,
+    InterfaceTemplate,
+    PowerPortTemplate,
+    RearPortTemplate,
+)
 from .mobile import MobileDevice
 from .places import Location, Manufacturer, Site
 from .power import PowerFeed, PowerOutlet, PowerPanel, PowerPort
 from .racks import Rack
+from .reservations import RackReservation
 from .software import Installation, SoftwareProduct, SoftwareVersion
 
 __all__ = [
-    "Cable", "ConsolePort", "ConsoleServerPort", "Device", "DeviceRole", "DirectoryDomain",
-    "DomainController", "FrontPort", "HardwareModel", "Installation", "Interface", "Location", "MailServer",
-    "MailSystem", "Manufacturer", "MobileDevice", "PowerFeed", "PowerOutlet", "PowerPanel", "PowerPort",
-    "Rack", "RearPort", "Site", "SoftwareProduct", "SoftwareVersion", "StorageCapacity", "Team",
+    "Cable",
+    "ConsolePort",
+    "ConsolePortTemplate",
+    "ConsoleServerPort",
+    "Device",
+    "DeviceRole",
+    "DirectoryDomain",
+    "DomainController",
+    "FrontPort",
+    "FrontPortTemplate",
+    "HardwareModel",
+    "Installation",
+    "Interface",
+    "InterfaceTemplate",
+    "Location",
+    "MailServer",
+    "MailSystem",
+    "Manufacturer",
+    "MobileDevice",
+    "PowerFeed",
+    "PowerOutlet",
+    "PowerPanel",
+    "PowerPort",
+    "PowerPortTemplate",
+    "Rack",
+    "RackReservation",
+    "RearPort",
+    "RearPortTemplate",
+    "Site",
+    "SoftwareProduct",
+    "SoftwareVersion",
+    "StorageCapacity",
+    "Team",
 ]

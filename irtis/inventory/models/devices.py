@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -223,7 +223,14 @@ class Device(TaggedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.asset_number == "":
             self.asset_number = None
-        super().save(*args, **kwargs)
+        if not self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():  # a new device comes with its hardware model's components (bulk writes: apps.py)
+            super().save(*args, **kwargs)
+            from .hardware_templates import copy_to
+
+            copy_to([self])
 
 
 @register(

@@ -14,9 +14,18 @@ from irtis.core.registry import register
 from .places import Location, Site
 
 
+def _with_utilisation(rows: models.QuerySet) -> models.QuerySet:
+    from .reservations import with_utilisation  # it reads devices, whose module imports this one
+
+    return with_utilisation(rows)
+
+
 @register(
     group="inventory",
-    columns=("name", "site", "location", "u_height", "status"),
+    columns=("name", "site", "location", "u_height", "status", "occupied_percent", "reserved_percent"),
+    queryset=_with_utilisation,
+    labels={"occupied_units": _("occupied (U)"), "reserved_units": _("reserved (U)"),
+            "occupied_percent": _("occupied (%)"), "reserved_percent": _("reserved (%)")},
     filters=("site", "location", "status"),
     search=("description",),
     panels=("inventory/rack_elevation.html", "inventory/rack_power.html"),
@@ -68,6 +77,11 @@ class Rack(TaggedModel):
             raise ValidationError({"u_height": _(
                 "A device is mounted up to unit %(top)d; the rack must be at least that high."
             ) % {"top": top}})
+        reserved = self.reservations.aggregate(models.Max("last_unit"))["last_unit__max"]
+        if reserved and self.u_height and reserved > self.u_height:
+            raise ValidationError({"u_height": _(
+                "A reservation takes units up to %(top)d; the rack must be at least that high."
+            ) % {"top": reserved}})
 
     @property
     def units(self) -> range:

@@ -17,9 +17,10 @@ def rack_faces(context: template.Context, rack: Rack) -> dict:
     user = context["request"].user
     devices = elevation.mounted_devices(rack, user)
     unracked, hidden = elevation.unracked_devices(rack, user)
+    reserved = elevation.reserved_units(rack, user)
     return {
         "rack": rack,
-        "faces": [mark_safe(elevation.draw(rack, face, devices)) for face in elevation.FACES],
+        "faces": [mark_safe(elevation.draw(rack, face, devices, reserved)) for face in elevation.FACES],
         "unracked": unracked,
         "hidden": hidden,
     }

@@ -2,6 +2,7 @@
 
 from .circuits import Circuit, Provider
 from .ipam import IPAddress, Prefix
+from .routing import RouteTarget
 from .vlans import VLAN, VLANAssignment, VLANGroup
 from .voice import NumberRange, VoiceGateway
 from .zones import VRF, SecurityZone
@@ -14,6 +15,7 @@ __all__ = [
     "NumberRange",
     "Prefix",
     "Provider",
+    "RouteTarget",
     "SecurityZone",
     "VLANAssignment",
     "VLANGroup",

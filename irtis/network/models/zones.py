@@ -75,6 +75,10 @@ class VRF(TaggedModel):
         verbose_name=_("security zone"),
     )
     description = models.TextField(_("description"), blank=True)
+    import_targets = models.ManyToManyField("network.RouteTarget", blank=True, related_name="importing_vrfs",
+                                            verbose_name=_("import targets"))
+    export_targets = models.ManyToManyField("network.RouteTarget", blank=True, related_name="exporting_vrfs",
+                                            verbose_name=_("export targets"))
 
     class Meta:
         verbose_name = _("VRF")
