@@ -324,6 +324,11 @@ class IPAddress(TaggedModel):
     def __str__(self) -> str:
         return self.address
 
+    @property
+    def host(self) -> str:
+        """The address without its mask (10.10.100.11)."""
+        return self.address.split("/")[0]
+
     def _derive(self) -> None:
         try:
             interface = ip.parse_interface(self.address)
