@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='primary_addresses', to='inventory.device', verbose_name='device')),
                 ('ip_address', models.ForeignKey(help_text="One of the addresses assigned to the device's interfaces.", on_delete=django.db.models.deletion.CASCADE, related_name='primary_of_devices', to='network.ipaddress', verbose_name='IP address')),
                 ('tags', models.ManyToManyField(blank=True, related_name='+', to='core.tag', verbose_name='tags')),

@@ -395,8 +395,9 @@ class IPAddress(TaggedModel):
 
 @register(
     group="networks",
-    columns=("device", "ip_address"),
+    columns=("device", "ip_address", "description"),
     filters=("device", "ip_address"),
+    search=("description",),
     key="id",
     brief=("id", "device", "ip_address"),
     queryset=lambda rows: rows.select_related("ip_address__interface"),
@@ -415,6 +416,7 @@ class DevicePrimaryAddress(TaggedModel):
         IPAddress, models.CASCADE, related_name="primary_of_devices", verbose_name=_("IP address"),
         help_text=_("One of the addresses assigned to the device's interfaces."),
     )
+    description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("device primary IP address")
