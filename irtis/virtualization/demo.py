@@ -505,11 +505,12 @@ def _network(machine: VirtualMachine, prefix: Prefix, host: int, number: int) ->
 
 
 def _disks(machine: VirtualMachine) -> None:
-    """A system disk and, on a larger machine, a data disk: together its allocation."""
+    """A system disk and, on a larger machine, a data disk: together its allocation (a planned
+    machine's data disk is not made yet)."""
     datastore = f"{machine.cluster.name}-DS01"
     system = min(SYSTEM_DISK_GB, machine.disk_gb)
     ensure(VirtualDisk, {"virtual_machine": machine, "name": "Hard disk 1"},
            {"size_gb": system, "datastore": datastore, "description": "Sisteminis diskas"})
-    if machine.disk_gb > system:
+    if machine.disk_gb > system and machine.status != VirtualMachine.Status.PLANNED:
         ensure(VirtualDisk, {"virtual_machine": machine, "name": "Hard disk 2"},
                {"size_gb": machine.disk_gb - system, "datastore": datastore, "description": "Duomenų diskas"})
