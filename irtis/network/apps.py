@@ -27,5 +27,6 @@ def _primary_unassigned(sender: Any, instance: Any, **kwargs: Any) -> None:
     one of them that was its device's primary stops being it (the delete is audited)."""
     from .models import DevicePrimaryAddress
 
-    for primary in DevicePrimaryAddress.objects.filter(device_id=instance.device_id, ip_address__interface__isnull=True):
+    orphans = DevicePrimaryAddress.objects.filter(device_id=instance.device_id, ip_address__interface__isnull=True)
+    for primary in orphans:
         primary.delete()

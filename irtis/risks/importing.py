@@ -86,8 +86,8 @@ def resolve(hosts: Iterable[str]) -> dict[str, Target]:
             targets[host].device = chosen.interface.device if chosen.interface_id and chosen.interface else None
     by_record = {target.address.pk: host for host, target in targets.items() if target.address}
     for ids in _chunks(list(by_record)):
-        assigned = VMAddressAssignment.objects.filter(ip_address_id__in=ids).select_related("interface__virtual_machine")
-        for assignment in assigned:
+        assigned = VMAddressAssignment.objects.filter(ip_address_id__in=ids)
+        for assignment in assigned.select_related("interface__virtual_machine"):
             targets[by_record[assignment.ip_address_id]].vm = assignment.interface.virtual_machine
     _systems(targets)
     return targets

@@ -65,7 +65,7 @@ class VMInterface(TaggedModel):
         return f"{self.virtual_machine} {self.name}" if self.virtual_machine_id else self.name
 
     def clean(self) -> None:
-        if not self.untagged_vlan_id or not self.virtual_machine_id:
+        if self.untagged_vlan is None or not self.virtual_machine_id:
             return
         site_id = self.untagged_vlan.site_id
         if site_id and site_id != self.virtual_machine.cluster.site_id:

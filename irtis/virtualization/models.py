@@ -7,6 +7,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
@@ -333,7 +334,7 @@ class VirtualMachine(TaggedModel):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.primary_ip_id and not VMAddressAssignment.objects.filter(
             ip_address_id=self.primary_ip_id, interface__virtual_machine_id=self.pk
         ).exists():

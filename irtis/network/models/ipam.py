@@ -379,7 +379,7 @@ class IPAddress(TaggedModel):
         if not self.pk:
             return
         primary = DevicePrimaryAddress.objects.filter(ip_address_id=self.pk).select_related("device").first()
-        if primary and (not self.interface_id or self.interface.device_id != primary.device_id):
+        if primary and (self.interface is None or self.interface.device_id != primary.device_id):
             raise ValidationError({"interface": _(
                 "The address is the primary IP address of %(device)s: choose another primary first."
             ) % {"device": primary.device}})
