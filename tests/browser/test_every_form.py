@@ -109,9 +109,10 @@ def _values() -> dict[str, dict[str, str]]:
         "tasks.schedule": {"cron": "30 2 * * 1-5"},
         "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
         "virtualization.vminterface": {"mac_address": "00:50:56:ff:ff:01"},
-        "virtualization.virtualdisk": {"size_gb": "10", "virtual_machine": str(planned.pk)},  # room left
-        "virtualization.vmaddressassignment": {"interface": "*", "ip_address": str(loose.pk)},
-        "network.deviceprimaryaddress": {"device": str(ilo.interface.device_id), "ip_address": str(ilo.pk)},
+        # search boxes (above 100 choices) are typed into: names, addresses
+        "virtualization.virtualdisk": {"size_gb": "10", "virtual_machine": planned.name},  # room left
+        "virtualization.vmaddressassignment": {"interface": "*", "ip_address": loose.address},
+        "network.deviceprimaryaddress": {"device": ilo.interface.device.name, "ip_address": ilo.address},
     }
 
 
