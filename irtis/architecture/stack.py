@@ -38,7 +38,7 @@ def vm_table(vms: Iterable[VirtualMachine]) -> Table:
             link(vm), Cell(field_text(vm, "environment")), Cell(field_text(vm, "status")),
             link(vm.cluster), link(vm.cluster.site, vm.cluster.site.code),
             _version(vm.operating_system), Cell(f"{vm.vcpus} / {vm.memory_mb // 1024} / {vm.disk_gb}"),
-            Cell(vm.primary_ip or "—"),
+            Cell(vm.primary_ip.address if vm.primary_ip else "—"),
         ])
     return table
 
@@ -109,7 +109,7 @@ def engine_table(instances: Iterable[DBMSInstance]) -> Table:
 
 def vms_query(user: object) -> models.QuerySet:
     return visible(VirtualMachine.objects.all(), user).select_related(
-        "cluster__site", "operating_system")
+        "cluster__site", "operating_system", "primary_ip")
 
 
 def devices_query(user: object) -> models.QuerySet:
@@ -147,9 +147,13 @@ def _zone(prefix: Prefix) -> Any:
 def addresses_of(vms: Iterable[VirtualMachine], devices: Iterable[Device],
                  user: object) -> list[tuple[models.Model, str, int | None]]:
     """(machine, address, VRF id) of every known address of the machines."""
-    found: list[tuple[models.Model, str, int | None]] = [
-        (vm, vm.primary_ip, None) for vm in vms if vm.primary_ip
-    ]
+    vms = list(vms)
+    by_vm = {v.pk: v for v in vms}
+    found: list[tuple[models.Model, str, int | None]] = []
+    on_vms = visible(IPAddress.objects.filter(vm_assignments__interface__virtual_machine__in=vms), user)
+    for vm_id, address, vrf_id in on_vms.values_list(
+            "vm_assignments__interface__virtual_machine_id", "address", "vrf_id"):
+        found.append((by_vm[vm_id], address, vrf_id))
     devices = list(devices)
     by_id = {d.pk: d for d in devices}
     rows = visible(IPAddress.objects.filter(interface__device__in=devices), user)

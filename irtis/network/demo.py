@@ -14,6 +14,7 @@ from .models import (
     VLAN,
     VRF,
     Circuit,
+    DevicePrimaryAddress,
     IPAddress,
     NumberRange,
     Prefix,
@@ -300,13 +301,14 @@ def _ip_space(zones: dict, vrfs: dict, sites: dict) -> None:
             _address(vrfs["CCN"], f"10.10.140.{host}/24", f"ccn-gw{host - 10}", "", "CCN/CSI šliuzas")
         _address(vrfs["MGMT"], "10.250.10.10/24", "vcenter", "", "vCenter valdymo serveris")
         for host in range(101, 105):
-            _address(
+            ilo = _address(
                 vrfs["MGMT"],
                 f"10.250.10.{host}/24",
                 f"esx{host - 100:02d}-ilo",
                 "",
                 "Tarnybinės stoties valdymo sąsaja (iLO)",
             )
+            _on_interface(ilo, f"dc1-esx-{host - 100:02d}", "ilo", primary=host < 103)
 
 
 def _prefix(vrf: VRF | None, prefix: str, status: str, **values: Any) -> Prefix:
@@ -325,6 +327,16 @@ def _address(vrf: VRF | None, address: str, name: str, role: str, description: s
             "status": IPAddress.Status.ACTIVE,
         },
     )
+
+
+def _on_interface(address: IPAddress, device: str, interface: str, primary: bool) -> None:
+    """The address on a device's interface (raises when the inventory demo lacks it), and
+    optionally the device's primary IP address."""
+    port = Interface.objects.get(device__name=device, name=interface)
+    address = ensure(IPAddress, "pk", {"pk": address.pk, "interface": port})
+    if primary:
+        ensure(DevicePrimaryAddress, "device", {"device": port.device, "ip_address": address,
+                                                "description": "Valdymo (iLO) adresas"})
 
 
 def _circuits(sites: dict) -> None:

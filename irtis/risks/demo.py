@@ -45,9 +45,14 @@ RISKS: dict[str, list[tuple[Any, ...]]] = {
 }
 
 
+def _host(vm: VirtualMachine) -> str:
+    assert vm.primary_ip is not None  # _machines() picks addressed ones
+    return vm.primary_ip.host
+
+
 def _machines(code: str) -> list[VirtualMachine]:
     machines = list(VirtualMachine.objects.filter(deployments__component__system__code=code)
-                    .exclude(primary_ip="").distinct().order_by("name")[:3])
+                    .filter(primary_ip__isnull=False).select_related("primary_ip").distinct().order_by("name")[:3])
     if not machines:
         raise VirtualMachine.DoesNotExist(f"demo: no addressed virtual machine of {code}")
     return machines
@@ -57,7 +62,7 @@ def _scan(today: date) -> None:
     if Assessment.objects.filter(scope=SCOPE).exists():
         return
     results = [
-        ScanResult(nvt_oid=oid, title=name, host=vm.primary_ip, port=port, cvss=Decimal(cvss),
+        ScanResult(nvt_oid=oid, title=name, host=_host(vm), port=port, cvss=Decimal(cvss),
                    description=f"{name} ({vm.name})", cve=cve)
         for code in RISKS for n, vm in enumerate(_machines(code))
         for oid, name, port, cvss, cve in WEAKNESSES[: 1 + n % len(WEAKNESSES)]
@@ -83,7 +88,7 @@ def load() -> None:
     ensure(RiskAnalysis, {"system": systems["NTKS"], "performed_on": today - timedelta(days=420)},
            {"description": "Ankstesnė rizikos analizė: reikia naujos"})
     scanned = {f.nvt_oid: f for f in Finding.objects.filter(scope=SCOPE, host__in=[
-        vm.primary_ip for vm in _machines("MDAS")])}
+        _host(vm) for vm in _machines("MDAS")])}
     for code, rows in RISKS.items():
         for title, threat, weakness, likelihood, impact, treatment, measures, residual in rows:
             risk = ensure(Risk, {"system": systems[code], "title": title}, {

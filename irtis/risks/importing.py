@@ -23,7 +23,7 @@ from irtis.inventory.models import Device
 from irtis.network import ip
 from irtis.network.models import IPAddress
 from irtis.systems.models import Deployment, InformationSystem
-from irtis.virtualization.models import VirtualMachine
+from irtis.virtualization.models import VirtualMachine, VMAddressAssignment
 
 from .models import Assessment, Finding, Severity
 from .scans import Report, ScanError, ScanResult
@@ -84,9 +84,11 @@ def resolve(hosts: Iterable[str]) -> dict[str, Target]:
         if chosen is not None:
             targets[host].address = chosen
             targets[host].device = chosen.interface.device if chosen.interface_id and chosen.interface else None
-    for texts in _chunks(list(addresses)):
-        for vm in VirtualMachine.objects.filter(primary_ip__in=texts):
-            targets[vm.primary_ip].vm = vm
+    by_record = {target.address.pk: host for host, target in targets.items() if target.address}
+    for ids in _chunks(list(by_record)):
+        assigned = VMAddressAssignment.objects.filter(ip_address_id__in=ids)
+        for assignment in assigned.select_related("interface__virtual_machine"):
+            targets[by_record[assignment.ip_address_id]].vm = assignment.interface.virtual_machine
     _systems(targets)
     return targets
 

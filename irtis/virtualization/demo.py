@@ -7,12 +7,24 @@ pre-production, test and development; the infrastructure services run in product
 Split: production 45 %, pre-production 20 %, test 25 %, development 10 %.
 """
 
+from collections import Counter
 from decimal import Decimal
 
 from irtis.core.demo import ensure
 from irtis.inventory.models import Device, Site, SoftwareVersion, Team
+from irtis.network.demo import DOMAIN
+from irtis.network.models import VLAN, IPAddress, Prefix
 
-from .models import Cluster, ClusterHost, ClusterType, Environment, VirtualMachine
+from .models import (
+    Cluster,
+    ClusterHost,
+    ClusterType,
+    Environment,
+    VirtualDisk,
+    VirtualMachine,
+    VMAddressAssignment,
+    VMInterface,
+)
 
 E = Environment
 S = VirtualMachine.Status
@@ -242,12 +254,12 @@ INFRA = [
         "Sistemų administravimo",
     ),
 ]
-SUBNETS = {
-    "CL-PROD": "10.1.100.",
-    "CL-DMZ": "10.1.120.",
-    "CL-MGMT": "10.1.10.",
-    "CL-DC2": "10.2.160.",
-}
+# The VLAN (at the cluster's site) and so the prefix of the IP plan (irtis.network's demo) each
+# cluster's machines are connected to; database servers are on the site's database VLAN.
+CLUSTER_VLANS = {"CL-PROD": 100, "CL-DMZ": 120, "CL-MGMT": 10, "CL-DC2": 160}
+DATABASE_VLAN = 110
+FIRST_HOST = 50  # below: the network demo's own addresses (gateways, servers, VIPs)
+SYSTEM_DISK_GB = 60
 OS_VERSIONS = {"linux": "Red Hat Enterprise Linux 9", "win": "Windows Server 2022"}
 DATABASE_VMS = [
     (
@@ -440,13 +452,12 @@ def load() -> None:
                     "description": "ESXi mazgas",
                 },
             )
-    addresses = dict.fromkeys(SUBNETS, 10)
     versions = {v.name: v for v in SoftwareVersion.objects.filter(name__in=OS_VERSIONS.values())}
     teams: dict[str, Team | None] = {}
-    for row in machines():
+    hosts: Counter[int] = Counter()
+    for number, row in enumerate(machines(), start=1):
         team = teams.setdefault(row["team"], _team(row["team"]))
-        addresses[row["cluster"]] += 1
-        ensure(
+        machine = ensure(
             VirtualMachine,
             "name",
             {
@@ -459,7 +470,47 @@ def load() -> None:
                 "disk_gb": row["disk_gb"],
                 "operating_system": versions.get(row["os"]),
                 "team": team,
-                "primary_ip": SUBNETS[row["cluster"]] + str(addresses[row["cluster"]]),
                 "description": row["description"],
             },
         )
+        vid = DATABASE_VLAN if row["team"] == "Duomenų bazių" else CLUSTER_VLANS[row["cluster"]]
+        prefix = _prefix(machine.cluster, vid)
+        hosts[prefix.pk] += 1
+        _network(machine, prefix, FIRST_HOST + hosts[prefix.pk], number)
+        _disks(machine)
+
+
+def _prefix(cluster: Cluster, vid: int) -> Prefix:
+    """The IP plan's prefix of the VLAN at the cluster's site; raises when the plan has none."""
+    vlan = VLAN.objects.get(group__site=cluster.site, vid=vid)
+    return Prefix.objects.get(vlan=vlan)
+
+
+def _network(machine: VirtualMachine, prefix: Prefix, host: int, number: int) -> None:
+    """eth0 on the prefix's VLAN with an address of the prefix, the machine's primary."""
+    interface = ensure(
+        VMInterface,
+        {"virtual_machine": machine, "name": "eth0"},
+        {"untagged_vlan": prefix.vlan, "mac_address": f"00:50:56:{number >> 16 & 255:02x}:{number >> 8 & 255:02x}:"
+         f"{number & 255:02x}", "enabled": True},
+    )
+    network = prefix.network
+    address = ensure(
+        IPAddress,
+        {"vrf": prefix.vrf, "address": f"{network[host]}/{network.prefixlen}"},
+        {"dns_name": f"{machine.name}.{DOMAIN}", "status": IPAddress.Status.ACTIVE},
+    )
+    ensure(VMAddressAssignment, "ip_address", {"ip_address": address, "interface": interface})
+    ensure(VirtualMachine, "name", {"name": machine.name, "primary_ip": address})
+
+
+def _disks(machine: VirtualMachine) -> None:
+    """A system disk and, on a larger machine, a data disk: together its allocation (a planned
+    machine's data disk is not made yet)."""
+    datastore = f"{machine.cluster.name}-DS01"
+    system = min(SYSTEM_DISK_GB, machine.disk_gb)
+    ensure(VirtualDisk, {"virtual_machine": machine, "name": "Hard disk 1"},
+           {"size_gb": system, "datastore": datastore, "description": "Sisteminis diskas"})
+    if machine.disk_gb > system and machine.status != VirtualMachine.Status.PLANNED:
+        ensure(VirtualDisk, {"virtual_machine": machine, "name": "Hard disk 2"},
+               {"size_gb": machine.disk_gb - system, "datastore": datastore, "description": "Duomenų diskas"})

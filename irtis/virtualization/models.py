@@ -7,6 +7,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core import collation
@@ -16,6 +17,10 @@ from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .capacity import Capacity, CapacityQuerySet, Problem
+from .disks import VirtualDisk as VirtualDisk
+from .disks import disks_total
+from .interfaces import VMAddressAssignment as VMAddressAssignment
+from .interfaces import VMInterface as VMInterface
 
 
 class Environment(models.TextChoices):
@@ -208,6 +213,7 @@ class ClusterHost(TaggedModel):
 
 
 def validate_ip(value: str) -> None:
+    """The check of the former free-text primary IP address; migration 0001 refers to it."""
     try:
         ipaddress.ip_interface(value)
     except ValueError:
@@ -239,8 +245,8 @@ def validate_ip(value: str) -> None:
         "memory_mb",
         "disk_gb",
     ),
-    search=("primary_ip", "description"),
-    panels=("virtualization/vm_capacity.html",),
+    search=("description",),
+    panels=("virtualization/vm_network.html", "virtualization/vm_capacity.html"),
     edges=(GraphEdge("runs_on", _("runs on"), target="cluster"),),
 )
 class VirtualMachine(TaggedModel):
@@ -278,7 +284,10 @@ class VirtualMachine(TaggedModel):
         validators=[MinValueValidator(4), MaxValueValidator(25_165_824)],
     )
     disk_gb = models.PositiveIntegerField(
-        _("disk (GB)"), default=0, validators=[MaxValueValidator(10_000_000)]
+        _("disk (GB)"),
+        default=0,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text=_("The storage allocated to the machine; its virtual disks itemise it."),
     )
     operating_system = models.ForeignKey(
         "inventory.SoftwareVersion",
@@ -288,11 +297,14 @@ class VirtualMachine(TaggedModel):
         related_name="virtual_machines",
         verbose_name=_("operating system"),
     )
-    primary_ip = models.CharField(
-        _("primary IP address"),
-        max_length=64,
+    primary_ip = models.ForeignKey(
+        "network.IPAddress",
+        models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[validate_ip],
+        related_name="primary_of_virtual_machines",
+        verbose_name=_("primary IP address"),
+        help_text=_("One of the addresses assigned to the machine's interfaces."),
     )
     team = models.ForeignKey(
         "inventory.Team",
@@ -320,6 +332,29 @@ class VirtualMachine(TaggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str | Promise] = {}
+        if self.primary_ip_id and not VMAddressAssignment.objects.filter(
+            ip_address_id=self.primary_ip_id, interface__virtual_machine_id=self.pk
+        ).exists():
+            errors["primary_ip"] = _(
+                "The primary IP address must be one of the addresses assigned to the machine's interfaces."
+            )
+        if self.pk and self.disk_gb is not None and (total := disks_total(self.pk)) > self.disk_gb:
+            errors["disk_gb"] = _(
+                "The machine's virtual disks take %(total)d GB: the allocation cannot be smaller."
+            ) % {"total": total}
+        if errors:
+            raise ValidationError(errors)
+
+    def address_list(self) -> list[VMAddressAssignment]:
+        """The addresses of the machine's interfaces, for the detail panel (one query)."""
+        return list(
+            VMAddressAssignment.objects.filter(interface__virtual_machine=self)
+            .select_related("ip_address__vrf", "interface")
+            .order_by("interface__name", "ip_address__address_key")
+        )
 
     @property
     def consumes_compute(self) -> bool:

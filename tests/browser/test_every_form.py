@@ -25,11 +25,11 @@ from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate
-from irtis.network.models import VLAN
+from irtis.network.models import VLAN, IPAddress
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
 from irtis.systems.models import InformationSystem
-from irtis.virtualization.models import Cluster
+from irtis.virtualization.models import Cluster, VirtualMachine
 from tests.browser.conftest import refusals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -55,6 +55,10 @@ def _values() -> dict[str, dict[str, str]]:
     upkeep = Procurement.objects.get(name="Serverių priežiūra 2026")  # the demo's procurement being set up
     upkeep_offer = upkeep.offers.get()
     dc1_vlan = VLAN.objects.filter(site__code="DC1").order_by("pk").first()
+    planned = VirtualMachine.objects.filter(status=VirtualMachine.Status.PLANNED).order_by("pk").first()
+    loose = IPAddress.objects.filter(interface=None, vm_assignments=None).order_by("pk").first()  # on nothing
+    ilo = IPAddress.objects.filter(interface__isnull=False, primary_of_devices=None,
+                                   interface__device__primary_addresses=None).order_by("pk").first()
     spare_trunk = RearPort.objects.get(device__name="dc1-a01-pp-01", name="R2")  # no front port yet
     spare_trunk_template = RearPortTemplate.objects.get(hardware_model__name="Skydelis 1U 24×LC (MPO)", name="R2")
     return {
@@ -110,6 +114,11 @@ def _values() -> dict[str, dict[str, str]]:
         "systems.deployment": {"virtual_machine": "*"},
         "tasks.schedule": {"cron": "30 2 * * 1-5"},
         "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
+        "virtualization.vminterface": {"mac_address": "00:50:56:ff:ff:01"},
+        # search boxes (above 100 choices) are typed into: names, addresses
+        "virtualization.virtualdisk": {"size_gb": "10", "virtual_machine": planned.name},  # room left
+        "virtualization.vmaddressassignment": {"interface": "*", "ip_address": loose.address},
+        "network.deviceprimaryaddress": {"device": ilo.interface.device.name, "ip_address": ilo.address},
     }
 
 

@@ -7,6 +7,7 @@ from irtis.network.models import (
     VLAN,
     VRF,
     Circuit,
+    DevicePrimaryAddress,
     IPAddress,
     NumberRange,
     Prefix,
@@ -168,3 +169,24 @@ class TestNumberRange(ModelContract):
 
     def new_values(self) -> dict:
         return {"start": "+37046300000", "end": "+37046300199", "site": site(900)}
+
+
+class TestDevicePrimaryAddress(ModelContract):
+    model = DevicePrimaryAddress
+    change = {"description": "Valdymo adresas"}
+
+    @staticmethod
+    def addressed(n: int) -> IPAddress:
+        from irtis.inventory.models import Interface
+        from tests.virtualization.factories import server
+
+        interface = Interface.objects.create(device=server(f"srv-{n:02}"), name="eth0")
+        return IPAddress.objects.create(address=f"10.0.1.{n + 1}/24", interface=interface)
+
+    def make(self, n: int) -> DevicePrimaryAddress:
+        address = self.addressed(n)
+        return DevicePrimaryAddress.objects.create(device=address.interface.device, ip_address=address)
+
+    def new_values(self) -> dict:
+        address = self.addressed(99)
+        return {"device": address.interface.device, "ip_address": address}

@@ -4,7 +4,15 @@ from decimal import Decimal
 from typing import Any
 
 from irtis.inventory.models import Device, DeviceRole, HardwareModel, Manufacturer, Site
-from irtis.virtualization.models import Cluster, ClusterHost, ClusterType, VirtualMachine
+from irtis.network.models import IPAddress
+from irtis.virtualization.models import (
+    Cluster,
+    ClusterHost,
+    ClusterType,
+    VirtualMachine,
+    VMAddressAssignment,
+    VMInterface,
+)
 
 
 def site(code: str = "DC1") -> Site:
@@ -37,8 +45,27 @@ def host(of: Cluster, name: str, cores: int = 32, memory_gb: int = 512) -> Clust
 
 
 def vm(
-    name: str, on: Cluster, vcpus: int = 4, memory_mb: int = 8192, disk_gb: int = 100, **values: Any
+    name: str,
+    on: Cluster,
+    vcpus: int = 4,
+    memory_mb: int = 8192,
+    disk_gb: int = 100,
+    primary_ip: str = "",
+    **values: Any,
 ) -> VirtualMachine:
-    return VirtualMachine.objects.create(
+    """A machine; `primary_ip` (text) is recorded in the global table on its interface eth0."""
+    machine = VirtualMachine.objects.create(
         name=name, cluster=on, vcpus=vcpus, memory_mb=memory_mb, disk_gb=disk_gb, **values
     )
+    if primary_ip:
+        machine.primary_ip = address_on(machine, primary_ip)
+        machine.save()
+    return machine
+
+
+def address_on(machine: VirtualMachine, address: str, interface: str = "eth0") -> IPAddress:
+    """An address (text, with or without mask) recorded and assigned to the machine's interface."""
+    port = VMInterface.objects.get_or_create(virtual_machine=machine, name=interface)[0]
+    record = IPAddress.objects.create(address=address if "/" in address else f"{address}/32")
+    VMAddressAssignment.objects.create(interface=port, ip_address=record)
+    return record

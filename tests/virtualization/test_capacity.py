@@ -138,17 +138,6 @@ def test_host_must_be_at_the_cluster_site() -> None:
     assert "device" in error.value.message_dict
 
 
-def test_primary_ip_is_checked() -> None:
-    machine = VirtualMachine(
-        name="x", cluster=cluster(), vcpus=1, memory_mb=1024, primary_ip="10.1.300.1"
-    )
-    with pytest.raises(ValidationError) as error:
-        machine.full_clean()
-    assert "primary_ip" in error.value.message_dict
-    machine.primary_ip = "10.1.100.1/24"
-    machine.full_clean()
-
-
 # --- pages -----------------------------------------------------------------------------------
 
 

@@ -39,3 +39,24 @@ def test_demo_loads_once_and_reruns_write_nothing() -> None:
     entries = AuditEntry.objects.count()
     call_command("demo")
     assert AuditEntry.objects.count() == entries
+
+
+def test_demo_machines_have_eth0_a_primary_inside_the_ip_plan_and_disks() -> None:
+    from irtis.network.models import Prefix
+    from irtis.virtualization.models import VirtualDisk, VMAddressAssignment
+
+    call_command("demo")
+    machines = list(VirtualMachine.objects.select_related("primary_ip"))
+    assert machines and all(m.primary_ip for m in machines)
+    assignments = list(VMAddressAssignment.objects.select_related("ip_address", "interface__untagged_vlan"))
+    assert {a.interface.virtual_machine_id for a in assignments} == {m.pk for m in machines}
+    for assignment in assignments:  # every address inside a prefix of its VRF, the prefix of its VLAN
+        address = assignment.ip_address
+        prefix = Prefix.plain.filter(vrf=address.vrf, start_key__lte=address.address_key,
+                                     end_key__gte=address.address_key, vlan__isnull=False).get()
+        assert prefix.vlan == assignment.interface.untagged_vlan, address
+    disks = Counter()
+    for disk in VirtualDisk.objects.all():
+        disks[disk.virtual_machine_id] += disk.size_gb
+    assert all(disks[m.pk] == m.disk_gb for m in machines if m.status != VirtualMachine.Status.PLANNED)
+    assert all(0 < disks[m.pk] < m.disk_gb for m in machines if m.status == VirtualMachine.Status.PLANNED)

@@ -1,7 +1,7 @@
 """Data and voice networks (statute 2.2, 2.3): zones, VRFs, VLANs, IP space, circuits, voice."""
 
 from .circuits import Circuit, Provider
-from .ipam import IPAddress, Prefix
+from .ipam import DevicePrimaryAddress, IPAddress, Prefix
 from .routing import RouteTarget
 from .vlans import VLAN, VLANAssignment, VLANGroup
 from .voice import NumberRange, VoiceGateway
@@ -11,6 +11,7 @@ __all__ = [
     "VLAN",
     "VRF",
     "Circuit",
+    "DevicePrimaryAddress",
     "IPAddress",
     "NumberRange",
     "Prefix",

@@ -6,18 +6,20 @@ The hierarchy is not stored: a prefix's parent and children follow from the keys
 inserting or deleting a prefix never rewrites other rows.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Power
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from irtis.core.graph import GraphEdge
 from irtis.core.models import TaggedModel
 from irtis.core.registry import register
-from irtis.inventory.models import Interface, Site
+from irtis.inventory.models import Device, Interface, Site
 
 from .. import ip
 from ..fields import ComputedField, ContainedInField, KeyField
@@ -322,6 +324,11 @@ class IPAddress(TaggedModel):
     def __str__(self) -> str:
         return self.address
 
+    @property
+    def host(self) -> str:
+        """The address without its mask (10.10.100.11)."""
+        return self.address.split("/")[0]
+
     def _derive(self) -> None:
         try:
             interface = ip.parse_interface(self.address)
@@ -331,8 +338,14 @@ class IPAddress(TaggedModel):
         self.family, self.length = interface.version, interface.network.prefixlen
         self.address_key = ip.key(interface.ip)
 
+    # Checks of the address's assignment against what layers above record (irtis.virtualization:
+    # an address on a virtual machine's interface); each takes the address and returns an error
+    # or None.
+    assignment_checks: ClassVar[list[Callable[["IPAddress"], str | Promise | None]]] = []
+
     def clean(self) -> None:
         self._derive()
+        self._check_assignment()
         names = {"address": self.address.split("/")[0], "vrf": self.vrf}
         if IPAddress.objects.filter(same_vrf(self.vrf_id), address_key=self.address_key).exclude(pk=self.pk).exists():
             message = (
@@ -358,6 +371,19 @@ class IPAddress(TaggedModel):
             )
             raise ValidationError({"address": message % names})
 
+    def _check_assignment(self) -> None:
+        if self.interface_id and (found := next(
+            (e for check in self.assignment_checks if (e := check(self)) is not None), None
+        )):
+            raise ValidationError({"interface": found})
+        if not self.pk:
+            return
+        primary = DevicePrimaryAddress.objects.filter(ip_address_id=self.pk).select_related("device").first()
+        if primary and (self.interface is None or self.interface.device_id != primary.device_id):
+            raise ValidationError({"interface": _(
+                "The address is the primary IP address of %(device)s: choose another primary first."
+            ) % {"device": primary.device}})
+
     def validate_constraints(self, exclude: Any = None) -> None:
         # clean() reports a duplicate address with a clearer message than the key constraint.
         super().validate_constraints(exclude={*(exclude or ()), "address_key"})
@@ -365,3 +391,55 @@ class IPAddress(TaggedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._derive()
         super().save(*args, **kwargs)
+
+
+@register(
+    group="networks",
+    columns=("device", "ip_address", "description"),
+    filters=("device", "ip_address"),
+    search=("description",),
+    key="id",
+    brief=("id", "device", "ip_address"),
+    queryset=lambda rows: rows.select_related("ip_address__interface"),
+)
+class DevicePrimaryAddress(TaggedModel):
+    """The primary IP address of a device: the one to reach it by, among its interfaces' addresses.
+
+    A row here rather than a field of the device: the inventory is a layer below and cannot
+    point at an address. The unique device makes one primary per device a database rule.
+    """
+
+    device = models.ForeignKey(
+        Device, models.CASCADE, related_name="primary_addresses", verbose_name=_("device")
+    )
+    ip_address = models.ForeignKey(
+        IPAddress, models.CASCADE, related_name="primary_of_devices", verbose_name=_("IP address"),
+        help_text=_("One of the addresses assigned to the device's interfaces."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("device primary IP address")
+        verbose_name_plural = _("device primary IP addresses")
+        ordering = ["device_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                name="network_device_primary_once",
+                violation_error_code="unique",
+                violation_error_message=_("The device already has a primary IP address."),
+            ),
+            models.UniqueConstraint(fields=["ip_address"], name="network_device_primary_address_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.ip_address}" if self.device_id and self.ip_address_id else ""
+
+    def clean(self) -> None:
+        if not self.device_id or not self.ip_address_id:
+            return
+        interface = self.ip_address.interface
+        if interface is None or interface.device_id != self.device_id:
+            raise ValidationError({"ip_address": _(
+                "The primary IP address must be one of the addresses assigned to the device's interfaces."
+            )})

@@ -7,7 +7,7 @@ from django import template
 from irtis.core import permissions, registry
 
 from .. import allocation
-from ..models import IPAddress, Prefix
+from ..models import DevicePrimaryAddress, IPAddress, Prefix
 
 register = template.Library()
 SHOWN = 20
@@ -49,3 +49,17 @@ def percent_class(value: float | None) -> str:
     if value is None:
         return "bg-secondary"
     return "bg-danger" if value >= 90 else "bg-warning" if value >= 70 else "bg-success"
+
+
+@register.simple_tag(takes_context=True)
+def device_addresses(context: template.Context, device: Any) -> dict[str, Any]:
+    """A device's primary IP address and its interfaces' addresses (two queries)."""
+    user = context["request"].user
+    primary = permissions.restrict(DevicePrimaryAddress.objects.filter(device=device), user).first()
+    rows = permissions.restrict(IPAddress.objects.filter(interface__device=device), user)
+    addresses = list(rows.select_related("vrf", "interface")[:SHOWN + 1])
+    return {
+        "primary": primary,
+        "addresses": addresses[:SHOWN],
+        "more": len(addresses) > SHOWN,
+    }
