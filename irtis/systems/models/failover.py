@@ -5,6 +5,7 @@ failover (RTO …)", not "stopped"; the single-points-of-failure report leaves o
 path covers."""
 
 import datetime
+from typing import cast
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ class FailoverPath(TaggedModel):
         if self.test_result and not self.last_tested:
             errors["last_tested"] = _("Give the date of the drill whose result is recorded.")
         if self.component_id and self.system_id:
-            component = self.component
+            component = cast(Component, self.component)  # component_id is set
             if component.system_id != self.system_id:
                 errors["component"] = _("The component must belong to the system that fails over.")
             elif component.standby_for_id is not None or component.environment != "production":
