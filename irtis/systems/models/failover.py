@@ -5,8 +5,8 @@ failover (RTO …)", not "stopped"; the single-points-of-failure report leaves o
 path covers."""
 
 import datetime
-from typing import cast
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
