@@ -75,4 +75,4 @@ def technical_services(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     entry = registry.entry_for(InformationSystem)
     assert entry is not None  # registered in models.catalogue
-    return HttpResponseRedirect(f"{entry.list_url()}?kind={InformationSystem.Kind.TECHNICAL_SERVICE}")
+    return HttpResponseRedirect(f"{entry.list_url}?kind={InformationSystem.Kind.TECHNICAL_SERVICE}")
