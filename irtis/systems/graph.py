@@ -262,6 +262,11 @@ def _detail_url(model: type[models.Model]) -> str:
     return cast(BaseModel, model(pk=int(_SENTINEL))).get_absolute_url()  # a registered model
 
 
+def rows(query: str) -> list[tuple]:
+    """The rows of one query over the edge index, in a transaction (see `_session`)."""
+    return _rows(query)
+
+
 def _rows(query: str) -> list[tuple]:
     with _session() as cursor:
         cursor.execute(query)

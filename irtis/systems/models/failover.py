@@ -128,12 +128,13 @@ class FailoverPath(TaggedModel):
         return self._site_errors()
 
     def _site_errors(self) -> dict[str, object]:
-        """The standby must run at the standby site and not at the primary one (it would fail with it)."""
-        from irtis.systems import graph
+        """The standby must run at the standby site and not at the primary one (it would fail
+        with it): the sites among what it needs (hard and group edges down)."""
+        from irtis.systems import graph, sql
 
-        below = graph.walk([self.standby], "down")
         site_type = graph.node_of(self.primary_site)[0]
-        sites = {i for t, i in below if t == site_type}
+        below = graph.rows(sql.standby_closure([(0, graph.node_of(self.standby))]))
+        sites = {i for _, t, i in below if t == site_type}
         if self.primary_site_id in sites:
             return {"standby": _("The standby runs at the primary site: it would fail with it.")}
         if self.standby_site_id and self.standby_site_id not in sites:
