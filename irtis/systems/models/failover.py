@@ -36,6 +36,10 @@ def tested_since(today: datetime.date | None = None) -> datetime.date:
     search=("description",),
     key="id",
     brief=("id", "system"),
+    # The standby's name reads its component and target (Deployment.__str__).
+    queryset=lambda rows: rows.select_related(
+        "system", "component", "primary_site", "standby_site", "standby__component", "standby__virtual_machine",
+        "standby__device", "standby__dbms_instance", "standby__database__instance"),
 )
 class FailoverPath(TaggedModel):
     """A disaster-recovery path (atkūrimo po avarijos kelias): when the system's production
