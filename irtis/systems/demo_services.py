@@ -82,10 +82,12 @@ def _one(model: type[M], **lookup: object) -> M:
     return found
 
 
-def _deploy(component: Component, target: str) -> Deployment:
+def _deploy(component: Component, target: str, description: str = "") -> Deployment:
     if "." in target:
-        return ensure(Deployment, {"component": component, "virtual_machine": _one(VirtualMachine, name=target)}, {})
-    return ensure(Deployment, {"component": component, "dbms_instance": _one(DBMSInstance, name=target)}, {})
+        return ensure(Deployment, {"component": component, "virtual_machine": _one(VirtualMachine, name=target)},
+                      {"description": description})
+    return ensure(Deployment, {"component": component, "dbms_instance": _one(DBMSInstance, name=target)},
+                  {"description": description})
 
 
 def _services() -> dict[str, InformationSystem]:
@@ -125,7 +127,7 @@ def _paths(systems: dict[str, InformationSystem]) -> None:
             primary = _one(Component, system=system, environment="production", name=primary_name)
             standby = ensure(Component, {"system": system, "environment": "production", "name": name},
                              {"kind": primary.kind, "standby_for": primary, "description": "Rezervinė kopija DC2"})
-            deployments.append(_deploy(standby, target))
+            deployments.append(_deploy(standby, target, f"Rezervas DC2: {name}"))
         component = _one(Component, system=system, environment="production", name=part) if part else None
         path = ensure(FailoverPath, {"system": system, "component": component, "standby": deployments[chosen]}, {
             "primary_site": dc1, "standby_site": dc2, "rto_hours": Decimal(rto), "method": method,
