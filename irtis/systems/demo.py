@@ -256,7 +256,7 @@ def _eu(systems: dict[str, InformationSystem]) -> None:
 def load() -> None:
     systems = _systems()
     _deploy(systems)
+    demo_services.load(systems)  # before the zones: its components get theirs in the same pass
     _zones_and_sites(systems)
     _dependencies(systems)
     _eu(systems)
-    demo_services.load(systems)
