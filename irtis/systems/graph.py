@@ -262,12 +262,8 @@ def _detail_url(model: type[models.Model]) -> str:
     return cast(BaseModel, model(pk=int(_SENTINEL))).get_absolute_url()  # a registered model
 
 
-def rows(query: str) -> list[tuple]:
-    """The rows of one query over the edge index, in a transaction (see `_session`)."""
-    return _rows(query)
-
-
 def _rows(query: str) -> list[tuple]:
+    """The rows of one query over the edge index, in a transaction (see `_session`)."""
     with _session() as cursor:
         cursor.execute(query)
         return cursor.fetchall()
@@ -281,6 +277,9 @@ def _session() -> Iterator[Any]:
             # The closures' cost estimates are far above jit_above_cost, and compiling them takes seconds.
             cursor.execute("SET LOCAL jit = off")
         yield cursor
+
+
+query_rows = _rows  # for the models' checks (FailoverPath: the sites its standby needs)
 
 
 # --- walks ----------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ class FailoverPath(TaggedModel):
         from irtis.systems import graph, sql
 
         site_type = graph.node_of(self.primary_site)[0]
-        below = graph.rows(sql.standby_closure([(0, graph.node_of(self.standby))]))
+        below = graph.query_rows(sql.standby_closure([(0, graph.node_of(self.standby))]))
         sites = {i for _, t, i in below if t == site_type}
         if self.primary_site_id in sites:
             return {"standby": _("The standby runs at the primary site: it would fail with it.")}
