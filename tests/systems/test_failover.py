@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from irtis.systems import graph
 from irtis.systems.models import Component, Deployment, FailoverPath, InformationSystem
@@ -18,6 +18,13 @@ from tests.virtualization.factories import server, site
 from .factories import component, depends, estate, system
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The refusals are checked by their English text."""
+    with translation.override("en"):
+        yield
 
 
 def labels(nodes: list[graph.NodeInfo]) -> set[str]:
