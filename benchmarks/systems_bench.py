@@ -7,8 +7,9 @@
 The estate (seeded random.Random(20261129), written with bulk SQL, no audit entries):
 10 sites, 200 racks, 10,000 servers and 200 disk arrays, 100 vSphere clusters of 10 hosts,
 60,000 virtual machines, 2,000 DBMS instances, 6,000 databases, 500 information systems
-(50 of category I), 5,000 components and about 15,000 deployments: about 100,000 objects. On top,
-300,000 explicit dependencies, mostly from a higher layer to a lower one (machine → machine,
+(50 of category I), 5,000 components and about 15,000 deployments: about 100,000 objects; 50
+failover paths (one per category-I system, see `_failover`). On top, 300,000 explicit
+dependencies, mostly from a higher layer to a lower one (machine → machine,
 machine → server, server → array, system → system), 30 % of them "stops", the rest "degrades",
 and 1 % pointing back up (cycles).
 
@@ -98,13 +99,43 @@ def _edge(rng: random.Random, types: dict[type, int], arrays: list[int]) -> tupl
             vm, source)
 
 
+def _failover(rng: random.Random, components: list[dict], deployments: list[dict]) -> tuple[int, list[dict]]:
+    """Each category-I system has a standby of its first application component on a machine of
+    a cluster at another site than the first (site 1 → 2), and a failover path (RTO 4 h): of the
+    whole system for even systems, of the component for odd ones; 40 drilled a month ago, the
+    last 10 two years ago (untested). Components and deployments are appended to the lists."""
+    today = datetime.date.today()
+    paths = []
+    for s in range(50):
+        primary = s * COMPONENTS_PER_SYSTEM + 2  # component c1, production
+        standby = len(components) + 1
+        components.append({"id": standby, "system_id": s + 1, "name": "c1-dr", "kind": "application",
+                           "environment": "production", "required_instances": 1, "standby_for_id": primary})
+        cluster = rng.randrange(N_CLUSTERS // N_SITES) * N_SITES + 1  # clusters of site 2 (index 1)
+        deployment = len(deployments) + 1
+        deployments.append({"id": deployment, "component_id": standby,
+                            "virtual_machine_id": cluster * VMS_PER_CLUSTER + rng.randint(1, VMS_PER_CLUSTER)})
+        paths.append({"id": s + 1, "system_id": s + 1, "component_id": None if s % 2 == 0 else primary,
+                      "primary_site_id": 1, "standby_site_id": 2, "standby_id": deployment, "rto_hours": 4,
+                      "method": "manual", "test_result": "passed",
+                      "last_tested": today - datetime.timedelta(days=30 if s < 40 else 800)})
+    return 50, paths
+
+
 def generate(rng: random.Random) -> dict[str, int]:
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
     from irtis.databases.models import Database, DBMSInstance
     from irtis.inventory.models import Device, DeviceRole, HardwareModel, Manufacturer, Rack, Site
-    from irtis.systems.models import Component, Dependency, Deployment, ImportanceCategory, InformationSystem
+    from irtis.systems.models import (
+        Component,
+        Dependency,
+        Deployment,
+        FailoverPath,
+        ImportanceCategory,
+        InformationSystem,
+    )
     from irtis.virtualization.models import Cluster, ClusterHost, ClusterType, VirtualMachine
 
     counts: dict[str, int] = {}
@@ -164,8 +195,10 @@ def generate(rng: random.Random) -> dict[str, int]:
                     else:
                         row["virtual_machine_id"] = rng.randint(1, N_VMS)
                     deployments.append(row)
+        standbys, paths = _failover(rng, components, deployments)
         insert(Component, components)
         insert(Deployment, deployments)
+        insert(FailoverPath, paths)
         types = {m: ContentType.objects.get_for_model(m).id
                  for m in (VirtualMachine, Device, InformationSystem, Cluster, Database)}
         seen: set[tuple] = set()
@@ -184,9 +217,10 @@ def generate(rng: random.Random) -> dict[str, int]:
                           "target_id": arrays[c % len(arrays)], "effect": "stops"})
         insert(Dependency, edges)
         reset_sequences([Site, Rack, Device, Cluster, ClusterHost, VirtualMachine, DBMSInstance, Database,
-                         InformationSystem, Component, Deployment, Dependency])
+                         InformationSystem, Component, Deployment, Dependency, FailoverPath])
     counts = {"objects": N_SITES + N_RACKS + len(devices) + N_CLUSTERS + len(hosts) + N_VMS + N_INSTANCES
-              + N_DATABASES + N_SYSTEMS + len(components) + len(deployments), "dependencies": len(edges)}
+              + N_DATABASES + N_SYSTEMS + len(components) + len(deployments), "dependencies": len(edges),
+              "failover paths": len(paths), "standby components": standbys}
     from django.db import connection
 
     # What autovacuum does after a bulk load: statistics, and (PostgreSQL) the visibility map
@@ -222,14 +256,18 @@ def main() -> None:
         start = time.perf_counter()
         print(f"edge index kept by the triggers during the bulk load: {len(edges.differences())} differences from "
               f"the records ({Edge.objects.count()} edges, compared in {time.perf_counter() - start:.1f} s)")
+        from irtis.inventory.models import Site
+
+        site = Site.objects.get(pk=1)  # the failover paths' primary site
         host = ClusterHost.objects.order_by("pk").first().device
         array = Device.objects.get(name=f"dev-{N_SERVERS:05}")
         system = InformationSystem.objects.get(code="IS-007")
         host_node, array_node, system_node = graph.node_of(host), graph.node_of(array), graph.node_of(system)
-        for name, obj in (("host", host), ("array", array)):
+        for name, obj in (("host", host), ("array", array), ("site", site)):
             found = graph.impact([obj])
-            print(f"{name} {obj}: {found.counts['stopped']} stopped, {found.counts['degraded']} degraded; "
-                  f"named {len(found.stopped) + len(found.degraded)} systems and components")
+            print(f"{name} {obj}: {found.counts['stopped']} stopped, {found.counts['failover']} stopped until "
+                  f"failover ({len(found.systems_failover)} systems), {found.counts['degraded']} degraded; "
+                  f"named {len(found.stopped) + len(found.failover) + len(found.degraded)} systems and components")
         print(f"downstream of {system}: {len(graph.walk([system]))} objects in 12 layers, "
               f"{len(graph.walk([system], depth=4))} in 4; the bare CTE (no depth limit) reaches "
               f"{len(bare(sql.closure([system_node], 'down')))}")
@@ -242,6 +280,8 @@ def main() -> None:
                     lambda: bare(sql.closure([host_node], "up")), runs=15),
             measure("impact (up) of one disk array: impact()", lambda: graph.impact([array]), runs=15),
             measure("  bare CTE of the walk", lambda: bare(sql.closure([array_node], "up")), runs=15),
+            measure("impact of one site (primary of the failover paths): impact()", lambda: graph.impact([site]),
+                    runs=5),
             measure("API GET /api/systems/impact/ (host)",
                     lambda: check_ok(client.get(f"/api/systems/impact/?failed=inventory.device-{host.pk}")), runs=15),
             measure("walk (down) of one system, 12 layers: walk()", lambda: graph.walk([system]), runs=9),
@@ -265,7 +305,7 @@ def main() -> None:
         print(f"map JSON for benchmarks/systems_map_browser.py: {out}")
         start = time.perf_counter()
         print(f"edge index rebuilt from the records ({edges.rebuild()} edges) in {time.perf_counter() - start:.1f} s")
-        for full, walk_only in ((0, 1), (2, 3), (5, 6)):  # a measurement and the bare CTE of its walk
+        for full, walk_only in ((0, 1), (2, 3), (6, 7)):  # a measurement and the bare CTE of its walk
             print(f"ratio {results[full]['label'].split(':')[0]} / bare CTE: "
                   f"{results[full]['median_ms'] / results[walk_only]['median_ms']:.2f}")
     finally:

@@ -46,8 +46,9 @@ def assess(windows: list[MaintenanceWindow], user: object = None) -> Assessment:
     """The risk of the windows' work (their objects unavailable together)."""
     nodes = [n for found in covered(w.pk for w in windows).values() for n in found]
     found = graph.impact(_existing(nodes), user=user)
-    stopped = {n.object_id for n in found.systems_stopped} | {n.object_id for n in found.failed
-                                                              if n.kind == "systems.informationsystem"}
+    # A failover is an outage too, for its RTO: the work stops those systems until it has run.
+    stopped = {n.object_id for n in [*found.systems_stopped, *found.systems_failover]} | {
+        n.object_id for n in found.failed if n.kind == "systems.informationsystem"}
     degraded = {n.object_id for n in found.systems_degraded}
     ranks = dict(InformationSystem.objects.filter(pk__in=stopped | degraded).values_list("pk", "category__rank"))
     if len(stopped) >= HIGH_STOPPED or any(ranks.get(pk) == 1 for pk in stopped):

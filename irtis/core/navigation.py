@@ -36,6 +36,7 @@ GROUPS = (
     Group("networks", _("Networks"), _("Zones, VLANs, prefixes, IP addresses, links and circuits.")),
     Group("systems", _("Information systems"), _("Systems, components, dependencies and impact."), links=(
         Link(_("Dependency map"), "systems_pages:map", "systems.view_informationsystem"),
+        Link(_("Technical services"), "systems_pages:technical_services", "systems.view_informationsystem"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
         Link(_("Expiring certificates"), "systems_pages:certificates_expiring", "systems.view_certificate"),
     )),

@@ -24,6 +24,7 @@ from irtis.inventory.models import Device, Site
 from irtis.network.models import SecurityZone
 from irtis.virtualization.models import Cluster, Environment, VirtualMachine
 
+from . import demo_services
 from .models import (
     Certificate,
     Component,
@@ -143,6 +144,7 @@ def _systems() -> dict[str, InformationSystem]:
             "owner_unit": "Muitinės departamentas", "controller": "Muitinės departamentas",
             "processor": OWNER, "security_officer": "MISC saugos įgaliotinis",
             "lifecycle": InformationSystem.Lifecycle.PRODUCTION,
+            "kind": InformationSystem.Kind.TECHNICAL_SERVICE if code == "AD" else InformationSystem.Kind.INFORMATION_SYSTEM,
         })
     return systems
 
@@ -254,6 +256,7 @@ def _eu(systems: dict[str, InformationSystem]) -> None:
 def load() -> None:
     systems = _systems()
     _deploy(systems)
+    demo_services.load(systems)  # before the zones: its components get theirs in the same pass
     _zones_and_sites(systems)
     _dependencies(systems)
     _eu(systems)

@@ -81,8 +81,11 @@ class NodeInfo:
     layer: int
     depth: int | None = None
     exists: bool = True
-    state: str = ""  # impact: "failed", "stopped", "degraded" or ""
+    # impact: "failed", "stopped", "failover" (stopped until failover), "degraded" or "";
+    # single points of failure: "untested_failover" (an untested failover path would cover it)
+    state: str = ""
     restricted: bool = False  # a placeholder for an object the user may not view (see `redact`)
+    rto_hours: float | None = None  # "failover": the longest RTO of the failover paths it waits for
 
     @property
     def id(self) -> str:
@@ -105,7 +108,8 @@ class Impact:
     stopped: list[NodeInfo]
     degraded: list[NodeInfo]
     unaffected: list[NodeInfo] = field(default_factory=list)  # the information systems untouched
-    counts: dict[str, int] = field(default_factory=dict)  # all stopped / degraded objects
+    counts: dict[str, int] = field(default_factory=dict)  # all stopped / failover / degraded objects
+    failover: list[NodeInfo] = field(default_factory=list)  # stopped until a tested failover path runs
 
     def of_kind(self, state: str, kind: str) -> list[NodeInfo]:
         return [n for n in getattr(self, state) if n.kind == kind]
@@ -118,9 +122,13 @@ class Impact:
     def systems_degraded(self) -> list[NodeInfo]:
         return self.of_kind("degraded", "systems.informationsystem")
 
+    @property
+    def systems_failover(self) -> list[NodeInfo]:
+        return self.of_kind("failover", "systems.informationsystem")
+
     def as_dict(self) -> dict[str, Any]:
         lists = {name: [n.as_dict() for n in getattr(self, name)]
-                 for name in ("failed", "stopped", "degraded", "unaffected")}
+                 for name in ("failed", "stopped", "failover", "degraded", "unaffected")}
         return {**lists, "counts": self.counts}
 
 
@@ -242,7 +250,7 @@ def redact(infos: dict[Node, NodeInfo], user: Any) -> None:
     for number, node in enumerate(sorted(hidden(infos, user)), start=1):
         info = infos[node]
         infos[node] = NodeInfo(0, number, info.kind, info.kind_name, _("restricted object"), "", info.layer,
-                               info.depth, state=info.state, restricted=True)
+                               info.depth, state=info.state, restricted=True, rto_hours=info.rto_hours)
 
 
 _SENTINEL = "987654321987654321"
@@ -255,6 +263,7 @@ def _detail_url(model: type[models.Model]) -> str:
 
 
 def _rows(query: str) -> list[tuple]:
+    """The rows of one query over the edge index, in a transaction (see `_session`)."""
     with _session() as cursor:
         cursor.execute(query)
         return cursor.fetchall()
@@ -268,6 +277,9 @@ def _session() -> Iterator[Any]:
             # The closures' cost estimates are far above jit_above_cost, and compiling them takes seconds.
             cursor.execute("SET LOCAL jit = off")
         yield cursor
+
+
+query_rows = _rows  # for the models' checks (FailoverPath: the sites its standby needs)
 
 
 # --- walks ----------------------------------------------------------------------------------
@@ -335,23 +347,25 @@ class Reach:
 
 
 def impact_nodes(failed: Iterable[models.Model | Node], kinds: Iterable[int] | None = None,
-                 among: Iterable[Node] | None = None) -> Reach:
+                 among: Iterable[Node] | None = None, survive: Iterable[Node] = (), affected: bool = True) -> Reach:
     """What stops and what is affected if the objects fail together, with no naming; affected
     objects are listed only of the content types `kinds` and among the nodes `among`, if given
     (all are counted).
 
     A stage is one recursive query; the redundant groups a stage finds stopped fail in the next,
     which walks up from them only (what is already known to stop is not walked again), until no
-    new group appears (as many stages as redundancy levels are nested, 2–4).
+    new group appears (as many stages as redundancy levels are nested, 2–4). The objects
+    `survive` never stop (they fail over); without `affected` only the stopped ones are found.
     """
     seeds = [node_of(n) for n in failed]
     if not seeds:
         return Reach(set(), set(), 0)
     reach = Reach(set(), set(), 0)
-    failing = seeds
+    failing, survive = seeds, sorted(survive)
     for stage in range(MAX_STAGES):
-        rows = _rows(sql.impact(failing, stage == 0, kinds, among, done=sorted(reach.stopped)))
-        if stage == 0:
+        walk_affected = affected and stage == 0
+        rows = _rows(sql.impact(failing, walk_affected, kinds, among, done=sorted(reach.stopped), survive=survive))
+        if walk_affected:
             reach.affected = {(t, i) for s, t, i in rows if s == "a"}
             reach.affected_count = next(t for s, t, _ in rows if s == "n")
         reach.stopped = {(t, i) for s, t, i in rows if s == "s"}
@@ -361,8 +375,31 @@ def impact_nodes(failed: Iterable[models.Model | Node], kinds: Iterable[int] | N
     return reach
 
 
+def recovered(seeds: list[Node], reach: Reach) -> dict[Node, float]:
+    """The stopped objects that tested failover paths restart, each with the RTO (hours) of the
+    slowest path it waits for. A path counts when its subjects stopped (not failed themselves)
+    while its standby deployment and standby site did not: the stop walk is run again with the
+    subjects kept running (`failover.py`). No path: one query; else two or three more walks."""
+    from .failover import paths
+
+    gone = reach.stopped | set(seeds)
+    subjects: dict[Node, int] = {}
+    for path in paths():
+        if path.tested and path.standby not in gone and path.standby_site not in gone:
+            for subject in path.subjects:
+                if subject in reach.stopped and subject not in seeds:
+                    subjects[subject] = max(path.minutes, subjects.get(subject, 0))
+    if not subjects:
+        return {}
+    after = impact_nodes(seeds, survive=subjects, affected=False)
+    back = reach.stopped - after.stopped
+    rows = _rows(sql.recovery(sorted(subjects.items()), sorted(back))) if back else []
+    return {(t, i): minutes / 60 for t, i, minutes in rows if (t, i) in back}
+
+
 def impact(failed: Iterable[models.Model | Node], objects: bool = False, user: Any = None) -> Impact:
-    """If the objects fail together: which systems and components stop, which degrade (lose
+    """If the objects fail together: which systems and components stop, which stop only until a
+    tested failover path restarts them (`failover`, with the RTO they wait), which degrade (lose
     redundancy or a soft dependency but keep running), which systems are unaffected.
 
     Redundancy-aware: a component with N required instances keeps running while N of its
@@ -378,22 +415,29 @@ def impact(failed: Iterable[models.Model | Node], objects: bool = False, user: A
     services = {system_type, ContentType.objects.get_for_model(Component).id}
     reach = impact_nodes(seeds, None if objects else services)
     stopped, failed_set = reach.stopped, set(seeds)
+    back = recovered(seeds, reach)
     touched = [i for t, i in reach.affected if t == system_type]
     others = InformationSystem.objects.exclude(pk__in_list=touched).values_list("pk", flat=True)
     untouched = [(system_type, pk) for pk in others]
     shown = reach.affected | failed_set  # stopped objects are affected too
     infos = describe([*shown, *untouched])
     for node in shown:
-        infos[node].state = "failed" if node in failed_set else "stopped" if node in stopped else "degraded"
+        info = infos[node]
+        info.state = ("failed" if node in failed_set else "failover" if node in back
+                      else "stopped" if node in stopped else "degraded")
+        if node in back:
+            info.rto_hours = back[node]
     if user is not None:
         redact(infos, user)
 
     def pick(nodes: Iterable[Node]) -> list[NodeInfo]:
         return sorted((infos[n] for n in nodes if n in infos), key=lambda n: (n.layer, n.label))
 
-    counts = {"stopped": len(stopped - failed_set), "degraded": reach.affected_count - len(stopped)}
+    halted = stopped - failed_set - back.keys()
+    counts = {"stopped": len(halted), "failover": len(back), "degraded": reach.affected_count - len(stopped)}
     degraded = shown - stopped - failed_set
-    return Impact(pick(failed_set), pick(stopped - failed_set), pick(degraded), pick(untouched), counts)
+    return Impact(pick(failed_set), pick(halted), pick(degraded), pick(untouched), counts,
+                  pick(back.keys() & shown))
 
 
 # --- single points of failure ---------------------------------------------------------------
@@ -401,25 +445,29 @@ def impact(failed: Iterable[models.Model | Node], objects: bool = False, user: A
 def single_points_by_system(systems: Iterable[models.Model | Node], user: Any = None) -> dict[Node, list[NodeInfo]]:
     """For each system, the objects whose failure alone stops it (one query for all systems).
     Logical objects (systems, components, deployments) and deleted targets are left out; with
-    `user`, objects they may not view are placeholders."""
+    `user`, objects they may not view are placeholders.
+
+    Failover paths: what a tested path covers (the failure stops its subjects but not its
+    standby) is no single point of failure; what only an untested path would cover is listed
+    with the state "untested_failover" (a second query, for the systems with untested paths)."""
+    from .failover import paths, shielding
+    from .models import InformationSystem
+
     tops = [node_of(s) for s in systems]
     if not tops:
         return {}
-    # Stage 0 analyses every candidate; a later stage only the objects that stop a group found
-    # in the stage before (the others' answers cannot change). Stops only grow, so they add up.
-    known: set[tuple[int, int, int, int]] = set()
-    stops: set[tuple[Node, Node]] = set()
-    failing: list[Node] | None = None
-    for _stage in range(MAX_STAGES):
-        chosen = set(failing or ())
-        mine = sorted(k for k in known if failing is None or k[2:] in chosen)
-        rows = _rows(sql.single_points(tops, mine, failing))
-        stops |= {((xt, xi), (t, i)) for s, xt, xi, t, i in rows if s == "s"}
-        found = {(t, i, xt, xi) for s, xt, xi, t, i in rows if s == "g"}
-        if found <= known:
-            break
-        failing = sorted({k[2:] for k in found - known})
-        known |= found
+    system_type = ContentType.objects.get_for_model(InformationSystem).id
+    found = paths([i for t, i in tops if t == system_type])
+    closures: dict[int, set[Node]] = defaultdict(set)
+    if found:
+        for p, t, i in _rows(sql.standby_closure([(path.pk, path.standby) for path in found])):
+            closures[p].add((t, i))
+    stops = _single_point_stops(tops, *shielding([p for p in found if p.tested], closures))
+    untested_tops = sorted({(system_type, p.system) for p in found if not p.tested})
+    marked: set[tuple[Node, Node]] = set()
+    if untested_tops:
+        remaining = _single_point_stops(untested_tops, *shielding(found, closures))
+        marked = {pair for pair in stops if pair[1] in set(untested_tops)} - remaining
     pairs = sorted(stops)
     infos = describe({x for x, _ in pairs})
     if user is not None:
@@ -428,10 +476,34 @@ def single_points_by_system(systems: Iterable[models.Model | Node], user: Any = 
     for x, top in pairs:
         info = infos[x]
         if info.exists and info.kind not in LOGICAL and x != top:
+            if (x, top) in marked:  # one object can be a single point of several systems
+                info = NodeInfo(**{**vars(info), "state": "untested_failover"})
             out[top].append(info)
     for listed in out.values():
         listed.sort(key=lambda n: (n.layer, n.label))
     return out
+
+
+def _single_point_stops(tops: list[Node], shield: Iterable[Node] = (),
+                        exempt: Iterable[tuple[Node, Node]] = ()) -> set[tuple[Node, Node]]:
+    """(failed object, system) pairs: the object's failure alone stops the system. Objects of
+    `shield` do not stop, except for the (object, failure) pairs of `exempt`."""
+    # Stage 0 analyses every candidate; a later stage only the objects that stop a group found
+    # in the stage before (the others' answers cannot change). Stops only grow, so they add up.
+    known: set[tuple[int, int, int, int]] = set()
+    stops: set[tuple[Node, Node]] = set()
+    failing: list[Node] | None = None
+    for _stage in range(MAX_STAGES):
+        chosen = set(failing or ())
+        mine = sorted(k for k in known if failing is None or k[2:] in chosen)
+        rows = _rows(sql.single_points(tops, mine, failing, shield, exempt))
+        stops |= {((xt, xi), (t, i)) for s, xt, xi, t, i in rows if s == "s"}
+        found = {(t, i, xt, xi) for s, xt, xi, t, i in rows if s == "g"}
+        if found <= known:
+            break
+        failing = sorted({k[2:] for k in found - known})
+        known |= found
+    return stops
 
 
 def single_points_of_failure(system: models.Model | Node, user: Any = None) -> list[NodeInfo]:
@@ -482,9 +554,12 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
         seeds = existing(failed)
         reach = impact_nodes(seeds, among=found)
         stopped, affected = reach.stopped, reach.affected
+        back = recovered(seeds, reach)
         for node, info in infos.items():
             if node in seeds:
                 info.state = "failed"
+            elif node in back:
+                info.state, info.rto_hours = "failover", back[node]
             elif node in stopped:
                 info.state = "stopped"
             elif node in affected:
@@ -499,7 +574,8 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
     ]
     nodes = [
         {"id": n.id, "label": n.label, "kind": n.kind, "kind_name": n.kind_name, "layer": n.layer,
-         "url": n.url, "depth": n.depth, "state": n.state, "exists": n.exists, "restricted": n.restricted}
+         "url": n.url, "depth": n.depth, "state": n.state, "exists": n.exists, "restricted": n.restricted,
+         "rto_hours": n.rto_hours}
         for n in sorted(infos.values(), key=lambda n: (n.layer, n.label))
     ]
     return {"nodes": nodes, "edges": edges, "truncated": truncated}

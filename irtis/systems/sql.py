@@ -144,31 +144,35 @@ def _need() -> str:
     return f"COALESCE({', '.join([*terms, '1'])})"
 
 
-def _stage(done: bool) -> list[str]:
+def _stage(done: bool, survive: bool = False) -> list[str]:
     """CTEs stop_set (what stops when the objects of `base` fail, walked up hard edges) and grp
     (redundant groups left with fewer running members than they need). With `done`, the CTE
     `done(t, i)` holds what an earlier stage found stopped: it counts as stopped but is not walked
-    again (a later stage walks up from the new groups only)."""
+    again (a later stage walks up from the new groups only). With `survive`, the objects of the
+    CTE `survive(k)` never stop (they fail over to a standby that runs)."""
     # NOT IN: both databases hash or index `done` once; NOT EXISTS rescans it on SQLite.
     unseen = ["r.k NOT IN (SELECT d.k FROM done d)"] if done else []
+    kept = ["e.source_key NOT IN (SELECT sv.k FROM survive sv)"] if survive else []
     total = f"(SELECT COUNT(*) FROM {edge_table()} g WHERE g.source_key = e.source_key AND g.mode = 'group')"
     return [
-        f"stop_set(k) AS (SELECT k FROM base UNION {_step('stop_set', 'up', HARD, where=unseen)})",
+        f"stop_set(k) AS (SELECT k FROM base UNION {_step('stop_set', 'up', HARD, where=[*unseen, *kept])})",
         f"stop_mat(k) AS MATERIALIZED (SELECT k FROM stop_set{' UNION SELECT k FROM done' if done else ''})",
         f"grp(k) AS (SELECT e.source_key FROM stop_mat r CROSS JOIN {edge_table()} e "
-        f"WHERE e.target_key = r.k AND {_culled(GROUP)} "
+        f"WHERE e.target_key = r.k AND {_culled(GROUP)}{''.join(' AND ' + k for k in kept)} "
         f"GROUP BY e.source_key HAVING COUNT(DISTINCT e.target_key) > {total} - {_need()})",
     ]
 
 
 def impact(failed: Iterable[Node], affected: bool, kinds: Iterable[int] | None = None,
-           among: Iterable[Node] | None = None, done: Iterable[Node] = ()) -> str:
+           among: Iterable[Node] | None = None, done: Iterable[Node] = (), survive: Iterable[Node] = ()) -> str:
     """One stage of an impact: rows (state, t, i) — "s" stopped, "g" redundant groups stopped;
     when `affected`, "a" the affected objects (reachable up any edge), only those of the content
     types `kinds` and among the nodes `among` if given, and one row ("n", count, 0) counting
-    them all. The next stage fails the new groups, with `done` the stop set found so far."""
-    done = list(done)
-    ctes = [values(failed, "base"), *([values(done, "done")] if done else []), *_stage(bool(done))]
+    them all. The next stage fails the new groups, with `done` the stop set found so far. The
+    objects `survive` never stop (failover: see `graph.failover`)."""
+    done, survive = list(done), list(survive)
+    ctes = [values(failed, "base"), *([values(done, "done")] if done else []),
+            *([values(survive, "survive")] if survive else []), *_stage(bool(done), bool(survive))]
     tail = ""
     if affected:
         ctes.append(_reach("aff", "base", "up"))
@@ -184,8 +188,29 @@ def impact(failed: Iterable[Node], affected: bool, kinds: Iterable[int] | None =
             f"UNION ALL SELECT 'g', {_pair('k')} FROM grp{tail}")
 
 
+def recovery(subjects: Iterable[tuple[Node, int]], recovered: Iterable[Node]) -> str:
+    """Rows (t, i, minutes): each recovered object (stopped, but running again once the failover
+    paths have run) with the longest RTO, in minutes, of the paths whose subjects (the objects
+    that fail over, with their RTO) it is reached from, walking up the edges among the recovered."""
+    within = _culled("e.source_key IN (SELECT rc.k FROM recovered rc)")
+    step = _step("up", "up", carry="r.m", where=[within])
+    ctes = [_keys("subject", ("k", "m"), ((key(n), m) for n, m in subjects)), values(recovered, "recovered"),
+            f"up(k, m) AS (SELECT k, m FROM subject UNION {step})"]
+    return f"WITH RECURSIVE {', '.join(ctes)} SELECT {_pair('k')}, MAX(m) FROM up GROUP BY k"
+
+
+def standby_closure(standbys: Iterable[tuple[int, Node]]) -> str:
+    """Rows (p, t, i): everything each standby (path id p, standby node) needs, itself included
+    (hard and group edges down): a failure among them stops the standby too."""
+    step = _step("sb_down", "down", NOT_SOFT, carry="r.p")
+    ctes = [_keys("sb", ("k", "p"), ((key(n), p) for p, n in standbys)),
+            f"sb_down(k, p) AS (SELECT k, p FROM sb UNION {step})"]
+    return f"WITH RECURSIVE {', '.join(ctes)} SELECT p, {_pair('k')} FROM sb_down"
+
+
 def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, int]],
-                  failing: Iterable[Node] | None = None) -> str:
+                  failing: Iterable[Node] | None = None, shield: Iterable[Node] = (),
+                  exempt: Iterable[tuple[Node, Node]] = ()) -> str:
     """One stage of the single-points-of-failure analysis: rows (state, xt, xi, t, i) — "s":
     the failure of object x alone stops system t/i; "g": groups x alone stops (feed back).
     Every candidate x is analysed, or only those in `failing` if given.
@@ -197,13 +222,22 @@ def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, 
     only = ""
     if failing is not None:
         only = " WHERE EXISTS (SELECT 1 FROM failing f WHERE f.k = cand.k)"
+    shield, exempt = list(shield), list(exempt)
+    # A shielded object (one that fails over) does not stop, unless the failure is one its
+    # standby needs too (an `exempt` pair: object, failure).
+    kept = ("(e.source_key NOT IN (SELECT sh.k FROM shield sh) OR EXISTS (SELECT 1 FROM exempt x "
+            "WHERE x.k = e.source_key AND x.xk = r.xk))") if shield else ""
     if connection.vendor == "postgresql":  # cand_edges holds only edges from candidates
-        up = f"SELECT e.source_key, r.xk FROM stop_set r CROSS JOIN cand_edges e WHERE e.target_key = r.k AND {HARD}"
+        up = (f"SELECT e.source_key, r.xk FROM stop_set r CROSS JOIN cand_edges e WHERE e.target_key = r.k AND {HARD}"
+              f"{' AND ' + kept if kept else ''}")
     else:  # kept to sources among the candidates: nothing else can stop a system
-        up = _step("stop_set", "up", HARD, "r.xk", [_culled("e.source_key IN (SELECT cz.k FROM cand cz)")])
+        up = _step("stop_set", "up", HARD, "r.xk",
+                   [_culled("e.source_key IN (SELECT cz.k FROM cand cz)"), *([kept] if kept else [])])
     ctes = [
         values(systems, "tops"),
         values(failing or [], "failing"),
+        *([values(shield, "shield"), _keys("exempt", ("k", "xk"), ((key(a), key(b)) for a, b in exempt))]
+          if shield else []),
         _reach("cand", "tops", "down", NOT_SOFT),
         _candidate_edges(),
         f"base(k, xk) AS MATERIALIZED (SELECT k, k FROM cand{only})",
@@ -211,7 +245,7 @@ def single_points(systems: Iterable[Node], known: Iterable[tuple[int, int, int, 
         f"stop_set(k, xk) AS (SELECT k, xk FROM base UNION SELECT k, xk FROM known UNION {up})",
         "stop_mat(k, xk) AS MATERIALIZED (SELECT k, xk FROM stop_set)",
         f"grp(k, xk) AS (SELECT e.source_key, r.xk FROM stop_mat r CROSS JOIN cand_edges e "
-        f"WHERE e.target_key = r.k AND {GROUP} "
+        f"WHERE e.target_key = r.k AND {GROUP}{' AND ' + kept if kept else ''} "
         f"GROUP BY e.source_key, r.xk HAVING COUNT(DISTINCT e.target_key) > MIN(e.spare))",
     ]
     return (

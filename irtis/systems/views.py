@@ -3,11 +3,11 @@ report and the list of expiring certificates."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from irtis.core import permissions
+from irtis.core import permissions, registry
 
 from . import graph
 from .models import Certificate, InformationSystem
@@ -67,3 +67,12 @@ def expiring_certificates(request: HttpRequest) -> HttpResponse:
     certificates = expiring(permissions.restrict(Certificate.objects.all(), request.user), days).select_related(
         "interconnection")
     return render(request, "systems/certificates_expiring.html", {"certificates": certificates, "days": days})
+
+
+@login_required
+def technical_services(request: HttpRequest) -> HttpResponse:
+    """The menu's way to the technical services: the list of systems, filtered to that kind."""
+    _allowed(request)
+    entry = registry.entry_for(InformationSystem)
+    assert entry is not None  # registered in models.catalogue
+    return HttpResponseRedirect(f"{entry.list_url}?kind={InformationSystem.Kind.TECHNICAL_SERVICE}")

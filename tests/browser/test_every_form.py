@@ -24,7 +24,7 @@ from irtis.changes.models import ApprovalRule, MaintenanceWindow, Status
 from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
-from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate
+from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate, Site
 from irtis.network.models import VLAN, IPAddress
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
@@ -112,6 +112,11 @@ def _values() -> dict[str, dict[str, str]]:
         "systems.dependency": {"source_type": system_type, "source_id": "*",
                                "target_type": device_type, "target_id": "*"},
         "systems.deployment": {"virtual_machine": "*"},
+        # a second path of NTKS: the whole system to its DC2 application standby
+        "systems.failoverpath": {"system": str(InformationSystem.objects.get(code="NTKS").pk),
+                                 "primary_site": str(Site.objects.get(code="DC1").pk),
+                                 "standby_site": str(Site.objects.get(code="DC2").pk),
+                                 "standby": "Rezervas DC2: NTKS app (DC2)", "rto_hours": "4"},
         "tasks.schedule": {"cron": "30 2 * * 1-5"},
         "virtualization.clusterhost": {"cluster": str(cluster.pk), "device": str(server.pk)},
         "virtualization.vminterface": {"mac_address": "00:50:56:ff:ff:01"},

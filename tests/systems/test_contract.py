@@ -14,6 +14,7 @@ from irtis.systems.models import (
     Dependency,
     Deployment,
     EUSystem,
+    FailoverPath,
     ImportanceCategory,
     InformationSystem,
     Interconnection,
@@ -188,3 +189,30 @@ class TestSystemSite(ModelContract):
     def new_values(self) -> dict:
         site = Site.objects.create(code="MED", name="Medininkų PKP", kind="road_bcp")
         return {"system": system("NTKS"), "site": site, "workstations": 24, "fallback_procedure": True}
+
+
+def failover_objects(n: int) -> dict:
+    """A system with a production component at site A<n> and its standby at site B<n>."""
+    primary_site, standby_site = (Site.objects.create(code=f"{c}{n}", name=f"Duomenų centras {c}{n}",
+                                                      kind="datacentre") for c in ("A", "B"))
+    owner = system(f"FO{n}")
+    primary = Component.objects.create(system=owner, name=f"FO{n} app", kind="application")
+    Deployment.objects.create(component=primary, device=server(f"p{n}", at=primary_site))
+    spare = Component.objects.create(system=owner, name=f"FO{n} app (DR)", kind="application", standby_for=primary)
+    standby = Deployment.objects.create(component=spare, device=server(f"s{n}", at=standby_site))
+    return {"system": owner, "component": primary, "primary_site": primary_site, "standby_site": standby_site,
+            "standby": standby}
+
+
+class TestFailoverPath(ModelContract):
+    model = FailoverPath
+    change = {"method": "automatic"}
+
+    def make(self, n: int) -> FailoverPath:
+        return FailoverPath.objects.create(
+            **failover_objects(n), rto_hours=n + 1, test_result="passed" if n % 2 == 0 else "failed",
+            last_tested=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+    def new_values(self) -> dict:
+        return {**failover_objects(99), "rto_hours": "4.00", "method": "automatic",
+                "last_tested": "2026-03-01", "test_result": "passed", "description": "Pratybos"}

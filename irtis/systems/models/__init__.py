@@ -5,8 +5,9 @@ from .catalogue import Component, Deployment, ImportanceCategory, InformationSys
 from .dependency import Dependency
 from .edge import Edge
 from .eu import Certificate, ConformanceCampaign, EUSystem, Interconnection
+from .failover import FailoverPath
 
 __all__ = [
-    "Certificate", "Component", "ConformanceCampaign", "Dependency", "Deployment", "EUSystem", "Edge",
+    "Certificate", "Component", "ConformanceCampaign", "Dependency", "Deployment", "EUSystem", "Edge", "FailoverPath",
     "ImportanceCategory", "InformationSystem", "Interconnection", "SystemSite",
 ]

@@ -55,14 +55,21 @@ class ImportanceCategory(TaggedModel):
 
 @register(
     group="systems",
-    columns=("code", "name", "category", "lifecycle", "rto_hours", "rpo_minutes", "availability_target"),
-    filters=("category", "lifecycle", "rto_hours", "rpo_minutes"),
+    columns=("code", "name", "kind", "category", "lifecycle", "rto_hours", "rpo_minutes", "availability_target"),
+    filters=("kind", "category", "lifecycle", "rto_hours", "rpo_minutes"),
     search=("code", "purpose", "owner_unit", "controller", "processor", "security_officer", "description"),
     key="code",
     panels=("systems/system_panel.html",),
 )
 class InformationSystem(TaggedModel):
-    """An information system (informacinė sistema) of customs or of the division itself."""
+    """An information system (informacinė sistema) of customs or of the division itself, or a
+    technical service (techninė paslauga) the others lean on: DNS, PKI, the directory, MFA, time,
+    log collection, MDM, VoIP, backup proxies. A technical service has components, deployments
+    and dependencies like any system, so its failure reaches what depends on it."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_SYSTEM = "information_system", _("information system")
+        TECHNICAL_SERVICE = "technical_service", _("technical service")
 
     class Lifecycle(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -73,6 +80,10 @@ class InformationSystem(TaggedModel):
 
     code = NameField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.INFORMATION_SYSTEM,
+        help_text=_("A technical service is one that other systems use: DNS, PKI, directory, MFA, time …"),
+    )
     purpose = models.TextField(_("purpose"), blank=True)
     category = models.ForeignKey(
         ImportanceCategory, models.PROTECT, null=True, blank=True, related_name="systems",
@@ -118,13 +129,18 @@ class InformationSystem(TaggedModel):
 
 @register(
     group="systems",
-    columns=("name", "system", "environment", "kind", "required_instances"),
+    columns=("name", "system", "environment", "kind", "required_instances", "standby_for"),
     filters=("system", "environment", "kind", "required_instances"),
     search=("description",),
     key="id",
     brief=("id", "system", "name"),
-    # Only production components can stop a system.
-    edges=(GraphEdge("consists_of", _("consists of"), source="system", hard_if=("environment", "production")),),
+    edges=(
+        # Only production components can stop a system; a standby component stops nothing while
+        # its primary runs: its primary has it (its loss degrades the primary, see FailoverPath).
+        GraphEdge("consists_of", _("consists of"), source="system", hard_if=("environment", "production"),
+                  unless="standby_for"),
+        GraphEdge("has_standby", _("has standby"), source="standby_for", mode="soft"),
+    ),
 )
 class Component(TaggedModel):
     """A part of a system in one environment: web, application, integration, database …
@@ -157,6 +173,11 @@ class Component(TaggedModel):
         _("instances required"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("How many deployments must run for full service (the rest are redundancy)."),
     )
+    standby_for = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="standbys", verbose_name=_("standby for"),
+        help_text=_("This component is the disaster-recovery standby of that one (e.g. in the second data "
+                    "centre); it does not keep the system running while the primary runs."),
+    )
     zones = models.ManyToManyField(
         SecurityZone, blank=True, related_name="components", verbose_name=_("security zones"),
         help_text=_("The network security zones the component serves or is placed in."),
@@ -168,6 +189,17 @@ class Component(TaggedModel):
         verbose_name_plural = _("components")
         ordering = ["name", "environment"]
         indexes = [collation.index("name", "systems_component_lt")]
+
+    def clean(self) -> None:
+        primary = self.standby_for
+        if primary is None:
+            return
+        if primary.pk == self.pk and self.pk is not None:
+            raise ValidationError({"standby_for": _("A component cannot be its own standby.")})
+        if self.system_id is not None and primary.system_id != self.system_id:
+            raise ValidationError({"standby_for": _("The primary component must belong to the same system.")})
+        if primary.standby_for_id is not None:
+            raise ValidationError({"standby_for": _("The primary component is itself a standby.")})
 
     def __str__(self) -> str:  # no related objects: lists show it next to many rows
         # The label of the one choice, not get_environment_display(), which translates every

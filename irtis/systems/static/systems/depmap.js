@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var KIND_COLOURS = ["#0d6efd", "#6610f2", "#6f42c1", "#d63384", "#20c997", "#0dcaf0", "#198754", "#495057", "#343a40", "#6c757d", "#adb5bd"];
-  var STATE_COLOURS = { failed: "#dc3545", stopped: "#dc3545", degraded: "#fd7e14" };
+  var STATE_COLOURS = { failed: "#dc3545", stopped: "#dc3545", failover: "#6f42c1", degraded: "#fd7e14" };
 
   var STEP = 100, ROW = 34, GAP = 50;  // px at zoom 1: between nodes of a row, rows, layers
 
@@ -56,6 +56,7 @@
         "text-wrap": "ellipsis", "text-max-width": 95 } },
       { selector: "node[state = 'failed']", style: { "background-color": STATE_COLOURS.failed, "border-width": 4, "border-color": "#000" } },
       { selector: "node[state = 'stopped']", style: { "background-color": STATE_COLOURS.stopped } },
+      { selector: "node[state = 'failover']", style: { "background-color": STATE_COLOURS.failover } },
       { selector: "node[state = 'degraded']", style: { "background-color": STATE_COLOURS.degraded } },
       { selector: "node.marked", style: { "border-width": 4, "border-color": "#dc3545", "border-style": "double" } },
       { selector: "node[missing = 1]", style: { shape: "diamond" } },
@@ -75,7 +76,7 @@
     cy.batch(function () { cy.nodes().forEach(function (n) { n.data("state", states[n.id()] || ""); }); });
   }
 
-  function systemsList(title, items, none) {
+  function systemsList(title, items, none, rto) {
     var box = document.createElement("div");
     var head = document.createElement("div");
     head.className = "fw-semibold mt-2";
@@ -85,7 +86,8 @@
     items.forEach(function (n) {
       var a = document.createElement(n.url ? "a" : "span");
       if (n.url) { a.href = n.url; }
-      a.textContent = n.label;
+      // stopped until failover: "… (RTO 4 h)", the template's text with the hours put in
+      a.textContent = rto && n.rto_hours != null ? n.label + " (" + rto.replace("%s", n.rto_hours) + ")" : n.label;
       a.className = "d-block";
       box.appendChild(a);
     });
@@ -112,6 +114,7 @@
           if (!out || !data.stopped) { return; }
           out.replaceChildren(
             systemsList(out.dataset.stopped, data.stopped.filter(function (n) { return n.kind === "systems.informationsystem"; }), out.dataset.none),
+            systemsList(out.dataset.failover, data.failover.filter(function (n) { return n.kind === "systems.informationsystem"; }), out.dataset.none, out.dataset.rto),
             systemsList(out.dataset.degraded, data.degraded.filter(function (n) { return n.kind === "systems.informationsystem"; }), out.dataset.none));
         });
     }
