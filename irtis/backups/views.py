@@ -25,13 +25,7 @@ HISTORY = 50
 
 
 def _one(model: type[Model], user: Any, action: str, pk: int) -> Any:
-    """The object if the user may `action` it; 404 if they may not see it, 403 if only that."""
-    found = permissions.restrict(model._default_manager.all(), user, action).filter(pk=pk).first()
-    if found is None:
-        if permissions.restrict(model._default_manager.all(), user).filter(pk=pk).exists():
-            raise PermissionDenied
-        raise Http404(_("Not found."))
-    return found
+    return permissions.obtain(model._default_manager.all(), user, action, pk)
 
 
 @login_required

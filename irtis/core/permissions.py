@@ -20,7 +20,9 @@ from typing import Any, Literal, cast
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .registry import ModelEntry, entry_for
 
@@ -182,6 +184,17 @@ def restrict(queryset: models.QuerySet, user: object, action: str = "view") -> m
         return queryset
     # A subquery, not a join: constraints across many-valued relations yield no duplicates.
     return queryset.filter(pk__in=model._default_manager.filter(q).values("pk"))
+
+
+def obtain(queryset: models.QuerySet, user: object, action: str, pk: int) -> Any:
+    """The object of `queryset` with this pk if the user may `action` it; Http404 if they may not
+    even see it (a hidden object answers like a missing one), PermissionDenied if they may only see it."""
+    found = restrict(queryset, user, action).filter(pk=pk).first()
+    if found is None:
+        if restrict(queryset, user).filter(pk=pk).exists():
+            raise PermissionDenied
+        raise Http404(_("Not found."))
+    return found
 
 
 def ensure(user: Any, objects: Iterable[models.Model], action: str) -> None:

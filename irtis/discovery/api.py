@@ -27,9 +27,7 @@ from .views import changed_message
 router = Router(tags=["SNMP discovery"])
 
 
-class DiscoveryRequest(Schema):
-    address: str = Field(..., max_length=255, description="IP address or DNS name of the agent")
-    port: int = Field(161, ge=1, le=65535)
+class CredentialsIn(Schema):
     version: Literal["2c", "3"]
     community: str = Field("", max_length=255, description="SNMPv2c community")
     user: str = Field("", max_length=255, description="SNMPv3 user")
@@ -38,6 +36,11 @@ class DiscoveryRequest(Schema):
     auth_key: str = Field("", max_length=255)
     priv_protocol: Literal[tuple(snmp.PRIV_PROTOCOLS)] = "AES"  # type: ignore[valid-type]
     priv_key: str = Field("", max_length=255)
+
+
+class DiscoveryRequest(CredentialsIn):
+    address: str = Field(..., max_length=255, description="IP address or DNS name of the agent")
+    port: int = Field(161, ge=1, le=65535)
     vrf: int | None = Field(None, description="VRF id for the addresses; empty: the global table")
 
 

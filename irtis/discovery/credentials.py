@@ -5,6 +5,7 @@ whether they are set. Setting them is audited as a change of their owner that na
 
 import json
 from dataclasses import asdict, fields
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -17,7 +18,7 @@ from .models import Sweep, SweepSecret
 from .snmp import Credentials
 
 
-def seal(credentials: Credentials, owner: str) -> dict[str, object]:
+def _seal(credentials: Credentials, owner: str) -> dict[str, object]:
     """The stored columns of `credentials` bound to `owner` (a ciphertext copied onto another
     owner does not decrypt)."""
     return {"ciphertext": secrets.encrypt(json.dumps(asdict(credentials)), owner), "key_id": secrets.key_id()}
@@ -30,7 +31,7 @@ def unseal(ciphertext: bytes, owner: str) -> Credentials:
     return Credentials(**{k: v for k, v in data.items() if k in known})
 
 
-def audit_set(obj: models.Model, existed: bool) -> None:
+def _audit_set(obj: models.Model, existed: bool) -> None:
     """Record in the audit trail that `obj`'s SNMP credentials were set, without their values."""
     entry = context.current().entry(
         action=Action.UPDATE, content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
@@ -39,15 +40,22 @@ def audit_set(obj: models.Model, existed: bool) -> None:
     trail.append([entry])
 
 
+def store(obj: models.Model, secret: type[models.Model], field: str, credentials: Credentials, owner: str) -> None:
+    """Keep `obj`'s credentials in its `secret` row (whose `field` is `obj`), sealed for `owner`, and
+    audit that they changed (never their values)."""
+    with transaction.atomic():
+        lookup: dict[str, Any] = {field: obj}
+        existed = secret._default_manager.filter(**lookup).exists()
+        secret._default_manager.update_or_create(defaults=_seal(credentials, owner), **lookup)
+        _audit_set(obj, existed)
+
+
 def owner(sweep_id: int) -> str:
     return f"discovery.sweep:{sweep_id}"
 
 
 def set_credentials(sweep: Sweep, credentials: Credentials) -> None:
-    with transaction.atomic():
-        existed = SweepSecret.objects.filter(sweep=sweep).exists()
-        SweepSecret.objects.update_or_create(sweep=sweep, defaults=seal(credentials, owner(sweep.pk)))
-        audit_set(sweep, existed)
+    store(sweep, SweepSecret, "sweep", credentials, owner(sweep.pk))
 
 
 def has_credentials(sweep: Sweep) -> bool:

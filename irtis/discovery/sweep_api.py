@@ -8,12 +8,12 @@ GET  /api/discovery/findings/?sweep=<id>&outcome=&review=  → the findings, to 
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
@@ -22,22 +22,12 @@ from irtis.core.registry import ModelEntry, entry_for
 from irtis.inventory.models import Device
 
 from . import credentials, jobs, snmp
+from .api import CredentialsIn
 from .forms import CredentialsForm
 from .models import Finding, Sweep
 from .views import changeable_sweep
 
 router = Router(tags=["SNMP discovery"])
-
-
-class CredentialsIn(Schema):
-    version: Literal["2c", "3"]
-    community: str = Field("", max_length=255, description="SNMPv2c community")
-    user: str = Field("", max_length=255, description="SNMPv3 user")
-    level: Literal[snmp.LEVELS] = "authPriv"  # type: ignore[valid-type]
-    auth_protocol: Literal[tuple(snmp.AUTH_PROTOCOLS)] = "SHA"  # type: ignore[valid-type]
-    auth_key: str = Field("", max_length=255)
-    priv_protocol: Literal[tuple(snmp.PRIV_PROTOCOLS)] = "AES"  # type: ignore[valid-type]
-    priv_key: str = Field("", max_length=255)
 
 
 def store_credentials(request: HttpRequest, model: type, find: Callable[[Any, int], Any], pk: int,

@@ -134,13 +134,8 @@ def credentials_page(request: HttpRequest, obj: models.Model, has: bool, missing
 
 
 def changeable_sweep(user: Any, pk: int) -> Sweep:
-    """The sweep if the user may change it; 404 if they may not see it, 403 if only that."""
-    found = permissions.restrict(Sweep.objects.all(), user, "change").filter(pk=pk).first()
-    if found is None:
-        if permissions.restrict(Sweep.objects.all(), user).filter(pk=pk).exists():
-            raise PermissionDenied
-        raise Http404(_("Not found."))
-    return found
+    """The sweep if the user may change it (see `permissions.obtain`)."""
+    return permissions.obtain(Sweep.objects.all(), user, "change", pk)
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from irtis.core.api import api
-from irtis.discovery.sweep_api import CredentialsIn, store_credentials
+from irtis.discovery.api import CredentialsIn
+from irtis.discovery.sweep_api import store_credentials
 
 from . import credential_views, credentials
 from .models import Check

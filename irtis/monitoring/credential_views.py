@@ -2,8 +2,7 @@
 Write-only: neither ever shows what is stored, only whether something is."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -15,13 +14,8 @@ from .models import Check
 
 
 def one(user: object, pk: int) -> Check:
-    """The SNMP check if the user may change it; 404 if they may not see it, 403 if only that."""
-    found = permissions.restrict(Check.objects.filter(kind=Check.Kind.SNMP), user, "change").filter(pk=pk).first()
-    if found is None:
-        if permissions.restrict(Check.objects.filter(kind=Check.Kind.SNMP), user).filter(pk=pk).exists():
-            raise PermissionDenied
-        raise Http404(_("Not found."))
-    return found
+    """The SNMP check if the user may change it (see `permissions.obtain`)."""
+    return permissions.obtain(Check.objects.filter(kind=Check.Kind.SNMP), user, "change", pk)
 
 
 @login_required

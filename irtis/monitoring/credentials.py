@@ -2,9 +2,7 @@
 database), write-only — pages and the API only say whether they are set. Setting them is
 audited as a change of the check that names no value: `{"snmp_credentials": "set"}`."""
 
-from django.db import transaction
-
-from irtis.discovery.credentials import audit_set, seal, unseal
+from irtis.discovery.credentials import store, unseal
 from irtis.discovery.snmp import Credentials
 
 from .models import Check, CheckSecret
@@ -16,11 +14,7 @@ def owner(check_id: int) -> str:
 
 
 def set_credentials(check: Check, credentials: Credentials) -> None:
-    """Store the credentials encrypted and audit that they changed (never their values)."""
-    with transaction.atomic():
-        existed = CheckSecret.objects.filter(check_obj=check).exists()
-        CheckSecret.objects.update_or_create(check_obj=check, defaults=seal(credentials, owner(check.pk)))
-        audit_set(check, existed)
+    store(check, CheckSecret, "check_obj", credentials, owner(check.pk))
 
 
 def has_credentials(check: Check) -> bool:
