@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
 from irtis.systems import graph
@@ -189,6 +190,20 @@ def test_a_hard_dependency_outside_the_path_still_stops() -> None:
     depends(e["system"], dns)
     found = graph.impact([e["site"]])  # dns-1 is in DC1 too, with no standby
     assert str(e["system"]) in labels(found.systems_stopped)
+
+
+def test_a_hard_dependency_outside_the_path_still_stops_once_the_database_is_analysed() -> None:
+    """With statistics (ANALYZE, as on a real estate), SQLite planned the failover walk's
+    "kept running" filter, untied to the walk's row, so that nothing stopped at all: every
+    stopped object became "stopped until failover" (the benchmark's SQLite/PostgreSQL split)."""
+    e = standby_setup(whole=True)
+    dns = system("DNS")
+    component(dns, "DNS", [server("dns-1")])
+    depends(e["system"], dns)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    found = graph.impact([e["site"]])
+    assert str(e["system"]) in labels(found.systems_stopped) and not found.systems_failover
 
 
 def test_map_colours_failover() -> None:
