@@ -202,7 +202,9 @@ def test_credentials_are_write_only_and_their_setting_audited(agent: snmpd.Agent
     entry = AuditEntry.objects.filter(object_id=sweep.pk,
                                       content_type=ContentType.objects.get_for_model(Sweep)).latest("id")
     assert entry.after == {"snmp_credentials": "set"}
-    assert client.post(run_url).status_code == 302 and Run.objects.get().key == str(sweep.pk)
+    started = client.post(run_url, follow=True)
+    assert started.status_code == 200 and Run.objects.get().key == str(sweep.pk)
+    assert "Apklausa vykdoma" in started.content.decode()  # the sweep's page links to the runs
 
 
 def test_the_api_sets_credentials_starts_and_lists(agent: snmpd.Agent, estate: dict[str, Device],
