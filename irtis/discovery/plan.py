@@ -342,7 +342,8 @@ def _serial_item(device: Device, reading: Reading) -> Item:
 
 def _cable_items(device: Device, reading: Reading, interfaces: dict[str, Interface], user: Any) -> list[Item]:
     """A cable proposed for each LLDP neighbour that matches a recorded device and interface; a
-    neighbour matching nothing, or contradicting a recorded cable, is an item with an error to review."""
+    neighbour matching nothing, or contradicting a recorded cable, is an item with an error to review.
+    Three queries whatever the number of neighbours."""
     if not reading.neighbours:
         return []
     names = {n.system_name.lower() for n in reading.neighbours} | {
@@ -353,11 +354,18 @@ def _cable_items(device: Device, reading: Reading, interfaces: dict[str, Interfa
     remote_ports = {(i.device_id, i.name): i for i in Interface.objects.filter(
         device__in=[d for ds in devices.values() for d in ds], name__in={n.port for n in reading.neighbours})}
     may_add = user is None or permissions.has(user, Cable, "add")
-    return [_cable_item(n, interfaces, devices, remote_ports, may_add) for n in reading.neighbours]
+    ends = [i.pk for i in (*interfaces.values(), *remote_ports.values()) if i.pk]
+    cables: dict[int, dict[int, Cable]] = {}  # interface id → the cables touching it
+    for cable in Cable.objects.filter(models.Q(a_interface__in=ends) | models.Q(b_interface__in=ends)):
+        for end in (cable.a_interface_id, cable.b_interface_id):
+            if end is not None:
+                cables.setdefault(end, {})[cable.pk] = cable
+    return [_cable_item(n, interfaces, devices, remote_ports, cables, may_add) for n in reading.neighbours]
 
 
 def _cable_item(neighbour: Any, interfaces: dict[str, Interface], devices: dict[str, list[Device]],
-                remote_ports: dict[tuple[int, str], Interface], may_add: bool) -> Item:
+                remote_ports: dict[tuple[int, str], Interface], cables: dict[int, dict[int, Cable]],
+                may_add: bool) -> Item:
     name = f"{neighbour.local_port} → {neighbour.system_name} {neighbour.port}"
     system = neighbour.system_name.lower()
     matches = devices.get(system) or devices.get(system.split(".")[0]) or []
@@ -376,7 +384,7 @@ def _cable_item(neighbour: Any, interfaces: dict[str, Interface], devices: dict[
             "interface": neighbour.local_port}])
     if local.pk is None:
         return Item("cable", SKIPPED, name, notes=[_("The interface is new: discover again once it is recorded.")])
-    recorded = {c.pk: c for c in Cable.objects.filter(Cable.touching(local) | Cable.touching(remote))}
+    recorded = {**cables.get(local.pk, {}), **cables.get(remote.pk, {})}
     joining = [c for c in recorded.values() if {c.end_id("a"), c.end_id("b")} == {
         ("interface", local.pk), ("interface", remote.pk)}]
     if joining:

@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from irtis.core import permissions
 from irtis.core.api import Endpoints, api, json_response
 from irtis.core.registry import ModelEntry, entry_for
-from irtis.inventory.models import Device
 
-from . import credentials, jobs, snmp
+from . import credentials, jobs, snmp, sweeps
 from .api import CredentialsIn
 from .forms import CredentialsForm
 from .models import Finding, Sweep
@@ -97,7 +95,7 @@ def findings(request: HttpRequest, sweep: int | None = None, outcome: str = "", 
         if value and value not in allowed:
             raise HttpError(400, _("Unknown value %(value)s: choose one of %(allowed)s.") % {
                 "value": value, "allowed": ", ".join(allowed)})
-    rows = Finding.objects.filter(device__in=permissions.restrict(Device.objects.all(), request.user))
+    rows = sweeps.seen_by(request.user)
     if sweep is not None:
         rows = rows.filter(sweep_id=sweep)
     if outcome:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from irtis.core import permissions
 from irtis.inventory.models import Device
 from irtis.network.models import IPAddress
 from irtis.network.models.ipam import same_vrf
@@ -99,6 +100,11 @@ def _replace(sweep: Sweep, findings: list[Finding]) -> None:
                 finding.review = Finding.Review.DISMISSED
         Finding.objects.filter(sweep=sweep).delete()
         Finding.objects.bulk_create(findings, batch_size=500)
+
+
+def seen_by(user: Any) -> QuerySet[Finding]:
+    """The findings of the devices the user may view."""
+    return Finding.objects.filter(device__in=permissions.restrict(Device.objects.all(), user))
 
 
 def review(finding: Finding, user: Any, outcome: str) -> None:

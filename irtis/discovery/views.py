@@ -45,7 +45,7 @@ def discover(request: HttpRequest, pk: int) -> HttpResponse:
         return _apply(request, device)
     first = IPAddress.objects.filter(interface__device=device).order_by("family", "address_key").first()
     form = DiscoveryForm(request.POST or None, user=request.user,
-                         initial={"address": first.address.split("/")[0] if first else ""})
+                         initial={"address": first.host if first else ""})
     sections = [(Device._meta.get_field("platform").verbose_name, "platform"),
                 (Device._meta.get_field("serial").verbose_name, "serial"),
                 (Interface._meta.verbose_name_plural, "interface"), (IPAddress._meta.verbose_name_plural, "address"),
@@ -164,9 +164,8 @@ def findings(request: HttpRequest) -> HttpResponse:
     """What the sweeps found that differs from the records, or could not be read: to review."""
     if not permissions.has(request.user, Sweep, "view"):
         raise PermissionDenied
-    visible = permissions.restrict(Device.objects.all(), request.user)
-    rows = (Finding.objects.filter(device__in=visible).select_related("sweep", "device", "reviewed_by")
-            .order_by("device__name", "sweep__name"))
+    rows = sweeps.seen_by(request.user).select_related("sweep", "device", "reviewed_by").order_by(
+        "device__name", "sweep__name")
     review = request.GET.get("review", Finding.Review.PENDING)
     outcome = request.GET.get("outcome", "")
     if review in Finding.Review.values:
@@ -187,8 +186,7 @@ def findings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """Dismiss a finding: it stays dismissed while the device reports the same."""
-    finding = get_object_or_404(Finding.objects.filter(
-        device__in=permissions.restrict(Device.objects.all(), request.user)).select_related("device"), pk=pk)
+    finding = get_object_or_404(sweeps.seen_by(request.user).select_related("device"), pk=pk)
     plans.authorise(request.user, finding.device)
     sweeps.review(finding, request.user, Finding.Review.DISMISSED)
     messages.success(request, _("The finding on %(device)s is dismissed.") % {"device": finding.device})

@@ -262,7 +262,7 @@ def _detail_url(model: type[models.Model]) -> str:
     return cast(BaseModel, model(pk=int(_SENTINEL))).get_absolute_url()  # a registered model
 
 
-def _rows(query: str) -> list[tuple]:
+def query_rows(query: str) -> list[tuple]:
     """The rows of one query over the edge index, in a transaction (see `_session`)."""
     with _session() as cursor:
         cursor.execute(query)
@@ -277,9 +277,6 @@ def _session() -> Iterator[Any]:
             # The closures' cost estimates are far above jit_above_cost, and compiling them takes seconds.
             cursor.execute("SET LOCAL jit = off")
         yield cursor
-
-
-query_rows = _rows  # for the models' checks (FailoverPath: the sites its standby needs)
 
 
 # --- walks ----------------------------------------------------------------------------------
@@ -364,7 +361,7 @@ def impact_nodes(failed: Iterable[models.Model | Node], kinds: Iterable[int] | N
     failing, survive = seeds, sorted(survive)
     for stage in range(MAX_STAGES):
         walk_affected = affected and stage == 0
-        rows = _rows(sql.impact(failing, walk_affected, kinds, among, done=sorted(reach.stopped), survive=survive))
+        rows = query_rows(sql.impact(failing, walk_affected, kinds, among, done=sorted(reach.stopped), survive=survive))
         if walk_affected:
             reach.affected = {(t, i) for s, t, i in rows if s == "a"}
             reach.affected_count = next(t for s, t, _ in rows if s == "n")
@@ -393,7 +390,7 @@ def recovered(seeds: list[Node], reach: Reach) -> dict[Node, float]:
         return {}
     after = impact_nodes(seeds, survive=subjects, affected=False)
     back = reach.stopped - after.stopped
-    rows = _rows(sql.recovery(sorted(subjects.items()), sorted(back))) if back else []
+    rows = query_rows(sql.recovery(sorted(subjects.items()), sorted(back))) if back else []
     return {(t, i): minutes / 60 for t, i, minutes in rows if (t, i) in back}
 
 
@@ -460,7 +457,7 @@ def single_points_by_system(systems: Iterable[models.Model | Node], user: Any = 
     found = paths([i for t, i in tops if t == system_type])
     closures: dict[int, set[Node]] = defaultdict(set)
     if found:
-        for p, t, i in _rows(sql.standby_closure([(path.pk, path.standby) for path in found])):
+        for p, t, i in query_rows(sql.standby_closure([(path.pk, path.standby) for path in found])):
             closures[p].add((t, i))
     stops = _single_point_stops(tops, *shielding([p for p in found if p.tested], closures))
     untested_tops = sorted({(system_type, p.system) for p in found if not p.tested})
@@ -496,7 +493,7 @@ def _single_point_stops(tops: list[Node], shield: Iterable[Node] = (),
     for _stage in range(MAX_STAGES):
         chosen = set(failing or ())
         mine = sorted(k for k in known if failing is None or k[2:] in chosen)
-        rows = _rows(sql.single_points(tops, mine, failing, shield, exempt))
+        rows = query_rows(sql.single_points(tops, mine, failing, shield, exempt))
         stops |= {((xt, xi), (t, i)) for s, xt, xi, t, i in rows if s == "s"}
         found = {(t, i, xt, xi) for s, xt, xi, t, i in rows if s == "g"}
         if found <= known:
@@ -570,7 +567,7 @@ def graph_json(root: models.Model | Node | Iterable[models.Model | Node], direct
     edges = [
         {"source": infos[(st, si)].id, "target": infos[(t, i)].id, "kind": kind,
          "kind_name": str(labels.get(kind, kind)), "mode": mode}
-        for st, si, t, i, kind, mode in (_rows(sql.edges_among(found)) if found else [])
+        for st, si, t, i, kind, mode in (query_rows(sql.edges_among(found)) if found else [])
     ]
     nodes = [
         {"id": n.id, "label": n.label, "kind": n.kind, "kind_name": n.kind_name, "layer": n.layer,

@@ -348,14 +348,6 @@ class VirtualMachine(TaggedModel):
         if errors:
             raise ValidationError(errors)
 
-    def address_list(self) -> list[VMAddressAssignment]:
-        """The addresses of the machine's interfaces, for the detail panel (one query)."""
-        return list(
-            VMAddressAssignment.objects.filter(interface__virtual_machine=self)
-            .select_related("ip_address__vrf", "interface")
-            .order_by("interface__name", "ip_address__address_key")
-        )
-
     @property
     def consumes_compute(self) -> bool:
         """Does the machine hold CPU and memory (running or about to run)?"""

@@ -346,7 +346,7 @@ class IPAddress(TaggedModel):
     def clean(self) -> None:
         self._derive()
         self._check_assignment()
-        names = {"address": self.address.split("/")[0], "vrf": self.vrf}
+        names = {"address": self.host, "vrf": self.vrf}
         if IPAddress.objects.filter(same_vrf(self.vrf_id), address_key=self.address_key).exclude(pk=self.pk).exists():
             message = (
                 _("%(address)s is already recorded in VRF “%(vrf)s”.")
