@@ -301,6 +301,8 @@ IRTIS_AD_WRITE_BIND_PASSWORD = os.environ.get("IRTIS_AD_WRITE_BIND_PASSWORD", ""
 IRTIS_ACCESS_PRIVILEGED_GROUPS = [g.strip() for g in os.environ.get(
     "IRTIS_ACCESS_PRIVILEGED_GROUPS", "Domain Admins,Enterprise Admins,Schema Admins").split(",") if g.strip()]
 IRTIS_ACCESS_UNUSED_DAYS = int(os.environ.get("IRTIS_ACCESS_UNUSED_DAYS", "90"))
+# An enrolled mobile device that has not checked in with the MDM for longer is reported as stale.
+IRTIS_MOBILE_STALE_DAYS = int(os.environ.get("IRTIS_MOBILE_STALE_DAYS", "14"))
 
 # --- E-mail: notifications over SMTP (irtis.notifications; every variable in docs/notifications.md) ---
 _SMTP_SECURITY = os.environ.get("IRTIS_SMTP_SECURITY", "starttls").lower()

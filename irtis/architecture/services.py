@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from irtis.inventory import mobile_access
 from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem, MobileDevice
 from irtis.network.models import Circuit, NumberRange, VoiceGateway
 
@@ -110,3 +111,11 @@ def _mobile(doc: Document, user: object) -> None:
                            Cell(str(count))])
     section.fact(_("Mobile devices"), sum(counts.values()))
     section.tables.append(table)
+    systems = Table([label(MobileDevice, "operating_system"), _("Vendor support end"), _("Devices")],
+                    caption=_("Operating systems of mobile devices"))
+    for row in mobile_access.mobile_access(user).systems:
+        ends = row.version.support_end if row.version else None
+        systems.rows.append([Cell(str(row.version or "—"), warn=row.state == "unsupported"),
+                             Cell(ends.isoformat() if ends else "—", warn=row.state != "supported"),
+                             Cell(str(row.devices))])
+    section.tables.append(systems)

@@ -82,6 +82,7 @@ GROUPS = (
         Link(_("Management report"), "reports_pages:report", "reports.view_recommendation"),
         Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
         Link(_("Rack power"), "inventory_pages:power", "inventory.view_rack"),
+        Link(_("Mobile access"), "inventory_pages:mobile_access", "inventory.view_mobiledevice"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),
     )),
     Group("admin", _("Administration"), links=(

@@ -47,7 +47,9 @@ ROLES = [
 MAKERS = [("Red Hat", "https://www.redhat.com", "Operacinės sistemos"),
           ("F5", "https://www.f5.com", "Apkrovos balansavimas"),
           ("Veeam", "https://www.veeam.com", "Atsarginis kopijavimas"),
-          ("PostgreSQL Global Development Group", "https://www.postgresql.org", "Duomenų bazių valdymo sistema")]
+          ("PostgreSQL Global Development Group", "https://www.postgresql.org", "Duomenų bazių valdymo sistema"),
+          ("Google", "https://www.android.com", "Mobiliųjų įrenginių operacinė sistema"),
+          ("Apple", "https://www.apple.com", "Mobilieji įrenginiai ir jų operacinės sistemos")]
 # name, maker, part, U, full depth, W, end of sale, end of support
 HPE, DELL, CISCO = "Hewlett Packard Enterprise", "Dell Technologies", "Cisco Systems"
 HARDWARE = [
@@ -93,6 +95,16 @@ SOFTWARE: list[tuple[str, str, str, list[tuple[str, datetime.date, datetime.date
     ("Cisco NX-OS", CISCO, "firmware", [("10.3", D(2022, 8, 19), D(2027, 8, 31), D(2028, 8, 31))]),
     ("Veeam Backup & Replication", "Veeam", "application", [("12.3", D(2024, 12, 3), D(2027, 12, 3), None)]),
     ("HPE Primera OS", HPE, "firmware", [("4.6", D(2024, 2, 1), D(2028, 2, 1), None)]),
+    # Officers' mobile devices (Windows: the Enterprise editions' servicing dates).
+    ("Android", "Google", "os", [("14", D(2023, 10, 4), D(2027, 10, 4), None),
+                                 ("15", D(2024, 9, 3), D(2028, 9, 3), None)]),
+    ("iOS", "Apple", "os", [("17.6", D(2024, 7, 29), D(2025, 3, 31), None),
+                            ("18.1", D(2024, 10, 28), D(2027, 3, 31), None)]),
+    ("iPadOS", "Apple", "os", [("17.6", D(2024, 7, 29), D(2025, 3, 31), None),
+                               ("18.1", D(2024, 10, 28), D(2027, 3, 31), None)]),
+    ("Windows 11", MS, "os", [("23H2", D(2023, 10, 31), D(2026, 11, 10), D(2026, 11, 10)),
+                              ("24H2", D(2024, 10, 1), D(2027, 10, 12), D(2027, 10, 12))]),
+    ("Windows 10", MS, "os", [("22H2", D(2022, 10, 18), D(2025, 10, 14), D(2025, 10, 14))]),
 ]
 RACKS = [  # name, location, U, description
     ("DC1-A01", "DC1-SERV-1", 42, "ESXi CL-PROD"), ("DC1-A02", "DC1-SERV-1", 42, "ESXi CL-PROD, CL-DMZ"),

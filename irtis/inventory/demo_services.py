@@ -4,6 +4,8 @@ import datetime
 import random
 import unicodedata
 
+from django.utils import timezone
+
 from irtis.core import bulk
 from irtis.core.demo import ensure
 
@@ -38,7 +40,6 @@ MODELS = [  # kind, model, OS versions
 PROFILES = ["Pareigūnas – nuolatinis VPN", "Pasienio postas – VPN + ANPR", "Vadovybė – VPN",
             "Mobilioji grupė – LTE VPN"]
 POST_SITES = ["MED", "SAL", "KYB", "KYB-RW", "KLP", "VNO-AP", "KUN-P", "VNO-HQ"]
-CHECK_IN_BASE = datetime.datetime(2026, 11, 28, 8, 0, tzinfo=datetime.UTC)
 MOBILE_COUNT = 600
 
 
@@ -55,8 +56,10 @@ def _ascii(text: str) -> str:
 
 
 def mobile_values(count: int = MOBILE_COUNT) -> list[dict]:
-    """The demo mobile devices, the same on every run."""
+    """The demo mobile devices, the same on every run but for their check-ins, which are counted back
+    from this morning (most within the last days, some weeks ago: stale)."""
     rng = random.Random(20240301)
+    morning = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0)
     accounts: set[str] = set()
     rows = []
     for n in range(1, count + 1):
@@ -76,9 +79,10 @@ def mobile_values(count: int = MOBILE_COUNT) -> list[dict]:
         rows.append({
             "serial": f"MD{n:04d}{rng.randrange(16**4):04X}", "kind": kind, "model": model,
             "imei": None if kind == "laptop" else f"35{rng.randrange(10**13):013d}",
-            "os_version": rng.choice(systems), "user_account": account, "user_name": f"{first} {surname}",
+            "os_name": rng.choice(systems), "user_account": account, "user_name": f"{first} {surname}",
             "site_code": rng.choice(POST_SITES), "mdm_state": mdm, "compliance": compliance,
-            "last_check_in": CHECK_IN_BASE - datetime.timedelta(minutes=rng.randrange(60 * 24 * 20))
+            "last_check_in": morning - datetime.timedelta(
+                minutes=rng.randrange(60 * 24 * (60 if rng.random() < 0.05 else 3)))
             if mdm == "enrolled" else None,
             "access_profile": rng.choice(PROFILES),
         })
@@ -87,12 +91,15 @@ def mobile_values(count: int = MOBILE_COUNT) -> list[dict]:
 
 def load_mobile() -> None:
     sites = {s.code: s for s in Site.objects.all()}
+    versions = {v.name: v for v in SoftwareVersion.objects.filter(name__in={
+        name for _kind, _model, names in MODELS for name in names})}
     existing = set(MobileDevice.objects.values_list("serial", flat=True))
     new = []
     for values in mobile_values():
         if values["serial"] in existing:
             continue
-        device = MobileDevice(site=sites[values.pop("site_code")], **values)
+        device = MobileDevice(site=sites[values.pop("site_code")], operating_system=versions[values.pop("os_name")],
+                              **values)
         device.full_clean(validate_unique=False)
         new.append(device)
     bulk.save_objects(new)

@@ -1,4 +1,4 @@
-"""Inventory pages beyond the generic ones: rack elevations, the out-of-support and power reports."""
+"""Inventory pages beyond the generic ones: rack elevations, the out-of-support, power and mobile access reports."""
 
 from typing import cast
 
@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from irtis.core import permissions
 from irtis.core.registry import ModelEntry, entry_for
 
-from . import elevation, power_draw, reports
-from .models import Device, Rack
+from . import elevation, mobile_access, power_draw, reports
+from .models import Device, MobileDevice, Rack
 
 
 @login_required
@@ -49,3 +49,11 @@ def power(request: HttpRequest) -> HttpResponse:
     rows = power_draw.rack_power(racks)
     return render(request, "inventory/power.html", {"rows": rows, "report": True,
                                                     "warnings": sum(row.warning for row in rows)})
+
+
+@login_required
+def mobile(request: HttpRequest) -> HttpResponse:
+    """Officers' mobile devices by enrolment, compliance and operating system, and those needing attention."""
+    if not permissions.allowed(request.user, cast(ModelEntry, entry_for(MobileDevice)), "view"):
+        raise PermissionDenied
+    return render(request, "inventory/mobile_access.html", {"report": mobile_access.mobile_access(request.user)})

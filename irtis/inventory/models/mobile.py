@@ -10,6 +10,7 @@ from irtis.core.names import NameField
 from irtis.core.registry import register
 
 from .places import Site
+from .software import SoftwareVersion
 
 IMEI = RegexValidator(r"^\d{15}$", _("An IMEI has 15 digits."))
 ACCOUNT = RegexValidator(r"^[^\s\"/\\\[\]:;|=,+*?<>]{1,20}$", _("Not a valid sAMAccountName."))
@@ -17,9 +18,10 @@ ACCOUNT = RegexValidator(r"^[^\s\"/\\\[\]:;|=,+*?<>]{1,20}$", _("Not a valid sAM
 
 @register(
     group="inventory",
-    columns=("serial", "kind", "model", "user_name", "user_account", "mdm_state", "compliance", "last_check_in"),
-    filters=("kind", "site", "mdm_state", "compliance", "access_profile", "last_check_in"),
-    search=("imei", "model", "os_version", "user_account", "user_name"),
+    columns=("serial", "kind", "model", "operating_system", "user_name", "user_account", "mdm_state", "compliance",
+             "last_check_in"),
+    filters=("kind", "site", "operating_system", "mdm_state", "compliance", "access_profile", "last_check_in"),
+    search=("imei", "model", "user_account", "user_name"),
     key="serial",
 )
 class MobileDevice(TaggedModel):
@@ -44,7 +46,11 @@ class MobileDevice(TaggedModel):
     imei = NameField(_("IMEI"), max_length=15, unique=True, null=True, blank=True, validators=[IMEI])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     model = models.CharField(_("model"), max_length=100)
-    os_version = models.CharField(_("operating system version"), max_length=50, blank=True)
+    operating_system = models.ForeignKey(
+        SoftwareVersion, models.PROTECT, null=True, blank=True, related_name="mobile_devices",
+        verbose_name=_("operating system"),
+        help_text=_("The version from the software catalogue, so that unsupported versions are reported."),
+    )
     user_account = models.CharField(
         _("user account"), max_length=20, blank=True, validators=[ACCOUNT],
         help_text=_("Active Directory account (sAMAccountName) of the officer it is assigned to."),
@@ -65,6 +71,9 @@ class MobileDevice(TaggedModel):
         help_text=_("The network access profile the MDM gives the device, e.g. always-on VPN."),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
+
+    # The out-of-support report lists devices whose operating system is past its support.
+    support_report = {"version": "operating_system", "site": "site"}
 
     class Meta:
         verbose_name = _("mobile device")
