@@ -3,7 +3,8 @@
 
 The services every system leans on run on the infrastructure machines of the virtualisation
 demo, which otherwise belong to no system (their failure would affect nothing): DNS, PKI, the
-directory (the AD system), MFA with ADFS, time, log collection (SIEM), MDM, VoIP, backup
+directory (the AD system), MFA with ADFS, time, log collection (SIEM), MDM, remote access (VPN on
+the perimeter firewalls), VoIP, backup
 proxies, monitoring, privileged access, updates, file service and the CMDB. The systems depend
 on them. Failover paths: NTKS moves to DC2 (the pre-production machines and the Data Guard
 standby) and was drilled this year; MDAS's path was last drilled in 2024 (untested); VoIP call
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from irtis.core.demo import ensure
 from irtis.databases.models import DBMSInstance
-from irtis.inventory.models import Site
+from irtis.inventory.models import Device, Site
 from irtis.virtualization.models import VirtualMachine
 
 from .models import Component, Dependency, Deployment, FailoverPath, ImportanceCategory, InformationSystem
@@ -37,6 +38,7 @@ SERVICES = [
     ("MFA", "Kelių veiksnių tapatumo nustatymas", 2, "99.5", "Darbuotojų ir administratorių antrasis veiksnys", [("MFA serveris", "application", 1, ["mfa-01.prod"]), ("AD FS federacija", "directory", 1, ["adfs-01.prod"])]),
     ("SIEM", "Žurnalinių įrašų rinkimas ir analizė", 8, "99.0", "Saugos įvykių žurnalų rinkimas (SIEM)", [("SIEM mazgai", "application", 2, ["siem-01.prod", "siem-02.prod", "siem-03.prod"])]),
     ("MDM", "Mobiliųjų įrenginių valdymas", 8, "99.0", "Tarnybinių mobiliųjų įrenginių registravimas ir politika", [("MDM šliuzas", "gateway", 1, ["mdm-01.prod"]), ("MDM serveris", "application", 1, ["mdm-02.prod"])]),
+    ("VPN", "Nuotolinė prieiga (VPN)", 4, "99.5", "Pareigūnų mobiliųjų įrenginių ir nuotolinio darbo VPN", [("VPN koncentratoriai", "gateway", 1, ["device:dc1-fw-01", "device:dc1-fw-02"])]),
     ("VOIP", "IP telefonija", 2, "99.5", "Skambučių valdymas", [("Skambučių valdymas", "application", 1, ["voip-cm-01.prod"])]),
     ("BKP-PROXY", "Atsarginio kopijavimo tarpiniai serveriai", 24, "98.0", "Duomenų perdavimas į atsarginių kopijų saugyklas", [("Tarpiniai serveriai", "file_transfer", 2, ["bkp-proxy-01.prod", "bkp-proxy-02.prod", "bkp-proxy-03.prod", "bkp-proxy-04.prod"])]),
     ("MON", "Stebėsena", 8, "99.0", "Infrastruktūros ir sistemų stebėsena (Zabbix)", [("Zabbix serveriai", "application", 1, ["mon-01.prod", "mon-02.prod", "mon-03.prod"])]),
@@ -58,6 +60,8 @@ USES = [
     ("BAP", "depends_on", "PKI", "degrades", "Vidiniai sertifikatai ir atšaukimo sąrašai"),
     ("ICS2-NAT", "depends_on", "PKI", "degrades", "Vidiniai sertifikatai"),
     ("EMAIL-Exchange", "depends_on", "MDM", "degrades", "Paštas mobiliuosiuose įrenginiuose"),
+    ("MDM", "depends_on", "VPN", "degrades", "Įrenginiai pasiekia MDM ir vidaus sistemas per VPN"),
+    ("VPN", "authenticates_via", "MFA", "stops", "Antrasis veiksnys jungiantis per VPN"),
     *((code, "backed_up_by", "BKP-PROXY", "degrades", "Atsarginių kopijų perdavimas") for code in ("MDAS", "iMDAS", "NTKS", "IDAIS", "BAP", "EMAIL-Exchange")),
 ]
 # system, path's component (None: the whole system), standby components: (primary component, name, target),
@@ -83,6 +87,10 @@ def _one(model: type[M], **lookup: object) -> M:
 
 
 def _deploy(component: Component, target: str, description: str = "") -> Deployment:
+    """Deploy on a virtual machine (a dotted name), a device ("device:name") or a DBMS instance."""
+    if target.startswith("device:"):
+        return ensure(Deployment, {"component": component, "device": _one(Device, name=target.removeprefix("device:"))},
+                      {"description": description})
     if "." in target:
         return ensure(Deployment, {"component": component, "virtual_machine": _one(VirtualMachine, name=target)},
                       {"description": description})
