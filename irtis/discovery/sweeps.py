@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from irtis.core import permissions
 from irtis.inventory.models import Device
-from irtis.network.models import IPAddress
+from irtis.network.models import DevicePrimaryAddress, IPAddress
 from irtis.network.models.ipam import same_vrf
 
 from . import credentials, snmp
@@ -40,10 +40,14 @@ def devices(sweep: Sweep) -> QuerySet[Device]:
 
 
 def agent_addresses(device_ids: Iterable[int], vrf_id: int | None) -> dict[int, str]:
-    """Each device's agent address: its first recorded address in the sweep's VRF (IPv4 first)."""
+    """Each device's agent address in the sweep's VRF: its primary address if it is there, else its
+    first recorded one (IPv4 first)."""
     found: dict[int, str] = {}
+    primary = DevicePrimaryAddress.objects.filter(device_id=OuterRef("interface__device_id"), ip_address=OuterRef("pk"))
     rows = (IPAddress.objects.filter(same_vrf(vrf_id), interface__device_id__in=list(device_ids))
-            .order_by("interface__device_id", "family", "address_key").values_list("interface__device_id", "address"))
+            .annotate(primary=Exists(primary))
+            .order_by("interface__device_id", "-primary", "family", "address_key")
+            .values_list("interface__device_id", "address"))
     for device_id, address in rows:
         found.setdefault(device_id, address.split("/")[0])
     return found

@@ -19,7 +19,7 @@ from irtis.discovery.models import Finding, Sweep, SweepSecret
 from irtis.identity import tokens
 from irtis.identity.models import ObjectPermission
 from irtis.inventory.models import Device, Interface
-from irtis.network.models import IPAddress
+from irtis.network.models import DevicePrimaryAddress, IPAddress
 from irtis.tasks.models import Run, Status
 from irtis.tasks.runs import Refused, execute
 from tests.discovery.test_discovery import discoverer, ui, v2c, v3
@@ -241,3 +241,14 @@ def test_the_scheduled_job_starts_each_enabled_sweep_on_its_zone(agent: snmpd.Ag
     run.refresh_from_db()
     assert run.result == {"default": 1}
     assert list(Run.objects.filter(task=jobs.sweep.module_path).values_list("key", flat=True)) == [str(enabled.pk)]
+
+
+def test_the_agent_address_is_the_primary_one_when_recorded(db: None) -> None:
+    device = device_at("srv-pirminis", "10.0.0.9")
+    with changes_by(None, Source.SYSTEM):
+        data = Interface.objects.create(device=device, name="eth1", type=Interface.Type.VIRTUAL)
+        chosen = IPAddress.objects.create(address="10.0.5.20/24", interface=data)
+    assert sweeps.agent_addresses([device.pk], None) == {device.pk: "10.0.0.9"}  # the first, IPv4 first
+    with changes_by(None, Source.SYSTEM):
+        DevicePrimaryAddress.objects.create(device=device, ip_address=chosen)
+    assert sweeps.agent_addresses([device.pk], None) == {device.pk: "10.0.5.20"}
