@@ -176,7 +176,7 @@ def bulk_load(n: int) -> float:
 def verify_throughput(n: int) -> None:
     loaded = bulk_load(n)
     print(f"generated {n:,} chained entries in {loaded:.1f} s ({n / loaded:,.0f}/s, bulk insert)")
-    for workers in (1, 2):  # spans checked one at a time, then two threads at once
+    for workers in (1, 2):  # spans checked one at a time, then two at once (threads on PostgreSQL, processes on SQLite)
         for _ in range(3):  # the first walk also warms the caches; a busy machine varies
             report = verify.verify_trail(workers=workers)
             assert report.intact, str(report.problem)

@@ -10,13 +10,16 @@ problem found stops the walk and names the first broken entry.
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from . import canonical, checkpoints, guard, head, keys
 from .models import ArchiveAnchor, AuditCheckpoint, AuditEntry
@@ -241,6 +244,28 @@ def _scan_in_thread(*args: Any) -> _Span:
         connection.close()
 
 
+_inherited: list[Any] = []
+
+
+def _forget_connections() -> None:
+    """Start of a forked scanning process: set aside the parent's database connections that fork
+    copied, unclosed (closing or collecting them would close the parent's), so that the process
+    opens its own."""
+    for wrapper in connections.all(initialized_only=True):
+        _inherited.append(wrapper.connection)
+        wrapper.connection = None
+
+
+def _pool(workers: int) -> Executor:
+    """Threads on PostgreSQL, whose server processes build and hash the rows while the threads
+    wait; forked processes on SQLite, whose rows are hashed in Python (threads would only take
+    turns at the interpreter lock)."""
+    if connection.vendor == "postgresql":
+        return ThreadPoolExecutor(workers)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_forget_connections)
+
+
 def _checkpoints(chunk: int) -> Iterator[AuditCheckpoint]:
     last = -1
     while True:
@@ -362,15 +387,18 @@ class _Checkpoints:
 class _Walk:
     """The state of one verification walk; `run` returns the report.
 
-    The trail is cut into spans of `chunk` ids, scanned by up to `workers` threads at
-    once, each on its own connection; the walk then takes the spans in id order and checks
-    what joins them.
+    The trail is cut into spans of `chunk` ids, scanned by up to `workers` threads or
+    processes at once, each on its own connection; the walk then takes the spans in id order
+    and checks what joins them.
     """
 
     def __init__(self, chunk: int, progress: Callable[[int, int], None] | None, workers: int) -> None:
         self.chunk = max(chunk, 1)
-        # Other connections don't see what an open transaction wrote: one thread then.
-        self.workers = 1 if connection.in_atomic_block else max(workers, 1)
+        # Other connections don't see what an open transaction wrote, nor another process a
+        # database in memory: one worker then.
+        alone = connection.in_atomic_block or (
+            connection.vendor == "sqlite" and cast(SQLiteWrapper, connection).is_in_memory_db())
+        self.workers = 1 if alone else max(workers, 1)
         self.progress = progress
         self.total = AuditEntry.objects.count() if progress else 0
         self.report = Report()
@@ -412,8 +440,9 @@ class _Walk:
         if self.workers == 1 or len(bounds) == 1:
             yield from (_scan(lo, hi, due) for lo, hi in bounds)
             return
-        with ThreadPoolExecutor(self.workers) as pool:
-            futures = [pool.submit(_scan_in_thread, lo, hi, due) for lo, hi in bounds]
+        scan = _scan_in_thread if connection.vendor == "postgresql" else _scan
+        with _pool(self.workers) as pool:
+            futures = [pool.submit(scan, lo, hi, due) for lo, hi in bounds]
             try:
                 for future in futures:
                     yield future.result()
@@ -522,12 +551,12 @@ def verify_trail(
     workers: int | None = None,
 ) -> Report:
     """Walk the whole trail; the report names the first problem, if any. The trail is read in
-    spans of `chunk` ids, `workers` threads at a time; `progress(checked, total)` is called
-    after every span.
+    spans of `chunk` ids, `workers` at a time; `progress(checked, total)` is called after
+    every span.
 
-    By default PostgreSQL scans two spans at once (its server processes build and hash the
-    rows, the threads only wait), SQLite one (its rows are hashed in Python, and threads
-    would only contend for the interpreter lock)."""
+    By default PostgreSQL scans two spans at once in threads (its server processes build and
+    hash the rows, the threads only wait), SQLite one per processor in forked processes (its
+    rows are hashed in Python)."""
     if workers is None:
-        workers = 2 if connection.vendor == "postgresql" else 1
+        workers = 2 if connection.vendor == "postgresql" else os.cpu_count() or 1
     return _Walk(chunk, progress, workers).run()
