@@ -5,7 +5,8 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
-from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem, MobileDevice
+from irtis.directory.models import DirectoryDomain, DomainController
+from irtis.inventory.models import MailServer, MailSystem, MobileDevice
 from irtis.network.models import Circuit, NumberRange, VoiceGateway
 
 from .common import field_text, label, link, text, visible
