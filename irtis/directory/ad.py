@@ -163,7 +163,7 @@ def _read(conn: Connection) -> tuple[ADReading, dict[str, str]]:
 def _sites(reading: ADReading, entries: list[tuple[str, dict[str, list[str]]]]) -> None:
     """Sort the objects under CN=Sites into sites, subnets, controllers, connections and site links."""
     servers: dict[str, Controller] = {}
-    dsas: dict[str, tuple[str, int, bool]] = {}  # server → options, RODC
+    dsas: dict[str, tuple[int, bool]] = {}  # server DN → options, RODC
     links: list[tuple[str, set[str]]] = []
     connections = []
     for dn, attrs in entries:
@@ -254,7 +254,7 @@ def _first(attrs: dict[str, list[str]], name: str) -> str:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None
 

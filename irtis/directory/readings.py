@@ -46,8 +46,8 @@ def run(domain: DirectoryDomain) -> Reading:
             found = None
     with transaction.atomic():
         if found is not None:
-            reading.ok, reading.server = True, found.server
-            reading.domain_level, reading.forest_level, reading.fsmo = found.domain_level, found.forest_level, found.fsmo
+            reading.ok, reading.server, reading.fsmo = True, found.server, found.fsmo
+            reading.domain_level, reading.forest_level = found.domain_level, found.forest_level
             reading.replication_status = found.replication_status or NOT_EXPOSED
         reading.save()
         if found is not None:

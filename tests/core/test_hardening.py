@@ -18,8 +18,8 @@ from irtis.core.models import Tag
 from irtis.directory.models import DomainController
 from irtis.inventory.models import DeviceRole
 from irtis.network.models import IPAddress
-from tests.inventory import factories
 from tests.directory.test_models import domain
+from tests.inventory import factories
 from tests.network.helpers import address, prefix
 from tests.support.concurrency import at_once
 

@@ -4,8 +4,8 @@ recorded before the move is its history after it."""
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("inventory", "0008_hardware_templates_rack_reservations"), ("directory", None)]

@@ -2,13 +2,8 @@
 
 from typing import Any
 
-import pytest
-from django.core.exceptions import ValidationError
-
 from irtis.inventory.models import MailServer, MailSystem
 from tests.support.contract import ModelContract
-
-from . import factories as f
 
 
 def mail(n: int = 0) -> MailSystem:

@@ -1,6 +1,6 @@
 """The directory's records (domains, controllers) and what a reading of AD found."""
 
-from .readings import ReadController, ReadSite, ReadSubnet, ReplicationConnection, Reading, Trust
+from .readings import ReadController, Reading, ReadSite, ReadSubnet, ReplicationConnection, Trust
 from .records import FSMO_ROLES, DirectoryDomain, DomainController, DomainSecret
 
 __all__ = [

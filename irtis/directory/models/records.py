@@ -155,8 +155,7 @@ class DomainController(TaggedModel):
                 "A domain controller runs either on a device or on a virtual machine, not on both.")})
         if self.device_id and self.site_id and self.device and self.device.site_id != self.site_id:
             raise ValidationError({"device": _("The device must be at the domain controller's site.")})
-        if self.virtual_machine_id and self.site_id:
-            cluster_site = self.virtual_machine.cluster.site_id if self.virtual_machine.cluster_id else None
-            if cluster_site and cluster_site != self.site_id:
-                raise ValidationError({"virtual_machine": _(
-                    "The virtual machine's cluster must be at the domain controller's site.")})
+        machine = self.virtual_machine if self.virtual_machine_id else None
+        if machine is not None and self.site_id and machine.cluster.site_id != self.site_id:
+            raise ValidationError({"virtual_machine": _(
+                "The virtual machine's cluster must be at the domain controller's site.")})
