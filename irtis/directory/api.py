@@ -18,7 +18,7 @@ from irtis.core.api import Endpoints, api, json_response
 from irtis.core.registry import ModelEntry, entry_for
 
 from . import credentials, readings, views
-from .models import DirectoryDomain, Reading
+from .models import DirectoryDomain, DomainController, Reading
 
 router = Router(tags=["Active Directory"])
 
@@ -69,10 +69,10 @@ def reading(request: HttpRequest, pk: int) -> HttpResponse:
     found = readings.latest(domain)
     if found is None:
         raise HttpError(404, _("The domain has not been read yet."))
-    return json_response(as_dict(domain, found))
+    return json_response(as_dict(domain, found, permissions.has(request.user, DomainController, "view")))
 
 
-def as_dict(domain: DirectoryDomain, found: Reading) -> dict[str, Any]:
+def as_dict(domain: DirectoryDomain, found: Reading, with_differences: bool) -> dict[str, Any]:
     """The reading with its sites, subnets, controllers (and their health), connections and trusts."""
     def rows(manager: Any, *names: str) -> list[dict[str, Any]]:
         return list(manager.values(*names))
@@ -90,7 +90,7 @@ def as_dict(domain: DirectoryDomain, found: Reading) -> dict[str, Any]:
                             "enabled"),
         "trusts": rows(found.trusts, "partner", "flat_name", "direction", "kind", "transitive", "forest"),
         "differences": [{"kind": d.kind, "name": d.name, "message": d.message}
-                        for d in readings.differences(domain, found)],
+                        for d in readings.differences(domain, found)] if with_differences else [],
     }
 
 

@@ -22,7 +22,8 @@ def domain_reading(domain: DirectoryDomain, user: Any) -> dict[str, Any]:
             subnets=list(found.subnets.all()), connections=list(found.connections.all()),
             trusts=[(t, Trust.Direction(t.direction).label if t.direction in Trust.Direction.values else "—",
                      Trust.Kind(t.kind).label if t.kind in Trust.Kind.values else "—") for t in found.trusts.all()],
-            differences=readings.differences(domain, found),
+            # the differences name recorded controllers: only for those who may view them
+            differences=readings.differences(domain, found) if permissions.has(user, DomainController, "view") else [],
             may_add=permissions.has(user, DomainController, "add"),
             may_change=permissions.has(user, DomainController, "change"))
         if result["may_add"] and any(d.kind == "new_controller" for d in result["differences"]):
