@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "irtis.databases",
     "irtis.systems",
     "irtis.architecture",
+    "irtis.directory",
     "irtis.discovery",
     "irtis.backups",
     "irtis.changes",

@@ -27,7 +27,8 @@ def pytest_load_initial_conftests() -> Generator[None, None, None]:
     return (yield)
 
 
-SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_directory.py")
+SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_directory.py",
+                 "tests/directory/test_reading.py")
 
 
 class _Scheduling(LoadScopeScheduling):

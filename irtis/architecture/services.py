@@ -5,8 +5,9 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from irtis.directory.models import DirectoryDomain, DomainController
 from irtis.inventory import mobile_access
-from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem, MobileDevice
+from irtis.inventory.models import MailServer, MailSystem, MobileDevice
 from irtis.network.models import Circuit, NumberRange, VoiceGateway
 
 from .common import field_text, label, link, text, visible

@@ -94,13 +94,8 @@ class DirectorySettings:
             return None
         starttls = bool(raw.get("STARTTLS"))
         for uri in uris:
-            scheme = urlsplit(uri).scheme.lower()
-            if scheme not in {"ldap", "ldaps"}:
-                raise ImproperlyConfigured(f"IRTIS_AD_URI: {uri!r} is not ldaps:// or ldap://")
-            if scheme == "ldap" and not starttls:
-                raise ImproperlyConfigured(
-                    f"IRTIS_AD_URI: {uri!r} is plain LDAP; use ldaps:// or IRTIS_AD_STARTTLS=true"
-                )
+            if problem := check_uri(uri, starttls):
+                raise ImproperlyConfigured(f"IRTIS_AD_URI: {problem}")
         ca_file = raw.get("CA_FILE") or ""
         if ca_file:
             try:
@@ -120,6 +115,22 @@ class DirectorySettings:
             timeout=float(raw.get("TIMEOUT") or 5),
             group_roles=parse_group_roles(raw.get("GROUP_ROLES") or {}),
         )
+
+
+def check_uri(uri: str, starttls: bool) -> str | None:
+    """Why `uri` cannot name a domain controller (plain LDAP only with StartTLS), or None.
+    Also the check of a directory domain's LDAPS addresses (irtis.directory)."""
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        return f"{uri!r} is not an ldaps:// address"
+    scheme = parts.scheme.lower()
+    if scheme not in {"ldap", "ldaps"} or not parts.hostname:
+        return f"{uri!r} is not ldaps:// or ldap://"
+    if scheme == "ldap" and not starttls:
+        return f"{uri!r} is plain LDAP; use ldaps:// or IRTIS_AD_STARTTLS=true"
+    return None
 
 
 def parse_group_roles(value: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -1,4 +1,4 @@
-"""Demo directory and mail services and ~600 officers' mobile devices (deterministic, synthetic)."""
+"""Demo mail services and ~600 officers' mobile devices (deterministic, synthetic)."""
 
 import datetime
 import random
@@ -10,9 +10,6 @@ from irtis.core import bulk
 from irtis.core.demo import ensure
 
 from .models import (
-    Device,
-    DirectoryDomain,
-    DomainController,
     MailServer,
     MailSystem,
     MobileDevice,
@@ -105,23 +102,7 @@ def load_mobile() -> None:
     bulk.save_objects(new)
 
 
-def load_directory() -> None:
-    domain = ensure(DirectoryDomain, "fqdn", {
-        "fqdn": "ad.lrmuitine.lt", "netbios_name": "MUITINE", "functional_level": "2016",
-        "description": "Muitinės Active Directory domenas"})
-    sites = {s.code: s for s in Site.objects.all()}
-    devices = {d.name: d for d in Device.objects.filter(name__in=["hq-dc-01", "hq-dc-02"])}
-    for name, site, device, fsmo, description in (
-        ("hq-dc-01", "VNO-HQ", "hq-dc-01", "schema, naming, pdc, rid, infrastructure", "Fizinis DC, visi FSMO"),
-        ("hq-dc-02", "VNO-HQ", "hq-dc-02", "", "Fizinis DC"),
-        ("dc1-ad-01", "DC1", None, "", "Virtualus DC (CL-MGMT)"),
-        ("dc1-ad-02", "DC1", None, "", "Virtualus DC (CL-MGMT)"),
-        ("dc2-ad-01", "DC2", None, "", "Virtualus DC rezerviniame DC"),
-        ("dc2-ad-02", "DC2", None, "", "Virtualus DC rezerviniame DC"),
-    ):
-        ensure(DomainController, "name", {
-            "name": name, "domain": domain, "site": sites[site], "device": devices.get(device) if device else None,
-            "fsmo_roles": fsmo, "global_catalog": True, "read_only": False, "description": description})
+def load_mail() -> None:
     exchange = ensure(MailSystem, "name", {
         "name": "Muitinės Exchange", "domains": "lrmuitine.lt, cust.lt",
         "software_version": SoftwareVersion.objects.filter(name="Exchange Server 2019 CU15").first(),

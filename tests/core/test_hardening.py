@@ -15,10 +15,11 @@ from irtis.core import registry
 from irtis.core.api import api
 from irtis.core.forms import form_class
 from irtis.core.models import Tag
-from irtis.inventory.models import DeviceRole, DomainController
+from irtis.directory.models import DomainController
+from irtis.inventory.models import DeviceRole
 from irtis.network.models import IPAddress
+from tests.directory.test_models import domain
 from tests.inventory import factories
-from tests.inventory.test_directory import domain
 from tests.network.helpers import address, prefix
 from tests.support.concurrency import at_once
 
@@ -29,7 +30,7 @@ JSON = "application/json"
 def test_a_put_without_optional_text_keeps_it_blank(admin_client: Client) -> None:
     controller = DomainController.objects.create(domain=domain(), name="hq-dc-01", site=factories.site(),
                                                  fsmo_roles="pdc")
-    url = f"/api/inventory/domain-controllers/{controller.pk}/"
+    url = f"/api/directory/domain-controllers/{controller.pk}/"
     response = admin_client.put(url, {"domain": controller.domain_id, "name": "hq-dc-01",
                                       "site": controller.site_id}, content_type=JSON)
     assert response.status_code == 200, response.content

@@ -71,7 +71,7 @@ def test_default_grants_follow_the_division(db):
     assert "change" not in grants["network_admin"]["inventory.site"]
     # Writes follow the work, wherever the menu lists its models.
     assert "change" in grants["dba"]["databases.database"] and "add" in grants["dba"]["databases.dbmsinstance"]
-    assert "change" in grants["directory_admin"]["inventory.domaincontroller"]
+    assert "change" in grants["directory_admin"]["directory.domaincontroller"]
     assert "change" in grants["network_admin"]["flows.firewallrule"]
     assert "change" not in grants["dba"]["inventory.device"]
     assert "change" in grants["irtis_admin"]["identity.objectpermission"]

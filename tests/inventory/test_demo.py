@@ -9,7 +9,6 @@ from irtis.core import demo as core_demo
 from irtis.inventory import demo, power_draw, reports, trace
 from irtis.inventory.models import (
     Device,
-    DomainController,
     Interface,
     MobileDevice,
     Rack,
@@ -31,7 +30,6 @@ def test_demo_estate(admin_user: Any) -> None:
     assert StorageCapacity.objects.count() == 3
     assert MobileDevice.objects.count() == 600
     assert MobileDevice.objects.values("user_account").distinct().count() == 600
-    assert DomainController.objects.filter(device__isnull=False).count() == 2
     unsupported = {str(f.version) for f in reports.out_of_support(admin_user)}
     assert {"Windows Server 2012 R2", "Red Hat Enterprise Linux 7.9"} <= unsupported
     path = trace.trace(Interface.objects.get(device__name="dc1-esx-02", name="eth0"))

@@ -3,7 +3,7 @@ directory)."""
 
 from .cabling import Cable, ConsolePort, ConsoleServerPort, FrontPort, RearPort
 from .devices import Device, DeviceRole, HardwareModel, Interface, StorageCapacity, Team
-from .directory import DirectoryDomain, DomainController, MailServer, MailSystem
+from .directory import MailServer, MailSystem
 from .hardware_templates import (
     ConsolePortTemplate,
     FrontPortTemplate,
@@ -25,8 +25,6 @@ __all__ = [
     "ConsoleServerPort",
     "Device",
     "DeviceRole",
-    "DirectoryDomain",
-    "DomainController",
     "FrontPort",
     "FrontPortTemplate",
     "HardwareModel",
