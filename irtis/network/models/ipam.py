@@ -255,7 +255,7 @@ class Prefix(TaggedModel):
 @register(
     group="networks",
     columns=("address", "vrf", "status", "role", "dns_name", "interface", "description"),
-    filters=("parent", "status", "role", "vrf", "interface", "dns_name", "nat_inside"),
+    filters=("parent", "status", "role", "vrf", "interface", "dns_name"),
     search=("dns_name", "description"),
     key="id",
     brief=("id", "address", "vrf"),
