@@ -87,6 +87,9 @@ def test_group_numbers_and_families_per_protocol() -> None:
         _group(P.HSRP1, 256, vip)
     with pytest.raises(ValidationError, match="VRRPv2 carries IPv4 only; use VRRPv3"):
         _group(P.VRRP2, 10, address("2001:db8::1/64"))
+    with pytest.raises(ValidationError) as error:
+        _group("glbp", 1, vip)  # an unknown protocol: the field's error, not a crash
+    assert set(error.value.message_dict) == {"protocol"}
     assert str(_group(P.HSRP2, 4095, vip, name="prod-app")) == "HSRPv2 4095 prod-app"
 
 

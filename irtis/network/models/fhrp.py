@@ -118,7 +118,9 @@ class FHRPGroup(TaggedModel):
         return f"{label} {self.name}" if self.name else label
 
     def clean(self) -> None:
-        if self.group_id is not None and self.protocol in LIMITS:
+        if self.protocol not in LIMITS:  # an unknown protocol: the field's own error says so
+            return
+        if self.group_id is not None:
             low, high = LIMITS[Protocol(self.protocol)][0]
             if not low <= self.group_id <= high:
                 raise ValidationError({"group_id": _("A %(protocol)s group number is %(low)d to %(high)d.") % {
