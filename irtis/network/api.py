@@ -4,6 +4,9 @@ GET  /api/network/prefixes/<id>/available-ips/?limit=10
 POST /api/network/prefixes/<id>/available-ips/        {"count": 2, "dns_name": "…"}
 GET  /api/network/prefixes/<id>/available-prefixes/?length=24
 POST /api/network/prefixes/<id>/available-prefixes/   {"length": 24, "status": "active"}
+GET  /api/network/ip-ranges/<id>/available-ips/?limit=10
+POST /api/network/ip-ranges/<id>/available-ips/        {"count": 1, "dns_name": "…"}
+PUT  /api/network/fhrp-groups/<id>/auth-key/           {"key": "…"} (write-only; "" clears it)
 """
 
 from typing import Any, Literal, cast
@@ -20,10 +23,12 @@ from ninja.errors import HttpError
 from irtis.core import registry
 from irtis.core.api import Endpoints, InvalidData, api, json_response
 
-from . import allocation
-from .models import IPAddress, Prefix
+from . import allocation, fhrp_keys
+from .models import FHRPGroup, IPAddress, IPRange, Prefix
 
 router = Router(tags=["IP allocation"])
+ranges = Router(tags=["IP allocation"])
+fhrp = Router(tags=["FHRP groups"])
 
 
 def _choices(choices: list[tuple[str, Any]]) -> Any:
@@ -62,7 +67,12 @@ def _endpoints(model: type[models.Model]) -> Endpoints:
 
 
 def _parent(request: HttpRequest, pk: int) -> Prefix:
-    found = _endpoints(Prefix).authorise(request, "view").filter(pk=pk).first()
+    return cast(Prefix, _visible(request, Prefix, pk))
+
+
+def _visible(request: HttpRequest, model: type[models.Model], pk: int, action: str = "view") -> Any:
+    """The object if the user may `action` it, else 404 (as for an object that does not exist)."""
+    found = _endpoints(model).authorise(request, action).filter(pk=pk).first()
     if found is None:
         raise HttpError(404, _("Not found."))
     return found
@@ -184,4 +194,84 @@ def _number(request: HttpRequest, name: str) -> int:
         raise ValidationError(_("Enter a whole number.")) from None
 
 
+@ranges.get(
+    "/{int:pk}/available-ips/",
+    response=list[FreeAddress],
+    operation_id="network_ip_range_available_ips",
+    summary="First free addresses of an IP range",
+)
+def list_range_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[dict[str, Any]]:
+    ip_range = cast(IPRange, _visible(request, IPRange, pk))
+    if not 1 <= limit <= 1000:
+        raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": 1000})
+    length = allocation.range_mask(ip_range)
+    free = allocation.available_in_range(ip_range, limit)
+    return [{"address": f"{a}/{length}", "vrf": ip_range.vrf_id} for a in free]
+
+
+@ranges.post(
+    "/{int:pk}/available-ips/",
+    response={201: list[Any]},
+    operation_id="network_ip_range_allocate_ips",
+    summary="Allocate the next free addresses of an IP range",
+)
+def allocate_range_ips(request: HttpRequest, pk: int, payload: IPRequest) -> HttpResponse:
+    _endpoints(IPAddress).authorise(request, "add")
+    ip_range = _visible(request, IPRange, pk)
+    try:
+        created = allocation.allocate_in_range(ip_range.pk, payload.count, payload.model_dump(exclude={"count"}))
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return json_response(_rows(IPAddress, created), 201)
+
+
+@ranges.post("/{int:pk}/allocate/", include_in_schema=False, url_name="network_ip_range_allocate_form")
+def allocate_range_from_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "next free address" button of a range page (an HTML form, as the prefix page's)."""
+    ip_range = _visible(request, IPRange, pk)
+    back = redirect(ip_range.get_absolute_url())
+    try:
+        _endpoints(IPAddress).authorise(request, "add")
+        created = allocation.allocate_in_range(ip_range.pk, _number(request, "count"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    messages.success(request, _("Allocated: %(objects)s") % {"objects": ", ".join(str(o) for o in created)})
+    return redirect(created[0].get_absolute_url()) if len(created) == 1 else back
+
+
+class KeyRequest(Schema):
+    key: str = Field(..., max_length=64, description="the authentication key; empty clears it")
+
+
+@fhrp.put(
+    "/{int:pk}/auth-key/",
+    response={204: None},
+    operation_id="network_fhrp_group_set_auth_key",
+    summary="Set or clear an FHRP group's authentication key (write-only)",
+)
+def set_auth_key(request: HttpRequest, pk: int, payload: KeyRequest) -> tuple[int, None]:
+    group = cast(FHRPGroup, _visible(request, FHRPGroup, pk, "change"))
+    try:
+        fhrp_keys.set_key(group, payload.key)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return 204, None
+
+
+@fhrp.post("/{int:pk}/auth-key-form/", include_in_schema=False, url_name="network_fhrp_group_key_form")
+def set_auth_key_from_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The key form of a group's page: the key is posted, never shown back."""
+    group = cast(FHRPGroup, _visible(request, FHRPGroup, pk, "change"))
+    try:
+        fhrp_keys.set_key(group, request.POST.get("key", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The authentication key was saved."))
+    return redirect(group.get_absolute_url())
+
+
 api.add_router("/network/prefixes/", router)
+api.add_router("/network/ip-ranges/", ranges)
+api.add_router("/network/fhrp-groups/", fhrp)

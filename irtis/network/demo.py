@@ -10,6 +10,7 @@ from typing import Any
 from irtis.core.demo import ensure
 from irtis.inventory.models import Device, Interface, Site
 
+from . import demo_ipam
 from .models import (
     VLAN,
     VRF,
@@ -194,6 +195,7 @@ def load() -> None:
     _route_targets(vrfs)
     sites = {s.code: s for s in Site.objects.filter(code__in=SITES)}
     _ip_space(zones, vrfs, sites)
+    demo_ipam.load(vrfs, sites)
     _peer_links()
     _circuits(sites)
     _voice(sites)

@@ -7,6 +7,7 @@ one B-tree range scan: `start >= '4…0a020000' AND end <= '4…0a02ffff'`. IPv4
 never interleave (different first digit).
 """
 
+import heapq
 import ipaddress
 from collections.abc import Iterable, Iterator
 from typing import cast
@@ -114,22 +115,29 @@ def host_range(network: Network) -> tuple[int, int]:
     return first, last
 
 
-def free_addresses(network: Network, used_keys: Iterable[str], limit: int) -> Iterator[Address]:
-    """The first `limit` host addresses of `network` not in `used_keys` (sorted ascending)."""
+def free_addresses(network: Network, used_keys: Iterable[str], limit: int,
+                   blocked: Iterable[tuple[int, int]] = ()) -> Iterator[Address]:
+    """The first `limit` host addresses of `network` not in `used_keys` (sorted ascending) nor
+    inside a `blocked` span (first and last integer, e.g. a DHCP pool)."""
     first, last = host_range(network)
-    make = type(network.network_address)
+    return free_between(first, last, network.version, used_keys, blocked, limit)
+
+
+def free_between(first: int, last: int, family: int, used_keys: Iterable[str],
+                 blocked: Iterable[tuple[int, int]], limit: int) -> Iterator[Address]:
+    """The first `limit` addresses from `first` to `last` (integers of `family`) that are neither
+    in `used_keys` (ascending) nor inside a `blocked` span; a span is skipped in one step."""
+    make = ipaddress.IPv4Address if family == 4 else ipaddress.IPv6Address
+    taken = heapq.merge(((int(k[1:], 16),) * 2 for k in used_keys), sorted(blocked))
     found, cursor = 0, first
-    for used in used_keys:
-        number = int(used[1:], 16)
-        if number < cursor:
-            continue
-        while cursor < number and cursor <= last:
+    for low, high in taken:
+        while cursor < low and cursor <= last:
             yield make(cursor)
             found += 1
             if found >= limit:
                 return
             cursor += 1
-        cursor = max(cursor, number + 1)
+        cursor = max(cursor, high + 1)
         if cursor > last:
             return
     while cursor <= last and found < limit:

@@ -25,7 +25,7 @@ from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate, Site
-from irtis.network.models import VLAN, IPAddress
+from irtis.network.models import VLAN, FHRPGroup, IPAddress
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
 from irtis.systems.models import InformationSystem
@@ -59,6 +59,8 @@ def _values() -> dict[str, dict[str, str]]:
     loose = IPAddress.objects.filter(interface=None, vm_assignments=None).order_by("pk").first()  # on nothing
     ilo = IPAddress.objects.filter(interface__isnull=False, primary_of_devices=None,
                                    interface__device__primary_addresses=None).order_by("pk").first()
+    gateway = IPAddress.objects.filter(role=IPAddress.Role.GATEWAY, fhrp_groups=None, interface=None).order_by("pk")[0]
+    vrrp = FHRPGroup.objects.get(protocol=FHRPGroup.Protocol.VRRP3, group_id=100)  # the demo's DC1 VLAN 100 pair
     spare_trunk = RearPort.objects.get(device__name="dc1-a01-pp-01", name="R2")  # no front port yet
     spare_trunk_template = RearPortTemplate.objects.get(hardware_model__name="Skydelis 1U 24×LC (MPO)", name="R2")
     return {
@@ -87,6 +89,11 @@ def _values() -> dict[str, dict[str, str]]:
                                       "last_unit": "41", "team": "*"},
         "inventory.interface": {"mac_address": "aa:bb:cc:dd:ee:01"},
         "network.ipaddress": {"address": "10.254.254.1/24"},
+        "network.iprange": {"start_address": "10.254.254.100", "end_address": "10.254.254.110"},
+        "network.fhrpgroup": {"group_id": "77", "virtual_address": gateway.address},  # a search box
+        # the planned switch's port has no address yet: it fits any group's subnet and VRF
+        "network.fhrpgroupassignment": {"group": str(vrrp.pk), "interface": "dc1-lan-03 Ethernet1/49",
+                                        "priority": "90"},
         "network.vlanassignment": {"interface": "dc1-lan-03 Ethernet1/49", "vlan": str(dc1_vlan.pk)},  # no VLAN yet
         "network.numberrange": {"start": "+37052999000", "end": "+37052999099"},
         "network.prefix": {"prefix": "10.254.0.0/16"},

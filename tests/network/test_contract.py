@@ -8,7 +8,10 @@ from irtis.network.models import (
     VRF,
     Circuit,
     DevicePrimaryAddress,
+    FHRPGroup,
+    FHRPGroupAssignment,
     IPAddress,
+    IPRange,
     NumberRange,
     Prefix,
     Provider,
@@ -190,3 +193,57 @@ class TestDevicePrimaryAddress(ModelContract):
     def new_values(self) -> dict:
         address = self.addressed(99)
         return {"device": address.interface.device, "ip_address": address}
+
+
+class TestIPRange(ModelContract):
+    model = IPRange
+    change = {"description": "DHCP telkinys", "status": IPRange.Status.RESERVED}
+
+    def make(self, n: int) -> IPRange:
+        return IPRange.objects.create(start_address=f"10.0.{n}.10", end_address=f"10.0.{n}.20")
+
+    def new_values(self) -> dict:
+        return {"start_address": "192.0.2.100", "end_address": "192.0.2.199", "role": IPRange.Role.DHCP,
+                "description": "Naujas telkinys"}
+
+    def differ(self, name: str, first: IPRange, second: IPRange) -> str:
+        if name == "parent":  # make(3) is 10.0.3.10–20, make(8) 10.0.8.10–20
+            return "10.0.3.0/24"
+        return super().differ(name, first, second)
+
+
+def _vip(n: int) -> IPAddress:
+    return IPAddress.objects.get_or_create(address=f"10.9.{n}.1/24")[0]
+
+
+class TestFHRPGroup(ModelContract):
+    model = FHRPGroup
+    change = {"description": "DMZ šliuzas", "auth_type": FHRPGroup.Authentication.MD5}
+
+    def make(self, n: int) -> FHRPGroup:
+        return FHRPGroup.objects.create(protocol=FHRPGroup.Protocol.VRRP3, group_id=n + 1, virtual_address=_vip(n))
+
+    def new_values(self) -> dict:
+        return {"protocol": FHRPGroup.Protocol.HSRP2, "group_id": 1000, "virtual_address": _vip(200),
+                "name": "prod-app", "description": "HSRP šliuzas"}
+
+
+class TestFHRPGroupAssignment(ModelContract):
+    model = FHRPGroupAssignment
+    change = {"priority": 200}
+
+    def make(self, n: int) -> FHRPGroupAssignment:
+        from irtis.inventory.models import Interface
+        from tests.virtualization.factories import server
+
+        group = FHRPGroup.objects.create(protocol=FHRPGroup.Protocol.VRRP3, group_id=n + 1, virtual_address=_vip(n))
+        interface = Interface.objects.create(device=server(f"rtr-{n:02}"), name="Vlan100")
+        return FHRPGroupAssignment.objects.create(group=group, interface=interface, priority=100 + n)
+
+    def new_values(self) -> dict:
+        from irtis.inventory.models import Interface
+        from tests.virtualization.factories import server
+
+        group = FHRPGroup.objects.create(protocol=FHRPGroup.Protocol.HSRP1, group_id=0, virtual_address=_vip(250))
+        return {"group": group, "interface": Interface.objects.create(device=server("rtr-99"), name="Vlan10"),
+                "priority": 0}

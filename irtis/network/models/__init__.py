@@ -1,7 +1,9 @@
 """Data and voice networks (statute 2.2, 2.3): zones, VRFs, VLANs, IP space, circuits, voice."""
 
 from .circuits import Circuit, Provider
+from .fhrp import FHRPGroup, FHRPGroupAssignment, FHRPGroupSecret
 from .ipam import DevicePrimaryAddress, IPAddress, Prefix
+from .ranges import IPRange
 from .routing import RouteTarget
 from .vlans import VLAN, VLANAssignment, VLANGroup
 from .voice import NumberRange, VoiceGateway
@@ -12,7 +14,11 @@ __all__ = [
     "VRF",
     "Circuit",
     "DevicePrimaryAddress",
+    "FHRPGroup",
+    "FHRPGroupAssignment",
+    "FHRPGroupSecret",
     "IPAddress",
+    "IPRange",
     "NumberRange",
     "Prefix",
     "Provider",

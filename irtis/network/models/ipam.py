@@ -45,7 +45,8 @@ def _size(family: Any, length: Any) -> Power:
     return Power(Value(2.0), bits - F(length))
 
 
-def _address_share(global_table: bool) -> Subquery:
+def address_count(global_table: bool) -> Subquery:
+    """The number of IP addresses between the outer row's `start_key` and `end_key`, in its VRF."""
     vrf = Q(vrf__isnull=True) if global_table else Q(vrf=OuterRef("vrf"))
     return _count(
         IPAddress.objects.filter(
@@ -86,7 +87,7 @@ def utilisation() -> Case:
     share = {}
     for global_table in (True, False):
         children = Func(_child_share(global_table), Value(0.0), function="COALESCE", output_field=FloatField())
-        addresses = Cast(_address_share(global_table), FloatField())
+        addresses = Cast(address_count(global_table), FloatField())
         share[global_table] = Case(
             When(status=Prefix.Status.CONTAINER, then=children * 100.0 / _size("family", "length")),
             default=addresses * 100.0 / usable,
@@ -258,6 +259,7 @@ class Prefix(TaggedModel):
     search=("dns_name", "description"),
     key="id",
     brief=("id", "address", "vrf"),
+    panels=("network/nat_panel.html",),
     edges=(GraphEdge("assigned_to", _("assigned to"), target="interface"),),
     depends={"interface": ("device",)},
 )
@@ -298,6 +300,15 @@ class IPAddress(TaggedModel):
         blank=True,
         related_name="ip_addresses",
         verbose_name=_("assigned interface"),
+    )
+    nat_inside = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nat_outside",
+        verbose_name=_("NAT inside address"),
+        help_text=_("For an outside (public, translated) address: the inside address it is translated to."),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     family = models.PositiveSmallIntegerField(_("IP version"), default=4, editable=False)
@@ -346,6 +357,7 @@ class IPAddress(TaggedModel):
     def clean(self) -> None:
         self._derive()
         self._check_assignment()
+        self._check_nat()
         names = {"address": self.host, "vrf": self.vrf}
         if IPAddress.objects.filter(same_vrf(self.vrf_id), address_key=self.address_key).exclude(pk=self.pk).exists():
             message = (
@@ -383,6 +395,28 @@ class IPAddress(TaggedModel):
             raise ValidationError({"interface": _(
                 "The address is the primary IP address of %(device)s: choose another primary first."
             ) % {"device": primary.device}})
+
+    def _check_nat(self) -> None:
+        """One level of NAT: an outside address points at an inside one of its family, and an
+        inside address is never itself translated (no chains, no loops)."""
+        inside = self.nat_inside
+        if inside is not None:
+            if self.pk and inside.pk == self.pk:
+                raise ValidationError({"nat_inside": _("An address cannot be its own NAT inside address.")})
+            if inside.family != self.family:
+                raise ValidationError({"nat_inside": _(
+                    "%(inside)s is an IPv%(other)d address and %(address)s an IPv%(family)d one: NAT pairs one family."
+                ) % {"inside": inside.host, "other": inside.family, "address": self.host, "family": self.family}})
+            if inside.nat_inside_id is not None:
+                raise ValidationError({"nat_inside": _(
+                    "%(inside)s is itself an outside address (of %(next)s): NAT chains are not recorded."
+                ) % {"inside": inside.host, "next": inside.nat_inside}})
+        if inside is not None and self.pk:
+            outside = IPAddress.objects.filter(nat_inside_id=self.pk).order_by("address_key").first()
+            if outside is not None:
+                raise ValidationError({"nat_inside": _(
+                    "%(address)s is the NAT inside address of %(outside)s, so it cannot be an outside address itself."
+                ) % {"address": self.host, "outside": outside}})
 
     def validate_constraints(self, exclude: Any = None) -> None:
         # clean() reports a duplicate address with a clearer message than the key constraint.
