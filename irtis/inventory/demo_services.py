@@ -1,4 +1,4 @@
-"""Demo directory and mail services and ~600 officers' mobile devices (deterministic, synthetic)."""
+"""Demo directory services (mail is irtis.mail.demo) and ~600 officers' mobile devices (deterministic, synthetic)."""
 
 import datetime
 import random
@@ -11,11 +11,8 @@ from .models import (
     Device,
     DirectoryDomain,
     DomainController,
-    MailServer,
-    MailSystem,
     MobileDevice,
     Site,
-    SoftwareVersion,
 )
 
 MEN = ["Jonas", "Petras", "Tomas", "Mindaugas", "Darius", "Andrius", "Marius", "Giedrius", "Vytautas", "Rimantas",
@@ -115,13 +112,3 @@ def load_directory() -> None:
         ensure(DomainController, "name", {
             "name": name, "domain": domain, "site": sites[site], "device": devices.get(device) if device else None,
             "fsmo_roles": fsmo, "global_catalog": True, "read_only": False, "description": description})
-    exchange = ensure(MailSystem, "name", {
-        "name": "Muitinės Exchange", "domains": "lrmuitine.lt, cust.lt",
-        "software_version": SoftwareVersion.objects.filter(name="Exchange Server 2019 CU15").first(),
-        "description": "El. pašto sistema, DAG iš 4 mazgų (DC1 ir DC2)"})
-    for n in range(1, 5):
-        ensure(MailServer, "name", {
-            "name": f"exch-{n:02d}", "mail_system": exchange, "role": "mailbox", "device": None,
-            "description": f"DAG narys, {'DC1' if n <= 2 else 'DC2'} (virtualioji mašina)"})
-    ensure(MailServer, "name", {"name": "smtp-gw-01", "mail_system": exchange, "role": "gateway", "device": None,
-                                "description": "Išorinis pašto šliuzas DMZ"})

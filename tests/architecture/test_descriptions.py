@@ -140,7 +140,8 @@ def test_the_network_section_names_the_network_not_the_address_plan(admin_client
 
 
 def test_infrastructure_covers_wan_voice_directory_mail_mobile_and_backup(admin_client, estate) -> None:
-    from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem, MobileDevice, Site
+    from irtis.inventory.models import DirectoryDomain, DomainController, MobileDevice, Site
+    from irtis.mail.models import MailServer, MailSystem
     from irtis.network.models import Circuit, Provider, VoiceGateway
     from tests.backups.factories import policy, repository
 

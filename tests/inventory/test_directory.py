@@ -1,11 +1,11 @@
-"""Active Directory domains and controllers, mail systems and servers (statute 2.8, 2.9)."""
+"""Active Directory domains and controllers (statute 2.9); mail is tests/mail."""
 
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from irtis.inventory.models import DirectoryDomain, DomainController, MailServer, MailSystem
+from irtis.inventory.models import DirectoryDomain, DomainController
 from tests.support.contract import ModelContract
 
 from . import factories as f
@@ -14,10 +14,6 @@ from . import factories as f
 def domain(n: int = 0) -> DirectoryDomain:
     return DirectoryDomain.objects.get_or_create(
         fqdn=f"muitine{n}.lt", defaults={"netbios_name": f"MUITINE{n}", "functional_level": "2016"})[0]
-
-
-def mail(n: int = 0) -> MailSystem:
-    return MailSystem.objects.get_or_create(name=f"Exchange {n}", defaults={"domains": "lrmuitine.lt"})[0]
 
 
 class TestDirectoryDomain(ModelContract):
@@ -42,28 +38,6 @@ class TestDomainController(ModelContract):
         return {"domain": domain(), "name": "hq-dc-99", "site": f.site(), "global_catalog": True}
 
 
-class TestMailSystem(ModelContract):
-    model = MailSystem
-    change = {"domains": "lrmuitine.lt, cust.lt"}
-
-    def make(self, n: int) -> MailSystem:
-        return mail(n)
-
-    def new_values(self) -> dict:
-        return {"name": "Exchange organizacija", "domains": "lrmuitine.lt"}
-
-
-class TestMailServer(ModelContract):
-    model = MailServer
-    change = {"role": "edge"}
-
-    def make(self, n: int) -> MailServer:
-        return MailServer.objects.create(mail_system=mail(), name=f"exch-{n:02d}")
-
-    def new_values(self) -> dict:
-        return {"mail_system": mail(), "name": "exch-99", "role": "mailbox"}
-
-
 def test_fsmo_roles_are_checked_and_ordered(db: Any) -> None:
     dc = DomainController(domain=domain(), name="hq-dc-01", site=f.site(), fsmo_roles="RID pdc,schema")
     dc.full_clean()
@@ -82,8 +56,3 @@ def test_controller_device_must_be_at_its_site(db: Any) -> None:
         dc.full_clean()
     assert "device" in error.value.message_dict
 
-
-def test_mail_domains_are_normalised(db: Any) -> None:
-    system = MailSystem(name="Exchange", domains="LRMuitine.lt  cust.lt,lrmuitine.lt")
-    system.full_clean()
-    assert system.domains == "lrmuitine.lt, cust.lt"

@@ -3,7 +3,7 @@ directory)."""
 
 from .cabling import Cable, ConsolePort, ConsoleServerPort, FrontPort, RearPort
 from .devices import Device, DeviceRole, HardwareModel, Interface, StorageCapacity, Team
-from .directory import DirectoryDomain, DomainController, MailServer, MailSystem
+from .directory import DirectoryDomain, DomainController
 from .hardware_templates import (
     ConsolePortTemplate,
     FrontPortTemplate,
@@ -34,8 +34,6 @@ __all__ = [
     "Interface",
     "InterfaceTemplate",
     "Location",
-    "MailServer",
-    "MailSystem",
     "Manufacturer",
     "MobileDevice",
     "PowerFeed",
