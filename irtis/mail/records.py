@@ -95,7 +95,7 @@ def evaluate_spf(records: list[str]) -> list[tuple[str, str]]:
     if not records:
         return [(ERROR, _("No SPF record."))]
     if len(records) > 1:
-        return [(ERROR, _("%(count)d SPF records: a domain must publish exactly one.") % {"count": len(records)})]
+        return [(ERROR, _("SPF records: %(count)d; a domain must publish exactly one.") % {"count": len(records)})]
     terms = records[0].lower().split()[1:]
     findings = []
     last = terms[-1] if terms else ""
@@ -110,7 +110,7 @@ def evaluate_spf(records: list[str]) -> list[tuple[str, str]]:
     lookups = sum(1 for t in terms if t.lstrip("+-~?").split(":")[0].split("=")[0].split("/")[0]
                   in LOOKUP_MECHANISMS)
     if lookups > SPF_LOOKUP_LIMIT:
-        findings.append((ERROR, _("SPF needs %(count)d DNS lookups; at most %(limit)d are allowed.")
+        findings.append((ERROR, _("DNS lookups SPF needs: %(count)d; at most %(limit)d are allowed.")
                          % {"count": lookups, "limit": SPF_LOOKUP_LIMIT}))
     return findings
 
@@ -124,7 +124,7 @@ def evaluate_dmarc(records: list[str]) -> list[tuple[str, str]]:
     if not records:
         return [(ERROR, _("No DMARC record at _dmarc."))]
     if len(records) > 1:
-        return [(ERROR, _("%(count)d DMARC records: a domain must publish exactly one.") % {"count": len(records)})]
+        return [(ERROR, _("DMARC records: %(count)d; a domain must publish exactly one.") % {"count": len(records)})]
     tags = _tags(records[0])
     policy = tags.get("p", "").lower()
     findings = []

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irtis.core import collation
 from irtis.core.models import TaggedModel
@@ -90,7 +91,7 @@ class DatabaseCopy(TaggedModel):
         INITIALIZING = "initializing", _("initializing")
         RESYNCHRONIZING = "resynchronizing", _("resynchronizing")
         SUSPENDED = "suspended", _("suspended")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("database copy", "failed")
         FAILED_SUSPENDED = "failed_suspended", _("failed and suspended")
 
     HEALTHY_STATES = (Status.MOUNTED, Status.HEALTHY)
