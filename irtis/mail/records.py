@@ -44,7 +44,8 @@ def resolver() -> dns.resolver.Resolver:
     configured = settings.IRTIS_DNS_RESOLVERS
     result = dns.resolver.Resolver(configure=not configured)
     if configured:
-        result.nameservers = [server.rpartition(":")[0] if _has_port(server) else server for server in configured]
+        result.nameservers = [(server.rpartition(":")[0] if _has_port(server) else server).strip("[]")
+                              for server in configured]
         ports = {int(server.rpartition(":")[2]) for server in configured if _has_port(server)}
         if len(ports) > 1:
             raise DnsError(_("All configured DNS resolvers must use the same port."))

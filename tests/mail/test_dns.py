@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from irtis.mail import checks, jobs
+from irtis.mail import checks, jobs, records
 from irtis.mail.models import DomainCheck
 from irtis.tasks.runs import execute
 from tests.support import dns
@@ -121,3 +121,11 @@ def test_the_scheduled_job_checks_every_domain(db: Any, resolver: int) -> None:
 
 def test_schedules_may_start_the_job() -> None:
     assert jobs.check_domains.schedulable
+
+
+def test_resolvers_setting(settings: Any) -> None:
+    settings.IRTIS_DNS_RESOLVERS = ["127.0.0.1:5353", "[::1]:5353"]
+    resolver = records.resolver()
+    assert (resolver.nameservers, resolver.port) == (["127.0.0.1", "::1"], 5353)
+    settings.IRTIS_DNS_RESOLVERS = ["10.0.0.1", "::1"]
+    assert (records.resolver().nameservers, records.resolver().port) == (["10.0.0.1", "::1"], 53)

@@ -90,3 +90,10 @@ def test_menu_and_permissions(client: Client, admin_client: Client) -> None:
     home = admin_client.get("/").content.decode()
     assert "/mail/certificates/expiring/" in home and "/mail/database-availability-groups/" in home
     assert client.get("/mail/certificates/expiring/").status_code == 302  # signed out: to sign-in
+
+
+def test_former_inventory_pages_lead_to_mail(admin_client: Client) -> None:
+    server = f.server("exch-01")
+    response = admin_client.get(f"/inventory/mail-servers/{server.pk}/?x=1")
+    assert response.status_code == 301 and response["Location"] == f"/mail/mail-servers/{server.pk}/?x=1"
+    assert admin_client.get("/inventory/mail-systems/")["Location"] == "/mail/mail-systems/"
