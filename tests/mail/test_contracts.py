@@ -79,6 +79,15 @@ class TestDatabaseCopy(ModelContract):
         return {"database": f.database("DB99"), "server": f.server("exch-02"), "activation_preference": 2,
                 "status": "healthy"}
 
+    def differ(self, name: str, first: DatabaseCopy, second: DatabaseCopy) -> str:
+        """Another server must be another member of the DAG."""
+        if name != "server":
+            return super().differ(name, first, second)
+        first.server = f.server("exch-02")
+        first.full_clean()
+        first.save()
+        return str(first.server_id)
+
 
 class TestConnector(ModelContract):
     model = Connector

@@ -76,7 +76,7 @@ def test_spf_allowing_anyone_and_dmarc_none(db: Any, resolver: int) -> None:
 def test_two_spf_records_are_an_error(db: Any, resolver: int) -> None:
     result = checks.check(f.domain("dvispf.lt"))
     assert len(result.spf) == 2  # the other TXT record is not SPF
-    assert messages(result, "error") == ["2 SPF įrašai: domenas turi skelbti lygiai vieną."]
+    assert messages(result, "error") == ["SPF įrašų: 2; domenas turi skelbti lygiai vieną."]
 
 
 def test_a_missing_dkim_selector_is_named(db: Any, resolver: int) -> None:

@@ -30,7 +30,7 @@ def test_dag_page_shows_each_database_copies_and_flags_too_few_healthy(admin_cli
     f.database("DB04")  # no copy at all
     text = admin_client.get(dag.get_absolute_url()).content.decode()
     assert at_risk(text) == ["DB02", "DB03", "DB04"]
-    assert "Sugedusi" in text and "Prijungta (aktyvi)" in text
+    assert "sugedusi" in text and "prijungta (aktyvi)" in text
     assert text.count('href="/mail/mail-servers/') >= 5
 
 
@@ -86,10 +86,10 @@ def test_expiring_certificates_page_in_constant_queries(admin_client: Client) ->
     assert count() == few
 
 
-def test_menu_and_permissions(client: Client, admin_client: Client) -> None:
+def test_menu_and_permissions(admin_client: Client) -> None:
     home = admin_client.get("/").content.decode()
     assert "/mail/certificates/expiring/" in home and "/mail/database-availability-groups/" in home
-    assert client.get("/mail/certificates/expiring/").status_code == 302  # signed out: to sign-in
+    assert Client().get("/mail/certificates/expiring/").status_code == 302  # signed out: to sign-in
 
 
 def test_former_inventory_pages_lead_to_mail(admin_client: Client) -> None:

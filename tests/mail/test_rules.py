@@ -113,6 +113,6 @@ def test_form_refuses_a_second_default_domain(admin_client: Client) -> None:
     f.domain("lrmuitine.lt", default=True)
     response = admin_client.post("/mail/accepted-domains/add/", {
         "domain": "cust.lt", "mail_system": f.system().pk, "kind": "authoritative", "default": "on"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "jau yra numatytasis" in response.content.decode()
     assert not AcceptedDomain.objects.filter(domain="cust.lt").exists()

@@ -34,7 +34,7 @@ class MailCertificate(TaggedModel):
     sans = models.CharField(
         _("subject alternative names"), max_length=1000, blank=True, help_text=_("DNS names, comma-separated."),
     )
-    thumbprint = NameField(_("thumbprint"), max_length=40, unique=True,
+    thumbprint = NameField(_("thumbprint"), max_length=64, unique=True,  # typed with colons or spaces: cut to 40
                            help_text=_("SHA-1 of the certificate: 40 hexadecimal digits."))
     services = models.CharField(
         _("services"), max_length=100, blank=True,
