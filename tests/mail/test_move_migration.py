@@ -8,6 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("inventory", "0008_hardware_templates_rack_reservations"), ("mail", None)]
+STATE = [("inventory", "0008_hardware_templates_rack_reservations"), ("core", "0007_unique_names"),
+         ("contenttypes", "0002_remove_content_type_name"), ("auth", "0012_alter_user_first_name_max_length")]
 
 
 def _migrate(target: list) -> None:
@@ -27,7 +29,7 @@ def _leaves() -> list:
 def test_rows_and_content_types_move_with_their_ids() -> None:
     _migrate(BEFORE)
     try:
-        apps = _apps(BEFORE)
+        apps = _apps(STATE)
         ContentType = apps.get_model("contenttypes", "ContentType")
         Permission = apps.get_model("auth", "Permission")
         System = apps.get_model("inventory", "MailSystem")
