@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "irtis.virtualization",
     "irtis.databases",
     "irtis.systems",
+    "irtis.mail",
     "irtis.architecture",
     "irtis.directory",
     "irtis.discovery",
@@ -233,6 +234,11 @@ IRTIS_IMPORT_JOB = "irtis.tasks.jobs.import_file"
 # IRTIS_TASKS picks the engine: `database` (the embedded queue that `irtis serve` works off) or
 # `rq` (RQ on Redis at IRTIS_REDIS_URL, worked off by `irtis worker` processes). Queues are
 # `default` plus one per network zone named in IRTIS_TASK_QUEUES (`irtis worker --queue ZONE`).
+# Resolvers the mail domains' SPF/DKIM/DMARC records are read from (irtis.mail.records): "host" or
+# "host:port", comma-separated; empty: the system's (/etc/resolv.conf). Seconds per query.
+IRTIS_DNS_RESOLVERS = [r.strip() for r in os.environ.get("IRTIS_DNS_RESOLVERS", "").split(",") if r.strip()]
+IRTIS_DNS_TIMEOUT = float(os.environ.get("IRTIS_DNS_TIMEOUT", "3"))
+
 IRTIS_TASKS = os.environ.get("IRTIS_TASKS", "database")
 IRTIS_REDIS_URL = os.environ.get("IRTIS_REDIS_URL", "redis://127.0.0.1:6379/0")
 IRTIS_TASK_QUEUES = list(dict.fromkeys(

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from irtis.directory.models import DirectoryDomain, DomainController
 from irtis.inventory import mobile_access
-from irtis.inventory.models import MailServer, MailSystem, MobileDevice
+from irtis.inventory.models import MobileDevice
+from irtis.mail.models import MailServer, MailSystem
 from irtis.network.models import Circuit, NumberRange, VoiceGateway
 
 from .common import field_text, label, link, text, visible
@@ -81,13 +82,14 @@ def _mail(doc: Document, user: object) -> None:
     systems = list(visible(MailSystem.objects.all(), user).select_related("software_version").order_by("name"))
     if not systems:
         return
-    servers = list(visible(MailServer.objects.all(), user).select_related("mail_system", "device")
+    servers = list(visible(MailServer.objects.all(), user).select_related("mail_system", "device", "virtual_machine")
                    .order_by("mail_system__name", "name"))
     table = Table([label(MailServer, "name"), label(MailServer, "mail_system"), label(MailServer, "role"),
-                   label(MailServer, "device")], caption=_("Mail servers"))
+                   label(MailServer, "device"), label(MailServer, "virtual_machine")], caption=_("Mail servers"))
     for server in servers:
         table.rows.append([link(server, server.name), Cell(server.mail_system.name),
-                           Cell(field_text(server, "role")), link(server.device)])
+                           Cell(field_text(server, "role")), link(server.device),
+                           link(server.virtual_machine)])
     summary = Table([label(MailSystem, "name"), label(MailSystem, "software_version"), label(MailSystem, "domains")],
                     caption=_("Mail systems"))
     for system in systems:

@@ -32,6 +32,7 @@ class Group:
 GROUPS = (
     Group("inventory", _("Inventory"), links=(
         Link(_("Discovery findings"), "discovery_pages:findings", "discovery.view_sweep"),
+        Link(_("Mail certificates expiring"), "mail_pages:certificates", "mail.view_mailcertificate"),
     )),
     Group("networks", _("Networks"), _("Zones, VLANs, prefixes, IP addresses, links and circuits.")),
     Group("systems", _("Information systems"), _("Systems, components, dependencies and impact."), links=(

@@ -40,8 +40,10 @@ class Role:
 # and the models of its own work where they sit in another function's group (the DBA's databases
 # are listed in the inventory, the directory's domain controllers too).
 DATABASES = ("databases.dbmsinstance", "databases.database", "backups.restoredrill")
-DIRECTORY = ("directory.directorydomain", "directory.domaincontroller", "inventory.mailsystem",
-             "inventory.mailserver", "inventory.mobiledevice", "access.membership")
+MAIL = ("mail.mailsystem", "mail.mailserver", "mail.databaseavailabilitygroup", "mail.mailboxdatabase",
+        "mail.databasecopy", "mail.connector", "mail.accepteddomain", "mail.mailcertificate")
+DIRECTORY = ("directory.directorydomain", "directory.domaincontroller", *MAIL, "inventory.mobiledevice",
+             "access.membership")
 NETWORK_DEVICES = ("inventory.device", "inventory.interface", "flows.firewall", "flows.firewallrule",
                    "flows.flow", "flows.rulesetversion")
 

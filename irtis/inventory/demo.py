@@ -71,5 +71,4 @@ def load() -> None:
     demo_estate.load()
     demo_physical.load()
     demo_templates.load()
-    demo_services.load_mail()
     demo_services.load_mobile()

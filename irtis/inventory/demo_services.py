@@ -1,4 +1,5 @@
-"""Demo mail services and ~600 officers' mobile devices (deterministic, synthetic)."""
+"""Demo: ~600 officers' mobile devices (deterministic, synthetic); directory and mail are irtis.directory's
+and irtis.mail's."""
 
 import datetime
 import random
@@ -7,15 +8,8 @@ import unicodedata
 from django.utils import timezone
 
 from irtis.core import bulk
-from irtis.core.demo import ensure
 
-from .models import (
-    MailServer,
-    MailSystem,
-    MobileDevice,
-    Site,
-    SoftwareVersion,
-)
+from .models import MobileDevice, Site, SoftwareVersion
 
 MEN = ["Jonas", "Petras", "Tomas", "Mindaugas", "Darius", "Andrius", "Marius", "Giedrius", "Vytautas", "Rimantas",
        "Saulius", "Laurynas", "Paulius", "Arūnas", "Žilvinas", "Kęstutis", "Algirdas", "Egidijus", "Šarūnas", "Audrius"]
@@ -102,14 +96,3 @@ def load_mobile() -> None:
     bulk.save_objects(new)
 
 
-def load_mail() -> None:
-    exchange = ensure(MailSystem, "name", {
-        "name": "Muitinės Exchange", "domains": "lrmuitine.lt, cust.lt",
-        "software_version": SoftwareVersion.objects.filter(name="Exchange Server 2019 CU15").first(),
-        "description": "El. pašto sistema, DAG iš 4 mazgų (DC1 ir DC2)"})
-    for n in range(1, 5):
-        ensure(MailServer, "name", {
-            "name": f"exch-{n:02d}", "mail_system": exchange, "role": "mailbox", "device": None,
-            "description": f"DAG narys, {'DC1' if n <= 2 else 'DC2'} (virtualioji mašina)"})
-    ensure(MailServer, "name", {"name": "smtp-gw-01", "mail_system": exchange, "role": "gateway", "device": None,
-                                "description": "Išorinis pašto šliuzas DMZ"})

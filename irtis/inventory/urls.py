@@ -1,6 +1,7 @@
 """Inventory pages that are not generated from the registry; included under /inventory/."""
 
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -11,4 +12,8 @@ urlpatterns = [
     path("reports/out-of-support/", views.out_of_support, name="out_of_support"),
     path("reports/power/", views.power, name="power"),
     path("reports/mobile/", views.mobile, name="mobile_access"),
+    # Mail systems and servers moved to irtis.mail: bookmarks of their former pages lead there.
+    *[re_path(rf"^{moved}/(?P<rest>.*)$", RedirectView.as_view(url=f"/mail/{moved}/%(rest)s", permanent=True,
+                                                                query_string=True))
+      for moved in ("mail-systems", "mail-servers")],
 ]

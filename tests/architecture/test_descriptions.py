@@ -141,7 +141,8 @@ def test_the_network_section_names_the_network_not_the_address_plan(admin_client
 
 def test_infrastructure_covers_wan_voice_directory_mail_mobile_and_backup(admin_client, estate) -> None:
     from irtis.directory.models import DirectoryDomain, DomainController
-    from irtis.inventory.models import MailServer, MailSystem, MobileDevice, Site
+    from irtis.inventory.models import MobileDevice, Site
+    from irtis.mail.models import MailServer, MailSystem
     from irtis.network.models import Circuit, Provider, VoiceGateway
     from tests.backups.factories import policy, repository
 

@@ -25,6 +25,7 @@ from irtis.core import registry
 from irtis.core.models import SearchEntry
 from irtis.identity.models import User
 from irtis.inventory.models import ConsolePort, ConsoleServerPort, Device, Rack, RearPort, RearPortTemplate, Site
+from irtis.mail.models import MailboxDatabase, MailServer
 from irtis.network.models import VLAN, FHRPGroup, IPAddress
 from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
@@ -63,6 +64,7 @@ def _values() -> dict[str, dict[str, str]]:
     vrrp = FHRPGroup.objects.get(protocol=FHRPGroup.Protocol.VRRP3, group_id=100)  # the demo's DC1 VLAN 100 pair
     spare_trunk = RearPort.objects.get(device__name="dc1-a01-pp-01", name="R2")  # no front port yet
     spare_trunk_template = RearPortTemplate.objects.get(hardware_model__name="Skydelis 1U 24×LC (MPO)", name="R2")
+    unreplicated = MailboxDatabase.objects.get(name="DB04")  # copies on exch-04 and exch-02 only
     return {
         "access.accessrequest": {"valid_from": str(datetime.date.today()),
                                  "valid_until": str(datetime.date.today() + datetime.timedelta(days=10))},
@@ -76,6 +78,13 @@ def _values() -> dict[str, dict[str, str]]:
         "flows.flow": {"source_zone": "*", "destination_zone": "*", "protocol": "tcp", "ports": "443"},
         "governance.systemplan": {"system": str(unplanned.pk)},  # one plan per system: not a planned one
         "identity.objectpermission": {"actions": "view"},
+        "mail.accepteddomain": {"domain": "naujas.lrmuitine.lt"},
+        "mail.connector": {"kind": "send", "address_spaces": "naujas.lt"},
+        "mail.databasecopy": {"database": str(unreplicated.pk), "activation_preference": "3",
+                              "server": str(MailServer.objects.get(name="exch-01").pk)},
+        "mail.mailcertificate": {"thumbprint": "C0FFEE" + "0" * 34, "services": "SMTP",
+                                 "not_before": str(datetime.date.today()),
+                                 "not_after": str(datetime.date.today() + datetime.timedelta(days=365))},
         "monitoring.check": {"target_type": device_type, "target_id": "*", "kind": "tcp",
                              "host": "127.0.0.1", "port": "8000"},
         "inventory.cable": {  # the console and console server port the demo leaves free

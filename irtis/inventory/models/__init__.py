@@ -3,7 +3,6 @@ directory)."""
 
 from .cabling import Cable, ConsolePort, ConsoleServerPort, FrontPort, RearPort
 from .devices import Device, DeviceRole, HardwareModel, Interface, StorageCapacity, Team
-from .directory import MailServer, MailSystem
 from .hardware_templates import (
     ConsolePortTemplate,
     FrontPortTemplate,
@@ -32,8 +31,6 @@ __all__ = [
     "Interface",
     "InterfaceTemplate",
     "Location",
-    "MailServer",
-    "MailSystem",
     "Manufacturer",
     "MobileDevice",
     "PowerFeed",

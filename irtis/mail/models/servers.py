@@ -1,7 +1,7 @@
-"""E-mail as a managed service (statute 2.8); Active Directory moved to irtis.directory."""
+"""The mail system (the Exchange organisation) and its servers, moved from irtis.inventory with their
+tables (`db_table`), content types and so their permissions and audit history."""
 
-import re
-
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +9,10 @@ from irtis.core import collation
 from irtis.core.models import TaggedModel
 from irtis.core.names import NameField
 from irtis.core.registry import register
+from irtis.inventory.models import Device, SoftwareVersion
+from irtis.virtualization.models import VirtualMachine
 
-from .devices import Device
-from .software import SoftwareVersion
+from . import lists
 
 
 @register(
@@ -32,6 +33,7 @@ class MailSystem(TaggedModel):
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
+        db_table = "inventory_mailsystem"
         verbose_name = _("mail system")
         verbose_name_plural = _("mail systems")
         ordering = ["name"]
@@ -41,18 +43,17 @@ class MailSystem(TaggedModel):
         return self.name
 
     def clean(self) -> None:
-        names = [d for d in re.split(r"[\s,]+", self.domains.lower()) if d]
-        self.domains = ", ".join(dict.fromkeys(names))
+        self.domains = lists.join(lists.split(self.domains))
 
 
 @register(
     group="inventory",
-    columns=("name", "mail_system", "role", "device"),
-    filters=("mail_system", "role", "device"),
+    columns=("name", "mail_system", "role", "device", "virtual_machine"),
+    filters=("mail_system", "role", "device", "virtual_machine"),
     search=("description",),
 )
 class MailServer(TaggedModel):
-    """A server of a mail system; `device` is set when it is a physical server."""
+    """A server of a mail system, running on a physical `device` or a `virtual_machine` (or either unknown)."""
 
     class Role(models.TextChoices):
         MAILBOX = "mailbox", _("mailbox server")
@@ -66,13 +67,30 @@ class MailServer(TaggedModel):
     device = models.ForeignKey(
         Device, models.PROTECT, null=True, blank=True, related_name="mail_servers", verbose_name=_("device"),
     )
+    virtual_machine = models.ForeignKey(
+        VirtualMachine, models.PROTECT, null=True, blank=True, related_name="mail_servers",
+        verbose_name=_("virtual machine"),
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
+        db_table = "inventory_mailserver"
         verbose_name = _("mail server")
         verbose_name_plural = _("mail servers")
         ordering = ["name"]
         indexes = [collation.index("name", "inventory_mailserver_lt")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(device__isnull=True) | models.Q(virtual_machine__isnull=True),
+                name="mail_server_device_or_vm",
+                violation_error_message=_("A mail server runs on a device or on a virtual machine, not on both."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.device_id and self.virtual_machine_id:
+            raise ValidationError({"virtual_machine": _(
+                "A mail server runs on a device or on a virtual machine, not on both.")})
