@@ -50,6 +50,8 @@ class TestTeam(ModelContract):
 class TestDevice(ModelContract):
     model = Device
     change = {"status": "maintenance", "description": "Keičiamas maitinimo blokas"}
+    # The page's panels: its ports of six kinds, addresses, FHRP memberships, checks and alerts.
+    detail_budget = ModelContract.detail_budget + 1
 
     def make(self, n: int) -> Device:
         rack = f.rack(1) if n == 0 or not Device.objects.exists() else Device.objects.first().rack or f.rack(99)
