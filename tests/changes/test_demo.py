@@ -9,6 +9,7 @@ from irtis.changes import demo
 from irtis.changes.conflicts import conflicts
 from irtis.changes.models import Blackout, ChangeRequest, MaintenanceWindow, Status
 from irtis.inventory.models import Device
+from irtis.systems.models import Deployment
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def test_demo_calendar_loads_once_with_conflicts_to_show() -> None:
     entries = AuditEntry.objects.count()
     demo.load()
     assert AuditEntry.objects.count() == entries
+    Deployment.objects.filter(device__name="dc1-fw-02").delete()  # the VPN service runs on it
     Device.objects.filter(name="dc1-fw-02").delete()
     ChangeRequest.objects.filter(title="FortiOS atnaujinimas").delete()
     MaintenanceWindow.objects.filter(name="Ugniasienių FortiOS 7.4.5").delete()
