@@ -116,7 +116,7 @@ def _mobile(doc: Document, user: object) -> None:
     section.tables.append(table)
     systems = Table([label(MobileDevice, "operating_system"), _("Vendor support end"), _("Devices")],
                     caption=_("Operating systems of mobile devices"))
-    for row in mobile_access.mobile_access(user).systems:
+    for row in mobile_access.operating_systems(user):
         ends = row.version.support_end if row.version else None
         systems.rows.append([Cell(str(row.version or "—"), warn=row.state == "unsupported"),
                              Cell(ends.isoformat() if ends else "—", warn=row.state != "supported"),

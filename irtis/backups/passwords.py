@@ -3,12 +3,9 @@
 Setting it is audited as a change of the repository that names no value: `{"password": "set"}`.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
 from irtis.core import secrets as keys
 
 from . import tools
@@ -31,12 +28,7 @@ def set_password(repository: BackupRepository, password: str) -> None:
             repository=repository,
             defaults={"ciphertext": keys.encrypt(password, repository.pk), "key_id": keys.key_id()},
         )
-        entry = context.current().entry(
-            action=Action.UPDATE, content_type=ContentType.objects.get_for_model(BackupRepository),
-            object_id=repository.pk, object_repr=str(repository)[:200],
-            before={"password": "set" if existed else "none"}, after={"password": "set"},
-        )
-        trail.append([entry])
+        keys.audit_change(repository, "password", existed, True)
 
 
 def has_password(repository: BackupRepository) -> bool:

@@ -18,8 +18,11 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 
-from irtis.audit import keys
+from irtis.audit import context, keys, trail
+from irtis.audit.models import Action
 
 NONCE = 12
 SETTINGS = ("IRTIS_SECRETS_KEY_FILE", "IRTIS_BACKUP_KEY_FILE")
@@ -60,3 +63,13 @@ def decrypt(blob: bytes, owner: int | str) -> str:
         return AESGCM(key()).decrypt(blob[:NONCE], blob[NONCE:], str(owner).encode()).decode()
     except (InvalidTag, ValueError) as error:
         raise SecretUnreadable("the stored secret does not decrypt with this server's secrets key") from error
+
+
+def audit_change(obj: models.Model, name: str, before: bool, after: bool) -> None:
+    """Record in the audit trail that `obj`'s write-only secret `name` was set or cleared, naming
+    no value: `{name: "set"}` or `{name: "none"}` before and after."""
+    state = {True: "set", False: "none"}
+    entry = context.current().entry(
+        action=Action.UPDATE, content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        object_repr=str(obj)[:200], before={name: state[before]}, after={name: state[after]})
+    trail.append([entry])

@@ -2,11 +2,8 @@
 write-only — pages and the API only say whether it is set. Setting it is audited as a change of the
 domain that names no value: `{"bind_password": "set"}`."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
 from irtis.core import secrets
 
 from .models import DirectoryDomain, DomainSecret
@@ -22,11 +19,7 @@ def set_password(domain: DirectoryDomain, password: str) -> None:
         existed = DomainSecret.objects.filter(domain=domain).exists()
         DomainSecret.objects.update_or_create(domain=domain, defaults={
             "ciphertext": secrets.encrypt(password, owner(domain.pk)), "key_id": secrets.key_id()})
-        entry = context.current().entry(
-            action=Action.UPDATE, content_type=ContentType.objects.get_for_model(DirectoryDomain),
-            object_id=domain.pk, object_repr=str(domain)[:200],
-            before={"bind_password": "set" if existed else "none"}, after={"bind_password": "set"})
-        trail.append([entry])
+        secrets.audit_change(domain, "bind_password", existed, True)
 
 
 def has_password(domain: DirectoryDomain) -> bool:

@@ -7,11 +7,8 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
 from irtis.core import secrets
 
 from .models import Sweep, SweepSecret
@@ -31,15 +28,6 @@ def unseal(ciphertext: bytes, owner: str) -> Credentials:
     return Credentials(**{k: v for k, v in data.items() if k in known})
 
 
-def _audit_set(obj: models.Model, existed: bool) -> None:
-    """Record in the audit trail that `obj`'s SNMP credentials were set, without their values."""
-    entry = context.current().entry(
-        action=Action.UPDATE, content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
-        object_repr=str(obj)[:200], before={"snmp_credentials": "set" if existed else "none"},
-        after={"snmp_credentials": "set"})
-    trail.append([entry])
-
-
 def store(obj: models.Model, secret: type[models.Model], field: str, credentials: Credentials, owner: str) -> None:
     """Keep `obj`'s credentials in its `secret` row (whose `field` is `obj`), sealed for `owner`, and
     audit that they changed (never their values)."""
@@ -47,7 +35,7 @@ def store(obj: models.Model, secret: type[models.Model], field: str, credentials
         lookup: dict[str, Any] = {field: obj}
         existed = secret._default_manager.filter(**lookup).exists()
         secret._default_manager.update_or_create(defaults=_seal(credentials, owner), **lookup)
-        _audit_set(obj, existed)
+        secrets.audit_change(obj, "snmp_credentials", existed, True)
 
 
 def owner(sweep_id: int) -> str:

@@ -91,6 +91,24 @@ def _concern(key: str, devices: QuerySet[MobileDevice], url: str) -> Concern:
     return Concern(key, rows, count, url)
 
 
+def _systems(by_system: Counter, today: datetime.date) -> list[SystemRow]:
+    """Rows of devices per operating system version (`by_system`: version id → devices), ended first."""
+    versions = SoftwareVersion.objects.select_related("product").in_bulk([pk for pk in by_system if pk])
+    rows = []
+    for pk, n in by_system.items():
+        version = versions.get(pk) if pk else None
+        url = _list_url(operating_system=pk) if pk else ""  # the list filters by version, not by its absence
+        rows.append(SystemRow(version, n, _state(version, today), url))
+    order = {"unsupported": 0, "ending": 1, "unknown": 2, "supported": 3}
+    return sorted(rows, key=lambda r: (order[r.state], str(r.version or "")))
+
+
+def operating_systems(user: object) -> list[SystemRow]:
+    """The devices `user` may see per operating system version and where its support stands."""
+    devices = permissions.restrict(MobileDevice.objects.all(), user)
+    return _systems(Counter(devices.order_by().values_list("operating_system", flat=True)), timezone.localdate())
+
+
 def mobile_access(user: object, now: datetime.datetime | None = None) -> MobileAccess:
     """The mobile access figures of the devices `user` may see."""
     now = now or timezone.now()
@@ -103,13 +121,7 @@ def mobile_access(user: object, now: datetime.datetime | None = None) -> MobileA
         report.enrolment[mdm] += n
         report.compliance[compliance] += n
         by_system[system] += n
-    versions = SoftwareVersion.objects.select_related("product").in_bulk([pk for pk in by_system if pk])
-    for pk, n in by_system.items():
-        version = versions.get(pk) if pk else None
-        url = _list_url(operating_system=pk) if pk else ""  # the list filters by version, not by its absence
-        report.systems.append(SystemRow(version, n, _state(version, today), url))
-    order = {"unsupported": 0, "ending": 1, "unknown": 2, "supported": 3}
-    report.systems.sort(key=lambda r: (order[r.state], str(r.version or "")))
+    report.systems = _systems(by_system, today)
     unsupported = [r.version.pk for r in report.systems if r.state == "unsupported" and r.version]
     enrolled = MobileDevice.MDMState.ENROLLED
     stale = stale_before(now)

@@ -2,13 +2,10 @@
 (irtis.core.secrets), write-only — pages and the API only say whether a key is set. Setting or
 clearing one is audited as a change of the group that names no value: `{"auth_key": "set"}`."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from irtis.audit import context, trail
-from irtis.audit.models import Action
 from irtis.core import secrets
 
 from .models import FHRPGroup, FHRPGroupSecret
@@ -19,14 +16,6 @@ MAX_LENGTH = {FHRPGroup.Authentication.PLAINTEXT: 8, FHRPGroup.Authentication.MD
 def owner(group_id: int) -> str:
     """The associated data of the ciphertext: a key copied onto another group does not decrypt."""
     return f"network.fhrpgroup:{group_id}"
-
-
-def _audit(group: FHRPGroup, before: bool, after: bool) -> None:
-    state = {True: "set", False: "none"}
-    entry = context.current().entry(
-        action=Action.UPDATE, content_type=ContentType.objects.get_for_model(FHRPGroup), object_id=group.pk,
-        object_repr=str(group)[:200], before={"auth_key": state[before]}, after={"auth_key": state[after]})
-    trail.append([entry])
 
 
 def set_key(group: FHRPGroup, key: str) -> None:
@@ -46,7 +35,7 @@ def set_key(group: FHRPGroup, key: str) -> None:
         else:
             FHRPGroupSecret.objects.filter(group=group).delete()
         if existed or key:
-            _audit(group, existed, bool(key))
+            secrets.audit_change(group, "auth_key", existed, bool(key))
 
 
 def has_key(group: FHRPGroup) -> bool:
