@@ -45,7 +45,7 @@ WINDOWS: list[tuple[str, int, int | str, int, int, str, str, Objects]] = [
      [(DBMSInstance, "ORAPRDA1"), (DBMSInstance, "ORAPRDA2")]),
     ("SAN komutatoriaus dc1-san-01 programinė įranga", 0, 27, 23, 3, "", Status.SUBMITTED,
      [(Device, "dc1-san-01")]),
-    ("Ugniasienių FortiOS 7.4.5", 2, 3, 22, 4, "", Status.DRAFT,
+    ("Saugasienių FortiOS 7.4.5", 2, 3, 22, 4, "", Status.DRAFT,
      [(Device, "dc1-fw-01"), (Device, "dc1-fw-02")]),
     ("Atsarginių kopijų serverio keitimas", -1, 20, 9, 6, "", Status.CANCELLED, [(Device, "dc1-bkp-01")]),
     # inside the patch night of next month: a conflict to show
@@ -64,8 +64,8 @@ CHANGES = [
     ("SAN komutatoriaus FOS atnaujinimas", ChangeKind.EMERGENCY, "SAN komutatoriaus dc1-san-01 programinė įranga",
      ChangeStatus.SUBMITTED, "", "Kritinis Brocade FOS pažeidžiamumas: atnaujinti dc1-san-01.",
      "firmwaredownload į neaktyvią skaidinį, hafailover.", "firmwarerestore."),
-    ("FortiOS atnaujinimas", ChangeKind.NORMAL, "Ugniasienių FortiOS 7.4.5", ChangeStatus.DRAFT, "",
-     "Atnaujinti DC1 ugniasienių porą į FortiOS 7.4.5.", "", ""),
+    ("FortiOS atnaujinimas", ChangeKind.NORMAL, "Saugasienių FortiOS 7.4.5", ChangeStatus.DRAFT, "",
+     "Atnaujinti DC1 saugasienių porą į FortiOS 7.4.5.", "", ""),
 ]
 # subject, role, approvals: the change advisory board
 RULES = [("normal", "manager", 1), ("normal", "infra_admin", 1), ("emergency", "manager", 1),

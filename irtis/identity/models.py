@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irtis.core import collation, permissions, registry
 from irtis.core.models import BaseModel
@@ -107,7 +108,7 @@ class APIToken(models.Model):
 
     user = models.ForeignKey(User, models.CASCADE, related_name="tokens", verbose_name=_("user"))
     digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(_("prefix"), max_length=8)
+    prefix = models.CharField(pgettext_lazy("token", "prefix"), max_length=8)
     description = models.CharField(_("description"), max_length=200, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     expires = models.DateTimeField(_("expires"), null=True, blank=True)

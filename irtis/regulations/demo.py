@@ -76,9 +76,9 @@ INCIDENTS_V2 = INCIDENTS_V1.replace(
 
 NETWORK_V1 = """# Tinklo saugos taisyklės
 
-Vidiniai tinklai nuo viešųjų tinklų atskiriami ugniasiene.
+Vidiniai tinklai nuo viešųjų tinklų atskiriami saugasiene.
 
-Ugniasienių taisyklės peržiūrimos ne rečiau kaip kas 6 mėnesius.
+Saugasienių taisyklės peržiūrimos ne rečiau kaip kas 6 mėnesius.
 
 Srautai tarp saugumo zonų leidžiami tik pagal patvirtintą srautų matricą."""
 
@@ -119,7 +119,7 @@ DOCUMENTS: list[tuple[str, str, tuple[str, ...], str, tuple[str, str], str]] = [
         "Tinklo saugos taisyklės",
         Kind.SECURITY,
         ("K-FW-REVIEWED", "K-ZONES"),
-        "Ugniasienių taisyklių valdymas",
+        "Saugasienių taisyklių valdymas",
         (NETWORK_V1, NETWORK_V2),
         Status.DRAFT,
     ),

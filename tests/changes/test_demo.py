@@ -31,6 +31,6 @@ def test_demo_calendar_loads_once_with_conflicts_to_show() -> None:
     Deployment.objects.filter(device__name="dc1-fw-02").delete()  # the VPN service runs on it
     Device.objects.filter(name="dc1-fw-02").delete()
     ChangeRequest.objects.filter(title="FortiOS atnaujinimas").delete()
-    MaintenanceWindow.objects.filter(name="Ugniasienių FortiOS 7.4.5").delete()
+    MaintenanceWindow.objects.filter(name="Saugasienių FortiOS 7.4.5").delete()
     with pytest.raises(Device.DoesNotExist):
         demo.load()

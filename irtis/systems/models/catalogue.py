@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irtis.core import collation
 from irtis.core.graph import GraphEdge
@@ -158,7 +159,7 @@ class Component(TaggedModel):
         FILE_TRANSFER = "file_transfer", _("file transfer")
         DIRECTORY = "directory", _("directory")
         MAIL = "mail", _("mail")
-        GATEWAY = "gateway", _("gateway")
+        GATEWAY = "gateway", pgettext_lazy("component", "gateway")  # an integration gateway, not a router
         OTHER = "other", _("other")
 
     system = models.ForeignKey(
