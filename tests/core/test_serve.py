@@ -51,7 +51,13 @@ def test_serve_prints_a_working_address_and_sign_in(tmp_path: Path) -> None:
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username, "password": password})
         home = browser.open(urllib.request.Request(address + "login/", form.encode(), {"Referer": address}))
         assert home.status == 200 and home.url == address
-        assert "Atsijungti" in home.read().decode()  # signed in, in Lithuanian
+        home_page = home.read().decode()
+        assert "Atsijungti" in home_page  # signed in, in Lithuanian
+        # Static files under hashed names, sent compressed and kept by the browser for a year.
+        sheet = re.search(r'href="/(static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', home_page).group(1)
+        sheet = browser.open(urllib.request.Request(address + sheet, headers={"Accept-Encoding": "gzip"}))
+        assert sheet.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in sheet.headers["Cache-Control"] and "max-age=315360000" in sheet.headers["Cache-Control"]
         # Background work runs on the embedded worker that serve started: verify the audit trail.
         trail = browser.open(address + "audit/").read().decode()
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', trail).group(1)

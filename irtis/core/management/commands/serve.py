@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 from gunicorn.app.base import BaseApplication
@@ -78,6 +79,9 @@ class Command(BaseCommand):
         # Migrations run in a process of their own: what loading them costs (~100 MB) would
         # otherwise stay in this process and be inherited by every forked worker.
         subprocess.run([sys.executable, "-m", "irtis.cli", "migrate", "--no-input", "-v", "0"], check=True)
+        # Static files under hashed names with gzip copies (irtis.core.staticfiles); in this
+        # process, so that the workers it forks start with the manifest loaded.
+        call_command("collectstatic", interactive=False, verbosity=0)
         username, password = first_administrator()
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"irtis: http://{shown_host}:{port}/"))
