@@ -241,3 +241,12 @@ def test_readings_are_kept_ten_per_domain(db: Any) -> None:
     for _ in range(12):
         readings.run(found)
     assert Reading.objects.filter(domain=found).count() == 10
+
+
+def test_former_inventory_pages_lead_to_directory(admin_client: Client) -> None:
+    """Bookmarks of the pages from before the move (`/inventory/directory-domains/…`)."""
+    ad = domain()
+    response = admin_client.get(f"/inventory/directory-domains/{ad.pk}/?x=1")
+    assert response.status_code == 301 and response["Location"] == f"/directory/directory-domains/{ad.pk}/?x=1"
+    assert admin_client.get("/inventory/domain-controllers/")["Location"] == "/directory/domain-controllers/"
+    assert admin_client.get(response["Location"]).status_code == 200
