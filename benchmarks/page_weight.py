@@ -9,6 +9,7 @@ The second load is what a browser that kept the static files (a year, by their h
 fetches again: the page itself.
 """
 
+import gzip
 import http.cookiejar
 import re
 import sys
@@ -26,9 +27,11 @@ def main(address: str, username: str, password: str) -> None:
     browser.open(urllib.request.Request(address + "login/", form.encode(), {"Referer": address}))
 
     def fetch(url: str) -> tuple[bytes, int, str]:
+        """The body, the bytes it took on the wire, and how long a browser may keep it."""
         answer = browser.open(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"}))
-        body = answer.read()
-        return body, len(body), answer.headers.get("Cache-Control", "")
+        wire = answer.read()
+        body = gzip.decompress(wire) if answer.headers.get("Content-Encoding") == "gzip" else wire
+        return body, len(wire), answer.headers.get("Cache-Control", "")
 
     pages = dict(PAGES)
     listing = fetch(address + pages["list"])[0].decode()
