@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
-from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("IRTIS_DATA_DIR", BASE_DIR.parent / "data")).resolve()
@@ -218,8 +217,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "irtis.core.staticfiles.StaticStorage"},  # hashed, gzip, once collected
 }
-# Source maps are read by developers' tools only (the API docs' 5 MB of them).
-WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = DATA_DIR / "media"
 
 MAX_UPLOAD_BYTES = int(os.environ.get("IRTIS_MAX_UPLOAD_MB", "20")) * 1024 * 1024

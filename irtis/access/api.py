@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
-from irtis.core.api import api, object_action
+from irtis.core.api import api, described, object_action
 
 from . import actions
 from .models import AccessRequest, Membership
@@ -29,29 +30,30 @@ def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[
     return object_action(request, model, pk, act, actions.ActionRefused)
 
 
-requests = Router(tags=["Access requests: approval"])
-memberships = Router(tags=["Memberships: revocation"])
+requests = Router(tags=[described(gettext_lazy("Access requests: approval"))])
+memberships = Router(tags=[described(gettext_lazy("Memberships: revocation"))])
 
 
 @requests.post("/{int:pk}/approve-owner/", response={200: Any}, operation_id="access_request_approve_owner",
-               summary="Approve as the entitlement's owner")
+               summary=described(gettext_lazy("Approve as the entitlement's owner")))
 def approve_owner(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
     return _do(request, AccessRequest, pk, lambda r: actions.approve(r, request.user, "owner", payload.comment))
 
 
 @requests.post("/{int:pk}/approve-officer/", response={200: Any}, operation_id="access_request_approve_officer",
-               summary="Approve as security officer")
+               summary=described(gettext_lazy("Approve as security officer")))
 def approve_officer(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
     return _do(request, AccessRequest, pk, lambda r: actions.approve(r, request.user, "officer", payload.comment))
 
 
-@requests.post("/{int:pk}/reject/", response={200: Any}, operation_id="access_request_reject", summary="Reject")
+@requests.post("/{int:pk}/reject/", response={200: Any}, operation_id="access_request_reject",
+               summary=described(gettext_lazy("Reject")))
 def reject(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
     return _do(request, AccessRequest, pk, lambda r: actions.reject(r, request.user, payload.comment))
 
 
 @memberships.post("/{int:pk}/revoke/", response={200: Any}, operation_id="access_membership_revoke",
-                  summary="Revoke, removing the account from the AD group")
+                  summary=described(gettext_lazy("Revoke, removing the account from the AD group")))
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, Membership, pk, lambda m: actions.revoke(m, request.user))
 

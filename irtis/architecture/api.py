@@ -11,17 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router
 from ninja.errors import HttpError
 
-from irtis.core.api import api, json_response
+from irtis.core.api import api, described, json_response
 from irtis.tasks.api import RunOut, as_dict
 from irtis.tasks.models import Run, Status
 from irtis.tasks.runs import progress_of
 
 from . import jobs, views
 
-router = Router(tags=["Architecture descriptions"])
+router = Router(tags=[described(gettext_lazy("Architecture descriptions"))])
 
 
 def _format(fmt: str) -> str:
@@ -42,7 +43,7 @@ class StartedOut(RunOut):
 
 @router.post("/systems/{code}/{fmt}/", operation_id="architecture_system_generate",
              url_name="architecture_system_generate", response={202: StartedOut},
-             summary="Start generating a system's description as DOCX or PDF")
+             summary=described(gettext_lazy("Start generating a system's description as DOCX or PDF")))
 def generate_system(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     fmt = _format(fmt)
     try:
@@ -56,7 +57,7 @@ def generate_system(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 @router.post("/infrastructure/{fmt}/", operation_id="architecture_infrastructure_generate",
              url_name="architecture_infrastructure_generate", response={202: StartedOut},
-             summary="Start generating the infrastructure description as DOCX or PDF")
+             summary=described(gettext_lazy("Start generating the infrastructure description as DOCX or PDF")))
 def generate_infrastructure(request: HttpRequest, fmt: str) -> HttpResponse:
     fmt = _format(fmt)
     try:
@@ -67,7 +68,8 @@ def generate_infrastructure(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @router.get("/files/{uuid:pk}/", operation_id="architecture_file", url_name="architecture_file",
-            response={200: bytes}, summary="The file a generation wrote (only for the user who started it)")
+            response={200: bytes},
+            summary=described(gettext_lazy("The file a generation wrote (only for the user who started it)")))
 def generated_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     try:
         run = views.generated_run(request.user, pk)

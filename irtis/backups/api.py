@@ -9,17 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import api, json_response
+from irtis.core.api import api, described, json_response
 from irtis.tasks.api import RunOut, as_dict
 
 from . import jobs, passwords, views
 from .models import BackupPolicy, BackupRepository, Snapshot
 
-router = Router(tags=["Backups"])
+router = Router(tags=[described(gettext_lazy("Backups"))])
 
 
 class PasswordIn(Schema):
@@ -41,7 +42,7 @@ def _one(model: type[Model], request: HttpRequest, pk: int) -> object:
 
 @router.put("/repositories/{int:pk}/password/", operation_id="backups_repository_password",
             url_name="backups_repository_password", response={204: None},
-            summary="Set a repository's password (stored encrypted, never returned)")
+            summary=described(gettext_lazy("Set a repository's password (stored encrypted, never returned)")))
 def set_password(request: HttpRequest, pk: int, payload: PasswordIn) -> HttpResponse:
     repository = _one(BackupRepository, request, pk)
     if not payload.password or len(payload.password) > 1024:
@@ -52,7 +53,7 @@ def set_password(request: HttpRequest, pk: int, payload: PasswordIn) -> HttpResp
 
 @router.post("/repositories/{int:pk}/read/", operation_id="backups_repository_read",
              url_name="backups_repository_read", response={202: RunOut},
-             summary="Start reading a repository's snapshots")
+             summary=described(gettext_lazy("Start reading a repository's snapshots")))
 def read_repository(request: HttpRequest, pk: int) -> HttpResponse:
     repository = _one(BackupRepository, request, pk)
     assert isinstance(repository, BackupRepository)
@@ -61,7 +62,7 @@ def read_repository(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post("/policies/{int:pk}/drill/", operation_id="backups_policy_drill", url_name="backups_policy_drill",
-             response={202: RunOut}, summary="Start a restore drill of the policy")
+             response={202: RunOut}, summary=described(gettext_lazy("Start a restore drill of the policy")))
 def start_drill(request: HttpRequest, pk: int, payload: DrillIn) -> HttpResponse:
     policy = _one(BackupPolicy, request, pk)
     assert isinstance(policy, BackupPolicy)

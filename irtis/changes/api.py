@@ -17,11 +17,12 @@ from typing import Any, cast
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import registry
-from irtis.core.api import Endpoints, api, object_action
+from irtis.core.api import Endpoints, api, described, object_action
 
 from . import actions
 from .models import ChangeRequest, MaintenanceWindow, Result
@@ -39,13 +40,13 @@ class CompleteIn(Schema):
 
 
 SUMMARIES = {
-    "submit": "Submit for approval",
-    "approve": "Approve (one person's decision, counted for one of their roles)",
-    "reject": "Reject",
-    "cancel": "Cancel",
-    "reopen": "Return to draft",
-    "start": "Start implementing an approved change",
-    "complete": "Complete a change being implemented, with its result",
+    "submit": gettext_lazy("Submit for approval"),
+    "approve": gettext_lazy("Approve (one person's decision, counted for one of their roles)"),
+    "reject": gettext_lazy("Reject"),
+    "cancel": gettext_lazy("Cancel"),
+    "reopen": gettext_lazy("Return to draft"),
+    "start": gettext_lazy("Start implementing an approved change"),
+    "complete": gettext_lazy("Complete a change being implemented, with its result"),
 }
 
 
@@ -73,11 +74,11 @@ def _commented(model: type[Target], action: str, router: Router, prefix: str) ->
         return _do(request, model, pk, lambda target: run(target, request.user, payload.comment))
 
     router.post(f"/{{int:pk}}/{action}/", response={200: Any}, operation_id=f"changes_{prefix}_{action}",
-                url_name=f"changes_{prefix}_{action}", summary=SUMMARIES[action])(endpoint)
+                url_name=f"changes_{prefix}_{action}", summary=described(SUMMARIES[action]))(endpoint)
 
 
-windows = Router(tags=["Maintenance windows: approval"])
-changes = Router(tags=["Change requests: approval"])
+windows = Router(tags=[described(gettext_lazy("Maintenance windows: approval"))])
+changes = Router(tags=[described(gettext_lazy("Change requests: approval"))])
 for _action in ("submit", "approve", "reject", "cancel", "reopen"):
     _commented(MaintenanceWindow, _action, windows, "window")
 for _action in ("submit", "approve", "reject", "cancel", "reopen", "start"):
@@ -85,7 +86,7 @@ for _action in ("submit", "approve", "reject", "cancel", "reopen", "start"):
 
 
 @changes.post("/{int:pk}/complete/", response={200: Any}, operation_id="changes_change_complete",
-              url_name="changes_change_complete", summary=SUMMARIES["complete"])
+              url_name="changes_change_complete", summary=described(SUMMARIES["complete"]))
 def complete(request: HttpRequest, pk: int, payload: CompleteIn) -> HttpResponse:
     if payload.result not in Result.values:
         raise HttpError(400, _("Choose the result: %(choices)s.") % {"choices": ", ".join(Result.values)})

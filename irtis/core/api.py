@@ -18,8 +18,11 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -422,10 +425,17 @@ def if_match(request: HttpRequest) -> int | None:
         raise HttpError(400, _("If-Match must be an ETag given by this API.")) from None
 
 
+def described(text: str | Promise) -> str:
+    """A lazy translation where ninja's signatures ask for `str` (a summary, a tag): it is read,
+    in the reader's language, when the OpenAPI document is written."""
+    return cast(str, text)
+
+
 def _router(entry: registry.ModelEntry) -> Router:
     ops = Endpoints(entry)
-    router = Router(tags=[entry.verbose_name_plural])
-    name = entry.model.__name__
+    # Tags and summaries in the reader's language, by the model's own names ("Read device").
+    one, many = entry.model._meta.verbose_name, entry.model._meta.verbose_name_plural or ""  # lazy, not str
+    router = Router(tags=[described(many)])
     out, listing = schemas.output_schema(entry), schemas.list_schema(entry)
     create, patch = schemas.write_schema(entry, False), schemas.write_schema(entry, True)
     bulk_patch = schemas.bulk_patch_schema(entry)
@@ -433,43 +443,43 @@ def _router(entry: registry.ModelEntry) -> Router:
     refused_writes, refused_changes = schemas.failures(400, 409, 422), schemas.failures(400, 404, 409, 412, 422)
 
     @router.get("/", response={200: listing, **schemas.failures(400, 422)}, operation_id=f"{op}_list",
-                summary=f"List {name}")
+                summary=described(format_lazy(gettext_lazy("List {many}"), many=many)))
     def list_objects(request: HttpRequest, limit: int = 50, offset: schemas.Offset = 0, brief: bool = False,
                      ordering: str = "", q: str = "") -> HttpResponse:
         return ops.listing(request, limit, offset, brief, ordering, q)
 
     @router.post("/", response={201: out | list[out], **refused_writes}, operation_id=f"{op}_create",  # type: ignore[valid-type]  # a schema built per model at run time
-                 summary=f"Create {name} (one or a list)")
+                 summary=described(format_lazy(gettext_lazy("Create {one} (one or a list)"), one=one)))
     def create_objects(request: HttpRequest, payload: create | list[create]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.create(request, payload)
 
     @router.patch("/", response={200: list[out], **refused_changes}, operation_id=f"{op}_bulk_update",  # type: ignore[valid-type]  # a schema built per model at run time
-                  summary=f"Update a list of {name}")
+                  summary=described(format_lazy(gettext_lazy("Update a list of {many}"), many=many)))
     def update_objects(request: HttpRequest, payload: list[bulk_patch]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.bulk_update(request, payload)
 
     @router.delete("/", response={204: None, **schemas.failures(400, 404, 409, 422)}, operation_id=f"{op}_bulk_delete",
-                   summary=f"Delete a list of {name}")
+                   summary=described(format_lazy(gettext_lazy("Delete a list of {many}"), many=many)))
     def delete_objects(request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
         return ops.bulk_delete(request, payload)
 
     @router.get("/{pk}/", response={200: out, **schemas.failures(404, 422)}, operation_id=f"{op}_read",
-                summary=f"Read {name}")
+                summary=described(format_lazy(gettext_lazy("Read {one}"), one=one)))
     def read_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.detail(request, pk)
 
     @router.patch("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_partial_update",
-                  summary=f"Change some fields of {name}")
+                  summary=described(format_lazy(gettext_lazy("Change some fields of {one}"), one=one)))
     def patch_object(request: HttpRequest, pk: schemas.Id, payload: patch) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=True)
 
     @router.put("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_update",
-                summary=f"Replace {name}")
+                summary=described(format_lazy(gettext_lazy("Replace {one}"), one=one)))
     def put_object(request: HttpRequest, pk: schemas.Id, payload: create) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=False)
 
     @router.delete("/{pk}/", response={204: None, **schemas.failures(404, 409, 412, 422)}, operation_id=f"{op}_delete",
-                   summary=f"Delete {name}")
+                   summary=described(format_lazy(gettext_lazy("Delete {one}"), one=one)))
     def delete_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.delete(request, pk)
 

@@ -10,17 +10,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import Endpoints, api, json_response
+from irtis.core.api import Endpoints, api, described, json_response
 from irtis.core.registry import ModelEntry, entry_for
 
 from . import credentials, readings, views
 from .models import DirectoryDomain, DomainController, Reading
 
-router = Router(tags=["Active Directory"])
+router = Router(tags=[described(gettext_lazy("Active Directory"))])
 
 
 def _domain(request: HttpRequest, pk: int, action: str) -> DirectoryDomain:
@@ -41,7 +42,7 @@ class PasswordIn(Schema):
 
 @router.put("/directory-domains/{int:pk}/bind-password/", operation_id="directory_domain_bind_password",
             url_name="directory_domain_bind_password", response={204: None},
-            summary="Set a domain's bind password (stored encrypted, never returned)")
+            summary=described(gettext_lazy("Set a domain's bind password (stored encrypted, never returned)")))
 def set_password(request: HttpRequest, pk: int, payload: PasswordIn) -> HttpResponse:
     domain = _domain(request, pk, "change")
     if not payload.password or len(payload.password) > 255:
@@ -55,7 +56,8 @@ class Started(Schema):
 
 
 @router.post("/directory-domains/{int:pk}/read/", operation_id="directory_domain_read",
-             url_name="directory_domain_read", response={202: Started}, summary="Read the domain from AD now")
+             url_name="directory_domain_read", response={202: Started},
+             summary=described(gettext_lazy("Read the domain from AD now")))
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     run = views.start(request.user, _domain(request, pk, "change"))
     return json_response({"run": str(run.pk)}, status=202)
@@ -63,7 +65,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @router.get("/directory-domains/{int:pk}/reading/", operation_id="directory_domain_reading",
             url_name="directory_domain_reading", response=dict[str, Any],
-            summary="The latest reading of the domain from AD and how it differs from the records")
+            summary=described(gettext_lazy(
+                "The latest reading of the domain from AD and how it differs from the records")))
 def reading(request: HttpRequest, pk: int) -> HttpResponse:
     domain = _domain(request, pk, "view")
     found = readings.latest(domain)

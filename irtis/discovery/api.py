@@ -10,11 +10,12 @@ from typing import Any, Literal, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import Endpoints, InvalidData, api, json_response
+from irtis.core.api import Endpoints, InvalidData, api, described, json_response
 from irtis.core.registry import ModelEntry, entry_for
 from irtis.inventory.models import Device
 
@@ -24,7 +25,7 @@ from .forms import DiscoveryForm
 from .snmp import SnmpError
 from .views import changed_message
 
-router = Router(tags=["SNMP discovery"])
+router = Router(tags=[described(gettext_lazy("SNMP discovery"))])
 
 
 class CredentialsIn(Schema):
@@ -62,7 +63,8 @@ def _device(request: HttpRequest, pk: int) -> Device:
 
 @router.post("/{int:pk}/discovery/preview/", operation_id="inventory_device_discovery_preview",
              url_name="inventory_device_discovery_preview",
-             summary="Read a device over SNMP and show what discovery would change", response={200: Any})
+             summary=described(gettext_lazy(
+                 "Read a device over SNMP and show what discovery would change")), response={200: Any})
 def preview(request: HttpRequest, pk: int, payload: DiscoveryRequest) -> HttpResponse:
     device = _device(request, pk)
     form = DiscoveryForm(payload.model_dump(), user=request.user)
@@ -78,7 +80,7 @@ def preview(request: HttpRequest, pk: int, payload: DiscoveryRequest) -> HttpRes
 
 @router.post("/{int:pk}/discovery/apply/", operation_id="inventory_device_discovery_apply",
              url_name="inventory_device_discovery_apply",
-             summary="Apply a previewed discovery plan", response={200: Any})
+             summary=described(gettext_lazy("Apply a previewed discovery plan")), response={200: Any})
 def apply(request: HttpRequest, pk: int, payload: ApplyRequest) -> HttpResponse:
     device = _device(request, pk)
     try:

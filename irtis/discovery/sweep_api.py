@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from irtis.core.api import Endpoints, api, json_response
+from irtis.core.api import Endpoints, api, described, json_response
 from irtis.core.registry import ModelEntry, entry_for
 
 from . import credentials, jobs, snmp, sweeps
@@ -25,7 +26,7 @@ from .forms import CredentialsForm
 from .models import Finding, Sweep
 from .views import changeable_sweep
 
-router = Router(tags=["SNMP discovery"])
+router = Router(tags=[described(gettext_lazy("SNMP discovery"))])
 
 
 def store_credentials(request: HttpRequest, model: type, find: Callable[[Any, int], Any], pk: int,
@@ -53,7 +54,8 @@ def _changeable(request: HttpRequest, model: type, find: Callable[[Any, int], An
 
 @router.put("/sweeps/{int:pk}/snmp-credentials/", operation_id="discovery_sweep_snmp_credentials",
             url_name="discovery_sweep_snmp_credentials", response={204: None},
-            summary="Set a sweep's community or SNMPv3 user and keys (stored encrypted, never returned)")
+            summary=described(gettext_lazy(
+                "Set a sweep's community or SNMPv3 user and keys (stored encrypted, never returned)")))
 def set_credentials(request: HttpRequest, pk: int, payload: CredentialsIn) -> HttpResponse:
     return store_credentials(request, Sweep, changeable_sweep, pk, payload, credentials.set_credentials)
 
@@ -63,7 +65,7 @@ class Started(Schema):
 
 
 @router.post("/sweeps/{int:pk}/run/", operation_id="discovery_sweep_run", url_name="discovery_sweep_run",
-             response={202: Started}, summary="Start a sweep on its zone's queue")
+             response={202: Started}, summary=described(gettext_lazy("Start a sweep on its zone's queue")))
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     sweep = _changeable(request, Sweep, changeable_sweep, pk)
     if not credentials.has_credentials(sweep):
@@ -86,7 +88,8 @@ class FindingOut(Schema):
 
 
 @router.get("/findings/", operation_id="discovery_findings", url_name="discovery_findings",
-            response=list[FindingOut], summary="What the sweeps found, newest reading of each device")
+            response=list[FindingOut],
+            summary=described(gettext_lazy("What the sweeps found, newest reading of each device")))
 def findings(request: HttpRequest, sweep: int | None = None, outcome: str = "", review: str = "") -> HttpResponse:
     entry = entry_for(Sweep)
     assert isinstance(entry, ModelEntry)

@@ -16,9 +16,11 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from ninja import Router
 
-from irtis.core.api import api, object_action
+from irtis.core.api import api, described, object_action
 
 from . import actions
 from .models import Firewall, Flow
@@ -28,27 +30,28 @@ def _do(request: HttpRequest, model: type[models.Model], pk: int, act: Callable[
     return object_action(request, model, pk, act, actions.ActionRefused)
 
 
-flows = Router(tags=["Network flows: approval"])
-firewalls = Router(tags=["Firewalls: review"])
+flows = Router(tags=[described(gettext_lazy("Network flows: approval"))])
+firewalls = Router(tags=[described(gettext_lazy("Firewalls: review"))])
 
 
-def _decision(action: str, summary: str, act: Callable[[Flow, Any], Any]) -> None:
+def _decision(action: str, summary: Promise, act: Callable[[Flow, Any], Any]) -> None:
     def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
         return _do(request, Flow, pk, lambda flow: act(flow, request.user))
 
     flows.post(f"/{{int:pk}}/{action}/", response={200: Any}, operation_id=f"flows_flow_{action.replace('-', '_')}",
-               url_name=f"flows_flow_{action}", summary=summary)(endpoint)
+               url_name=f"flows_flow_{action}", summary=described(summary))(endpoint)
 
 
-_decision("approve-owner", "Approve for the owner of the flow or its information system",
+_decision("approve-owner", gettext_lazy("Approve for the owner of the flow or its information system"),
           lambda flow, user: actions.approve(flow, user, actions.OWNER))
-_decision("approve-security", "Approve as a security officer",
+_decision("approve-security", gettext_lazy("Approve as a security officer"),
           lambda flow, user: actions.approve(flow, user, actions.SECURITY))
-_decision("reject", "Reject the requested flow", actions.reject)
+_decision("reject", gettext_lazy("Reject the requested flow"), actions.reject)
 
 
 @firewalls.post("/{int:pk}/review/", response={200: Any}, operation_id="flows_firewall_review",
-                url_name="flows_firewall_review", summary="Record that the firewall's rules were reviewed today")
+                url_name="flows_firewall_review",
+                summary=described(gettext_lazy("Record that the firewall's rules were reviewed today")))
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, Firewall, pk, lambda firewall: actions.review(firewall, request.user))
 

@@ -15,19 +15,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import api, json_response
+from irtis.core.api import api, described, json_response
 from irtis.systems.models import InformationSystem
 
 from . import baselines
 from .models import Baseline, Outcome, Rule, RuleResult
 from .views import label
 
-results = Router(tags=["Governance: rule results"])
-approved = Router(tags=["Governance: baselines"])
+results = Router(tags=[described(gettext_lazy("Governance: rule results"))])
+approved = Router(tags=[described(gettext_lazy("Governance: baselines"))])
 
 
 def _may_read(request: HttpRequest) -> None:
@@ -45,7 +46,7 @@ def _system(request: HttpRequest, pk: int) -> InformationSystem:
 
 
 @results.get("/{int:pk}/rule-results/", response={200: Any}, operation_id="governance_system_rule_results",
-             summary="A system's latest rule results, filterable by rule code and outcome")
+             summary=described(gettext_lazy("A system's latest rule results, filterable by rule code and outcome")))
 def rule_results(request: HttpRequest, pk: int, rule: str = "", outcome: str = "") -> HttpResponse:
     _may_read(request)
     system = _system(request, pk)
@@ -77,7 +78,8 @@ def _summary(baseline: Baseline) -> dict[str, Any]:
 
 
 @approved.get("/", response={200: Any}, operation_id="governance_baselines",
-              summary="Approved baselines of a system (?system=<id>) or of the infrastructure (?kind=infrastructure)")
+              summary=described(gettext_lazy(
+                  "Approved baselines of a system (?system=<id>) or of the infrastructure (?kind=infrastructure)")))
 def baseline_list(request: HttpRequest, system: int | None = None, kind: str = "") -> HttpResponse:
     _may_read(request)
     if system is not None:
@@ -90,7 +92,7 @@ def baseline_list(request: HttpRequest, system: int | None = None, kind: str = "
 
 
 @approved.get("/{int:pk}/", response={200: Any}, operation_id="governance_baseline",
-              summary="One approved baseline: its hash and what the description said")
+              summary=described(gettext_lazy("One approved baseline: its hash and what the description said")))
 def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _may_read(request)
     baseline = _baseline(request, pk)
@@ -98,7 +100,8 @@ def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @approved.get("/{int:pk}/diff/", response={200: Any}, operation_id="governance_baseline_diff",
-              summary="What changed from this baseline to another (?with=<id>) or to the current description")
+              summary=described(gettext_lazy(
+                  "What changed from this baseline to another (?with=<id>) or to the current description")))
 def baseline_diff(request: HttpRequest, pk: int, other: str = Query("current", alias="with")) -> HttpResponse:
     _may_read(request)
     baseline = _baseline(request, pk)

@@ -8,18 +8,20 @@ GET /api/inventory/<ports>/<id>/trace/ → the path from that port (an interface
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router
 from ninja.errors import HttpError
 
-from irtis.core.api import Endpoints, api, json_response
+from irtis.core.api import Endpoints, api, described, json_response
 from irtis.core.registry import ModelEntry, entry_for
 
 from . import trace
 from .models import Cable
 from .models.cabling import port_model
 
-router = Router(tags=["Inventory: cable traces"])
+router = Router(tags=[described(gettext_lazy("Inventory: cable traces"))])
 
 
 def _endpoint(kind: str) -> None:
@@ -36,7 +38,8 @@ def _endpoint(kind: str) -> None:
 
     router.get(f"/{entry.path}/{{int:pk}}/trace/", operation_id=f"inventory_{entry.model_name}_trace",
                url_name=f"inventory_{entry.model_name}_trace", response={200: Any},
-               summary=f"Trace the cable path from a {model._meta.verbose_name} to its far end")(view)
+               summary=described(format_lazy(gettext_lazy("Trace the cable path from a {port} to its far end"),
+                                           port=model._meta.verbose_name)))(view)
 
 
 def _hide(data: dict[str, Any], visible: set[int]) -> dict[str, Any]:

@@ -17,18 +17,19 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import registry
-from irtis.core.api import Endpoints, InvalidData, api, json_response
+from irtis.core.api import Endpoints, InvalidData, api, described, json_response
 
 from . import allocation, fhrp_keys
 from .models import FHRPGroup, IPAddress, IPRange, Prefix
 
-router = Router(tags=["IP allocation"])
-ranges = Router(tags=["IP allocation"])
-fhrp = Router(tags=["FHRP groups"])
+router = Router(tags=[described(gettext_lazy("IP allocation"))])
+ranges = Router(tags=[described(gettext_lazy("IP allocation"))])
+fhrp = Router(tags=[described(gettext_lazy("FHRP groups"))])
 
 
 def _choices(choices: list[tuple[str, Any]]) -> Any:
@@ -91,7 +92,7 @@ def _invalid(error: ValidationError) -> InvalidData:
     "/{int:pk}/available-ips/",
     response=list[FreeAddress],
     operation_id="network_prefix_available_ips",
-    summary="First free addresses of a prefix",
+    summary=described(gettext_lazy("First free addresses of a prefix")),
 )
 def list_available_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[dict[str, Any]]:
     parent = _parent(request, pk)
@@ -106,7 +107,7 @@ def list_available_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[d
     "/{int:pk}/available-ips/",
     response={201: list[Any]},
     operation_id="network_prefix_allocate_ips",
-    summary="Allocate the next free addresses of a prefix",
+    summary=described(gettext_lazy("Allocate the next free addresses of a prefix")),
 )
 def allocate_ips(request: HttpRequest, pk: int, payload: IPRequest) -> HttpResponse:
     _endpoints(IPAddress).authorise(request, "add")
@@ -123,7 +124,7 @@ def allocate_ips(request: HttpRequest, pk: int, payload: IPRequest) -> HttpRespo
     "/{int:pk}/available-prefixes/",
     response=list[FreePrefix],
     operation_id="network_prefix_available_prefixes",
-    summary="First free child prefixes of a length",
+    summary=described(gettext_lazy("First free child prefixes of a length")),
 )
 def list_available_prefixes(request: HttpRequest, pk: int, length: int, limit: int = 10) -> list[dict[str, Any]]:
     parent = _parent(request, pk)
@@ -143,7 +144,7 @@ def list_available_prefixes(request: HttpRequest, pk: int, length: int, limit: i
     "/{int:pk}/available-prefixes/",
     response={201: Any},
     operation_id="network_prefix_allocate_prefix",
-    summary="Allocate the next free child prefix",
+    summary=described(gettext_lazy("Allocate the next free child prefix")),
 )
 def allocate_prefix(request: HttpRequest, pk: int, payload: PrefixRequest) -> HttpResponse:
     _endpoints(Prefix).authorise(request, "add")
@@ -198,7 +199,7 @@ def _number(request: HttpRequest, name: str) -> int:
     "/{int:pk}/available-ips/",
     response=list[FreeAddress],
     operation_id="network_ip_range_available_ips",
-    summary="First free addresses of an IP range",
+    summary=described(gettext_lazy("First free addresses of an IP range")),
 )
 def list_range_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[dict[str, Any]]:
     ip_range = cast(IPRange, _visible(request, IPRange, pk))
@@ -213,7 +214,7 @@ def list_range_ips(request: HttpRequest, pk: int, limit: int = 10) -> list[dict[
     "/{int:pk}/available-ips/",
     response={201: list[Any]},
     operation_id="network_ip_range_allocate_ips",
-    summary="Allocate the next free addresses of an IP range",
+    summary=described(gettext_lazy("Allocate the next free addresses of an IP range")),
 )
 def allocate_range_ips(request: HttpRequest, pk: int, payload: IPRequest) -> HttpResponse:
     _endpoints(IPAddress).authorise(request, "add")
@@ -248,7 +249,7 @@ class KeyRequest(Schema):
     "/{int:pk}/auth-key/",
     response={204: None},
     operation_id="network_fhrp_group_set_auth_key",
-    summary="Set or clear an FHRP group's authentication key (write-only)",
+    summary=described(gettext_lazy("Set or clear an FHRP group's authentication key (write-only)")),
 )
 def set_auth_key(request: HttpRequest, pk: int, payload: KeyRequest) -> tuple[int, None]:
     group = cast(FHRPGroup, _visible(request, FHRPGroup, pk, "change"))

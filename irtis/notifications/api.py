@@ -12,15 +12,16 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from irtis.core.api import MAX_LIMIT, api, refuse_read_only
+from irtis.core.api import MAX_LIMIT, api, described, refuse_read_only
 
 from . import kinds
 from .views import inbox_of
 
-router = Router(tags=["Notifications"])
+router = Router(tags=[described(gettext_lazy("Notifications"))])
 
 
 class NotificationOut(Schema):
@@ -62,7 +63,8 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
 
 
 
-@router.get("/", response=NotificationList, operation_id="notifications_list")
+@router.get("/", response=NotificationList, operation_id="notifications_list",
+            summary=described(gettext_lazy("The caller's notifications, newest first")))
 def notification_list(
     request: HttpRequest,
     unread: bool = False,
@@ -82,14 +84,16 @@ def notification_list(
     }
 
 
-@router.post("/read/", response=Marked, operation_id="notifications_read_all")
+@router.post("/read/", response=Marked, operation_id="notifications_read_all",
+             summary=described(gettext_lazy("Mark all the caller's notifications read")))
 def read_all(request: HttpRequest) -> dict[str, int]:
     """Mark all your notifications read."""
     refuse_read_only(request)
     return {"marked": inbox_of(request.user).filter(read__isnull=True).update(read=timezone.now())}
 
 
-@router.post("/{pk}/read/", response=NotificationOut, operation_id="notifications_read")
+@router.post("/{pk}/read/", response=NotificationOut, operation_id="notifications_read",
+             summary=described(gettext_lazy("Mark one notification read")))
 def read_one(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Mark one of your notifications read."""
     refuse_read_only(request)

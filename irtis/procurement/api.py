@@ -28,24 +28,25 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from irtis.architecture import report
 from irtis.core import permissions
-from irtis.core.api import api, json_response, object_action, refuse_read_only
+from irtis.core.api import api, described, json_response, object_action, refuse_read_only
 from irtis.governance.models import Proposal
 from irtis.systems.models import ImportanceCategory
 
 from . import assembly, evaluation, licensing, scoring, sla, specifications, statements, word
 from .models import ExternalService, Licence, Procurement, RequirementKind, Specification, Supplier
 
-specs = Router(tags=["Procurement: specifications"])
-procurements = Router(tags=["Procurement: offer evaluation"])
-licences = Router(tags=["Procurement: licences"])
-services = Router(tags=["Procurement: external services"])
-supplier_levels = Router(tags=["Procurement: external services"])
-rollups = Router(tags=["Procurement: external services"])
+specs = Router(tags=[described(gettext_lazy("Procurement: specifications"))])
+procurements = Router(tags=[described(gettext_lazy("Procurement: offer evaluation"))])
+licences = Router(tags=[described(gettext_lazy("Procurement: licences"))])
+services = Router(tags=[described(gettext_lazy("Procurement: external services"))])
+supplier_levels = Router(tags=[described(gettext_lazy("Procurement: external services"))])
+rollups = Router(tags=[described(gettext_lazy("Procurement: external services"))])
 
 
 class ScoreIn(Schema):
@@ -80,14 +81,14 @@ def _visible(request: HttpRequest, model: Any, pk: int, action: str = "view") ->
 
 
 @specs.post("/{int:pk}/approve/", response={200: Any}, operation_id="procurement_specification_approve",
-            summary="Approve a draft specification")
+            summary=described(gettext_lazy("Approve a draft specification")))
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return object_action(request, Specification, pk, lambda s: specifications.approve(s, request.user),
                          specifications.ActionRefused)
 
 
 @specs.post("/{int:pk}/new-version/", response={200: Any}, operation_id="procurement_specification_new_version",
-            summary="Make a new draft version of an approved specification")
+            summary=described(gettext_lazy("Make a new draft version of an approved specification")))
 def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     made: list[Specification] = []
     object_action(request, Specification, pk, lambda s: made.append(specifications.new_version(s, request.user)),
@@ -96,7 +97,7 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @specs.get("/{int:pk}/diff/", response={200: Any}, operation_id="procurement_specification_diff",
-           summary="What changed between two versions")
+           summary=described(gettext_lazy("What changed between two versions")))
 def diff(request: HttpRequest, pk: int) -> HttpResponse:
     spec = _visible(request, Specification, pk)
     other_id = request.GET.get("with") or spec.previous_id
@@ -127,26 +128,26 @@ def _evaluator(request: HttpRequest, pk: int, act: Any) -> HttpResponse:
 
 
 @procurements.post("/{int:pk}/declare/", response={200: Any}, operation_id="procurement_declare",
-                   summary="Declare impartiality as an evaluator")
+                   summary=described(gettext_lazy("Declare impartiality as an evaluator")))
 def declare(request: HttpRequest, pk: int) -> HttpResponse:
     return _evaluator(request, pk, lambda p: {"declared_at": scoring.declare(p, request.user).declared_at})
 
 
 @procurements.post("/{int:pk}/scores/", response={200: Any}, operation_id="procurement_score",
-                   summary="Save the caller's points")
+                   summary=described(gettext_lazy("Save the caller's points")))
 def score(request: HttpRequest, pk: int, payload: ScoresIn) -> HttpResponse:
     points = {(s.offer, s.criterion): s.points for s in payload.scores}
     return _evaluator(request, pk, lambda p: {"written": scoring.score(p, request.user, points)})
 
 
 @procurements.post("/{int:pk}/submit/", response={200: Any}, operation_id="procurement_submit",
-                   summary="Submit the caller's scores (final)")
+                   summary=described(gettext_lazy("Submit the caller's scores (final)")))
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _evaluator(request, pk, lambda p: {"submitted_at": scoring.submit(p, request.user).submitted_at})
 
 
 @procurements.get("/{int:pk}/scores/", response={200: Any}, operation_id="procurement_scores",
-                  summary="The scores the caller may see")
+                  summary=described(gettext_lazy("The scores the caller may see")))
 def scores(request: HttpRequest, pk: int) -> HttpResponse:
     procurement = _reachable(request, pk)
     rows = scoring.visible_scores(procurement, request.user).values_list(
@@ -155,7 +156,7 @@ def scores(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @procurements.get("/{int:pk}/evaluation/", response={200: Any}, operation_id="procurement_evaluation",
-                  summary="Totals, ranks and flags")
+                  summary=described(gettext_lazy("Totals, ranks and flags")))
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     procurement = _visible(request, Procurement, pk, "change")
     try:
@@ -165,7 +166,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @licences.get("/", response={200: Any}, operation_id="procurement_licence_compliance",
-              summary="Licences held and needed per product and metric")
+              summary=described(gettext_lazy("Licences held and needed per product and metric")))
 def compliance(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         raise HttpError(401, "Unauthorized")
@@ -210,14 +211,15 @@ def _total_row(total: sla.SupplierTotal, services: bool) -> dict[str, Any]:
 
 
 @services.get("/{int:pk}/statement/", response={200: Any}, operation_id="procurement_service_statement",
-              summary="Availability, incidents, breaches and penalties per month")
+              summary=described(gettext_lazy("Availability, incidents, breaches and penalties per month")))
 def statement(request: HttpRequest, pk: int, months: str = "6") -> HttpResponse:
     service = _visible(request, ExternalService, pk)
     return json_response([_month_row(m) for m in sla.statement(service, _months(months))])
 
 
 @specs.post("/{int:pk}/assemble/", response={200: Any}, operation_id="procurement_specification_assemble",
-            summary="Draw requirements from the technology catalogue and the architecture rules into a draft")
+            summary=described(gettext_lazy(
+                "Draw requirements from the technology catalogue and the architecture rules into a draft")))
 def assemble(request: HttpRequest, pk: int, payload: AssembleIn) -> HttpResponse:
     spec = _visible(request, Specification, pk)
     category = ImportanceCategory.objects.filter(pk=payload.category).first() if payload.category else None
@@ -233,7 +235,7 @@ def assemble(request: HttpRequest, pk: int, payload: AssembleIn) -> HttpResponse
 
 
 @rollups.get("/", response={200: Any}, operation_id="procurement_supplier_rollup",
-             summary="Every supplier's external services, their months totalled")
+             summary=described(gettext_lazy("Every supplier's external services, their months totalled")))
 def supplier_rollup(request: HttpRequest, months: str = "6") -> HttpResponse:
     if not request.user.is_authenticated:
         raise HttpError(401, "Unauthorized")
@@ -243,7 +245,7 @@ def supplier_rollup(request: HttpRequest, months: str = "6") -> HttpResponse:
 
 
 @supplier_levels.get("/{int:pk}/sla/", response={200: Any}, operation_id="procurement_supplier_sla",
-                     summary="One supplier's totals and each of its services' months")
+                     summary=described(gettext_lazy("One supplier's totals and each of its services' months")))
 def supplier_sla(request: HttpRequest, pk: int, months: str = "6") -> HttpResponse:
     supplier = _visible(request, Supplier, pk)
     return json_response(_total_row(statements.total_of(request.user, supplier, _months(months)), True))
@@ -251,7 +253,7 @@ def supplier_sla(request: HttpRequest, pk: int, months: str = "6") -> HttpRespon
 
 # before the file's route: its {fmt} would take "send"
 @supplier_levels.post("/{int:pk}/sla/send/", response={200: Any}, operation_id="procurement_supplier_statement_send",
-                      summary="E-mail the statement (DOCX and PDF) to the supplier (audited)")
+                      summary=described(gettext_lazy("E-mail the statement (DOCX and PDF) to the supplier (audited)")))
 def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> HttpResponse:
     supplier = _visible(request, Supplier, pk, "change")
     refuse_read_only(request)
@@ -267,7 +269,7 @@ def supplier_statement_send(request: HttpRequest, pk: int, payload: SendIn) -> H
 
 
 @supplier_levels.get("/{int:pk}/sla/{fmt}/", response={200: Any}, operation_id="procurement_supplier_statement",
-                     summary="The supplier's service level statement as DOCX or PDF (audited)")
+                     summary=described(gettext_lazy("The supplier's service level statement as DOCX or PDF (audited)")))
 def supplier_statement(request: HttpRequest, pk: int, fmt: str, months: str = "6") -> HttpResponse:
     supplier = _visible(request, Supplier, pk)
     if fmt not in report.FORMATS:

@@ -24,11 +24,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import InvalidData, api, if_match, json_response, object_action, refuse_read_only
+from irtis.core.api import InvalidData, api, described, if_match, json_response, object_action, refuse_read_only
 
 from . import drafting, route
 from .models import Comment, Document, Version
@@ -113,15 +114,15 @@ def comment_data(remark: Comment, version: int, placed_at: int | None) -> dict[s
     }
 
 
-documents = Router(tags=["Regulating documents: text and route"])
-versions = Router(tags=["Regulating documents: versions and comments"])
+documents = Router(tags=[described(gettext_lazy("Regulating documents: text and route"))])
+versions = Router(tags=[described(gettext_lazy("Regulating documents: versions and comments"))])
 
 
 @documents.get(
     "/{int:pk}/versions/",
     response={200: Any},
     operation_id="regulations_versions",
-    summary="The versions of a document's text",
+    summary=described(gettext_lazy("The versions of a document's text")),
 )
 def version_list(request: HttpRequest, pk: int) -> HttpResponse:
     document = _documents(request).filter(pk=pk).first()
@@ -134,7 +135,7 @@ def version_list(request: HttpRequest, pk: int) -> HttpResponse:
     "/{int:pk}/versions/",
     response={201: Any},
     operation_id="regulations_version_create",
-    summary="Save a new version of the text",
+    summary=described(gettext_lazy("Save a new version of the text")),
 )
 def version_create(request: HttpRequest, pk: int, payload: TextIn) -> HttpResponse:
     refuse_read_only(request)
@@ -161,7 +162,7 @@ def version_create(request: HttpRequest, pk: int, payload: TextIn) -> HttpRespon
     "/compare/",
     response={200: Any},
     operation_id="regulations_compare",
-    summary="The differences between two versions of one document",
+    summary=described(gettext_lazy("The differences between two versions of one document")),
 )
 def compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
     old, new = sorted((_version(request, a), _version(request, b)), key=lambda v: (v.document_id, v.number))
@@ -171,7 +172,8 @@ def compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
     )
 
 
-@versions.get("/{int:pk}/", response={200: Any}, operation_id="regulations_version", summary="A version's text")
+@versions.get("/{int:pk}/", response={200: Any}, operation_id="regulations_version",
+              summary=described(gettext_lazy("A version's text")))
 def version_read(request: HttpRequest, pk: int) -> HttpResponse:
     return json_response(version_data(_version(request, pk)))
 
@@ -180,7 +182,8 @@ def version_read(request: HttpRequest, pk: int) -> HttpResponse:
     "/{int:pk}/comments/",
     response={200: Any},
     operation_id="regulations_comments",
-    summary="The comments shown with a version: its own and those carried from earlier versions",
+    summary=described(gettext_lazy(
+        "The comments shown with a version: its own and those carried from earlier versions")),
 )
 def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
@@ -195,7 +198,7 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     "/{int:pk}/comments/",
     response={201: Any},
     operation_id="regulations_comment_create",
-    summary="Comment on a paragraph of a version",
+    summary=described(gettext_lazy("Comment on a paragraph of a version")),
 )
 def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpResponse:
     refuse_read_only(request)
@@ -204,14 +207,14 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> HttpRes
     return json_response(comment_data(made, version.number, made.paragraph), 201)
 
 
-comments = Router(tags=["Regulating documents: versions and comments"])
+comments = Router(tags=[described(gettext_lazy("Regulating documents: versions and comments"))])
 
 
 @comments.post(
     "/{int:pk}/resolve/",
     response={200: Any},
     operation_id="regulations_comment_resolve",
-    summary="Mark a comment resolved, or open again",
+    summary=described(gettext_lazy("Mark a comment resolved, or open again")),
 )
 def comment_resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> HttpResponse:
     refuse_read_only(request)
@@ -240,16 +243,16 @@ def _action(name: str) -> None:
         f"/{{int:pk}}/{name}/",
         response={200: Any},
         operation_id=f"regulations_document_{name}",
-        summary=SUMMARIES[name],
+        summary=described(SUMMARIES[name]),
     )(endpoint)
 
 
 SUMMARIES = {
-    "submit": "Submit for review: the route starts at its first step",
-    "approve": "Approve as the step due (a member of its role, not the text's author)",
-    "return": "Return to draft with a reason, as the step due",
-    "enforce": "Put an approved document in force",
-    "repeal": "Repeal",
+    "submit": gettext_lazy("Submit for review: the route starts at its first step"),
+    "approve": gettext_lazy("Approve as the step due (a member of its role, not the text's author)"),
+    "return": gettext_lazy("Return to draft with a reason, as the step due"),
+    "enforce": gettext_lazy("Put an approved document in force"),
+    "repeal": gettext_lazy("Repeal"),
 }
 for _name in sorted(route.ACTIONS):
     _action(_name)

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from irtis.core import permissions
-from irtis.core.api import api, json_response
+from irtis.core.api import api, described, json_response
 from irtis.tasks.api import RunOut, as_dict
 
 from . import dashboard, jobs, views
@@ -26,12 +27,13 @@ from . import evidence as evidence_files
 from .messages import message
 from .models import Control, ControlResult, Evidence
 
-router = Router(tags=["Security"])
+router = Router(tags=[described(gettext_lazy("Security"))])
 RESULTS = 30
 
 
 @router.get("/dashboard/", operation_id="security_dashboard", url_name="security_dashboard",
-            summary="Compliance per framework, per system and per control with its recent history")
+            summary=described(gettext_lazy(
+                "Compliance per framework, per system and per control with its recent history")))
 def board(request: HttpRequest) -> HttpResponse:
     if not permissions.has(request.user, Control, "view"):
         raise HttpError(403, _("You do not have permission to do this."))
@@ -47,7 +49,8 @@ def _result(result: ControlResult) -> dict[str, Any]:
 
 
 @router.get("/controls/{int:pk}/results/", operation_id="security_control_results",
-            url_name="security_control_results", summary="A control's latest results, newest first")
+            url_name="security_control_results",
+            summary=described(gettext_lazy("A control's latest results, newest first")))
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     control = permissions.restrict(Control.objects.all(), request.user).filter(pk=pk).first()
     if control is None:
@@ -56,7 +59,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post("/evaluate/", operation_id="security_evaluate", url_name="security_evaluate", response={202: RunOut},
-             summary="Start evaluating every security control")
+             summary=described(gettext_lazy("Start evaluating every security control")))
 def evaluate(request: HttpRequest) -> HttpResponse:
     if not permissions.has(request.user, Control, "change"):
         raise HttpError(403, _("You do not have permission to do this."))
@@ -80,7 +83,7 @@ def _state(item: Evidence) -> dict[str, Any]:
 
 
 @router.post("/evidence/{int:pk}/file/", operation_id="security_evidence_file", url_name="security_evidence_file",
-             summary="Upload an evidence's file (its SHA-256 is recorded in the audit trail)")
+             summary=described(gettext_lazy("Upload an evidence's file (its SHA-256 is recorded in the audit trail)")))
 def upload(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> HttpResponse:  # noqa: B008
     item = _evidence(request, pk)
     try:
@@ -93,7 +96,8 @@ def upload(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> Htt
 
 
 @router.post("/evidence/{int:pk}/sign-off/", operation_id="security_evidence_sign_off",
-             url_name="security_evidence_sign_off", summary="Sign off an evidence (someone other than its uploader)")
+             url_name="security_evidence_sign_off",
+             summary=described(gettext_lazy("Sign off an evidence (someone other than its uploader)")))
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     item = _evidence(request, pk)
     try:

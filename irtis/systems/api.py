@@ -19,17 +19,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from irtis.core import permissions
-from irtis.core.api import api
+from irtis.core.api import api, described
 
 from . import graph
 from .models import Certificate, InformationSystem
 from .models.eu import expiring
 
-router = Router(tags=["Dependencies and impact"])
+router = Router(tags=[described(gettext_lazy("Dependencies and impact"))])
 MAX_OBJECTS = 1000
 
 
@@ -67,7 +68,7 @@ def _depth(depth: int) -> int:
 
 
 @router.get("/impact/", operation_id="systems_impact", url_name="systems_impact",
-            summary="What stops and what degrades if objects fail")
+            summary=described(gettext_lazy("What stops and what degrades if objects fail")))
 def impact_get(request: HttpRequest, failed: list[str] = Query(...), objects: bool = False,  # noqa: B008
                ) -> dict[str, Any]:
     """Systems and components that stop or degrade; `objects=true` lists every affected object."""
@@ -75,7 +76,8 @@ def impact_get(request: HttpRequest, failed: list[str] = Query(...), objects: bo
     return graph.impact(_nodes(request, failed), objects, request.user).as_dict()
 
 
-@router.post("/impact/", operation_id="systems_impact_post", summary="Impact of a set of objects failing")
+@router.post("/impact/", operation_id="systems_impact_post",
+             summary=described(gettext_lazy("Impact of a set of objects failing")))
 def impact_post(request: HttpRequest, payload: FailedObjects) -> dict[str, Any]:
     _allowed(request)
     return graph.impact(_nodes(request, payload.failed), payload.objects, request.user).as_dict()
@@ -85,13 +87,15 @@ def _layers(layers: list[list[graph.NodeInfo]]) -> list[list[dict[str, Any]]]:
     return [[n.as_dict() for n in layer] for layer in layers]
 
 
-@router.get("/downstream/", operation_id="systems_downstream", summary="What an object depends on, layer by layer")
+@router.get("/downstream/", operation_id="systems_downstream",
+            summary=described(gettext_lazy("What an object depends on, layer by layer")))
 def downstream(request: HttpRequest, object: str, depth: int = graph.MAX_DEPTH) -> list[list[dict[str, Any]]]:
     _allowed(request)
     return _layers(graph.downstream(_nodes(request, [object]), _depth(depth), request.user))
 
 
-@router.get("/upstream/", operation_id="systems_upstream", summary="What depends on an object, layer by layer")
+@router.get("/upstream/", operation_id="systems_upstream",
+            summary=described(gettext_lazy("What depends on an object, layer by layer")))
 def upstream(request: HttpRequest, object: str, depth: int = graph.MAX_DEPTH) -> list[list[dict[str, Any]]]:
     _allowed(request)
     return _layers(graph.upstream(_nodes(request, [object]), _depth(depth), request.user))
@@ -107,7 +111,8 @@ def system_named(request: HttpRequest, text: str) -> InformationSystem:
     return found
 
 
-@router.get("/spof/", operation_id="systems_spof", summary="Single points of failure of systems")
+@router.get("/spof/", operation_id="systems_spof",
+            summary=described(gettext_lazy("Single points of failure of systems")))
 def spof(request: HttpRequest, system: str = "") -> list[dict[str, Any]]:
     _allowed(request)
     report = graph.spof_report([system_named(request, system)] if system else None, request.user)
@@ -116,7 +121,7 @@ def spof(request: HttpRequest, system: str = "") -> list[dict[str, Any]]:
 
 
 @router.get("/graph/", operation_id="systems_graph", url_name="systems_graph",
-            summary="Dependency map of an object's neighbourhood")
+            summary=described(gettext_lazy("Dependency map of an object's neighbourhood")))
 def graph_view(request: HttpRequest, object: str, direction: str = "down", depth: int = 6,
                failed: list[str] = Query([])) -> dict[str, Any]:  # noqa: B008
     _allowed(request)
@@ -139,7 +144,7 @@ class ExpiringCertificate(Schema):
 
 @router.get("/expiring-certificates/", response=list[ExpiringCertificate],
             operation_id="systems_certificates_expiring",
-            summary="Certificates that expire within some days (expired ones included)")
+            summary=described(gettext_lazy("Certificates that expire within some days (expired ones included)")))
 def certificates_expiring(request: HttpRequest, within_days: int = 30) -> list[dict[str, Any]]:
     if not 0 <= within_days <= 3650:
         raise HttpError(400, _("within_days must be 0 to 3650."))

@@ -6,16 +6,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from irtis.core.api import MAX_LIMIT, api, json_response
+from irtis.core.api import MAX_LIMIT, api, described, json_response
 
 from .models import Run, Status
 from .runs import progress_of
 from .views import visible_runs
 
-router = Router(tags=["Background tasks"])
+router = Router(tags=[described(gettext_lazy("Background tasks"))])
 
 
 class RunFilter(Schema):
@@ -56,7 +57,7 @@ class RunOut(Schema):
 
 
 @router.get("/runs/", operation_id="tasks_run_list", url_name="tasks_run_list", response={200: list[RunOut]},
-            summary="Runs of background tasks, newest first")
+            summary=described(gettext_lazy("Runs of background tasks, newest first")))
 def run_list(request: HttpRequest, filters: Query[RunFilter]) -> HttpResponse:
     rows = visible_runs(request.user)
     if filters.status:
@@ -67,7 +68,7 @@ def run_list(request: HttpRequest, filters: Query[RunFilter]) -> HttpResponse:
 
 
 @router.get("/runs/{uuid:pk}/", operation_id="tasks_run_detail", url_name="tasks_run_detail",
-            response={200: RunOut}, summary="One run of a background task")
+            response={200: RunOut}, summary=described(gettext_lazy("One run of a background task")))
 def run_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     run = visible_runs(request.user).filter(pk=pk).first()
     if run is None:

@@ -1,5 +1,6 @@
 """Lithuanian first: every message translated, the compiled catalogue current, templates marked."""
 
+import json
 import os
 import re
 import shutil
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.base import Lexer, TokenType
+from django.utils import translation
 
+from irtis.core.api import api
 from tests.support import debian
 
 ROOT = Path(__file__).resolve().parents[2] / "irtis"
@@ -78,3 +82,20 @@ def test_template_text_is_marked_for_translation(template: Path) -> None:
             text.append("\x00")
     stray = _text_outside_tags("".join(text))
     assert not stray, f"text not marked for translation in {template}: {stray[:10]}"
+
+
+def test_the_api_description_speaks_the_readers_language() -> None:
+    """Every operation's summary and tag in Lithuanian, and in English for an English reader."""
+
+    def described(language: str) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+        with translation.override(language):  # the lazy texts are read as the document is written
+            schema = json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
+        return {(path, method): (op.get("summary", ""), tuple(op.get("tags", [])))
+                for path, ops in schema["paths"].items() for method, op in ops.items()}
+
+    lithuanian, english = described("lt"), described("en")
+    assert lithuanian[("/api/inventory/devices/", "get")] == ("įrenginiai: sąrašas", ("įrenginiai",))
+    assert english[("/api/inventory/devices/", "get")] == ("List devices", ("devices",))
+    untranslated = [key for key, (summary, tags) in lithuanian.items()
+                    if not summary or (summary, tags) == english[key]]
+    assert not untranslated, untranslated[:10]
