@@ -106,6 +106,17 @@ def test_parent_filter_in_api_and_list(admin_client: Client) -> None:
     assert "10.2.0.1/16" in page and "10.1.0.1/16" not in page
 
 
+def test_the_index_keys_stay_internal(admin_client: Client) -> None:
+    """The byte keys that order addresses are neither shown nor exported nor in the API."""
+    net, host = prefix("10.9.0.0/16"), address("10.9.0.1/16")
+    for kind, obj in (("prefixes", net), ("ip-addresses", host)):
+        keys = {"address_key", "start_key", "end_key"}
+        assert "raktas" not in admin_client.get(f"/network/{kind}/{obj.pk}/").content.decode().lower()
+        assert not keys & set(admin_client.get(f"/api/network/{kind}/{obj.pk}/").json())
+        header = admin_client.get(f"/network/{kind}/export/", {"format": "csv"}).content.decode().splitlines()[0]
+        assert "key" not in header and ("address" in header or "prefix" in header)
+
+
 def test_prefix_list_shows_utilisation_in_constant_queries(admin_client: Client, django_assert_max_num_queries) -> None:
     prefix("10.0.0.0/8", status=Prefix.Status.CONTAINER)
     for n in range(3):

@@ -119,6 +119,7 @@ class PrefixManager(models.Manager):
     key="id",
     brief=("id", "prefix", "vrf"),
     panels=("network/prefix_panel.html",),
+    hidden=("start_key", "end_key"),  # the index's byte keys, not something a person reads
 )
 class Prefix(TaggedModel):
     """An IPv4 or IPv6 network, e.g. 10.10.100.0/24, in a VRF or in the global table."""
@@ -260,6 +261,7 @@ class Prefix(TaggedModel):
     key="id",
     brief=("id", "address", "vrf"),
     panels=("network/nat_panel.html",),
+    hidden=("address_key",),
     edges=(GraphEdge("assigned_to", _("assigned to"), target="interface"),),
     depends={"interface": ("device",)},
 )

@@ -48,6 +48,7 @@ class IPRangeManager(models.Manager):
     key="id",
     brief=("id", "start_address", "end_address", "vrf"),
     panels=("network/iprange_panel.html",),
+    hidden=("start_key", "end_key"),
 )
 class IPRange(TaggedModel):
     """Addresses from `start_address` to `end_address` of one family, in a VRF or the global table."""
