@@ -209,7 +209,7 @@ class Endpoints:
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
     def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
-        rows = self.rows(self.authorise(request, "view").filter(pk=pk), brief=False)
+        rows = self.rows(self.authorise(request, "view").filter(pk=pk).order_by(), brief=False)  # one row: no order
         if not rows:
             raise HttpError(404, _("Not found."))
         return json_response(rows[0], headers={"ETag": f'"{rows[0]["version"]}"'})
