@@ -116,16 +116,15 @@ class Client(Http):
         super().__init__(port, token)
         self.workers = workers
         self.served: Counter[int | None] = Counter()
-        self.sock: Any = None
         self.worker: int | None = None
+
+    def connected(self) -> None:
+        self.worker = worker_of(self, self.workers)
 
     def get(self, path: str) -> float:
         start = time.perf_counter()
         self.send("GET", path)
         elapsed = (time.perf_counter() - start) * 1000
-        if self.connection.sock is not self.sock:  # (re)connected: find the worker once
-            self.sock = self.connection.sock
-            self.worker = worker_of(self, self.workers)
         self.served[self.worker] += 1
         return elapsed
 

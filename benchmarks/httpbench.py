@@ -70,6 +70,7 @@ class Http:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.sock: Any = None
 
     def __call__(self, method: str, path: str, body: object = None, status: int = 200) -> Any:
         content = self.send(method, path, body, status)
@@ -80,17 +81,28 @@ class Http:
         data = json.dumps(body).encode() if body is not None else None
         try:
             self.connection.request(method, path, data, self.headers)
+            self.sent()
             response = self.connection.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             # the server closed the idle connection (keep-alive timeout): once more, on a new
             # one, as client libraries do
             self.connection.close()
             self.connection.request(method, path, data, self.headers)
+            self.sent()
             response = self.connection.getresponse()
         content = response.read()
         if response.status != status:
             raise SystemExit(f"{method} {path}: {response.status} {content[:300]!r}")
         return content
+
+    def sent(self) -> None:
+        """A request went out: on a connection opened for it when `connection.sock` changed."""
+        if self.connection.sock is not self.sock:
+            self.sock = self.connection.sock
+            self.connected()
+
+    def connected(self) -> None:
+        """A new connection was opened (while the server holds it, before a `Connection: close`)."""
 
 
 def summary(times: list[float]) -> dict[str, float]:

@@ -10,7 +10,7 @@ each call; the rows become objects through Django's own pieces (the fields' conv
 from typing import Any
 
 from django.db import connections, models
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 
 
 class Compiled:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
+from typing import cast
 
 from django.apps import apps
 from django.http import HttpRequest, HttpResponsePermanentRedirect
@@ -93,12 +94,12 @@ def nested(patterns: list[URLPattern]) -> list[URLPattern | URLResolver]:
         if segment not in open_groups:
             open_groups[segment] = (segment, [])
             result.append(open_groups[segment])
-        open_groups[segment][1].append(path(rest, pattern.callback, pattern.default_args, pattern.name))
+        open_groups[segment][1].append(path(rest, pattern.callback, pattern.default_args, cast(str, pattern.name)))
     return [_group(*item) if isinstance(item, tuple) else item for item in result]
 
 
 def _group(segment: str, patterns: list[URLPattern]) -> URLPattern | URLResolver:
     if len(patterns) == 1:
         only = patterns[0]
-        return path(f"{segment}/{only.pattern}", only.callback, only.default_args, only.name)
+        return path(f"{segment}/{only.pattern}", only.callback, only.default_args, cast(str, only.name))
     return path(f"{segment}/", include(nested(patterns)))
