@@ -81,28 +81,28 @@ class Http:
         data = json.dumps(body).encode() if body is not None else None
         try:
             self.connection.request(method, path, data, self.headers)
-            self.sent()
             response = self.connection.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             # the server closed the idle connection (keep-alive timeout): once more, on a new
             # one, as client libraries do
             self.connection.close()
             self.connection.request(method, path, data, self.headers)
-            self.sent()
             response = self.connection.getresponse()
+        self.answered()
         content = response.read()
         if response.status != status:
             raise SystemExit(f"{method} {path}: {response.status} {content[:300]!r}")
         return content
 
-    def sent(self) -> None:
-        """A request went out: on a connection opened for it when `connection.sock` changed."""
+    def answered(self) -> None:
+        """A response came (its body not read yet: the server still holds the connection); on a
+        connection opened for its request when `connection.sock` changed."""
         if self.connection.sock is not self.sock:
             self.sock = self.connection.sock
             self.connected()
 
     def connected(self) -> None:
-        """A new connection was opened (while the server holds it, before a `Connection: close`)."""
+        """A new connection was opened, and the server has accepted it."""
 
 
 def summary(times: list[float]) -> dict[str, float]:
