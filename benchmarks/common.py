@@ -133,22 +133,28 @@ def serve(database: str, data_dir: Path) -> tuple[subprocess.Popen, int, list[in
     """`irtis serve` (production settings, gunicorn, 2 workers) on `database` on a free loopback
     port, started and booted; the server (stop it with `os.killpg(server.pid, 15)`), its port and
     the web workers' process ids."""
+    env = {**os.environ, "IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": database,
+           "IRTIS_DEBUG": "false", "IRTIS_MFA_ENFORCED": "false", "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true"}
+    return launch(lambda port: [str(ROOT / ".venv" / "bin" / "irtis"), "serve", "--port", str(port), "--workers", "2"],
+                  env, data_dir / "server.log")
+
+
+def launch(command: Callable[[int], list[str]], env: dict[str, str],
+           log_path: Path) -> tuple[subprocess.Popen, int, list[int]]:
+    """Start a gunicorn server (`command` for a port) on a free loopback port and wait until it
+    answers; the server, its port and its web workers' process ids."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": database,
-           "IRTIS_DEBUG": "false", "IRTIS_MFA_ENFORCED": "false", "IRTIS_ALLOW_PRIVILEGED_DATABASE": "true"}
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "irtis"), "serve", "--port", str(port), "--workers", "2"],
-                              env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log = log_path.open("w")
+    server = subprocess.Popen(command(port), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(240):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
         except OSError:
             if server.poll() is not None:
-                raise SystemExit((data_dir / "server.log").read_text()) from None
+                raise SystemExit(log_path.read_text()) from None
             time.sleep(0.5)
     time.sleep(1)  # both workers booted
     # `irtis serve` is gunicorn's master: its children are the web workers and the embedded

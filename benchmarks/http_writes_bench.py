@@ -18,87 +18,21 @@ finishing a minute before autovacuum's first pass); by default the loader's own 
 """
 
 import argparse
-import http.client
-import json
 import os
-import random
-import statistics
-import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from common import serve
+from httpbench import Http, cpu_ticks, generate, recreate, summary
 
-ROOT = Path(__file__).resolve().parents[1]
 # NetBox 4.6.8 behind gunicorn (2 workers) on PostgreSQL, same data, as issue 19 §6 reports it
 # (not run here): ≈ 10 s to create 100 devices in one request, ≈ 8 s to delete 100. The issue
 # gives irtis 382–752 ms as "13–30×" and 1,346 ms as "6×", whence these.
 NETBOX_MS = {"create": 10_000, "delete": 8_000}
 TARGET = 30  # × NetBox
-
-
-def recreate(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def generate(analyze: bool) -> tuple[str, dict[str, int]]:
-    """Migrate, load the data set, return a superuser's API token and the ids the payloads use."""
-    sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
-    import django
-
-    django.setup()
-    import dataset_inventory
-    import dataset_network
-    import dataset_virtualization
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-
-    from irtis.identity.tokens import issue
-    from irtis.inventory.models import DeviceRole, HardwareModel, Rack, Site, SoftwareVersion
-
-    call_command("migrate", verbosity=0)
-    rng = random.Random(20260811)
-    start = time.perf_counter()
-    for part in (dataset_inventory, dataset_network, dataset_virtualization):
-        part.generate(rng)
-    print(f"data set loaded in {time.perf_counter() - start:.1f} s", flush=True)
-    if analyze:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    user = get_user_model().objects.create_superuser("bench", "bench@example.lt", "Bench-Sl4ptas!")
-    ids = {"site": Site.objects.get(code="site-02").pk, "role": DeviceRole.objects.get(name="role-03").pk,
-           "rack": Rack.objects.get(name="rack-02").pk, "model": HardwareModel.objects.get(name="model-03").pk,
-           "platform": SoftwareVersion.objects.get(name="platform-03").pk}
-    return issue(user)[1], ids
-
-
-class Http:
-    """One keep-alive connection to the server, as a client library keeps it."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def __call__(self, method: str, path: str, body: object = None, status: int = 200) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        self.connection.request(method, path, data, self.headers)
-        response = self.connection.getresponse()
-        content = response.read()
-        if response.status != status:
-            raise SystemExit(f"{method} {path}: {response.status} {content[:300]!r}")
-        return json.loads(content) if content else None
 
 
 class InProcess:
@@ -115,12 +49,6 @@ class InProcess:
         if response.status_code != status:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.content[:300]!r}")
         return response.json() if response.content else None
-
-
-def summary(times: list[float]) -> dict[str, float]:
-    times = sorted(times)
-    return {"median": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95 + 0.5) - 1)],
-            "max": times[-1]}
 
 
 def writes(call: Any, ids: dict[str, int], runs: int, tag: str) -> dict[str, dict[str, float]]:
@@ -152,11 +80,6 @@ def writes(call: Any, ids: dict[str, int], runs: int, tag: str) -> dict[str, dic
                 timed[name].append((end - begun) * 1000)
         call("DELETE", f"{path}{single['id']}/", None, 204)
     return {name: summary(values) for name, values in timed.items()}
-
-
-def cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 def spread(port: int, token: str, workers: list[int], clients: int = 8, seconds: float = 6.0) -> list[tuple]:
@@ -193,7 +116,7 @@ def main() -> None:
     os.environ.update({"IRTIS_DATA_DIR": str(data_dir), "IRTIS_DATABASE_URL": args.database,
                        "DJANGO_SETTINGS_MODULE": "irtis.settings", "IRTIS_DEBUG": "false"})
     recreate(args.database)
-    token, ids = generate(analyze=not args.no_analyze)
+    token, ids = generate(None if args.no_analyze else "ANALYZE")
     print("load before:", os.getloadavg(), flush=True)
     server, port, workers = serve(args.database, data_dir)
     try:

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from irtis.core import lookup, pages
 from irtis.core.api import api
-from irtis.core.urls import app_urlpatterns, model_urlpatterns
+from irtis.core.urls import app_urlpatterns, model_urlpatterns, nested
 from irtis.identity import urls as identity_urls
 from irtis.identity import views as identity_views
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("account/", include(identity_urls.account)),
     path("access/roles/", include(identity_urls.roles)),
     path("access/", include(identity_urls.access)),
-    path("api/", api.urls),
+    path("api/", (nested(api.urls[0]), *api.urls[1:])),
     *app_urlpatterns(),
     *model_urlpatterns(),
 ]

@@ -131,22 +131,44 @@ class Endpoints:
             result[f"{field.name}__ids"] = RawSQL(sql, (), output_field=models.TextField())
         return result
 
+    @cached_property
+    def _readable(self) -> dict[bool, models.QuerySet]:
+        manager = self.model._default_manager
+        full = manager.annotate(**self.many_ids) if self.many_ids else manager.all()
+        return {False: full.values(*self.names(False)), True: manager.values(*self.names(True))}
+
+    def readable(self, brief: bool) -> models.QuerySet:
+        """The rows a read returns, as `rows` reads them, before any filter. Built once: choosing
+        twenty columns and a subquery is the same for every read, and building it was a third of
+        a detail read's Python. A copy (`all()`): the one kept is never evaluated."""
+        return self._readable[brief].all()
+
+    def names(self, brief: bool) -> list[str]:
+        """What `rows` selects: the columns, and each many-to-many field's ids (not for brief)."""
+        columns = list(self.entry.brief) if brief else self.columns
+        return columns if brief or not self.many_ids else [*columns, *self.many_ids]
+
     # --- access ---------------------------------------------------------------------------
 
-    def authorise(self, request: HttpRequest, action: str) -> models.QuerySet:
+    def authorise(self, request: HttpRequest, action: str, queryset: models.QuerySet | None = None) -> models.QuerySet:
+        """The objects of `queryset` (all of the model's) the user may `action`; 403 if none."""
         if action != "view":
             refuse_read_only(request)
         if not permissions.allowed(request.user, self.entry, action):
             raise HttpError(403, _("You do not have permission to do this."))
-        return permissions.restrict(self.model._default_manager.all(), request.user, action)
+        return permissions.restrict(self.model._default_manager.all() if queryset is None else queryset,
+                                    request.user, action)
 
     # --- reading --------------------------------------------------------------------------
 
     def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
-        columns = list(self.entry.brief) if brief else self.columns
+        """The rows of `queryset`, of the model's objects or of `readable(brief)`."""
+        selected = self.names(brief)
         if not self.many_ids or brief:
-            return self.unmade_as_null(fetch(queryset, columns))
-        rows = self.unmade_as_null(fetch(queryset.annotate(**self.many_ids), [*columns, *self.many_ids]))
+            return self.unmade_as_null(fetch(queryset, selected))
+        if getattr(queryset, "_fields", None) != tuple(selected):  # not from `readable`
+            queryset = queryset.annotate(**self.many_ids)
+        rows = self.unmade_as_null(fetch(queryset, selected))
         names = [(name, name.removesuffix("__ids")) for name in self.many_ids]
         if connection.vendor == "postgresql":  # arrays of ids already
             for row in rows:
@@ -170,7 +192,7 @@ class Endpoints:
 
     def listing(self, request: HttpRequest, limit: int = 50, offset: int = 0, brief: bool = False,
              ordering: str = "", q: str = "") -> HttpResponse:
-        queryset = self.authorise(request, "view")
+        queryset = self.authorise(request, "view", self.readable(brief))
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": MAX_LIMIT})
         filterset_type = filterset_class(self.entry)
@@ -212,7 +234,7 @@ class Endpoints:
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
     def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
-        rows = self.rows(self.authorise(request, "view").filter(pk=pk), brief=False)
+        rows = self.rows(self.authorise(request, "view", self.readable(False)).filter(pk=pk).order_by(), brief=False)
         if not rows:
             raise HttpError(404, _("Not found."))
         return json_response(rows[0], headers={"ETag": f'"{rows[0]["version"]}"'})

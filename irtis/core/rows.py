@@ -39,8 +39,9 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
 
 def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
     """Rows of `names` (concrete field names, then annotations of the queryset) as dicts, in
-    the queryset's order."""
-    query = queryset.values(*dict.fromkeys(names)).query
+    the queryset's order (a queryset of `values(*names)` already is taken as it is)."""
+    wanted = tuple(dict.fromkeys(names))
+    query = (queryset if getattr(queryset, "_fields", None) == wanted else queryset.values(*wanted)).query
     connection = connections[queryset.db]
     try:
         sql, params = query.get_compiler(using=queryset.db).as_sql()

@@ -47,6 +47,27 @@ class Server(BaseApplication):
         return application
 
 
+KEEPALIVE_REQUESTS = 100
+
+
+def _spread_connections(worker: Any, request: Any) -> None:
+    """A keep-alive connection is closed after its 100th request (as nginx's `keepalive_requests`
+    and Apache's `MaxKeepAliveRequests`). A gthread worker serves every request of the
+    connections it accepted, and which worker accepts a burst of new connections is a race: on
+    busy cores one worker may accept all of eight clients' connections while the other, not
+    scheduled meanwhile, sits idle for as long as they live. The client reconnects (HTTP/1.1
+    says it may be told to), and the accept race is run again, now lost by the busier worker."""
+    worker.log.debug("%s %s", request.method, request.path)  # gunicorn's own hook, replaced
+    if request.req_number % KEEPALIVE_REQUESTS == 0:
+        request.must_close = True
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How gunicorn serves irtis (also what the HTTP benchmarks serve their bare application with)."""
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "worker_class": "gthread",
+            "accesslog": "-", "timeout": 120, "pre_request": _spread_connections}
+
+
 def first_administrator() -> tuple[str, str | None]:
     """Create `admin` with a random password when there is no administrator; return its sign-in.
     (Other users may exist already: the demo's people, or users signed in from AD.)"""
@@ -92,10 +113,7 @@ class Command(BaseCommand):
         if settings.IRTIS_TASKS == "database":
             worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"])
         try:
-            Server({
-                "bind": f"{host}:{port}", "workers": workers, "threads": 4,
-                "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-            }).run()
+            Server(gunicorn_options(host, port, workers)).run()
         finally:
             if worker is not None:
                 worker.terminate()
