@@ -2,8 +2,10 @@
 answer, so a worker killed after answering loses nothing) and applied soon after, in batches.
 
 Whoever answers a notification works the inbox off once the answer has gone out (`work_off`,
-at most one thread per process at a time; the others leave it to that one), so a notification
-is applied well under a second after it was accepted. A batch takes up to `BATCH` waiting
+at most one thread per process at a time; the others leave it to that one), after a pause of
+`GATHER` for the notifications arriving meanwhile: under a flood a batch then holds what came
+in that while (one transaction, not one per notification), and a notification is applied well
+under a second after it was accepted. A batch takes up to `BATCH` waiting
 notifications of every sender, oldest first (on PostgreSQL with SKIP LOCKED: several processes
 take different ones), applies their alerts sorted by the monitor's own times — so Alertmanager's
 thousand repeats of one firing alert become one UPDATE counting them — and deletes them, all in
@@ -14,6 +16,7 @@ notifications". One whose alerts cannot be applied keeps the error and stays for
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from itertools import groupby
 from threading import Lock
@@ -29,6 +32,7 @@ from .models import AlertNotification
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
+GATHER = 0.05  # seconds the working off waits for the notifications arriving with this one
 _working = Lock()  # one thread of this process works the inbox off; the others need not wait
 
 
@@ -43,6 +47,7 @@ def work_off() -> int:
     if not _working.acquire(blocking=False):
         return 0
     try:
+        time.sleep(GATHER)
         applied = done = _batch()
         while done == BATCH:
             applied += (done := _batch())
