@@ -505,7 +505,7 @@ class AlertNotification(models.Model):
     body = models.TextField(_("body"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("sender"))
-    source_ip = models.GenericIPAddressField(_("source IP address"), null=True)
+    source_ip = models.GenericIPAddressField(_("IP address"), null=True)
     error = models.TextField(_("error"), blank=True)  # why it could not be applied; kept, not retried
 
     class Meta:

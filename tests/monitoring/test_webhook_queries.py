@@ -47,7 +47,8 @@ def test_a_notification_costs_one_insert_before_its_answer(sender: Client) -> No
     authorization = sender.defaults["HTTP_AUTHORIZATION"]
     factory = RequestFactory(HTTP_AUTHORIZATION=authorization)
     for n in range(3):
-        request = factory.post("/monitoring/alerts/alertmanager/", json.dumps(group(1)), content_type="application/json")
+        request = factory.post("/monitoring/alerts/alertmanager/", json.dumps(group(1)),
+                               content_type="application/json")
         with CaptureQueriesContext(connection) as before_answer:
             response = webhook.receive(request, "alertmanager")
         assert response.status_code == 202 and json.loads(response.content) == {"accepted": 1}

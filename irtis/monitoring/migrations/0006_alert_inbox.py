@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(max_length=20, verbose_name='source')),
                 ('body', models.TextField(verbose_name='body')),
                 ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('source_ip', models.GenericIPAddressField(null=True, verbose_name='source IP address')),
+                ('source_ip', models.GenericIPAddressField(null=True, verbose_name='IP address')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('sender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sender')),
             ],
