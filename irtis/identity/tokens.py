@@ -172,7 +172,17 @@ def check(plain: str, source_ip: str | None) -> APIToken | None:
 
     Runs before the view, outside any transaction: each audit append commits by itself.
     """
-    token = _lookup().first(digest(plain))
+    return admit(find(plain), source_ip)
+
+
+def find(plain: str) -> APIToken | None:
+    """The token (with its user) whose text this is, valid or not; one query."""
+    return _lookup().first(digest(plain))
+
+
+def admit(token: APIToken | None, source_ip: str | None) -> APIToken | None:
+    """`check` of a token already read by `find` (perhaps a moment ago: a machine sender's token
+    kept in memory, see `irtis.monitoring.webhook`): refused as `check` refuses, use recorded."""
     now = timezone.now()
     reason = _refusal(token, source_ip, now)
     if reason:
@@ -181,6 +191,7 @@ def check(plain: str, source_ip: str | None) -> APIToken | None:
     assert token is not None  # refused as "unknown" above
     if token.last_used is None or now - token.last_used > timedelta(minutes=1):
         APIToken.objects.filter(pk=token.pk).update(last_used=now)
+        token.last_used = now
     _record_use(token, source_ip, now)
     return token
 
@@ -191,6 +202,7 @@ def _record_use(token: APIToken, source_ip: str | None, now: datetime) -> None:
     if token.use_recorded and now - token.use_recorded <= USE_RECORD_INTERVAL:
         return  # recorded within the hour as loaded: no write transaction on every request
     due = Q(use_recorded__isnull=True) | Q(use_recorded__lte=now - USE_RECORD_INTERVAL)
+    token.use_recorded = now  # by this request or a simultaneous one
     with transaction.atomic():
         # The conditional update lets exactly one of several simultaneous requests record.
         if APIToken.objects.filter(due, pk=token.pk).update(use_recorded=now):

@@ -128,7 +128,8 @@ def receive(source: str, events: list[Event]) -> dict[str, int]:
         alert = known.get(event.fingerprint)
         outcome = _repeat(alert, event) if alert is not None else None
         if alert is None or outcome is None:
-            counts[_apply(source, event)] += 1
+            outcome, known[event.fingerprint] = _apply(source, event)  # the alert as it now is
+            counts[outcome] += 1
             continue
         counts[outcome] += 1
         settled[alert.pk] = settled.get(alert.pk, 0) + 1
@@ -153,7 +154,7 @@ def _repeat(alert: Alert, event: Event) -> str | None:
     return None
 
 
-def _apply(source: str, event: Event) -> str:
+def _apply(source: str, event: Event) -> tuple[str, Alert]:
     with transaction.atomic():
         alert = Alert.objects.select_for_update().filter(source=source, fingerprint=event.fingerprint).first()
         if alert is None:
@@ -173,9 +174,9 @@ def _apply(source: str, event: Event) -> str:
             if event.at < alert.event_at:
                 AlertChange.objects.bulk_create([AlertChange(alert=alert, firing=event.firing, at=event.at)],
                                                 ignore_conflicts=True)
-                return "stale"
+                return "stale", alert
             if event.firing == alert.firing:
-                return "repeated"
+                return "repeated", alert
             alert.firing, alert.event_at = event.firing, event.at
             alert.save(update_fields=["firing", "event_at"])
             AlertChange.objects.create(alert=alert, firing=event.firing, at=event.at)
@@ -183,7 +184,7 @@ def _apply(source: str, event: Event) -> str:
         if alert.object_id is not None and alert.object_type_id is not None:
             locks.incidents()
             _follow((alert.object_type_id, alert.object_id), event.at)
-        return outcome
+        return outcome, alert
 
 
 def _follow(node: Node, at: dt.datetime) -> None:

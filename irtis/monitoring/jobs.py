@@ -8,6 +8,9 @@
   one-run-per-key rule), so this only restarts a chain that stopped (a worker was down).
 - "Roll up response times" (schedulable, hourly): see `retention`.
 - "Remind of due incident reports" (schedulable, hourly): see `reports`.
+- "Apply waiting alert notifications" (schedulable, every few minutes if wanted): see `inbox`;
+  a safety net, for notifications whose worker died after accepting them and before any other
+  notification came.
 """
 
 from datetime import timedelta
@@ -22,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from irtis.tasks.models import Run
 from irtis.tasks.runs import job
 
-from . import reports, retention, runner
+from . import inbox, reports, retention, runner
 from .models import CheckState
 
 PAUSE = 1.0  # seconds between two runs of a zone at least
@@ -62,3 +65,8 @@ def roll_up(run: Run) -> dict[str, Any]:
 @job(label=_("Remind of due incident reports"), schedulable=True)
 def remind_reports(run: Run) -> dict[str, Any]:
     return {"reminded": reports.remind(timezone.now())}
+
+
+@job(label=_("Apply waiting alert notifications"), schedulable=True)
+def apply_alerts(run: Run) -> dict[str, Any]:
+    return {"applied": inbox.work_off()}

@@ -496,6 +496,25 @@ class AlertChange(models.Model):
         return f"{self.alert_id} {'firing' if self.firing else 'resolved'} {self.at:%Y-%m-%d %H:%M}"
 
 
+
+class AlertNotification(models.Model):
+    """A webhook's notification accepted and not yet applied (`irtis.monitoring.inbox`): the
+    raw body, who sent it and from where (the audit trail's actor of what it changes)."""
+
+    source = models.CharField(_("source"), max_length=20)
+    body = models.TextField(_("body"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("sender"))
+    source_ip = models.GenericIPAddressField(_("IP address"), null=True)
+    error = models.TextField(_("error"), blank=True)  # why it could not be applied; kept, not retried
+
+    class Meta:
+        verbose_name = _("alert notification waiting")
+        verbose_name_plural = _("alert notifications waiting")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
 # --- service levels (SLA) ---------------------------------------------------------------------
 
 

@@ -86,9 +86,9 @@ def test_bad_payloads_get_a_clear_400(sender: Client) -> None:
 
 def test_alerts_are_mapped_deduplicated_and_open_one_incident_per_cause(sender: Client) -> None:
     e = array_estate()
-    assert post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T)).json()["new"] == 1
+    assert post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T)).json() == {"accepted": 1}
     for _n in range(20):  # Alertmanager repeats a firing group every repeat_interval
-        assert post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T)).json()["repeated"] == 1
+        assert post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T)).status_code == 202
     for machine in e["machines"]:  # the machines on the array, reported by Zabbix
         post(sender, "zabbix", zabbix(1, machine.name, T + timedelta(minutes=1), event_id=f"z-{machine.pk}"))
     incidents = Incident.objects.filter(source="alert")
@@ -100,10 +100,10 @@ def test_alerts_are_mapped_deduplicated_and_open_one_incident_per_cause(sender: 
 
 def test_a_recovery_before_its_problem_leaves_the_alert_resolved(sender: Client) -> None:
     array_estate()
-    assert post(sender, "zabbix", zabbix(0, "masyvas-1", T)).json()["new"] == 1  # the recovery came first
-    assert post(sender, "zabbix", zabbix(1, "masyvas-1", T - timedelta(minutes=5))).json()["stale"] == 1
+    post(sender, "zabbix", zabbix(0, "masyvas-1", T))  # the recovery came first
+    post(sender, "zabbix", zabbix(1, "masyvas-1", T - timedelta(minutes=5)))
     alert = Alert.objects.get()
-    assert alert.firing is False
+    assert alert.firing is False and alert.received == 2 and alert.changes.count() == 2
     assert not Incident.objects.filter(status="open").exists()
 
 
@@ -112,13 +112,13 @@ def test_a_recovery_resolves_the_incident(sender: Client) -> None:
     post(sender, "alertmanager", alertmanager("firing", "masyvas-1", T))
     assert Incident.objects.get().status == "open"
     recovery = alertmanager("resolved", "masyvas-1", T + timedelta(hours=1))
-    assert post(sender, "alertmanager", recovery).json()["new"] == 1
+    assert post(sender, "alertmanager", recovery).status_code == 202
     assert Incident.objects.get().status == "resolved"
 
 
 def test_an_alert_naming_nothing_known_is_kept_unmapped(sender: Client) -> None:
-    assert post(sender, "alertmanager", alertmanager("firing", "10.99.0.1", T)).json()["unmapped"] == 1
-    assert not Incident.objects.exists()
+    assert post(sender, "alertmanager", alertmanager("firing", "10.99.0.1", T)).status_code == 202
+    assert Alert.objects.get().object_id is None and not Incident.objects.exists()
 
 
 def test_availability_counts_every_time_an_alert_fired_even_when_told_out_of_order(sender: Client) -> None:
@@ -132,10 +132,9 @@ def test_availability_counts_every_time_an_alert_fired_even_when_told_out_of_ord
     # a second outage 10:00–11:00, its recovery told before its problem (stale, yet history;
     # zabbix() dates a problem five minutes before the time it is given)
     post(sender, "zabbix", zabbix(0, "masyvas-1", T + timedelta(hours=3), event_id="z1"))
-    assert post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5),
-                                        event_id="z1")).json()["stale"] == 1
-    assert post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5),
-                                        event_id="z1")).json()["stale"] == 1  # told twice, kept once
+    post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5), event_id="z1"))
+    post(sender, "zabbix", zabbix(1, "masyvas-1", T + timedelta(hours=2, minutes=5), event_id="z1"))  # told twice
+    assert Alert.objects.get(fingerprint="z1").firing is False  # stale: history, kept once
     assert AlertChange.objects.count() == 4
     node = (ContentType.objects.get_for_model(e["array"]).id, e["array"].pk)
     measure = object_availability(node, {"day": day}, now=day[1])["day"]
