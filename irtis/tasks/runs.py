@@ -171,7 +171,9 @@ def claim(run_ids: list[str]) -> dict[str, Run]:
     runs = list(Run.objects.raw(sql, [Status.RUNNING, opts.get_field("started_at").get_db_prep_save(now, connection),
                                       *ids, Status.QUEUED]))
     if users := {run.started_by_id for run in runs if run.started_by_id}:
-        by_id = Run._meta.get_field("started_by").related_model._default_manager.in_bulk(users)
+        from django.contrib.auth import get_user_model
+
+        by_id = get_user_model()._default_manager.in_bulk(users)
         for run in runs:
             if run.started_by_id in by_id:
                 run.started_by = by_id[run.started_by_id]
