@@ -1,15 +1,20 @@
 """RQ's side of jobs: the job class and worker class `irtis worker` uses, and the jobs that
 `engines.hand_over` pushes. Each trims a per-job cost that only the Tasks API's signals or RQ's
-monitoring need, and that a job's own `Run` already records."""
+monitoring need, and that a job's own `Run` already records: RQ's worker made 18 Redis round
+trips per trivial job, these make 6 (docs/performance.md, "Background tasks")."""
 
+import time
 from typing import Any
 
 import django_rq
 from django_tasks_rq.backend import Job as TaskJob
+from redis.client import Pipeline
+from rq.executions import ExecutionRegistry
 from rq.job import Job as BaseJob
 from rq.queue import EnqueueData, Queue
+from rq.results import Result
 from rq.utils import now
-from rq.worker import SimpleWorker
+from rq.worker import SimpleWorker, WorkerStatus
 
 from .models import Run
 from .runs import job_at
@@ -23,6 +28,17 @@ class RunJob(TaskJob):
         if self.func_name and job_at(self.func_name) is not None:
             return BaseJob.perform(self)
         return super().perform()
+
+    def cleanup(self, ttl: int | None = None, pipeline: Pipeline | None = None, remove_from_queue: bool = True) -> None:
+        """A finished job kept for no time (`result_ttl=0`: ours), deleted in the worker's pipeline
+        without RQ's reads of its status and executions (8 round trips): its one execution is the
+        worker's, which `cleanup_execution` removes in the same pipeline."""
+        if ttl == 0 and pipeline is not None and not remove_from_queue and not self.group_id \
+                and not self.has_rate_limit:
+            pipeline.delete(self.key, self.dependents_key, self.dependencies_key, Result.get_key(self.id),
+                            ExecutionRegistry(self.id, self.connection).key)
+            return
+        super().cleanup(ttl, pipeline, remove_from_queue)
 
 
 _queues: dict[str, Queue] = {}
@@ -47,13 +63,35 @@ def job_data(run: Run) -> EnqueueData:
 
 
 class RunWorker(SimpleWorker):
-    """RQ's in-process worker, marking itself alive at most once a second rather than three
-    times per job (three Redis calls each): its time to live is minutes."""
+    """RQ's in-process worker, marking itself alive and looking for `rq suspend` at most once a
+    second rather than for each job (its time to live is minutes), writing its state only when
+    it changes, and not marking a job alive once it has ended (it is deleted next)."""
 
     HEARTBEAT_EVERY = 1.0
+    _state_written: str | None = None
+    _suspension_seen: float = 0.0
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         if (timeout is None and pipeline is None and self.last_heartbeat is not None
                 and (now() - self.last_heartbeat).total_seconds() < self.HEARTBEAT_EVERY):
             return
         super().heartbeat(timeout, pipeline)
+
+    def check_for_suspension(self, burst: bool) -> None:
+        if time.monotonic() - self._suspension_seen >= self.HEARTBEAT_EVERY:
+            super().check_for_suspension(burst)
+            self._suspension_seen = time.monotonic()
+
+    def set_state(self, state: str, pipeline: Any = None) -> None:
+        if pipeline is None and state == self._state_written:
+            return
+        super().set_state(state, pipeline)
+        self._state_written = state
+
+    def cleanup_execution(self, job: BaseJob, pipeline: Pipeline, execution: Any = None) -> None:
+        """Idle again, said in the pipeline that ends the job rather than in a call of its own."""
+        super().cleanup_execution(job, pipeline, execution)
+        self.set_state(WorkerStatus.IDLE, pipeline=pipeline)
+
+    def handle_execution_ended(self, job: BaseJob, queue: Queue, heartbeat_ttl: int) -> None:
+        job.ended_at = now()

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db import connections, router, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -36,7 +36,7 @@ from irtis.audit.context import changes_by, current
 from irtis.audit.models import Source
 
 from .models import ACTIVE, JOBS, Run, Status
-from .sql import update_row
+from .sql import commit_lazily, update_row
 
 if TYPE_CHECKING:
     from irtis.identity.models import User
@@ -153,27 +153,45 @@ def submit_due() -> int:
 
 def claim(run_ids: list[str]) -> dict[str, Run]:
     """Mark the queued ones of these runs running (one more attempt each) and load them, by id; a
-    run that is not queued (a duplicate) is left out. Inside the caller's transaction."""
-    runs = list(Run.objects.select_for_update(of=("self",)).select_related("started_by")
-                .filter(pk__in=run_ids, status=Status.QUEUED))
+    run that is not queued (a duplicate) is left out. Inside the caller's transaction, which
+    commits lazily (`commit_lazily`: a claim lost in a crash of PostgreSQL leaves the run queued).
+
+    One `UPDATE … RETURNING` in plain SQL (the ORM's SELECT FOR UPDATE, then UPDATE, cost more
+    than a trivial job); the row lock it takes makes a duplicate wait, then find the run taken."""
+    if not run_ids:
+        return {}
+    connection = connections[router.db_for_write(Run)]
+    commit_lazily(connection)
+    quote, opts = connection.ops.quote_name, Run._meta
+    ids = [opts.pk.get_db_prep_value(run_id, connection) for run_id in run_ids]
     now = timezone.now()
-    Run.objects.filter(pk__in=[run.pk for run in runs]).update(
-        status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1, progress=0, message="")
-    for run in runs:
-        run.status, run.started_at, run.progress, run.message = Status.RUNNING, now, 0, ""
-        run.attempts += 1
+    sql = (f"UPDATE {quote(opts.db_table)} SET status = %s, started_at = %s, attempts = attempts + 1, progress = 0, "
+           f"message = '' WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s "
+           f"RETURNING {', '.join(quote(field.column) for field in opts.concrete_fields)}")
+    runs = list(Run.objects.raw(sql, [Status.RUNNING, opts.get_field("started_at").get_db_prep_save(now, connection),
+                                      *ids, Status.QUEUED]))
+    if users := {run.started_by_id for run in runs if run.started_by_id}:
+        from django.contrib.auth import get_user_model
+
+        by_id = get_user_model()._default_manager.in_bulk(users)
+        for run in runs:
+            if run.started_by_id in by_id:
+                run.started_by = by_id[run.started_by_id]
     return {str(run.pk): run for run in runs}
 
 
 def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
     """One attempt of a claimed run. The job's writes, the run's "done" and `finish(result)` (the
-    engine's own record of the task, where it keeps one in this database) commit together."""
+    engine's own record of the task, where it keeps one in this database) commit together, lazily
+    (`commit_lazily`): if a crash of PostgreSQL undoes that commit, the run is found running
+    without a worker and retried, as if its worker had been killed."""
     task: Job = import_string(run.task)
     progress = Progress(run)
     run.report = progress.report  # type: ignore[attr-defined]
     run.started_at = timezone.now()  # a run claimed in a batch waited for those before it
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
+            commit_lazily(connections[router.db_for_write(Run)])  # lost in a crash: the run is retried
             value = task.body(run, **run.arguments)
             done = update_row(Run, {"id": run.pk, "status": Status.RUNNING, "attempts": run.attempts},
                               status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,
