@@ -182,16 +182,16 @@ def claim(run_ids: list[str]) -> dict[str, Run]:
 
 def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:
     """One attempt of a claimed run. The job's writes, the run's "done" and `finish(result)` (the
-    engine's own record of the task, where it keeps one in this database) commit together, lazily
-    (`commit_lazily`): if a crash of PostgreSQL undoes that commit, the run is found running
-    without a worker and retried, as if its worker had been killed."""
+    engine's own record of the task, where it keeps one in this database) commit together, and
+    durably: unlike the claim, this commit may append to the audit trail, whose signed head is
+    written outside the database after it (`irtis.audit.head`); a commit PostgreSQL could still
+    undo would leave the head ahead of the trail. Its flush also makes the lazy claim durable."""
     task: Job = import_string(run.task)
     progress = Progress(run)
     run.report = progress.report  # type: ignore[attr-defined]
     run.started_at = timezone.now()  # a run claimed in a batch waited for those before it
     try:
         with progress, changes_by(user=run.started_by, source=Source.JOB), transaction.atomic():
-            commit_lazily(connections[router.db_for_write(Run)])  # lost in a crash: the run is retried
             value = task.body(run, **run.arguments)
             done = update_row(Run, {"id": run.pk, "status": Status.RUNNING, "attempts": run.attempts},
                               status=Status.DONE, started_at=run.started_at, finished_at=timezone.now(), progress=100,

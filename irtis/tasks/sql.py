@@ -30,8 +30,8 @@ def update_row(model: type[models.Model], where: dict[str, Any], **values: Any) 
 def commit_lazily(connection: BaseDatabaseWrapper) -> None:
     """Inside a transaction: PostgreSQL commits it without waiting for its WAL to reach the disk
     (the WAL writer flushes it within ≈ 0.6 s; any later ordinary commit flushes it first). Only
-    a crash of PostgreSQL itself in that window undoes it, and an undone claim or attempt only
-    means the run is worked again; the fsync it spares was most of a trivial run's time."""
+    a crash of PostgreSQL itself in that window undoes it, and an undone claim only means the run
+    is worked again; the fsync it spares was half of a trivial run's time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
