@@ -50,6 +50,24 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def if_this_fails(request: HttpRequest) -> HttpResponse:
+    """The information systems that stop, stop until failover or degrade if one object fails, as
+    a list: the panel an object's page opens with one click (`?failed=<app.model>-<id>`)."""
+    _allowed(request)
+    spec = request.GET.get("failed", "")
+    try:
+        nodes = graph.existing([graph.parse(spec)])
+    except graph.UnknownObject:
+        nodes = []
+    if not nodes or graph.hidden(nodes, request.user):
+        raise Http404(_("No such object: %(object)s") % {"object": spec})
+    impact = graph.impact(nodes, user=request.user)
+    return render(request, "systems/if_this_fails.html", {
+        "impact": impact, "spec": spec, "degrading": len(impact.systems_degraded),
+        "stopping": len(impact.systems_stopped) + len(impact.systems_failover)})
+
+
+@login_required
 def spof_report(request: HttpRequest) -> HttpResponse:
     """Single points of failure of every system whose importance category asks for the analysis."""
     _allowed(request)

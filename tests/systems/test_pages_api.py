@@ -91,6 +91,20 @@ def test_map_page_and_panels_render(admin_client: Client) -> None:
     assert report.status_code == 200 and "app-1" in report.content.decode()
 
 
+def test_if_this_fails_on_the_objects_page(admin_client: Client) -> None:
+    """One click on a server's page lists, as text, the systems that stop and those that degrade."""
+    e = estate()
+    page = admin_client.get(f"/inventory/devices/{e['ora_host'].pk}/").content.decode()
+    assert f'/systems/if-this-fails/?failed=inventory.device-{e["ora_host"].pk}' in page and "Jei sugestų" in page
+    stops = admin_client.get("/systems/if-this-fails/", {"failed": spec(e["ora_host"])}).content.decode()
+    assert "sustoja 1 informacinė sistema" in stops and str(e["system"]) in stops and "sustoja</span>" in stops
+    degrades = admin_client.get("/systems/if-this-fails/", {"failed": spec(e["hosts"][0])}).content.decode()
+    assert "sustoja 0 informacinių sistemų ir 1 veikia blogiau" in degrades
+    assert "veikia blogiau</span>" in degrades and str(e["system"]) in degrades
+    assert admin_client.get("/systems/if-this-fails/", {"failed": "inventory.device-999999"}).status_code == 404
+    assert admin_client.get("/systems/if-this-fails/", {"failed": "nonsense"}).status_code == 404
+
+
 def test_expiring_certificates(admin_client: Client) -> None:
     today = timezone.localdate()
     link = Interconnection.objects.create(name="NTKS–NCTS", system=system("NTKS"), eu_system=eu(), protocol="ccn_csi")
@@ -149,6 +163,7 @@ def test_hidden_objects_are_placeholders_that_keep_the_analysis_honest(site_view
     assert client.get("/api/systems/impact/", {"failed": spec(e["ora_host"])}).status_code == 404
     assert client.get("/api/systems/impact/", {"failed": f"{type_id}-{e['ora_host'].pk}"}).status_code == 404
     assert client.get("/systems/map/", {"object": spec(e["ora_host"])}).status_code == 404
+    assert client.get("/systems/if-this-fails/", {"failed": spec(e["ora_host"])}).status_code == 404
     impact = client.get("/api/systems/impact/", {"failed": spec(e["hosts"][0]), "objects": "true"}).json()
     assert str(e["system"]) in {n["label"] for n in impact["degraded"]}
     everything = client.get("/api/systems/impact/", {"failed": [spec(h) for h in e["hosts"]]}).json()
