@@ -19,6 +19,17 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _shown(request: HttpRequest, spec: str) -> list[graph.Node]:
+    """The object `spec` names, if it exists and the user may view it; else 404 (alike)."""
+    try:
+        nodes = graph.existing([graph.parse(spec)])
+    except graph.UnknownObject:
+        nodes = []
+    if not nodes or graph.hidden(nodes, request.user):
+        raise Http404(_("No such object: %(object)s") % {"object": spec})
+    return nodes
+
+
 @login_required
 def dependency_map(request: HttpRequest) -> HttpResponse:
     """The interactive map of an object's dependencies; `?object=<app.model>-<id>`, without it a
@@ -28,12 +39,7 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
     if not spec:
         systems = permissions.restrict(InformationSystem.objects.order_by("code"), request.user)
         return render(request, "systems/map_choose.html", {"systems": systems})
-    try:
-        nodes = graph.existing([graph.parse(spec)])
-    except graph.UnknownObject:
-        nodes = []
-    if not nodes or graph.hidden(nodes, request.user):
-        raise Http404(_("No such object: %(object)s") % {"object": spec})
+    nodes = _shown(request, spec)
     root = graph.describe(nodes)
     direction = request.GET.get("direction", "down")
     if direction not in {"down", "up", "both"}:
@@ -55,13 +61,7 @@ def if_this_fails(request: HttpRequest) -> HttpResponse:
     a list: the panel an object's page opens with one click (`?failed=<app.model>-<id>`)."""
     _allowed(request)
     spec = request.GET.get("failed", "")
-    try:
-        nodes = graph.existing([graph.parse(spec)])
-    except graph.UnknownObject:
-        nodes = []
-    if not nodes or graph.hidden(nodes, request.user):
-        raise Http404(_("No such object: %(object)s") % {"object": spec})
-    impact = graph.impact(nodes, user=request.user)
+    impact = graph.impact(_shown(request, spec), user=request.user)
     return render(request, "systems/if_this_fails.html", {
         "impact": impact, "spec": spec, "degrading": len(impact.systems_degraded),
         "stopping": len(impact.systems_stopped) + len(impact.systems_failover)})

@@ -1,7 +1,7 @@
 """RQ's side of jobs: the job class and worker class `irtis worker` uses, and the jobs that
 `engines.hand_over` pushes. Each trims a per-job cost that only the Tasks API's signals or RQ's
 monitoring need, and that a job's own `Run` already records: RQ's worker made 18 Redis round
-trips per trivial job, these make 6 (docs/performance.md, "Background tasks")."""
+trips per trivial job, these make 7 (docs/performance.md, "Background tasks")."""
 
 import time
 from typing import Any
