@@ -117,7 +117,7 @@ def _mobile(doc: Document, user: object) -> None:
     systems = Table([label(MobileDevice, "operating_system"), _("Vendor support end"), _("Devices")],
                     caption=_("Operating systems of mobile devices"))
     for row in mobile_access.operating_systems(user):
-        ends = row.version.support_end if row.version else None
+        ends = row.version.support_ends if row.version else None
         systems.rows.append([Cell(str(row.version or "—"), warn=row.state == "unsupported"),
                              Cell(ends.isoformat() if ends else "—", warn=row.state != "supported"),
                              Cell(str(row.devices))])

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import permissions, registry
 from .choices import labelled, narrow, object_id, parent_fields
 from .search import matching_ids
-from .widgets import LOOKUP_THRESHOLD
+from .widgets import LOOKUP_THRESHOLD, distinguished
 
 LIMIT = 20
 OWN = {"lookup-q", "lookup-pk", "lookup-options"}
@@ -35,11 +35,11 @@ def lookup(request: HttpRequest, label: str) -> HttpResponse:
     if "lookup-options" in request.GET:
         if pk:
             objects = objects.filter(pk=pk)
-        options = labelled(objects)[:LOOKUP_THRESHOLD]
+        options = distinguished(labelled(objects)[:LOOKUP_THRESHOLD])
         return render(request, "core/widgets/lookup_options.html", {"matches": options})
     query = request.GET.get("lookup-q", "").strip()
     if query:
         objects = objects.filter(pk__in=matching_ids(entry.model, query))
     matches = list(labelled(objects)[:LIMIT + 1])
-    context = {"matches": matches[:LIMIT], "more": len(matches) > LIMIT}
+    context = {"matches": distinguished(matches[:LIMIT]), "more": len(matches) > LIMIT}
     return render(request, "core/widgets/lookup_results.html", context)

@@ -81,7 +81,7 @@ GROUPS = (
     Group("reports", _("Reports"), _("Dashboards and reports for management."), links=(
         Link(_("Management dashboard"), "reports_pages:dashboard", "reports.view_recommendation"),
         Link(_("Management report"), "reports_pages:report", "reports.view_recommendation"),
-        Link(_("Out-of-support software"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
+        Link(_("End of support"), "inventory_pages:out_of_support", "inventory.view_softwareversion"),
         Link(_("Rack power"), "inventory_pages:power", "inventory.view_rack"),
         Link(_("Mobile access"), "inventory_pages:mobile_access", "inventory.view_mobiledevice"),
         Link(_("Single points of failure"), "systems_pages:spof", "systems.view_informationsystem"),

@@ -7,13 +7,36 @@ too, so that the browser can fetch its choices again when a parent changes.
 """
 
 import json
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import models
 from django.urls import reverse
 
 LOOKUP_THRESHOLD = 100
+M = TypeVar("M", bound=models.Model)
+
+
+def distinguished(objects: Iterable[M]) -> list[tuple[M, str]]:
+    """Each object with the label a choice shows: its name, and where several share that name,
+    what tells them apart: the first object they point at that differs (a room's site, a VLAN's
+    group). Only objects already loaded with them are read (see core.choices.labelled): no query."""
+    rows = [(obj, str(obj)) for obj in objects]
+    named: dict[str, list[M]] = defaultdict(list)
+    for obj, label in rows:
+        named[label].append(obj)
+    extra: dict[int, str] = {}
+    for same in (group for group in named.values() if len(group) > 1):
+        for field in same[0]._meta.concrete_fields:
+            if not field.is_relation or not all(field.is_cached(obj) for obj in same):
+                continue
+            pointed = [getattr(obj, field.name) for obj in same]
+            if len({getattr(p, "pk", None) for p in pointed}) > 1:
+                extra.update({id(obj): str(p) for obj, p in zip(same, pointed, strict=True) if p is not None})
+                break
+    return [(obj, f"{label} ({extra[id(obj)]})" if id(obj) in extra else label) for obj, label in rows]
 
 
 class LookupMixin(forms.Select):
@@ -29,14 +52,14 @@ class LookupMixin(forms.Select):
         queryset: Any = getattr(self.choices, "queryset", None)
         lookup = self.lookup
         choices = self.choices
-        if lookup is None and queryset is not None:
-            # One query decides and, under the threshold, gives the options too.
-            rows = list(queryset[:LOOKUP_THRESHOLD + 1])
-            lookup = len(rows) > LOOKUP_THRESHOLD
+        if not lookup and queryset is not None:
+            # Undecided, one query decides and, under the threshold, gives the options too.
+            rows = list(queryset if lookup is False else queryset[:LOOKUP_THRESHOLD + 1])
+            lookup = len(rows) > LOOKUP_THRESHOLD if lookup is None else lookup
             if not lookup:
                 iterator: Any = choices
                 empty = [] if iterator.field.empty_label is None else [("", iterator.field.empty_label)]
-                self.choices = empty + [iterator.choice(obj) for obj in rows]
+                self.choices = empty + [(iterator.choice(obj)[0], label) for obj, label in distinguished(rows)]
         if lookup:  # only the chosen objects are rendered: the search box finds the others
             values = value if isinstance(value, list | tuple) else [value]
             chosen = [v for v in values if str(v).isdigit()]

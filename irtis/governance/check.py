@@ -50,13 +50,14 @@ class Versions:
 
 def _versions(components: list[ProposalComponent]) -> Versions:
     from irtis.inventory.models import SoftwareVersion
+    from irtis.inventory.models.software import support_ends
 
     ids = {pk for c in components for pk in (c.software_version_id, c.operating_system_id) if pk}
     names, support, kinds = {}, {}, {}
-    for pk, name, support_end, end_of_life, kind in SoftwareVersion.objects.filter(pk__in=ids).values_list(
-            "pk", "name", "support_end", "end_of_life", "product__kind"):
-        ends = [d for d in (support_end, end_of_life) if d]
-        names[pk], support[pk], kinds[pk] = name, min(ends) if ends else None, kind
+    rows = SoftwareVersion.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "support_end", "extended_support_end", "end_of_life", "product__kind")
+    for pk, name, mainstream, extended, end_of_life, kind in rows:
+        names[pk], support[pk], kinds[pk] = name, support_ends(mainstream, extended, end_of_life), kind
     return Versions(names, support, kinds)
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from irtis.backups.models import BackupPolicy
 from irtis.inventory.models import Installation, Site, SoftwareVersion
+from irtis.inventory.models.software import support_ends
 from irtis.sql import insert_many
 from irtis.systems.models import Component, Deployment, InformationSystem
 from irtis.virtualization.models import Environment
@@ -144,11 +145,9 @@ def context(facts: dict[int, Facts]) -> Context:
         used.update(k for k in (*f.os, *f.dbms, *f.software) if k is not None)
         models.update(k for k in f.hardware if k is not None)
     names, support = {}, {}
-    for pk, name, support_end, end_of_life in SoftwareVersion.objects.filter(pk__in=used).values_list(
-            "pk", "name", "support_end", "end_of_life"):
-        names[pk] = name
-        ends = [d for d in (support_end, end_of_life) if d is not None]
-        support[pk] = min(ends) if ends else None
+    for pk, name, mainstream, extended, end_of_life in SoftwareVersion.objects.filter(pk__in=used).values_list(
+            "pk", "name", "support_end", "extended_support_end", "end_of_life"):
+        names[pk], support[pk] = name, support_ends(mainstream, extended, end_of_life)
     from irtis.inventory.models import HardwareModel
 
     hardware_names = dict(HardwareModel.objects.filter(pk__in=models).values_list("pk", "name"))

@@ -71,7 +71,9 @@ HARDWARE = [
     ("TS4300", "IBM", "3555-L3A", 3, True, 300, None, None),
 ]
 MS, RH = "Microsoft", "Red Hat"
-# product, maker, kind, [(number, release, vendor support end, end of life)]
+# product, maker, kind, [(number, release, mainstream support end, end of life)]; for the products
+# in EXTENDED the last date is also the end of extended support (Microsoft's is included; Oracle's
+# is bought); Red Hat's extended life support for RHEL 7 is not bought here.
 SOFTWARE: list[tuple[str, str, str, list[tuple[str, datetime.date, datetime.date, datetime.date | None]]]] = [
     ("Windows Server", MS, "os", [("2012 R2", D(2013, 11, 25), D(2018, 10, 9), D(2023, 10, 10)),
                                   ("2016", D(2016, 10, 15), D(2022, 1, 11), D(2027, 1, 12)),
@@ -106,6 +108,7 @@ SOFTWARE: list[tuple[str, str, str, list[tuple[str, datetime.date, datetime.date
                               ("24H2", D(2024, 10, 1), D(2027, 10, 12), D(2027, 10, 12))]),
     ("Windows 10", MS, "os", [("22H2", D(2022, 10, 18), D(2025, 10, 14), D(2025, 10, 14))]),
 ]
+EXTENDED = {"Windows Server", "SQL Server", "Oracle Database"}
 RACKS = [  # name, location, U, description
     ("DC1-A01", "DC1-SERV-1", 42, "ESXi CL-PROD"), ("DC1-A02", "DC1-SERV-1", 42, "ESXi CL-PROD, CL-DMZ"),
     ("DC1-A03", "DC1-SERV-1", 42, "ESXi CL-MGMT, Oracle RAC"),
@@ -234,7 +237,8 @@ def load() -> None:
         for number, released, support, eol in versions:
             ensure(SoftwareVersion, "name", {
                 "name": f"{product} {number}", "product": prod, "number": number, "release_date": released,
-                "support_end": support, "end_of_life": eol})
+                "support_end": support, "end_of_life": eol,
+                "extended_support_end": eol if product in EXTENDED else None})
     sites = {s.code: s for s in Site.objects.all()}
     locations = {loc.code: loc for loc in Location.objects.all()}
     for name, location, height, description in RACKS:

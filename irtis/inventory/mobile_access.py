@@ -73,12 +73,12 @@ def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
 def _state(version: SoftwareVersion | None, today: datetime.date) -> str:
     if version is None:
         return "unknown"
-    ends = [d for d in (version.support_end, version.end_of_life) if d is not None]
-    if not ends:
+    ends = version.support_ends
+    if ends is None:
         return "supported"
-    if min(ends) < today:
+    if ends < today:
         return "unsupported"
-    return "ending" if min(ends) <= today + datetime.timedelta(days=ENDING_DAYS) else "supported"
+    return "ending" if ends <= today + datetime.timedelta(days=ENDING_DAYS) else "supported"
 
 
 def _list_url(**query: Any) -> str:

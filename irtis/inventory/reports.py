@@ -1,4 +1,5 @@
-"""Recommendations computed from the inventory: software that runs past its support or end of life.
+"""Recommendations computed from the inventory: software that runs past its vendor support (all of
+it, or mainstream with only extended support left) and hardware past its support or warranty.
 
 Every model with a foreign key to SoftwareVersion that declares `support_report` takes part, so
 irtis.virtualization can add its VM installations without inventory importing it:
@@ -12,6 +13,7 @@ irtis.virtualization can add its VM installations without inventory importing it
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from irtis.core import permissions
 
-from .models import Site, SoftwareVersion, Team
+from .models import Device, Site, SoftwareVersion, Team
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,19 @@ class Finding:
     site: Site | None
     team: Team | None
     via: str
+    on: datetime.date  # the day the report is for
     ended: datetime.date
+    until: datetime.date | None = None  # the end of the extended support it runs under
 
     @property
     def days(self) -> int:
-        return (datetime.date.today() - self.ended).days
+        """Days from the end to the report's day."""
+        return (self.on - self.ended).days
+
+    @property
+    def days_left(self) -> int | None:
+        """Days of extended support left after the report's day."""
+        return (self.until - self.on).days if self.until else None
 
 
 def sources() -> list[tuple[type[models.Model], dict[str, Any]]]:
@@ -58,14 +68,23 @@ def _follow(obj: models.Model | None, path: str | None) -> Any:
     return obj
 
 
-def support_ended(version: SoftwareVersion, on: datetime.date) -> datetime.date:
-    """The day the version's support (or life, whichever ended first) ended before `on`."""
-    return min(d for d in (version.support_end, version.end_of_life) if d is not None and d < on)
-
-
 def out_of_support(user: object, on: datetime.date | None = None) -> list[Finding]:
-    """Everything the user may see that runs a software version whose support or life has ended."""
+    """Everything the user may see that runs a software version with no vendor support left."""
     on = on or datetime.date.today()
+    return _findings(user, SoftwareVersion.unsupported_q, on,
+                     lambda release: (cast(datetime.date, release.support_ends), None))
+
+
+def extended_support(user: object, on: datetime.date | None = None) -> list[Finding]:
+    """Everything the user may see that runs a version past its mainstream support, under extended
+    support (security fixes only, often paid for) that has not ended."""
+    on = on or datetime.date.today()
+    return _findings(user, SoftwareVersion.extended_q, on,
+                     lambda release: (release.support_end, release.extended_support_end))
+
+
+def _findings(user: object, versions: Callable[..., models.Q], on: datetime.date,
+              dates: Callable[[SoftwareVersion], tuple[datetime.date, datetime.date | None]]) -> list[Finding]:
     findings = []
     for model, paths in sources():
         version = paths["version"]
@@ -73,10 +92,11 @@ def out_of_support(user: object, on: datetime.date | None = None) -> list[Findin
             paths[k] for k in ("target", "site", "team", "fallback_team") if paths.get(k)
         ]
         rows = permissions.restrict(model._default_manager.all(), user).filter(
-            SoftwareVersion.unsupported_q(on, prefix=f"{version}__")
+            versions(on, prefix=f"{version}__")
         ).exclude(**paths.get("exclude", {})).select_related(*related)
         for row in rows:
             release = getattr(row, version)
+            ended, until = dates(release)
             findings.append(Finding(
                 target=_follow(row, paths.get("target", "")),
                 version=release,
@@ -84,9 +104,33 @@ def out_of_support(user: object, on: datetime.date | None = None) -> list[Findin
                 team=_follow(row, paths.get("team")) or _follow(row, paths.get("fallback_team")),
                 via=str(cast(models.Field, model._meta.get_field(version)).verbose_name)
                 if paths.get("target", "") == "" else str(model._meta.verbose_name),
-                ended=support_ended(release, on),
+                on=on, ended=ended, until=until,
             ))
     findings.sort(key=lambda f: (f.ended, str(f.target)))
+    return findings
+
+
+@dataclass(frozen=True)
+class HardwareFinding:
+    device: Device
+    ended: datetime.date  # the first of its dates to have passed
+    passed: frozenset[str]  # which: "warranty_end", "support_end", "end_of_support" (the model's)
+
+
+def hardware_out_of_support(user: object, on: datetime.date | None = None) -> list[HardwareFinding]:
+    """Devices the user may see, not retired, whose warranty, support contract or model's vendor
+    support has ended before `on`."""
+    on = on or datetime.date.today()
+    devices = permissions.restrict(Device.objects.exclude(status=Device.Status.RETIRED), user).filter(
+        models.Q(warranty_end__lt=on) | models.Q(support_end__lt=on) | models.Q(hardware_model__end_of_support__lt=on)
+    ).select_related("hardware_model", "site", "team")
+    findings = []
+    for device in devices:
+        dates = {"warranty_end": device.warranty_end, "support_end": device.support_end,
+                 "end_of_support": device.hardware_model.end_of_support}
+        passed = {name: day for name, day in dates.items() if day is not None and day < on}
+        findings.append(HardwareFinding(device, min(passed.values()), frozenset(passed)))
+    findings.sort(key=lambda f: (f.ended, f.device.name))
     return findings
 
 
@@ -103,8 +147,8 @@ def grouped(findings: list[Finding], by: str) -> list[tuple[str, list[Finding]]]
 
 
 def out_of_support_counts(user: object, on: datetime.date | None = None) -> dict[SoftwareVersion, int]:
-    """How many of what the user may see run each software version whose support or life has
-    ended before `on`: the same rows as `out_of_support`, counted in the database (one grouped
+    """How many of what the user may see run each software version with no support left before
+    `on`: the same rows as `out_of_support`, counted in the database (one grouped
     query per source, one for the versions) for summaries that name no object."""
     on = on or datetime.date.today()
     counts: dict[int, int] = defaultdict(int)

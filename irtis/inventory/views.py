@@ -1,11 +1,14 @@
 """Inventory pages beyond the generic ones: rack elevations, the out-of-support, power and mobile access reports."""
 
+import datetime
 from typing import cast
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from irtis.core import permissions
 from irtis.core.registry import ModelEntry, entry_for
@@ -27,16 +30,27 @@ def rack_elevation(request: HttpRequest, pk: int, face: str = "front") -> HttpRe
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+class AsOfForm(forms.Form):
+    on = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
 @login_required
 def out_of_support(request: HttpRequest) -> HttpResponse:
-    """Software running past its vendor support or end-of-life date, per site and per team."""
+    """Software with no vendor support left or under extended support only, per site and per team,
+    and hardware past its warranty, support contract or model's end of support; as of today or of
+    the day chosen (to see what a coming date will bring)."""
     if not permissions.allowed(request.user, cast(ModelEntry, entry_for(Device)), "view"):
         raise PermissionDenied
-    findings = reports.out_of_support(request.user)
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or datetime.date.today()
+    findings = reports.out_of_support(request.user, on)
     return render(request, "inventory/out_of_support.html", {
+        "form": form, "on": on,
         "findings": findings,
         "by_site": reports.grouped(findings, "site"),
         "by_team": reports.grouped(findings, "team"),
+        "extended": reports.extended_support(request.user, on),
+        "hardware": reports.hardware_out_of_support(request.user, on),
     })
 
 

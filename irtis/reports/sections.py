@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -231,13 +231,13 @@ def spof(scope: Scope) -> Part:
 
 def support(scope: Scope) -> Part:
     from irtis.inventory.models import Device
-    from irtis.inventory.reports import out_of_support_counts, support_ended
+    from irtis.inventory.reports import out_of_support_counts
 
     part = Part(Section.SUPPORT, _("inventory"), note=_(
         "Past: support ended before the period's end; near: it ends within %(days)s days after it.")
         % {"days": NEAR_DAYS})
     horizon = scope.period.end + dt.timedelta(days=NEAR_DAYS)
-    software = {version: (support_ended(version, horizon), n)
+    software = {version: (cast(dt.date, version.support_ends), n)
                 for version, n in out_of_support_counts(scope.reader, on=horizon).items()}
     devices = list(scope.visible(Device.objects.exclude(status=Device.Status.RETIRED))
                    .annotate(ends=Coalesce("support_end", "hardware_model__end_of_support"))

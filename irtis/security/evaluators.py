@@ -51,10 +51,9 @@ def software_in_support() -> Outcome:
         for row in rows.filter(SoftwareVersion.unsupported_q(today, prefix=f"{version}__")).select_related(*related):
             release = getattr(row, version)
             shown = getattr(row, target) if target else row
-            ended = min(d for d in (release.support_end, release.end_of_life) if d is not None and d < today)
             deviations.append(Deviation(
                 object_id(shown), _label(shown), gettext_noop("%(version)s: support ended on %(date)s"),
-                {"version": str(release), "date": ended.isoformat()}, places.of(shown),
+                {"version": str(release), "date": release.support_ends.isoformat()}, places.of(shown),
             ))
     return Outcome.of(checked, deviations)
 

@@ -77,8 +77,8 @@ class Requirement(TaggedModel):
                                     help_text=_("Not in the framework's current edition."))
 
     class Meta:
-        verbose_name = _("requirement")
-        verbose_name_plural = _("requirements")
+        verbose_name = _("security requirement")
+        verbose_name_plural = _("security requirements")
         ordering = ["framework", "code"]
 
     def __str__(self) -> str:

@@ -91,6 +91,23 @@ def test_lookup_reads_a_constant_number_of_queries(admin_client: Client) -> None
     assert counts[0] == counts[1]
 
 
+def test_choices_of_the_same_name_show_what_tells_them_apart(admin_client: Client) -> None:
+    """Six rooms named "Komutacinė" at six posts: each choice names its site, in the select,
+    the search box and the options fetched again; a name held once stays as it is."""
+    for code in ("MED", "SAL", "KYB"):
+        Location.objects.create(site=factories.site(code), code=f"{code}-KOM", name="Komutacinė")
+    Location.objects.create(site=factories.site("DC1"), code="DC1-SERV-1", name="Serverinė 1")
+    form = admin_client.get(reverse("inventory:rack_add")).content.decode()
+    for code in ("MED", "SAL", "KYB"):
+        assert f">Komutacinė (MED Vieta MED)<".replace("MED", code) in form
+    assert ">Serverinė 1<" in form
+    url = reverse("lookup", args=["inventory.location"])
+    found = admin_client.get(url, {"lookup-q": "komutacinė"}).content.decode()
+    assert found.count("Komutacinė (") == 3
+    options = admin_client.get(url, {"lookup-options": 1}).content.decode()
+    assert ">Komutacinė (SAL Vieta SAL)<" in options and ">Serverinė 1<" in options
+
+
 def test_form_offers_only_fitting_children_and_refuses_others(admin_client: Client) -> None:
     dc1, dc2 = factories.site("DC1"), factories.site("DC2")
     here = Location.objects.create(site=dc1, code="R1", name="Serverinė DC1")

@@ -34,6 +34,7 @@ TERMS = {
     r"\b(ip )?prefix(es)?\b": ("prefiks", "%(prefix)s"),
     r"\btags?\b": ("žymė", "žymi", "žymes", "žymę", "%(tag)s"),
     r"\bpermissions?\b": ("teis",),
+    r"\binterconnections?\b": ("su es sistem",),  # a network interface is "sąsaja"
 }
 # Messages where the English word means something else (a token's first characters, a name's
 # beginning, the staff's word for a service desk request).
@@ -84,3 +85,19 @@ def test_one_sense_one_word() -> None:
             by_term.setdefault((context, msgid.lower()), set()).add(text.lower())
     differing = {term: texts for term, texts in by_term.items() if len(texts) > 1}
     assert not differing, differing
+
+
+def test_every_kind_of_object_has_a_name_of_its_own() -> None:
+    """Two kinds of object never share a Lithuanian name, singular or plural (a network interface
+    and an EU interconnection were both "sąsaja" on the dependency map's legend)."""
+    from django.utils import translation
+
+    from irtis.core import registry
+
+    names: dict[str, set[str]] = {}
+    with translation.override("lt"):
+        for entry in registry.entries():
+            meta = entry.model._meta
+            for name in (meta.verbose_name, meta.verbose_name_plural):
+                names.setdefault(str(name).lower(), set()).add(meta.label)
+    assert not {name: labels for name, labels in names.items() if len(labels) > 1}

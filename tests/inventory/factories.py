@@ -42,11 +42,13 @@ def team(name: str = "Serverių komanda") -> Team:
 
 
 def version(product: str = "Windows Server", number: str = "2012 R2", support_end: datetime.date | None = None,
-            end_of_life: datetime.date | None = None, kind: str = "os") -> SoftwareVersion:
+            end_of_life: datetime.date | None = None, kind: str = "os",
+            extended_support_end: datetime.date | None = None) -> SoftwareVersion:
     prod = SoftwareProduct.objects.get_or_create(name=product, defaults={"manufacturer": maker(), "kind": kind})[0]
     return SoftwareVersion.objects.get_or_create(
         product=prod, number=number,
-        defaults={"name": f"{product} {number}", "support_end": support_end, "end_of_life": end_of_life},
+        defaults={"name": f"{product} {number}", "support_end": support_end, "end_of_life": end_of_life,
+                  "extended_support_end": extended_support_end},
     )[0]
 
 

@@ -32,6 +32,9 @@ def test_demo_estate(admin_user: Any) -> None:
     assert MobileDevice.objects.values("user_account").distinct().count() == 600
     unsupported = {str(f.version) for f in reports.out_of_support(admin_user)}
     assert {"Windows Server 2012 R2", "Red Hat Enterprise Linux 7.9"} <= unsupported
+    extended = {str(f.version) for f in reports.extended_support(admin_user)}
+    assert "Windows Server 2019" in extended and not extended & unsupported
+    assert "dc1-sql-02" in {h.device.name for h in reports.hardware_out_of_support(admin_user)}  # a Gen9
     path = trace.trace(Interface.objects.get(device__name="dc1-esx-02", name="eth0"))
     assert str(path.end) == "dc1-lan-01 port2" and len(path.hops) == 3 and not path.loop
     power = {row.rack.name: row for row in power_draw.rack_power(Rack.objects.filter(name__in=["DC1-A01", "DC2-A01"]))}

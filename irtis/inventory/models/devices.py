@@ -143,7 +143,7 @@ class Device(TaggedModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
-    support_end = models.DateField(_("support end"), null=True, blank=True)
+    support_end = models.DateField(_("support contract end"), null=True, blank=True)
     team = models.ForeignKey(
         Team, models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("responsible team"),
     )

@@ -51,12 +51,17 @@ class SoftwareProduct(TaggedModel):
 
 @register(
     group="inventory",
-    columns=("name", "product", "number", "release_date", "support_end", "end_of_life"),
-    filters=("product", "release_date", "support_end", "end_of_life"),
+    columns=("name", "product", "number", "release_date", "support_end", "extended_support_end", "end_of_life"),
+    filters=("product", "release_date", "support_end", "extended_support_end", "end_of_life"),
     search=("number",),
 )
 class SoftwareVersion(TaggedModel):
-    """A version of a software product, with the dates its vendor stops supporting it."""
+    """A version of a software product, with the dates its vendor stops supporting it.
+
+    Vendors support a version fully (mainstream: fixes and new features) until `support_end`, then
+    some sell or give extended support (security fixes only) until `extended_support_end`; after
+    the last of them, or after `end_of_life`, the version has no support at all.
+    """
 
     product = models.ForeignKey(
         SoftwareProduct, models.PROTECT, related_name="versions", verbose_name=_("product"),
@@ -67,7 +72,11 @@ class SoftwareVersion(TaggedModel):
         help_text=_("How files and other objects name it; product and version when left empty."),
     )
     release_date = models.DateField(_("release date"), null=True, blank=True)
-    support_end = models.DateField(_("vendor support end"), null=True, blank=True)
+    support_end = models.DateField(_("mainstream support end"), null=True, blank=True)
+    extended_support_end = models.DateField(
+        _("extended support end"), null=True, blank=True,
+        help_text=_("Security fixes only, after mainstream support; empty when there is none."),
+    )
     end_of_life = models.DateField(_("end of life"), null=True, blank=True)
 
     class Meta:
@@ -87,20 +96,44 @@ class SoftwareVersion(TaggedModel):
             raise ValidationError({"name": _("This field is required.")})
         if self.support_end and self.end_of_life and self.end_of_life < self.support_end:
             raise ValidationError({"end_of_life": _("End of life cannot come before the end of support.")})
+        if self.support_end and self.extended_support_end and self.extended_support_end < self.support_end:
+            raise ValidationError({"extended_support_end": _(
+                "Extended support cannot end before mainstream support.")})
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.name and self.product_id:
             self.name = f"{self.product.name} {self.number}"[:150]
         super().save(*args, **kwargs)
 
+    @property
+    def support_ends(self) -> datetime.date | None:
+        """The day the last vendor support (extended, else mainstream) or the version's life ends."""
+        return support_ends(self.support_end, self.extended_support_end, self.end_of_life)
+
     def out_of_support(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
-        return any(d is not None and d < on for d in (self.support_end, self.end_of_life))
+        ends = self.support_ends
+        return ends is not None and ends < (on or datetime.date.today())
 
     @staticmethod
     def unsupported_q(on: datetime.date, prefix: str = "") -> models.Q:
-        """Versions whose support or life has ended before `on` (`prefix` reaches them from another model)."""
-        return models.Q(**{f"{prefix}support_end__lt": on}) | models.Q(**{f"{prefix}end_of_life__lt": on})
+        """Versions with no support left before `on`: life or every support ended (`prefix` reaches
+        them from another model)."""
+        return (models.Q(**{f"{prefix}end_of_life__lt": on})
+                | models.Q(**{f"{prefix}extended_support_end__lt": on})
+                | models.Q(**{f"{prefix}extended_support_end__isnull": True, f"{prefix}support_end__lt": on}))
+
+    @staticmethod
+    def extended_q(on: datetime.date, prefix: str = "") -> models.Q:
+        """Versions whose mainstream support ended before `on` but whose extended support has not."""
+        return (models.Q(**{f"{prefix}support_end__lt": on, f"{prefix}extended_support_end__gte": on})
+                & ~models.Q(**{f"{prefix}end_of_life__lt": on}))
+
+
+def support_ends(mainstream: datetime.date | None, extended: datetime.date | None,
+                 end_of_life: datetime.date | None) -> datetime.date | None:
+    """The day a version's support ends for good: its last support or its life, whichever is first."""
+    ends = [d for d in (extended or mainstream, end_of_life) if d is not None]
+    return min(ends) if ends else None
 
 
 @register(

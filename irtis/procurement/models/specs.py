@@ -137,8 +137,8 @@ class Requirement(TaggedModel):
     )
 
     class Meta:
-        verbose_name = _("requirement")
-        verbose_name_plural = _("requirements")
+        verbose_name = _("specification requirement")
+        verbose_name_plural = _("specification requirements")
         ordering = ["specification", "number"]
         constraints = [
             models.UniqueConstraint(fields=["specification", "number"], name="procurement_req_number"),

@@ -1,12 +1,56 @@
 /* Dependency maps (irtis.systems): every element with class "depmap" and a data-graph-url.
    Layered by kind (systems at the top, sites at the bottom), pan and zoom, failed/degraded
-   colouring; on the map page, click objects and "Simulate" to see the impact of their failure. */
+   colouring; on the map page, click objects and "Simulate" to see the impact of their failure.
+   A map of more than GROUP_ABOVE objects first shows its largest kinds as one node each (click
+   one to show its objects), so that its labels can be read at the first view; the map page also
+   gets a legend of the kinds shown and the objects as a text list. */
 (function () {
   "use strict";
   var KIND_COLOURS = ["#0d6efd", "#6610f2", "#6f42c1", "#d63384", "#20c997", "#0dcaf0", "#198754", "#495057", "#343a40", "#6c757d", "#adb5bd"];
   var STATE_COLOURS = { failed: "#dc3545", stopped: "#dc3545", failover: "#6f42c1", degraded: "#fd7e14" };
 
   var STEP = 100, ROW = 34, GAP = 50;  // px at zoom 1: between nodes of a row, rows, layers
+  var GROUP_ABOVE = 120;
+  var SEVERITY = ["", "degraded", "failover", "stopped", "failed"];
+
+  function worse(a, b) { return SEVERITY.indexOf(b || "") > SEVERITY.indexOf(a || "") ? b : a; }
+
+  function foldable(n, keep) { return n.depth > 0 && !keep[n.id]; }
+
+  function grouping(nodes, keep) {
+    // The kinds to show folded: the largest first, until no more than GROUP_ABOVE nodes show.
+    var folded = {}, counts = {}, shown = nodes.length;
+    nodes.forEach(function (n) { if (foldable(n, keep)) { counts[n.kind] = (counts[n.kind] || 0) + 1; } });
+    Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; }).forEach(function (kind) {
+      if (shown > GROUP_ABOVE && counts[kind] > 1) { folded[kind] = true; shown -= counts[kind] - 1; }
+    });
+    return folded;
+  }
+
+  function folding(data, folded, keep) {
+    // The graph as shown: the objects of a folded kind as one node, in the worst of their states.
+    var groups = {}, shownAs = {}, nodes = [], edges = [], seen = {};
+    data.nodes.forEach(function (n) {
+      if (!folded[n.kind] || !foldable(n, keep)) { nodes.push(n); shownAs[n.id] = n.id; return; }
+      var g = groups[n.kind];
+      if (!g) {
+        g = groups[n.kind] = { id: "kind:" + n.kind, kind: n.kind, kind_name: n.kind_name, layer: n.layer,
+          exists: true, group: 1, members: 0, state: "" };
+        nodes.push(g);
+      }
+      g.members += 1;
+      g.state = worse(g.state, n.state);
+      shownAs[n.id] = g.id;
+    });
+    Object.keys(groups).forEach(function (k) { groups[k].label = groups[k].kind_name + " (" + groups[k].members + ")"; });
+    data.edges.forEach(function (e) {
+      var s = shownAs[e.source], t = shownAs[e.target], key = s + ">" + t;
+      if (s === t || seen[key]) { return; }
+      seen[key] = true;
+      edges.push({ source: s, target: t, kind_name: e.kind_name, mode: e.mode });
+    });
+    return { nodes: nodes, edges: edges };
+  }
 
   function positions(nodes, width, height) {
     // One band per layer (systems at the top, sites at the bottom); a band wraps into rows of
@@ -40,7 +84,7 @@
     var els = data.nodes.map(function (n) {
       return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind_name, url: n.url, state: n.state || "",
         colour: n.exists ? KIND_COLOURS[n.layer % KIND_COLOURS.length] : "#adb5bd", missing: n.exists ? 0 : 1,
-        restricted: n.restricted ? 1 : 0 },
+        restricted: n.restricted ? 1 : 0, folded: n.group ? n.kind : "" },
         position: pos[n.id] };
     });
     data.edges.forEach(function (e, k) {
@@ -54,6 +98,8 @@
       { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 10,
         "min-zoomed-font-size": big ? 9 : 6, "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18,
         "text-wrap": "ellipsis", "text-max-width": 95 } },
+      { selector: "node[folded != '']", style: { shape: "round-rectangle", width: 30, height: 22, "font-weight": "bold",
+        "border-width": 2, "border-color": "#212529" } },
       { selector: "node[state = 'failed']", style: { "background-color": STATE_COLOURS.failed, "border-width": 4, "border-color": "#000" } },
       { selector: "node[state = 'stopped']", style: { "background-color": STATE_COLOURS.stopped } },
       { selector: "node[state = 'failover']", style: { "background-color": STATE_COLOURS.failover } },
@@ -70,10 +116,52 @@
     ];
   }
 
-  function recolour(cy, data) {
+  function recolour(cy, view) {
     var states = {};
-    data.nodes.forEach(function (n) { states[n.id] = n.state || ""; });
+    view.nodes.forEach(function (n) { states[n.id] = n.state || ""; });
     cy.batch(function () { cy.nodes().forEach(function (n) { n.data("state", states[n.id()] || ""); }); });
+  }
+
+  function legend(box, data) {
+    // The kinds on the map, in their colours, with how many of each.
+    var kinds = {};
+    data.nodes.forEach(function (n) {
+      var k = kinds[n.kind] = kinds[n.kind] || { name: n.kind_name, layer: n.layer, count: 0 };
+      k.count += 1;
+    });
+    box.replaceChildren.apply(box, Object.keys(kinds).sort(function (a, b) { return kinds[a].layer - kinds[b].layer; })
+      .map(function (kind) {
+        var row = document.createElement("div"), swatch = document.createElement("span");
+        swatch.className = "badge me-1";
+        swatch.style.background = KIND_COLOURS[kinds[kind].layer % KIND_COLOURS.length];
+        swatch.textContent = "\u00a0";
+        row.appendChild(swatch);
+        row.appendChild(document.createTextNode(kinds[kind].name + " (" + kinds[kind].count + ")"));
+        return row;
+      }));
+  }
+
+  function textList(box, data) {
+    // The map as text: the objects by kind, each with what it depends on.
+    var byId = {}, needs = {}, kinds = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; (kinds[n.kind_name] = kinds[n.kind_name] || []).push(n); });
+    data.edges.forEach(function (e) { (needs[e.source] = needs[e.source] || []).push(byId[e.target]); });
+    var list = document.createElement("dl");
+    Object.keys(kinds).forEach(function (name) {
+      var term = document.createElement("dt");
+      term.textContent = name + " (" + kinds[name].length + ")";
+      list.appendChild(term);
+      kinds[name].forEach(function (n) {
+        var item = document.createElement("dd"), link = document.createElement(n.url ? "a" : "span");
+        if (n.url) { link.href = n.url; }
+        link.textContent = n.label;
+        item.appendChild(link);
+        var on = (needs[n.id] || []).filter(Boolean).map(function (t) { return t.label; });
+        if (on.length) { item.appendChild(document.createTextNode(" → " + on.join(", "))); }
+        list.appendChild(item);
+      });
+    });
+    box.replaceChildren(list);
   }
 
   function systemsList(title, items, none, rto) {
@@ -94,11 +182,11 @@
     return box;
   }
 
-  function interactive(el, cy, baseUrl) {
-    var marked = {};
-    (el.dataset.failed || "").split(",").filter(Boolean).forEach(function (id) { marked[id] = true; });
+  function interactive(el, map, baseUrl) {
+    var cy = map.cy, marked = map.keep;
     cy.on("tap", "node", function (evt) {
       var id = evt.target.id();
+      if (evt.target.data("folded")) { return; }  // unfolded by draw's handler
       if (evt.target.data("restricted")) { return; }  // the API answers 404 for what the user may not view
       if (marked[id]) { delete marked[id]; evt.target.removeClass("marked"); } else { marked[id] = true; evt.target.addClass("marked"); }
     });
@@ -108,7 +196,7 @@
       if (!ids.length) { return; }
       var query = ids.map(function (id) { return "failed=" + encodeURIComponent(id); }).join("&");
       fetch(baseUrl + "&" + query, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
-        .then(function (data) { if (data.nodes) { recolour(cy, data); } });
+        .then(function (data) { if (data.nodes) { map.data = data; recolour(cy, map.view()); } });
       fetch(el.dataset.impactUrl + "?" + query, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
         .then(function (data) {
           if (!out || !data.stopped) { return; }
@@ -123,13 +211,12 @@
     var reset = document.getElementById("reset");
     if (reset) {
       reset.addEventListener("click", function () {
-        marked = {};
+        Object.keys(marked).forEach(function (id) { delete marked[id]; });
         cy.nodes().removeClass("marked");
         recolour(cy, { nodes: [] });
         if (out) { out.replaceChildren(); }
       });
     }
-    Object.keys(marked).forEach(function (id) { cy.getElementById(id).addClass("marked"); });
     if (Object.keys(marked).length) { simulate(); }
   }
 
@@ -142,17 +229,38 @@
         el.style.height = "auto";
         return;
       }
-      var big = data.nodes.length > 150;
-      var cy = window.cytoscape({
-        container: el, elements: elements(data, el.clientWidth, el.clientHeight), layout: { name: "preset", fit: true, padding: 20 }, style: style(big),
+      var keep = {};  // objects marked as failed: never folded
+      (el.dataset.failed || "").split(",").filter(Boolean).forEach(function (id) { keep[id] = true; });
+      var map = { data: data, keep: keep, folded: grouping(data.nodes, keep) };
+      map.view = function () { return folding(map.data, map.folded, map.keep); };
+      var view = map.view(), big = view.nodes.length > 150;
+      var cy = map.cy = window.cytoscape({
+        container: el, elements: elements(view, el.clientWidth, el.clientHeight), layout: { name: "preset", fit: true, padding: 20 }, style: style(big),
         wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4, pixelRatio: 1,
         textureOnViewport: big, hideEdgesOnViewport: big, boxSelectionEnabled: false
       });
+      Object.keys(keep).forEach(function (id) { cy.getElementById(id).addClass("marked"); });
+      cy.on("tap", "node[folded != '']", function (evt) {
+        delete map.folded[evt.target.data("folded")];
+        var shown = map.view();
+        cy.batch(function () {
+          cy.elements().remove();
+          cy.add(elements(shown, el.clientWidth, el.clientHeight));
+          Object.keys(keep).forEach(function (id) { cy.getElementById(id).addClass("marked"); });
+        });
+        cy.style(style(shown.nodes.length > 150));
+        cy.fit(undefined, 20);
+      });
       cy.on("dbltap", "node", function (evt) { var u = evt.target.data("url"); if (u) { window.location.href = u; } });
-      cy.on("mouseover", "node", function (evt) { el.title = evt.target.data("label") + " — " + evt.target.data("kind"); });
+      cy.on("mouseover", "node", function (evt) {
+        el.title = evt.target.data("folded") ? evt.target.data("label") + " — " + (el.dataset.unfold || "")
+          : evt.target.data("label") + " — " + evt.target.data("kind");
+      });
+      if (el.dataset.legend) { legend(document.getElementById(el.dataset.legend), data); }
+      if (el.dataset.text) { textList(document.getElementById(el.dataset.text), data); }
       if (el.dataset.interactive) {
         el.dataset.impactUrl = url.split("graph/")[0] + "impact/";
-        interactive(el, cy, url.replace(/&failed=[^&]*/g, ""));
+        interactive(el, map, url.replace(/&failed=[^&]*/g, ""));
       }
     });
   }
