@@ -30,7 +30,7 @@ def distinguished(objects: Iterable[M]) -> list[tuple[M, str]]:
     extra: dict[int, str] = {}
     for same in (group for group in named.values() if len(group) > 1):
         for field in same[0]._meta.concrete_fields:
-            if not field.is_relation or not all(field.is_cached(obj) for obj in same):
+            if not isinstance(field, models.ForeignKey) or not all(field.is_cached(obj) for obj in same):
                 continue
             pointed = [getattr(obj, field.name) for obj in same]
             if len({getattr(p, "pk", None) for p in pointed}) > 1:

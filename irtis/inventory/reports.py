@@ -80,7 +80,7 @@ def extended_support(user: object, on: datetime.date | None = None) -> list[Find
     support (security fixes only, often paid for) that has not ended."""
     on = on or datetime.date.today()
     return _findings(user, SoftwareVersion.extended_q, on,
-                     lambda release: (release.support_end, release.extended_support_end))
+                     lambda release: (cast(datetime.date, release.support_end), release.extended_support_end))
 
 
 def _findings(user: object, versions: Callable[..., models.Q], on: datetime.date,

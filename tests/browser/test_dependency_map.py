@@ -43,7 +43,7 @@ def estate() -> dict[str, Any]:
               "url": f"/{kind}/{n}/", "depth": 0 if layer == 0 else layer, "state": "", "exists": True,
               "restricted": False} for kind, name, layer, count in KINDS for n in range(count)]
     edges = [{"source": a, "target": b, "kind_name": "priklauso", "mode": "hard"} for a, b in (
-        *((f"systems.informationsystem-0", f"systems.component-{n}") for n in range(20)),
+        *(("systems.informationsystem-0", f"systems.component-{n}") for n in range(20)),
         *((f"systems.component-{n % 20}", f"virtualization.virtualmachine-{n}") for n in range(150)),
         *((f"virtualization.virtualmachine-{n % 150}", f"network.ipaddress-{n}") for n in range(100)),
         *((f"virtualization.virtualmachine-{n}", f"inventory.device-{n % 25}") for n in range(150)),
