@@ -248,6 +248,11 @@ def load() -> None:
     _load_devices(sites, locations)
 
 
+def _warranty_end(end_of_support: datetime.date | None) -> datetime.date | None:
+    """The maker's warranty: two years shorter than the support contract bought to the model's end of support."""
+    return end_of_support.replace(year=end_of_support.year - 2) if end_of_support else None
+
+
 def _load_devices(sites: dict[str, Site], locations: dict[str, Location]) -> None:
     roles = {r.name: r for r in DeviceRole.objects.all()}
     models = {m.name: m for m in HardwareModel.objects.all()}
@@ -265,7 +270,7 @@ def _load_devices(sites: dict[str, Site], locations: dict[str, Location]) -> Non
             "location": racks[rack].location if rack else rooms.get(site), "rack": racks.get(rack),
             "position": None, "face": "", "serial": _serial(name), "asset_number": f"MISC-{number:05d}",
             "status": status, "platform": versions.get(platform), "team": teams[team], "description": description,
-            "warranty_end": models[model].end_of_support, "support_end": models[model].end_of_support,
+            "warranty_end": _warranty_end(models[model].end_of_support), "support_end": models[model].end_of_support,
         }
         if rack:
             unit = next_unit.get(rack, 2)
