@@ -41,7 +41,7 @@ from .models import AlertNotification
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
-GATHER = 0.05  # seconds the working off waits for the notifications arriving with this one
+GATHER = 0.2  # seconds the working off waits for the notifications arriving with this one
 _working = Lock()  # one thread of this process works the inbox off; the others need not wait
 
 
