@@ -8,9 +8,9 @@ one incident per cause).
 
 A fresh database (SQLite in a temporary data directory, or the PostgreSQL database named,
 dropped and created anew) with `--causes` devices, each the cause of its own incident (no
-dependencies between them). `irtis serve` (gunicorn, `--workers` gthread workers of 4 threads,
-as in production) on a free loopback port. A client in this process keeps `--connections`
-HTTP/1.1 keep-alive connections and posts `--webhooks` Alertmanager notifications (webhook
+dependencies between them). `irtis serve` (gunicorn, `--workers` gthread workers of
+`IRTIS_THREADS` threads, as in production) on a free loopback port. A client in this process
+keeps `--connections` HTTP/1.1 keep-alive connections and posts `--webhooks` Alertmanager notifications (webhook
 payload version 4, one alert each, as Alertmanager sends a group of one) with an API token:
 every cause's alert `--webhooks / --causes` times (repeats: de-duplication). Both what the client
 sees (notifications accepted per second: 202 answers) and the end to end rate (until every
@@ -186,13 +186,15 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(60)
+    from django.conf import settings
     from django.db import connection
 
     from irtis.monitoring.models import Alert, AlertNotification, Incident
 
     received = counted()
     latencies.sort()
-    print(f"database: {connection.vendor}; {args.workers} gunicorn workers × 4 threads; {args.connections} "
+    print(f"database: {connection.vendor}; {args.workers} gunicorn workers × {settings.IRTIS_THREADS} threads; "
+          f"{args.connections} "
           f"connections; load before {load}, after {load_after}")
     print(f"first {args.causes} notifications (new alerts, incidents): accepted {args.causes / first_wall:.0f}/s, "
           f"applied {args.causes / first_applied:.0f}/s {first_statuses}")

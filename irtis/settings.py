@@ -166,6 +166,7 @@ IRTIS_TRUSTED_PROXIES = [
 # Refused API tokens: one audit entry per source, reason and interval; past the limit, 429.
 IRTIS_TOKEN_REFUSAL_INTERVAL = int(os.environ.get("IRTIS_TOKEN_REFUSAL_INTERVAL", "60"))
 IRTIS_TOKEN_REFUSAL_LIMIT = int(os.environ.get("IRTIS_TOKEN_REFUSAL_LIMIT", "30"))
+IRTIS_THREADS = int(os.environ.get("IRTIS_THREADS", "16"))  # threads of each `irtis serve` worker
 # Roles that must sign in with a second factor (superusers always do); empty: none.
 # Off only for a local demo (`./run demo`): superusers and these roles must use TOTP.
 IRTIS_MFA_ENFORCED = _flag("IRTIS_MFA_ENFORCED", True)

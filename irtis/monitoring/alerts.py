@@ -124,17 +124,26 @@ def receive(source: str, events: list[Event]) -> dict[str, int]:
         source=source, fingerprint__in={e.fingerprint for e in events}).only("pk", "fingerprint", "firing", "event_at")}
     settled: dict[int, int] = {}  # alert id → notifications to count
     late: list[AlertChange] = []  # stale events: older than the alert's status, still its history
+    changed: dict[Node, dt.datetime] = {}  # objects whose alerts changed (at one time), incidents not followed yet
     for event in events:
+        if changed and next(iter(changed.values())) != event.at:
+            _follow(changed)
+            changed = {}
         alert = known.get(event.fingerprint)
         outcome = _repeat(alert, event) if alert is not None else None
         if alert is None or outcome is None:
-            outcome, known[event.fingerprint] = _apply(source, event)  # the alert as it now is
+            outcome, alert = _apply(source, event)
+            known[event.fingerprint] = alert  # as it now is
             counts[outcome] += 1
+            if outcome == "new" and alert.object_id is not None and alert.object_type_id is not None:
+                changed[(alert.object_type_id, alert.object_id)] = event.at
             continue
         counts[outcome] += 1
         settled[alert.pk] = settled.get(alert.pk, 0) + 1
         if outcome == "stale":
             late.append(AlertChange(alert_id=alert.pk, firing=event.firing, at=event.at))
+    if changed:
+        _follow(changed)
     if late:
         AlertChange.objects.bulk_create(late, ignore_conflicts=True)
     by_count: dict[int, list[int]] = {}
@@ -181,19 +190,18 @@ def _apply(source: str, event: Event) -> tuple[str, Alert]:
             alert.save(update_fields=["firing", "event_at"])
             AlertChange.objects.create(alert=alert, firing=event.firing, at=event.at)
             outcome = "new" if alert.object_id is not None else "unmapped"
-        if alert.object_id is not None and alert.object_type_id is not None:
-            locks.incidents()
-            _follow((alert.object_type_id, alert.object_id), event.at)
         return outcome, alert
 
 
-def _follow(node: Node, at: dt.datetime) -> None:
-    """Incidents after an object's alerts changed: down while any of its alerts fires."""
-    firing = Alert.objects.filter(object_type_id=node[0], object_id=node[1], firing=True).exists()
-    rows = Alert.objects.filter(firing=True, object_id__isnull=False, object_type__isnull=False).values_list(
-        "object_type_id", "object_id").distinct()
-    down = {(t, i): "down" for t, i in rows if t is not None and i is not None}
-    if firing:
-        down[node] = "down"
-    incidents.follow(down, {node}, at, quiet=under_maintenance(at), source=Incident.Source.ALERT)
-
+def _follow(changed: dict[Node, dt.datetime]) -> None:
+    """Incidents after objects' alerts changed at one moment: each down while any of its alerts
+    fires. The objects of a batch's alerts that changed at the same time are followed together
+    (one walk of the graph for all of them: a cause and its consequences reported at once open
+    one incident, the cause's)."""
+    at = next(iter(changed.values()))
+    with transaction.atomic():
+        locks.incidents()
+        rows = Alert.objects.filter(firing=True, object_id__isnull=False, object_type__isnull=False).values_list(
+            "object_type_id", "object_id").distinct()
+        down = {(t, i): "down" for t, i in rows if t is not None and i is not None}
+        incidents.follow(down, set(changed), at, quiet=under_maintenance(at), source=Incident.Source.ALERT)

@@ -1,6 +1,12 @@
 """The alert webhook's inbox: a notification is accepted with one INSERT (committed before the
 answer, so a worker killed after answering loses nothing) and applied soon after, in batches.
 
+Accepting commits in groups (`accept`): the threads of a process that accept notifications at
+once hand their rows to one of them, which INSERTs them all in one statement (committed: one
+flush of the database's log for all of them) while the next arrivals gather for the next one;
+each thread answers only after the commit that holds its row. Under a flood a commit then
+carries what came in while the one before it was flushed, not one row each.
+
 Whoever answers a notification works the inbox off once the answer has gone out (`work_off`,
 at most one thread per process at a time; the others leave it to that one), after a pause of
 `GATHER` for the notifications arriving meanwhile: under a flood a batch then holds what came
@@ -14,15 +20,18 @@ taken by the next one's working off, in any process, or by the job "Apply waitin
 notifications". One whose alerts cannot be applied keeps the error and stays for inspection.
 """
 
+import functools
 import json
 import logging
 import time
 from collections.abc import Sequence
 from itertools import groupby
-from threading import Lock
+from threading import Event, Lock
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
@@ -32,13 +41,83 @@ from .models import AlertNotification
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
-GATHER = 0.05  # seconds the working off waits for the notifications arriving with this one
+GATHER = 0.2  # seconds the working off waits for the notifications arriving with this one
 _working = Lock()  # one thread of this process works the inbox off; the others need not wait
 
 
+COLUMNS = ("source", "body", "received_at", "sender", "source_ip")
+
+
+class _Row:
+    """A notification to keep, and what became of it: kept, or the error that kept it out."""
+
+    __slots__ = ("error", "lead", "ready", "values")
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values
+        self.ready = Event()  # set once its commit is over, or when its thread is to commit next
+        self.lead = False  # its thread commits what has gathered
+        self.error: Exception | None = None
+
+
+_gathering = Lock()  # guards the two below
+_waiting: list[_Row] = []  # rows handed over, not yet taken by a committing thread
+_committing = False  # a thread of this process is inserting rows now
+
+
 def accept(source: str, body: str, sender_id: int, source_ip: str | None) -> None:
-    """Keep a notification, already found well-formed, for `work_off`: one INSERT, committed."""
-    AlertNotification.objects.create(source=source, body=body, sender_id=sender_id, source_ip=source_ip)
+    """Keep a notification, already found well-formed, for `work_off`: returns once it is
+    committed, in one INSERT with the notifications accepted at the same time by this process's
+    other threads. Called outside any transaction (a request's), so the INSERT commits itself."""
+    global _committing
+    row = _Row((source, body, timezone.now(), sender_id, source_ip))
+    with _gathering:
+        _waiting.append(row)
+        row.lead = not _committing
+        _committing = True
+    if not row.lead:
+        row.ready.wait()  # its commit is over, or its thread is to commit next
+    if row.lead:  # this thread commits what has gathered, its own row with it
+        with _gathering:
+            rows = _waiting[:]
+            _waiting.clear()
+        try:
+            _insert(rows)
+        except Exception as exc:  # every thread whose row it held answers with the error
+            for kept in rows:
+                kept.error = exc
+        with _gathering:
+            following = _waiting[0] if _waiting else None
+            _committing = following is not None
+        if following is not None:  # the rows that gathered meanwhile: their first thread commits them
+            following.lead = True
+            following.ready.set()
+        for kept in rows:
+            kept.lead = False
+            kept.ready.set()
+    if row.error is not None:
+        raise row.error
+
+
+def _insert(rows: list[_Row]) -> None:
+    fields = _fields()
+    values = [f.get_db_prep_save(v, connection) for row in rows for f, v in zip(fields, row.values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(len(rows)), values)
+
+
+@functools.cache
+def _fields() -> tuple[Any, ...]:
+    return tuple(AlertNotification._meta.get_field(name) for name in COLUMNS)
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(count: int) -> str:
+    """`INSERT` of `count` rows (`error` is left to its default, empty)."""
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ", '')"
+    return (f"INSERT INTO {quote(AlertNotification._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in _fields())}, {quote('error')}) VALUES " + ", ".join([one] * count))
 
 
 def work_off() -> int:

@@ -511,6 +511,10 @@ class AlertNotification(models.Model):
     class Meta:
         verbose_name = _("alert notification waiting")
         verbose_name_plural = _("alert notifications waiting")
+        # The working off takes the oldest waiting ones: through this index, not by reading every
+        # row applied and deleted since the last VACUUM (a seq scan of 7,600 pages, 18 ms, after
+        # 100,000 notifications on a server without autovacuum).
+        indexes = [models.Index(fields=["id"], condition=models.Q(error=""), name="alert_inbox_waiting")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.received_at:%Y-%m-%d %H:%M:%S}"

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from irtis.audit.models import AuditEntry
 from irtis.identity import tokens
 from irtis.identity.models import APIToken, User
-from irtis.monitoring import inbox, webhook
+from irtis.monitoring import inbox, locks, webhook
 from irtis.monitoring.models import Alert, AlertNotification, Incident
 from tests.monitoring.test_incidents import array_estate
 
@@ -104,3 +106,17 @@ def test_a_revoked_token_is_refused_within_the_bound(sender: Client, monkeypatch
     monkeypatch.setattr(webhook, "SENDERS_KEPT", 0)  # the bound passed (2 s in production)
     assert post(sender, "zabbix", zabbix(1, "x", T)).status_code == 401
     assert any(e.after["reason"] == "revoked" for e in AuditEntry.objects.filter(action="token_refused"))
+
+
+def test_a_cause_and_its_consequences_told_at_once_open_one_incident_followed_once(sender: Client) -> None:  # noqa: F811
+    e = array_estate()
+    for machine in e["machines"]:  # the machines' alerts arrive before their disk array's
+        keep("zabbix", zabbix(1, machine.name, T + timedelta(minutes=5), event_id=f"z-{machine.pk}"))
+    keep("zabbix", zabbix(1, "masyvas-1", T + timedelta(minutes=5), event_id="z-array"))
+    with CaptureQueriesContext(connection) as captured:
+        assert inbox.work_off() == 12
+    incident = Incident.objects.get()  # not eleven incidents merged into the array's
+    assert incident.cause == "masyvas-1" and incident.status == "open"
+    assert incident.linked.count() == 12 and incident.linked.filter(is_cause=True).count() == 1
+    taken = [q for q in captured.captured_queries if f"pg_advisory_xact_lock({locks.KEY})" in q["sql"]]
+    assert len(taken) == (1 if connection.vendor == "postgresql" else 0)  # incidents followed once

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db.models import Q
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.wsgi import Response
@@ -42,9 +43,7 @@ class Server(BaseApplication):
         Response.default_headers = _without_server_header  # type: ignore[method-assign,assignment]  # before the workers fork
 
     def load(self) -> Any:
-        from irtis.wsgi import application
-
-        return application
+        return get_internal_wsgi_application()  # settings.WSGI_APPLICATION: irtis.wsgi's
 
 
 KEEPALIVE_REQUESTS = 100
@@ -63,8 +62,10 @@ def _spread_connections(worker: Any, request: Any) -> None:
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
-    """How gunicorn serves irtis (also what the HTTP benchmarks serve their bare application with)."""
-    return {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "worker_class": "gthread",
+    """How gunicorn serves irtis (also what the HTTP benchmarks serve their bare application with).
+    `IRTIS_THREADS` threads a worker: requests that wait on the database (an alert webhook's
+    commit) leave the processor to others; more of them gather in one commit (irtis.monitoring.inbox)."""
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": settings.IRTIS_THREADS, "worker_class": "gthread",
             "accesslog": "-", "timeout": 120, "pre_request": _spread_connections}
 
 
