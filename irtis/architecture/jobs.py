@@ -78,10 +78,8 @@ def generate(run: Any, document: str) -> dict[str, Any]:
     doc, fmt = describe(user, document)
     publish.stamp(doc, user)
     run.report(1, 3, _("Drawing the diagrams"))
-    publish.pictures(doc, fmt)  # drawn once here (cached) to show the step; the file reuses them
-    run.report(2, 3, _("Writing the file"))
-    try:
-        body = publish.render(doc, fmt)
+    try:  # a PDF's diagrams are drawn while WeasyPrint starts on the text (publish._pdf)
+        body = publish.render(doc, fmt, drawn=lambda: run.report(2, 3, _("Writing the file")))
     except pdf.PDFUnavailable as problem:
         raise Refused(_("This format cannot be generated on this server at the moment: %(problem)s")
                       % {"problem": problem}) from None
