@@ -180,34 +180,45 @@ def split(graph: dict, root: str | None = None, highlight: frozenset[str] = froz
         source = to_dot(whole.graph, root, highlight, whole.boundary)
         if readable(source):
             return [(whole, source)]
-    groups: list[tuple[str, list[str]]] = []
+    groups: list[tuple[str, list[list[str]]]] = []
     for layers, name in LAYER_GROUPS:
         ids = [str(n["id"]) for n in nodes if n.get("layer", 0) in layers]
         if ids:
-            groups.append((str(name), ids))
+            groups.append((str(name), [ids]))
+    fitted = _fit(graph, groups, root, highlight)
     result: list[tuple[Part, str]] = []
-    for title, ids in groups:
-        result.extend(_fit(graph, title, ids, root, highlight))
+    for (title, _pieces), drawn in zip(groups, fitted, strict=True):
+        if len(drawn) > 1:
+            for number, (part, _source) in enumerate(drawn, start=1):
+                part.title = f"{title} ({number}/{len(drawn)})"
+        result.extend(drawn)
     return result
 
 
-def _fit(graph: dict, title: str, ids: list[str], root: str | None,
-         highlight: frozenset[str]) -> list[tuple[Part, str]]:
-    pieces = [ids]
-    while True:  # halve every piece that does not fit, until all do
-        drawn = [(_part(title, graph, piece), piece) for piece in pieces]
-        sources = [to_dot(part.graph, root, highlight, part.boundary) for part, _piece in drawn]
-        draw_all(sources, "svg")
-        too_big = [n for n, ((_part_, piece), source) in enumerate(zip(drawn, sources, strict=True))
-                   if len(piece) > 1 and not readable(source)]
-        if not too_big:
-            break
-        pieces = [half for n, piece in enumerate(pieces)
-                  for half in ((piece[:len(piece) // 2], piece[len(piece) // 2:]) if n in too_big else (piece,))]
-    if len(drawn) > 1:
-        for number, (part, _piece) in enumerate(drawn, start=1):
-            part.title = f"{title} ({number}/{len(drawn)})"
-    return [(part, source) for (part, _piece), source in zip(drawn, sources, strict=True)]
+def _fit(graph: dict, groups: list[tuple[str, list[list[str]]]], root: str | None,
+         highlight: frozenset[str]) -> list[list[tuple[Part, str]]]:
+    """Each group's pieces, every piece that does not fit halved until all do. The groups are
+    halved side by side, so each round draws all their new pieces at once (`draw_all`); a piece of
+    more than ONE_DIAGRAM_NODES objects is halved without drawing it."""
+    pieces = [list(group_pieces) for _title, group_pieces in groups]
+    while True:
+        drawn = []
+        for (title, _first), group_pieces in zip(groups, pieces, strict=True):
+            parts = [_part(title, graph, piece) for piece in group_pieces]
+            drawn.append([(piece, part, to_dot(part.graph, root, highlight, part.boundary)
+                           if len(piece) <= ONE_DIAGRAM_NODES else "")
+                          for piece, part in zip(group_pieces, parts, strict=True)])
+        draw_all((source for group in drawn for _piece, _part_, source in group if source), "svg")
+        pieces = [[half for piece, _part_, source in group for half in _halves(piece, source)] for group in drawn]
+        if all(len(new) == len(group) for new, group in zip(pieces, drawn, strict=True)):
+            return [[(part, source) for _piece, part, source in group] for group in drawn]
+
+
+def _halves(piece: list[str], source: str) -> tuple[list[str], ...]:
+    """The piece itself when it fits (a single object always does), else its two halves."""
+    if len(piece) == 1 or (source and readable(source)):
+        return (piece,)
+    return piece[:len(piece) // 2], piece[len(piece) // 2:]
 
 
 def _part(title: str, graph: dict, ids: list[str]) -> Part:

@@ -9,9 +9,11 @@ in irtis is audited, so two documents with the same data version were generated 
 data (generations themselves are left out of the count).
 """
 
-import base64
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
@@ -50,12 +52,9 @@ class Picture:
     title: str
     svg: str = ""
     png: bytes = b""
-
-    @property
-    def png_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode()
     width_pt: float = 0.0  # printed width of the PNG: its drawn width scaled into the page box
     note: str = ""  # why this diagram could not be drawn
+    url: str = ""  # in the PDF: the address WeasyPrint fetches the PNG from (see `_pdf`)
 
 
 def pictures(doc: Document, fmt: str) -> list[Picture]:
@@ -79,15 +78,47 @@ def pictures(doc: Document, fmt: str) -> list[Picture]:
     return result
 
 
-def render(doc: Document, fmt: str) -> bytes:
-    """The DOCX or PDF file of a stamped document."""
+def render(doc: Document, fmt: str, drawn: Callable[[], object] = lambda: None) -> bytes:
+    """The DOCX or PDF file of a stamped document; `drawn` is called once its diagrams are drawn."""
     if fmt == "docx":
-        return word.build(doc, pictures(doc, "docx"))
+        drawings = pictures(doc, "docx")
+        drawn()
+        return word.build(doc, drawings)
     if fmt == "pdf":
-        html = render_to_string("architecture/print.html", {"doc": doc, "pictures": pictures(doc, "pdf"),
-                                                            "author": word.AUTHOR})
-        return pdf.write_pdf(html)
+        return _pdf(doc, drawn)
     raise ValueError(fmt)
+
+
+def _pdf(doc: Document, drawn: Callable[[], object]) -> bytes:
+    """The PDF, its diagrams' PNGs drawn by `dot` while WeasyPrint reads the HTML and its styles
+    (on the second core): each <img> names its diagram ("diagram:3") and WeasyPrint's fetch of it
+    waits for the drawing. Their printed sizes come from the SVGs the split already drew."""
+    sources = [d.dot for d in doc.diagrams if d.dot]
+    diagram.draw_all(sources, "svg")
+    with ThreadPoolExecutor(1) as pool:
+        drawing = pool.submit(diagram.draw_all, sources, "png")
+        reported: list[bool] = []
+
+        def png(source: str) -> bytes:
+            drawing.result()
+            if not reported:
+                reported.append(True)
+                drawn()
+            return diagram.render(source, "png")  # raises (WeasyPrint prints the alt text) if dot failed
+
+        result, images = [], {}
+        for number, item in enumerate(d for d in doc.diagrams if d.dot):
+            try:
+                width, _height = diagram.printed_size(item.dot)
+            except diagram.DiagramUnavailable as problem:
+                result.append(Picture(item.title, note=str(problem)))
+                continue
+            images[f"diagram:{number}"] = partial(png, item.dot)
+            result.append(Picture(item.title, url=f"diagram:{number}", width_pt=width))
+        if not images:
+            drawn()
+        html = render_to_string("architecture/print.html", {"doc": doc, "pictures": result, "author": word.AUTHOR})
+        return pdf.write_pdf(html, images)
 
 
 def audit(doc: Document, fmt: str, body: bytes) -> AuditEntry:
