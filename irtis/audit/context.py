@@ -1,7 +1,7 @@
 """Who is changing things, from where and how: carried with the request, job or command."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -46,6 +46,12 @@ def changes_by(user: object | None = None, source: str = Source.SYSTEM, **values
         yield ctx
     finally:
         _current.reset(token)
+
+
+def request_source(meta: Mapping[str, Any]) -> str:
+    """Where a request's changes come from: a script's call carries its token (the API); a page,
+    even its button posting to the API, the session (the UI)."""
+    return Source.API if "HTTP_AUTHORIZATION" in meta else Source.UI
 
 
 def set_user(user: object) -> None:

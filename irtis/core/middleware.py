@@ -12,8 +12,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from irtis.audit.context import changes_by
-from irtis.audit.models import Source
+from irtis.audit.context import changes_by, request_source
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -37,10 +36,9 @@ class ChangeContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.id = str(uuid.uuid4())  # type: ignore[attr-defined]  # kept on the request for views
-        source = Source.API if request.path.startswith("/api/") else Source.UI
         # The API authenticates inside the view; it sets the user on the context there.
         with changes_by(
-            request.user, source, source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id
+            request.user, request_source(request.META), source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id
         ):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id

@@ -57,4 +57,5 @@ def restricted_search(
 def global_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = restricted_search(query, request.user) if query else []
-    return render(request, "core/search.html", {"query": query, "results": results})
+    # `search_query` fills the global search box too; other pages' `query` is their list's parameters.
+    return render(request, "core/search.html", {"query": query, "search_query": query, "results": results})

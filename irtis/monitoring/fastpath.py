@@ -26,8 +26,7 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 
-from irtis.audit.context import changes_by
-from irtis.audit.models import Source
+from irtis.audit.context import changes_by, request_source
 from irtis.core.middleware import CONTENT_SECURITY_POLICY
 from irtis.identity.proxy import client_address
 
@@ -96,7 +95,7 @@ def receive(environ: dict[str, Any], start_response: Callable[..., Any], source:
         client = client_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"))
         length = int(environ["CONTENT_LENGTH"])
         request_id = str(uuid.uuid4())
-        with changes_by(None, Source.UI, source_ip=client, request_id=request_id):
+        with changes_by(None, request_source(environ), source_ip=client, request_id=request_id):
             status, answer = webhook.respond(source, environ.get("HTTP_AUTHORIZATION", ""), length,
                                              lambda: environ["wsgi.input"].read(length), client)
     except BaseException:  # the server answers 500; this request's end for Django all the same

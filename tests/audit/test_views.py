@@ -72,3 +72,30 @@ def test_pagination(admin_client, make_sites) -> None:
     assert "S54 Vieta 54" in first and "S54 Vieta 54" not in second
     assert "S0 Vieta 0" in second and "page=2" in first
     assert AuditEntry.objects.filter(action=Action.AUDIT_READ).count() == 2
+
+
+def test_changes_read_as_people_read_them(admin_client, make_sites) -> None:
+    """A related object by its name (by its id once deleted), a choice by its label, yes or no;
+    the page's filters stay out of the global search box."""
+    from django.utils import translation
+
+    from irtis.inventory.models import Location
+
+    make_sites(3)
+    first, second, gone = (Site.objects.get(code=code) for code in ("S1", "S2", "S0"))
+    room = Location.objects.create(site=first, code="L1", name="Komutacinė", kind=Location.Kind.ROOM)
+    room.site, room.kind = second, Location.Kind.CAGE
+    room.save()
+    moved = Location.objects.create(site=gone, code="L2", name="Sandėlis")
+    moved.site = first
+    moved.save()
+    Location.objects.filter(site=gone).delete()
+    gone_pk = gone.pk
+    gone.delete()
+    response = admin_client.get(URL, {"action": "update", "content_type": ContentType.objects.get_for_model(Location).pk})
+    html = response.content.decode()
+    with translation.override("lt"):
+        room_label, cage_label = str(Location.Kind.ROOM.label), str(Location.Kind.CAGE.label)
+    assert "S1 Vieta 1" in html and "S2 Vieta 2" in html and f"#{gone_pk}" in html
+    assert room_label in html and cage_label in html and '"cage"' not in html
+    assert 'name="q" placeholder="Ieškoti visur"' in html and 'value="action=update' not in html

@@ -5,6 +5,7 @@ import functools
 from typing import Any, cast
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import QueryDict
 from django.template import loader
@@ -173,36 +174,49 @@ def form_field(field: Any) -> str:
 
 @register.filter
 def diff(change: Any) -> list[tuple[str, Any, Any]]:
-    """(field label, old, new) for each value an update changed."""
+    """(field label, old, new) for each value an update changed, as people read them: related
+    objects by name (one since deleted by its id), choices by label, yes or no."""
     before, after = change.before or {}, change.after or {}
     model = change.content_type.model_class() if change.content_type_id else None
     rows = []
     for key in sorted(set(before) | set(after)):
         if key == "version" or before.get(key) == after.get(key):
             continue
-        label = key
-        if model is not None:
-            try:
-                label = str(model._meta.get_field(key.removesuffix("_id")).verbose_name)
-            except Exception:  # a field since removed keeps its raw name
-                label = key
         old, new = before.get(key), after.get(key)
-        field = _many_field(model, key)
-        if field is not None:  # ids of related objects, shown by name
-            ids = [*(old or []), *(new or [])]
-            related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
-            names = {o.pk: str(o) for o in related._default_manager.filter(pk__in=ids)}
-            old, new = (", ".join(names.get(pk, str(pk)) for pk in value or []) for value in (old, new))
-        rows.append((label, old, new))
+        field = _field(model, key)
+        if field is None:  # a field since removed keeps its raw name and values
+            rows.append((key, old, new))
+            continue
+        rows.append((str(field.verbose_name), *_readable(field, old, new)))
     return rows
 
 
-def _many_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """The model's field stored under `name` (its name or, for a foreign key, its column)."""
     try:
-        field = model._meta.get_field(name) if model is not None else None
-    except Exception:  # a field since removed
+        return cast(models.Field, model._meta.get_field(name)) if model is not None else None
+    except FieldDoesNotExist:
         return None
-    return cast(models.Field, field) if field is not None and field.many_to_many else None  # its own field
+
+
+def _readable(field: models.Field, *values: Any) -> list[Any]:
+    if field.is_relation:  # ids of related objects: one or, for a many-to-many field, a list
+        many = field.many_to_many
+        ids = [pk for value in values for pk in ((value or []) if many else [value]) if pk is not None]
+        related = cast(type[models.Model], field.related_model)  # resolved once the apps are loaded
+        names = {o.pk: str(o) for o in related._default_manager.filter(pk__in=ids)}
+
+        def name(pk: Any) -> str:
+            return names.get(pk, f"#{pk}")
+
+        return [", ".join(map(name, value or [])) if many else (None if value is None else name(value))
+                for value in values]
+    if field.choices:
+        labels = dict(field.flatchoices)
+        return [labels.get(value, value) for value in values]
+    if isinstance(field, models.BooleanField):
+        return [None if value is None else _("yes") if value else _("no") for value in values]
+    return list(values)
 
 
 @register.filter
