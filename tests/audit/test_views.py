@@ -92,7 +92,8 @@ def test_changes_read_as_people_read_them(admin_client, make_sites) -> None:
     Location.objects.filter(site=gone).delete()
     gone_pk = gone.pk
     gone.delete()
-    response = admin_client.get(URL, {"action": "update", "content_type": ContentType.objects.get_for_model(Location).pk})
+    kind = ContentType.objects.get_for_model(Location).pk
+    response = admin_client.get(URL, {"action": "update", "content_type": kind})
     html = response.content.decode()
     with translation.override("lt"):
         room_label, cage_label = str(Location.Kind.ROOM.label), str(Location.Kind.CAGE.label)
