@@ -7,6 +7,8 @@ from irtis.audit.models import AuditEntry
 from irtis.core import registry
 from irtis.core.collation import sort_key
 from irtis.core.models import SearchEntry, StaleObjectError
+from irtis.identity.models import User
+from irtis.identity.tokens import issue
 from irtis.inventory.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +63,15 @@ def test_change_records_carry_who_what_where(admin_client: Client) -> None:
     response = admin_client.post("/api/inventory/sites/", {"code": "KLP", "name": "Klaipėda", "kind": "seaport"},
                                  content_type="application/json", REMOTE_ADDR="10.20.30.40")
     entry = AuditEntry.objects.get(object_id=response.json()["id"], action="create", content_type__model="site")
-    assert entry.actor_name == "admin" and entry.source == "api" and entry.source_ip == "10.20.30.40"
+    # Signed in by the session: a page's button posting to the API, so the UI.
+    assert entry.actor_name == "admin" and entry.source == "ui" and entry.source_ip == "10.20.30.40"
     assert entry.request_id == response["X-Request-ID"]
     assert entry.after["name"] == "Klaipėda" and entry.before is None
+    script = Client(headers={"Authorization": f"Bearer {issue(User.objects.get(username='admin'))[1]}"})
+    response = script.post("/api/inventory/sites/", {"code": "KUN", "name": "Kaunas", "kind": "customs_post"},
+                           content_type="application/json")
+    entry = AuditEntry.objects.get(object_id=response.json()["id"], action="create", content_type__model="site")
+    assert entry.actor_name == "admin" and entry.source == "api"  # a script's call, by its token
 
 
 def test_a_failed_write_leaves_no_change_record() -> None:
