@@ -16,6 +16,12 @@ TAGS = [
 ]
 
 
+def loaded() -> bool:
+    """Whether the demo has been loaded into this database: its tags, the first thing it makes,
+    are there."""
+    return Tag.objects.filter(slug__in=[slug for slug, *_ in TAGS]).exists()
+
+
 def ensure(model: type[M], key: str | dict, values: dict) -> M:
     """Create the object, or update it only where the demo values differ (so reruns write nothing).
 

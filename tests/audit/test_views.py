@@ -100,3 +100,23 @@ def test_changes_read_as_people_read_them(admin_client, make_sites) -> None:
     assert "S1 Vieta 1" in html and "S2 Vieta 2" in html and f"#{gone_pk}" in html
     assert room_label in html and cage_label in html and '"cage"' not in html
     assert 'name="q" placeholder="Ieškoti visur"' in html and 'value="action=update' not in html
+
+
+def test_times_changed_show_in_the_readers_time_zone(db, settings) -> None:
+    """A time stored in UTC (a schedule's next run) reads in Vilnius time, in the page's format."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone, translation
+
+    from irtis.core.templatetags.irtis import diff
+    from irtis.tasks.models import Schedule
+
+    settings.TIME_ZONE = "Europe/Vilnius"
+    kind = ContentType.objects.get_for_model(Schedule)
+    change = SimpleNamespace(content_type_id=kind.pk, content_type=kind,
+                             before={"next_run": "2026-12-05T20:15:00.000000Z", "enabled": True},
+                             after={"next_run": "2026-12-06T00:15:00+00:00", "enabled": False})
+    with translation.override("lt"), timezone.override("Europe/Vilnius"):
+        rows = dict((label, (old, new)) for label, old, new in diff(change))
+    assert rows["kitas vykdymas"] == ("2026-12-05 22:15", "2026-12-06 02:15")
+    assert rows["įjungta"] == ("taip", "ne")

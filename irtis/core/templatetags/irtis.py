@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.template import loader
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
@@ -175,7 +176,8 @@ def form_field(field: Any) -> str:
 @register.filter
 def diff(change: Any) -> list[tuple[str, Any, Any]]:
     """(field label, old, new) for each value an update changed, as people read them: related
-    objects by name (one since deleted by its id), choices by label, yes or no."""
+    objects by name (one since deleted by its id), choices by label, yes or no, times in the
+    reader's time zone."""
     before, after = change.before or {}, change.after or {}
     model = change.content_type.model_class() if change.content_type_id else None
     rows = []
@@ -216,7 +218,18 @@ def _readable(field: models.Field, *values: Any) -> list[Any]:
         return [labels.get(value, value) for value in values]
     if isinstance(field, models.BooleanField):
         return [None if value is None else _("yes") if value else _("no") for value in values]
+    if isinstance(field, models.DateTimeField):  # stored in UTC as ISO 8601: shown in the reader's time
+        return [_local_time(value) for value in values]
     return list(values)
+
+
+def _local_time(value: Any) -> Any:
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return date_filter(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 @register.filter
