@@ -54,7 +54,7 @@ def run(data: dict[str, Any], loads: int = 7) -> dict[str, float]:
         for _ in range(loads):
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.add_init_script(PROBE)
-            page.route("http://map.test/**", lambda route: _answer(route, body))
+            page.route("http://map.test/**", lambda route: answer(route, body))
             page.goto("http://map.test/map")
             page.wait_for_function("window.__cy && window.__cy.nodes().length > 0")
             drawn = page.evaluate(FRAMES)
@@ -80,14 +80,15 @@ def run(data: dict[str, Any], loads: int = 7) -> dict[str, float]:
             "drag_step_ms": statistics.median(drag)}
 
 
-def _answer(route: Any, body: str) -> None:
+def answer(route: Any, body: str, page: str = PAGE) -> None:
+    """Answers the page's requests: the project's static files, the map's JSON `body`, `page`."""
     path = route.request.url.removeprefix("http://map.test").split("?")[0]
     if path in STATIC:
         route.fulfill(body=STATIC[path].read_text(encoding="utf-8"), content_type="application/javascript")
     elif path.startswith("/api/systems/graph/"):
         route.fulfill(body=body, content_type="application/json")
     else:
-        route.fulfill(body=PAGE, content_type="text/html")
+        route.fulfill(body=page, content_type="text/html")
 
 
 def main() -> None:

@@ -3,19 +3,17 @@ most numerous kinds folded into one node each, unfolded by a click), a legend of
 their colours, and the objects as a text list.
 
 The page loads the project's own `depmap.js` and vendored Cytoscape; the map's JSON is answered
-by an intercepted request, as `benchmarks/systems_map_browser.py` does, so no database is read.
+by an intercepted request (`benchmarks/systems_map_browser.answer`), so no database is read.
 """
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.systems_map_browser import answer
+
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-STATIC = {"/static/vendor/cytoscape/cytoscape.min.js": ROOT / "irtis/static/vendor/cytoscape/cytoscape.min.js",
-          "/static/systems/depmap.js": ROOT / "irtis/systems/static/systems/depmap.js"}
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <script>
   let real;  // keeps the map's Cytoscape instance for the test
@@ -52,20 +50,10 @@ def estate() -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "truncated": False}
 
 
-def answer(route: Any, body: str) -> None:
-    path = route.request.url.removeprefix("http://map.test").split("?")[0]
-    if path in STATIC:
-        route.fulfill(body=STATIC[path].read_text(encoding="utf-8"), content_type="application/javascript")
-    elif path.startswith("/api/systems/graph/"):
-        route.fulfill(body=body, content_type="application/json")
-    else:
-        route.fulfill(body=PAGE, content_type="text/html")
-
-
 def test_a_map_of_300_objects_is_readable_at_first_view(browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     body = json.dumps(estate())
-    page.route("http://map.test/**", lambda route: answer(route, body))
+    page.route("http://map.test/**", lambda route: answer(route, body, PAGE))
     page.goto("http://map.test/map")
     page.wait_for_function("window.__cy && window.__cy.nodes().length > 0")
 
@@ -97,7 +85,7 @@ def test_a_small_map_is_not_folded(browser: Any) -> None:
     data["edges"] = [e for e in data["edges"] if e["source"] in kept and e["target"] in kept]
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     body = json.dumps(data)
-    page.route("http://map.test/**", lambda route: answer(route, body))
+    page.route("http://map.test/**", lambda route: answer(route, body, PAGE))
     page.goto("http://map.test/map")
     page.wait_for_function("window.__cy && window.__cy.nodes().length > 0")
     assert page.evaluate("window.__cy.nodes().length") == 100
