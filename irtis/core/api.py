@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import django_auth
 
 from . import bulk, choices, collation, permissions, registry, relations, schemas
@@ -38,7 +40,18 @@ PAGING = {"limit", "offset", "brief", "ordering"}
 
 
 # Token authentication belongs to identity; the settings plug it in (core imports no app above it).
-api = NinjaAPI(
+class PlatformAPI(NinjaAPI):
+    """The API, whose description holds the `Problem` that every error answers with (the
+    operations name it in their `openapi_extra`: `schemas.failures`)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Problem"] = schemas.Problem.model_json_schema(
+            ref_template=REF_TEMPLATE, mode="serialization", schema_generator=NinjaGenerateJsonSchema)
+        return schema
+
+
+api = PlatformAPI(
     title="irtis API", version="1", urls_namespace="api", docs_url="/docs",
     auth=[*(import_string(name)() for name in settings.IRTIS_API_AUTHENTICATION), django_auth],
 )
@@ -464,43 +477,45 @@ def _router(entry: registry.ModelEntry) -> Router:
     op = f"{entry.app_label}_{entry.model_name}"
     refused_writes, refused_changes = schemas.failures(400, 409, 422), schemas.failures(400, 404, 409, 412, 422)
 
-    @router.get("/", response={200: listing, **schemas.failures(400, 422)}, operation_id=f"{op}_list",
+    @router.get("/", response={200: listing}, openapi_extra=schemas.failures(400, 422), operation_id=f"{op}_list",
                 summary=described(format_lazy(gettext_lazy("List {many}"), many=many)))
     def list_objects(request: HttpRequest, limit: int = 50, offset: schemas.Offset = 0, brief: bool = False,
                      ordering: str = "", q: str = "") -> HttpResponse:
         return ops.listing(request, limit, offset, brief, ordering, q)
 
-    @router.post("/", response={201: out | list[out], **refused_writes}, operation_id=f"{op}_create",  # type: ignore[valid-type]  # a schema built per model at run time
+    @router.post("/", response={201: out | list[out]}, openapi_extra=refused_writes, operation_id=f"{op}_create",  # type: ignore[valid-type]  # a schema built per model at run time
                  summary=described(format_lazy(gettext_lazy("Create {one} (one or a list)"), one=one)))
     def create_objects(request: HttpRequest, payload: create | list[create]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.create(request, payload)
 
-    @router.patch("/", response={200: list[out], **refused_changes}, operation_id=f"{op}_bulk_update",  # type: ignore[valid-type]  # a schema built per model at run time
+    @router.patch("/", response={200: list[out]}, openapi_extra=refused_changes, operation_id=f"{op}_bulk_update",  # type: ignore[valid-type]  # a schema built per model at run time
                   summary=described(format_lazy(gettext_lazy("Update a list of {many}"), many=many)))
     def update_objects(request: HttpRequest, payload: list[bulk_patch]) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.bulk_update(request, payload)
 
-    @router.delete("/", response={204: None, **schemas.failures(400, 404, 409, 422)}, operation_id=f"{op}_bulk_delete",
+    @router.delete("/", response={204: None}, openapi_extra=schemas.failures(400, 404, 409, 422),
+                   operation_id=f"{op}_bulk_delete",
                    summary=described(format_lazy(gettext_lazy("Delete a list of {many}"), many=many)))
     def delete_objects(request: HttpRequest, payload: list[schemas.Identity]) -> HttpResponse:
         return ops.bulk_delete(request, payload)
 
-    @router.get("/{pk}/", response={200: out, **schemas.failures(404, 422)}, operation_id=f"{op}_read",
+    @router.get("/{pk}/", response={200: out}, openapi_extra=schemas.failures(404, 422), operation_id=f"{op}_read",
                 summary=described(format_lazy(gettext_lazy("Read {one}"), one=one)))
     def read_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.detail(request, pk)
 
-    @router.patch("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_partial_update",
+    @router.patch("/{pk}/", response={200: out}, openapi_extra=refused_changes, operation_id=f"{op}_partial_update",
                   summary=described(format_lazy(gettext_lazy("Change some fields of {one}"), one=one)))
     def patch_object(request: HttpRequest, pk: schemas.Id, payload: patch) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=True)
 
-    @router.put("/{pk}/", response={200: out, **refused_changes}, operation_id=f"{op}_update",
+    @router.put("/{pk}/", response={200: out}, openapi_extra=refused_changes, operation_id=f"{op}_update",
                 summary=described(format_lazy(gettext_lazy("Replace {one}"), one=one)))
     def put_object(request: HttpRequest, pk: schemas.Id, payload: create) -> HttpResponse:  # type: ignore[valid-type]  # a schema built per model at run time
         return ops.update(request, pk, payload, partial=False)
 
-    @router.delete("/{pk}/", response={204: None, **schemas.failures(404, 409, 412, 422)}, operation_id=f"{op}_delete",
+    @router.delete("/{pk}/", response={204: None}, openapi_extra=schemas.failures(404, 409, 412, 422),
+                   operation_id=f"{op}_delete",
                    summary=described(format_lazy(gettext_lazy("Delete {one}"), one=one)))
     def delete_object(request: HttpRequest, pk: schemas.Id) -> HttpResponse:
         return ops.delete(request, pk)
