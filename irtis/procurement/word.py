@@ -3,7 +3,7 @@ specification (techninė specifikacija) in the form public procurement documents
 table: No., requirement, kind, how compliance is proven) and the offer evaluation report.
 """
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -79,7 +79,7 @@ def _evaluation(result: Result, word: Writer) -> None:
     for declaration in result.declarations:
         word.paragraph(_("%(name)s declared impartiality on %(date)s.") % {
             "name": declaration.evaluator.get_full_name() or declaration.evaluator.get_username(),
-            "date": date_format(declaration.declared_at, "DATE_FORMAT")})
+            "date": date_format(timezone.localtime(declaration.declared_at), "DATE_FORMAT")})
 
 
 def evaluation_report(result: Result, fmt: str = "docx", language: str = "lt") -> bytes:
