@@ -104,9 +104,12 @@ class PermissionContract:
         user = User.objects.create_user(f"u{next(_people)}")
         self.others().users.add(user)
         content_type = ContentType.objects.get_for_model(self.model)
+        alike: dict[str, list[str]] = {}  # actions under the same constraints share one permission
         for action, constraints in grants.items():
+            alike.setdefault(json.dumps(constraints, sort_keys=True), []).append(action)
+        for constraints, actions in alike.items():
             perm = ObjectPermission.objects.create(
-                name=f"{user.username}:{action}", actions=[action], constraints=constraints)
+                name=f"{user.username}:{'+'.join(actions)}", actions=actions, constraints=json.loads(constraints))
             perm.users.add(user)
             perm.object_types.add(content_type)
         return user
