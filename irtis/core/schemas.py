@@ -67,9 +67,13 @@ def _definition(field: models.Field, optional: bool) -> tuple[Any, Any]:
         kind = Optional[kind]  # noqa: UP045 (runtime type construction)
     if optional or field.has_default() or field.blank or field.null:
         # May be left out, but only a nullable field takes null (the default is not validated).
-        # Left out of a create or PUT, a field takes its default ("" for blank text).
-        default = None if optional or blank_choice(field) else field.get_default()
-        return (kind, Field(default, **_constraints(field)))
+        # Left out of a create or PUT, a field takes its default ("" for blank text), worked out
+        # for each request when it is a function (`timezone.now`), not once when the schema is built.
+        if optional or blank_choice(field):
+            return (kind, Field(None, **_constraints(field)))
+        if callable(field.default):
+            return (kind, Field(default_factory=field.get_default, **_constraints(field)))
+        return (kind, Field(field.get_default(), **_constraints(field)))
     return (kind, Field(..., **_constraints(field)))
 
 

@@ -1,7 +1,10 @@
 """Platform behaviour beyond the per-model contract: ordering, search, change records, locking."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from irtis.audit.models import AuditEntry
 from irtis.core import registry
@@ -117,3 +120,20 @@ def test_a_bookmark_of_a_former_path_is_redirected(admin_client: Client) -> None
     assert (response.status_code, response["Location"]) == (301, "/inventory/device-roles/?q=x")
     assert admin_client.get("/network/ipaddresses/7/edit/")["Location"] == "/network/ip-addresses/7/edit/"
     assert admin_client.get("/inventory/device-roles/").status_code == 200
+
+
+def test_a_default_left_out_of_a_put_is_worked_out_for_that_request(admin_client: Client) -> None:
+    """A field left out of a PUT takes its default: for an incident's detection time, now, not the
+    moment the process built its schemas (at its start, before this test)."""
+    from irtis.core.api import api
+    from irtis.monitoring.models import Incident
+
+    incident = Incident.objects.create(title="Nepasiekiamas MDAS", detected_at=timezone.now() - timedelta(days=2))
+    before = timezone.now()
+    response = admin_client.put(f"/api/monitoring/incidents/{incident.pk}/", {"title": "Nepasiekiamas MDAS"},
+                                content_type="application/json", HTTP_IF_MATCH=f'"{incident.version}"')
+    assert response.status_code == 200, response.content
+    incident.refresh_from_db()
+    assert incident.detected_at >= before
+    described = api.get_openapi_schema()["components"]["schemas"]["IncidentCreate"]["properties"]["detected_at"]
+    assert "default" not in described  # no moment of the past offered as the default
