@@ -18,6 +18,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
@@ -41,14 +42,24 @@ PAGING = {"limit", "offset", "brief", "ordering"}
 
 # Token authentication belongs to identity; the settings plug it in (core imports no app above it).
 class PlatformAPI(NinjaAPI):
-    """The API, whose description holds the `Problem` that every error answers with (the
-    operations name it in their `openapi_extra`: `schemas.failures`)."""
+    """The API, whose description is written once per language and path (the operations are set
+    when the process starts, and writing it takes seconds), holding the `Problem` that every
+    error answers with (the operations name it in their `openapi_extra`: `schemas.failures`).
+    Callers read the description; they do not change it."""
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(**kwargs)
-        schema["components"].setdefault("schemas", {})["Problem"] = schemas.Problem.model_json_schema(
-            ref_template=REF_TEMPLATE, mode="serialization", schema_generator=NinjaGenerateJsonSchema)
-        return schema
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._described: dict[tuple[Any, ...], Any] = {}
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        key = (translation.get_language(), path_prefix, tuple(sorted((path_params or {}).items())))
+        described = self._described
+        if key not in described:
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            schema["components"].setdefault("schemas", {})["Problem"] = schemas.Problem.model_json_schema(
+                ref_template=REF_TEMPLATE, mode="serialization", schema_generator=NinjaGenerateJsonSchema)
+            described[key] = schema
+        return described[key]
 
 
 api = PlatformAPI(
