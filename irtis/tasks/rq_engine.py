@@ -14,6 +14,7 @@ from django.db import transaction
 from django_tasks_rq.backend import Job as TaskJob
 from redis.client import Pipeline
 from rq.defaults import RQ_KEY_PREFIX
+from rq.exceptions import StopRequested
 from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job as BaseJob
 from rq.job import JobStatus
@@ -173,6 +174,8 @@ class RunWorker(SimpleWorker):
             *executions])
         if not taken:
             self._state = WorkerStatus.IDLE
+            if self._stop_requested:  # asked for meanwhile: stop rather than wait for jobs
+                raise StopRequested
             return
         self._state_written = WorkerStatus.BUSY
         queue = queues[int(taken[0]) - 1]

@@ -97,7 +97,7 @@ def test_a_worker_killed_mid_batch_has_each_of_its_runs_retried_and_done_once(st
 
 def test_a_stopped_worker_finishes_its_run_and_puts_the_rest_of_its_batch_back(start_worker) -> None:
     worker = warmed_up(start_worker)
-    runs = batch(6, pause=2)
+    runs = batch(6, pause=5)
     stop(worker, signal.SIGTERM)
     worker.wait(30)
     runs = [Run.objects.get(pk=run.pk) for run in runs]
