@@ -12,6 +12,8 @@ Figures per engine:
   engine's entry) one by one (`start()`), then again in batches (`start_many()`), while real
   `irtis worker` processes work them off; rate = jobs / (first enqueued → last finished);
 - backlog: jobs started while the workers are stopped, then worked off (first start to last finish);
+- in-process: a backlog worked off by one worker in this process, with the worker's CPU per job
+  (its own share: less sensitive to the machine's load than the rates);
 - a bare Tasks-API task (`@task`, the engine alone: irtis's run signals disconnected), enqueued
   one by one, then worked off by one worker in this process.
 The floor: the share of a core that a busy Python loop gets, before and after (1.0 = a quiet core).
@@ -118,9 +120,37 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
         worker.wait(30)
 
 
+def work_off_in_process(queue: str = "default") -> None:
+    """Work the queue off with one worker of the engine, in this process, until it is empty."""
+    from django.conf import settings
+
+    if settings.IRTIS_TASKS == "rq":
+        import django_rq
+
+        from irtis.tasks.rq_engine import RunJob, RunWorker
+
+        worker = django_rq.get_worker(queue, job_class=RunJob, worker_class=RunWorker)  # type: ignore[arg-type]
+        worker.work(burst=True, logging_level="WARNING")
+    else:
+        from irtis.tasks.worker import DatabaseWorker
+
+        DatabaseWorker(queue_names=[queue], interval=0, batch=True, backend_name="default", startup_delay=False,
+                       max_tasks=None, worker_id="bench", excluded_queue_names=[]).run()
+
+
+def measure_in_process(count: int) -> tuple[float, float]:
+    """A backlog of `count` jobs worked off by one worker in this process: jobs per second, and
+    the worker's CPU per job in ms (its own share only: less sensitive to the machine's load)."""
+    from tasks_bench import noop as by_path
+
+    by_path.start_many([{}] * count)
+    began, cpu = time.perf_counter(), time.process_time()
+    work_off_in_process()
+    return count / (time.perf_counter() - began), (time.process_time() - cpu) * 1000 / count
+
+
 def measure_bare(count: int) -> tuple[float, float]:
     """Enqueue and work-off rates of `count` bare tasks, one worker in this process."""
-    from django.conf import settings
     from django_tasks.signals import task_enqueued, task_finished, task_started
 
     from irtis.tasks import signals
@@ -135,18 +165,7 @@ def measure_bare(count: int) -> tuple[float, float]:
         by_path.enqueue()
     enqueued = count / (time.perf_counter() - began)
     began = time.perf_counter()
-    if settings.IRTIS_TASKS == "rq":
-        import django_rq
-
-        from irtis.tasks.rq_engine import RunJob, RunWorker
-
-        worker = django_rq.get_worker("default", job_class=RunJob, worker_class=RunWorker)  # type: ignore[arg-type]
-        worker.work(burst=True, logging_level="WARNING")
-    else:
-        from irtis.tasks.worker import DatabaseWorker
-
-        DatabaseWorker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                       max_tasks=None, worker_id="bench", excluded_queue_names=[]).run()
+    work_off_in_process()
     return enqueued, count / (time.perf_counter() - began)
 
 
@@ -200,6 +219,8 @@ def main() -> None:
         rate = args.jobs / (max(r.finished_at for r in runs) - min(r.started_at for r in runs)).total_seconds()
         stop_workers(workers)
         workers = []
+        Run.objects.all().delete()
+        in_process = measure_in_process(args.jobs)
         bare_enqueued, bare_rate = measure_bare(args.jobs)
     finally:
         stop_workers(workers)
@@ -215,6 +236,7 @@ def main() -> None:
         print(f"  client → done, {label:>15}: started {client_rate:6.0f}/s, done {done_rate:6.0f}/s; "
               f"enqueue → start median {statistics.median(waits):.0f} ms, p95 {percentile(waits, 95):.0f} ms")
     print(f"  backlog          started {started:6.0f}/s, worked off {rate:6.0f}/s")
+    print(f"  in-process       one worker worked off {in_process[0]:6.0f}/s, its CPU {in_process[1]:.2f} ms a job")
     print(f"  bare task        enqueued {bare_enqueued:6.0f}/s, worked off {bare_rate:6.0f}/s (1 worker in-process)")
 
 

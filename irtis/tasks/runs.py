@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -178,6 +178,14 @@ def claim(run_ids: list[str]) -> dict[str, Run]:
             if run.started_by_id in by_id:
                 run.started_by = by_id[run.started_by_id]
     return {str(run.pk): run for run in runs}
+
+
+def unclaim(runs: list[Run]) -> None:
+    """Put claimed runs whose attempts have not begun back to queued, as they were before the
+    claim, and no longer mark them alive (a worker stopping with a batch taken)."""
+    stop_marking(runs)
+    Run.objects.filter(pk__in=[run.pk for run in runs], status=Status.RUNNING).update(
+        status=Status.QUEUED, started_at=None, attempts=F("attempts") - 1)
 
 
 def attempt(run: Run, finish: Callable[[Any], None] | None = None) -> Any:

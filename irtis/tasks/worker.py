@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
-from django.db.models import F
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -20,8 +19,8 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
 
-from .models import JOBS, Run, Schedule, Status, next_time
-from .runs import attempt, claim, job_at, keep_alive, reap, stop_marking, submit_due
+from .models import JOBS, Run, Schedule, next_time
+from .runs import attempt, claim, job_at, keep_alive, reap, submit_due, unclaim
 from .sql import update_row
 
 logger = logging.getLogger(__name__)
@@ -133,12 +132,10 @@ def release(batch: list[tuple[DBTaskResult, Run | None]]) -> None:
     """Put claimed entries and their runs back, as they were before the claim."""
     if not batch:
         return
-    stop_marking([run for _entry, run in batch if run])
     with transaction.atomic():
         DBTaskResult.objects.filter(pk__in=[entry.pk for entry, _run in batch]).update(
             status=TaskResultStatus.READY, started_at=None, worker_ids=[])
-        Run.objects.filter(pk__in=[run.pk for _entry, run in batch if run], status=Status.RUNNING).update(
-            status=Status.QUEUED, started_at=None, attempts=F("attempts") - 1)
+        unclaim([run for _entry, run in batch if run])
 
 
 def finished(entry: DBTaskResult, value: Any) -> None:

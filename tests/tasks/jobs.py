@@ -48,3 +48,18 @@ def slow_rename(run: Any, site_id: int, name: str, seconds: float) -> str:
 def noop(run: Any, n: int) -> int:
     """Trivial: the cost is the engine's and the run's."""
     return n
+
+
+@job(label="Pervardyti su pauze", key="site_id", backoff=0.2, max_attempts=2)
+def rename_pausing(run: Any, site_id: int, name: str, pause: float = 0.0, fail: bool = False) -> str:
+    """Renames the site, then (first attempt only) works `pause` seconds; `fail`: then fails."""
+    site = Site.objects.get(pk=site_id)
+    site.name = name
+    site.full_clean()
+    site.save()
+    if pause and run.attempts == 1:
+        run.report(1, 2, "working")
+        time.sleep(pause)
+    if fail:
+        raise RuntimeError(f"attempt {run.attempts} failed")
+    return site.name
