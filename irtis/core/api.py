@@ -35,6 +35,7 @@ from .registry import is_reference
 from .rows import fetch
 
 MAX_LIMIT = 1000
+STATEMENTS = Statements()  # the reads' SQL, by model and shape
 PAGING = {"limit", "offset", "brief", "ordering"}
 
 
@@ -109,7 +110,6 @@ class Endpoints:
         self.columns = [f.name for f in entry.value_fields]
         self.reference_names = [f.name for f in entry.value_fields if is_reference(f)]
         self.blank_choices = [f.name for f in entry.value_fields if schemas.blank_choice(f)]
-        self.statements = Statements()  # the reads' SQL, by shape
 
     @cached_property
     def many_ids(self) -> dict[str, RawSQL]:
@@ -167,7 +167,7 @@ class Endpoints:
         """The rows of `queryset`, of the model's objects or of `readable(brief)`; a read's
         statement kept by its `shape` (what fixes it besides the WHERE: its ordering)."""
         selected = self.names(brief)
-        statements = self.statements if shape is not None else None
+        statements = STATEMENTS if shape is not None else None
         if not self.many_ids or brief:
             return self.unmade_as_null(fetch(queryset, selected, statements, shape))
         if getattr(queryset, "_fields", None) != tuple(selected):  # not from `readable`
@@ -215,7 +215,7 @@ class Endpoints:
         rows = self.rows(queryset[offset:offset + limit], brief, shape)
         # A page that is not full is the last one: the count is known without counting.
         last_page = len(rows) < limit and (rows or not offset)
-        count = offset + len(rows) if last_page else self.statements.count(queryset, shape)
+        count = offset + len(rows) if last_page else STATEMENTS.count(queryset, shape)
         if errors := unknown_references(filterset, rows_found=count > 0):
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         return json_response({

@@ -8,6 +8,7 @@ each call; the rows become objects through Django's own pieces (the fields' conv
 `Statements` does the same for the API's reads, whose WHERE changes from read to read.
 """
 
+import threading
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -65,13 +66,17 @@ class Statements:
     with the query's joins, distinct, select list, slice and the caller's `shape` (anything else
     the statement depends on: its ordering), is the key to the statement compiled the first
     time, and its parameters are the statement's. A statement whose parameters are not those of
-    its WHERE alone (a parameter in the select list or the order) is never kept. Bounded: the
-    oldest shapes are forgotten first.
+    its WHERE alone (a parameter in the select list or the order) is never kept, nor one of
+    more than `MANY` parameters (a list of ids: a shape per length). Bounded: the oldest shapes
+    are forgotten first.
     """
+
+    MANY = 64
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self.known: dict[Hashable, str | None] = {}
+        self.lock = threading.Lock()  # a worker's threads keep shapes at once
 
     def select(self, queryset: models.QuerySet, shape: Hashable) -> tuple[str, Sequence[Any]]:
         """The SELECT statement and its parameters (EmptyResultSet if nothing can match, as
@@ -83,7 +88,7 @@ class Statements:
         if isinstance(sql, str):
             return sql, params
         full, full_params = query.get_compiler(using=queryset.db).as_sql()
-        if sql is _UNKNOWN:
+        if sql is _UNKNOWN and len(params) <= self.MANY:
             self.keep(key, full if tuple(full_params) == params else None)
         return full, full_params
 
@@ -101,7 +106,7 @@ class Statements:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchone()[0]
-        if sql is None:
+        if sql is None or len(params) > self.MANY:
             return queryset.count()
         ran: list[tuple[str, Any]] = []
 
@@ -116,9 +121,10 @@ class Statements:
         return result
 
     def keep(self, key: Hashable, sql: str | None) -> None:
-        while len(self.known) >= self.size:
-            self.known.pop(next(iter(self.known)), None)  # the oldest (threads may race: harmless)
-        self.known[key] = sql
+        with self.lock:
+            while len(self.known) >= self.size:
+                del self.known[next(iter(self.known))]  # the oldest
+            self.known[key] = sql
 
 
 def _where(query: Query, using: str) -> tuple[str, tuple[Any, ...]]:

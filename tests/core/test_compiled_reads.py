@@ -121,7 +121,7 @@ def test_each_users_constraints_apply_to_the_kept_statement(world: dict[str, Any
     assert first.get(f"{DEVICES}?limit=3").status_code == 403
 
 
-def test_a_statement_with_parameters_outside_its_where_is_not_kept(world: dict[str, Any]) -> None:
+def test_a_statement_with_parameters_outside_its_where_or_many_is_not_kept(world: dict[str, Any]) -> None:
     statements = Statements()
     site = world["sites"][0]
     marked = Device.objects.filter(site=site).annotate(mark=Value("x")).values("name", "mark").order_by("name")
@@ -135,6 +135,11 @@ def test_a_statement_with_parameters_outside_its_where_is_not_kept(world: dict[s
     other = Device.objects.filter(site=world["sites"][1], status="planned").values("name")
     assert statements.count(other, "plain") == Device.objects.filter(site=world["sites"][1], status="planned").count()
     assert sum(1 for sql in statements.known.values() if sql) == 3  # select, and two shapes of count
+    kept = dict(statements.known)
+    ids = [*world["devices"], *range(10**6, 10**6 + Statements.MANY)]
+    listed = Device.objects.filter(pk__in=ids).values("name")  # a shape per number of ids: not kept
+    assert len(statements.select(listed, "listed")[1]) > Statements.MANY
+    assert statements.count(listed, "listed") == 14 and statements.known == kept
 
 
 def test_the_oldest_shapes_are_forgotten(world: dict[str, Any]) -> None:
