@@ -6,7 +6,7 @@ go through `bulk.save_objects` and `relations.assign`, so one object or a thousa
 validated, versioned and audited the same way.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any, cast
 
@@ -31,12 +31,14 @@ from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import django_auth
 
 from . import bulk, choices, collation, permissions, registry, relations, schemas
+from .compiled import Statements
 from .filters import filterset_class, narrowed, unknown_references
 from .models import BaseModel, StaleObjectError
 from .registry import is_reference
 from .rows import fetch
 
 MAX_LIMIT = 1000
+STATEMENTS = Statements()  # the reads' SQL, by model and shape
 PAGING = {"limit", "offset", "brief", "ordering"}
 
 
@@ -185,14 +187,16 @@ class Endpoints:
 
     # --- reading --------------------------------------------------------------------------
 
-    def rows(self, queryset: models.QuerySet, brief: bool) -> list[dict[str, Any]]:
-        """The rows of `queryset`, of the model's objects or of `readable(brief)`."""
+    def rows(self, queryset: models.QuerySet, brief: bool, shape: Hashable = None) -> list[dict[str, Any]]:
+        """The rows of `queryset`, of the model's objects or of `readable(brief)`; a read's
+        statement kept by its `shape` (what fixes it besides the WHERE: its ordering)."""
         selected = self.names(brief)
+        statements = STATEMENTS if shape is not None else None
         if not self.many_ids or brief:
-            return self.unmade_as_null(fetch(queryset, selected))
+            return self.unmade_as_null(fetch(queryset, selected, statements, shape))
         if getattr(queryset, "_fields", None) != tuple(selected):  # not from `readable`
             queryset = queryset.annotate(**self.many_ids)
-        rows = self.unmade_as_null(fetch(queryset, selected))
+        rows = self.unmade_as_null(fetch(queryset, selected, statements, shape))
         names = [(name, name.removesuffix("__ids")) for name in self.many_ids]
         if connection.vendor == "postgresql":  # arrays of ids already
             for row in rows:
@@ -231,10 +235,11 @@ class Endpoints:
             errors = {name: list(messages) for name, messages in filterset.errors.items()}
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         queryset = filterset.qs.order_by(*self.ordering(ordering))
-        rows = self.rows(queryset[offset:offset + limit], brief)
+        shape = ("list", ordering)  # with brief, limit and offset in the query itself
+        rows = self.rows(queryset[offset:offset + limit], brief, shape)
         # A page that is not full is the last one: the count is known without counting.
         last_page = len(rows) < limit and (rows or not offset)
-        count = offset + len(rows) if last_page else queryset.count()
+        count = offset + len(rows) if last_page else STATEMENTS.count(queryset, shape)
         if errors := unknown_references(filterset, rows_found=count > 0):
             return json_response({"detail": _("Invalid filter."), "errors": errors}, 400)
         return json_response({
@@ -258,7 +263,8 @@ class Endpoints:
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
     def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
-        rows = self.rows(self.authorise(request, "view", self.readable(False)).filter(pk=pk).order_by(), brief=False)
+        queryset = self.authorise(request, "view", self.readable(False)).filter(pk=pk).order_by()
+        rows = self.rows(queryset, False, "detail")
         if not rows:
             raise HttpError(404, _("Not found."))
         return json_response(rows[0], headers={"ETag": f'"{rows[0]["version"]}"'})

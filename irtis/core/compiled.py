@@ -5,12 +5,17 @@ with its user that is ≈ 0.35 ms of every API request, more than the query take
 `Compiled` keeps the SQL of a queryset whose shape never changes and runs it with the values of
 each call; the rows become objects through Django's own pieces (the fields' converters,
 `Model.from_db`, the populators of `select_related`), as the queryset would make them.
+`Statements` does the same for the API's reads, whose WHERE changes from read to read.
 """
 
+import threading
+from collections.abc import Hashable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
+from django.db.models.sql import Query
 
 
 class Compiled:
@@ -46,3 +51,94 @@ class Compiled:
         for populator in self.populators:
             populator.populate(row, obj)
         return obj
+
+
+_UNKNOWN = object()
+
+
+class Statements:
+    """SELECT and COUNT statements of querysets that differ only in the values their WHERE
+    compares with, compiled to SQL once per shape.
+
+    An API read builds its queryset each request (permissions and filters add to it as before)
+    but compiling it to SQL is most of its Python: the select list, joins and order are the same
+    for every read of a shape. Here only the WHERE clause is compiled for each read: its text,
+    with the query's joins, distinct, select list, slice and the caller's `shape` (anything else
+    the statement depends on: its ordering), is the key to the statement compiled the first
+    time, and its parameters are the statement's. A statement whose parameters are not those of
+    its WHERE alone (a parameter in the select list or the order) is never kept, nor one of
+    more than `MANY` parameters (a list of ids: a shape per length). Bounded: the oldest shapes
+    are forgotten first.
+    """
+
+    MANY = 64
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self.known: dict[Hashable, str | None] = {}
+        self.lock = threading.Lock()  # a worker's threads keep shapes at once
+
+    def select(self, queryset: models.QuerySet, shape: Hashable) -> tuple[str, Sequence[Any]]:
+        """The SELECT statement and its parameters (EmptyResultSet if nothing can match, as
+        Django's compiler)."""
+        query = queryset.query
+        where, params = _where(query, queryset.db)
+        key = ("select", shape, _structure(query), queryset.db, where)
+        sql = self.known.get(key, _UNKNOWN)
+        if isinstance(sql, str):
+            return sql, params
+        full, full_params = query.get_compiler(using=queryset.db).as_sql()
+        if sql is _UNKNOWN and len(params) <= self.MANY:
+            self.keep(key, full if tuple(full_params) == params else None)
+        return full, full_params
+
+    def count(self, queryset: models.QuerySet, shape: Hashable) -> int:
+        """`queryset.count()`, by the statement Django ran for the first count of this shape."""
+        query = queryset.query
+        try:
+            where, params = _where(query, queryset.db)
+        except EmptyResultSet:
+            return queryset.count()
+        key = ("count", shape, _structure(query), queryset.db, where)
+        sql = self.known.get(key, _UNKNOWN)
+        connection = connections[queryset.db]
+        if isinstance(sql, str):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()[0]
+        if sql is None or len(params) > self.MANY:
+            return queryset.count()
+        ran: list[tuple[str, Any]] = []
+
+        def note(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            ran.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(note):
+            result = queryset.count()
+        single = len(ran) == 1 and tuple(ran[0][1] or ()) == params
+        self.keep(key, ran[0][0] if single else None)
+        return result
+
+    def keep(self, key: Hashable, sql: str | None) -> None:
+        with self.lock:
+            while len(self.known) >= self.size:
+                del self.known[next(iter(self.known))]  # the oldest
+            self.known[key] = sql
+
+
+def _where(query: Query, using: str) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause's SQL and parameters, as the query's compiler writes it ("" for none)."""
+    try:
+        sql, params = query.get_compiler(using=using).compile(query.where)
+    except FullResultSet:
+        return "", ()
+    return sql, tuple(params)
+
+
+def _structure(query: Query) -> Hashable:
+    """What else of a query decides its statement: its joins, distinct, select list, annotations
+    and slice (its ordering is the caller's `shape`)."""
+    joins = tuple((alias, join.table_name, getattr(join, "join_type", None)) for alias, join in query.alias_map.items())
+    return (query.model, joins, query.distinct, query.distinct_fields, query.values_select,
+            tuple(query.annotation_select), query.low_mark, query.high_mark, query.group_by is None)

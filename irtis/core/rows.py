@@ -8,12 +8,14 @@ and only the values the driver does not already give in JSON-ready form are conv
 
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from psycopg.types.datetime import TimestamptzLoader
+
+from .compiled import Statements
 
 
 def _sqlite_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -37,14 +39,17 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
     return None
 
 
-def fetch(queryset: models.QuerySet, names: list[str]) -> list[dict[str, Any]]:
+def fetch(queryset: models.QuerySet, names: list[str], statements: Statements | None = None,
+          shape: Hashable = None) -> list[dict[str, Any]]:
     """Rows of `names` (concrete field names, then annotations of the queryset) as dicts, in
-    the queryset's order (a queryset of `values(*names)` already is taken as it is)."""
+    the queryset's order (a queryset of `values(*names)` already is taken as it is); its
+    statement kept in `statements` for reads of the same `shape` (see `Statements`)."""
     wanted = tuple(dict.fromkeys(names))
-    query = (queryset if getattr(queryset, "_fields", None) == wanted else queryset.values(*wanted)).query
+    chosen = queryset if getattr(queryset, "_fields", None) == wanted else queryset.values(*wanted)
+    query = chosen.query
     connection = connections[queryset.db]
     try:
-        sql, params = query.get_compiler(using=queryset.db).as_sql()
+        sql, params = statements.select(chosen, shape) if statements else query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
         return []
     selected = [*query.values_select, *query.annotation_select]
