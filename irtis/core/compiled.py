@@ -139,6 +139,10 @@ def _where(query: Query, using: str) -> tuple[str, tuple[Any, ...]]:
 def _structure(query: Query) -> Hashable:
     """What else of a query decides its statement: its joins, distinct, select list, annotations
     and slice (its ordering is the caller's `shape`)."""
-    joins = tuple((alias, join.table_name, getattr(join, "join_type", None)) for alias, join in query.alias_map.items())
+    # How each table is joined, not only which (two relations to one table join it alike); a
+    # filtered relation's repr is its own object's, so such a join is never found again.
+    joins = tuple((alias, join.table_name, getattr(join, "parent_alias", None), getattr(join, "join_field", None),
+                   getattr(join, "join_type", None), repr(getattr(join, "filtered_relation", None)))
+                  for alias, join in query.alias_map.items())
     return (query.model, joins, query.distinct, query.distinct_fields, query.values_select,
             tuple(query.annotation_select), query.low_mark, query.high_mark, query.group_by is None)

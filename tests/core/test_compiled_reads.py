@@ -148,3 +148,15 @@ def test_the_oldest_shapes_are_forgotten(world: dict[str, Any]) -> None:
         statements.select(Site.objects.filter(pk=pk).values("code"), ("site", pk))
     statements.select(Site.objects.filter(code="DC1").values("code"), "by code")
     assert [key[1] for key in statements.known] == [("site", world["sites"][1]), "by code"]
+
+
+def test_two_relations_to_one_table_are_two_shapes() -> None:
+    """Filters through a circuit's A and B sites join the same table under the same alias, with
+    the same WHERE text: each must still run its own join."""
+    from irtis.network.models import Circuit
+
+    statements = Statements()
+    for field in ("site_a", "site_b", "site_a"):
+        queryset = Circuit.objects.filter(**{f"{field}__code": "DC1"}).values("pk")
+        sql, params = statements.select(queryset, "list")
+        assert (sql, tuple(params)) == tuple(queryset.query.get_compiler(using=queryset.db).as_sql()), field
