@@ -79,7 +79,7 @@ def _evaluation(result: Result, word: Writer) -> None:
     for declaration in result.declarations:
         word.paragraph(_("%(name)s declared impartiality on %(date)s.") % {
             "name": declaration.evaluator.get_full_name() or declaration.evaluator.get_username(),
-            "date": date_format(timezone.localtime(declaration.declared_at), "DATE_FORMAT")})
+            "date": date_format(timezone.localdate(declaration.declared_at), "DATE_FORMAT")})
 
 
 def evaluation_report(result: Result, fmt: str = "docx", language: str = "lt") -> bytes:

@@ -1,10 +1,10 @@
 """A regulating document as DOCX (the architecture reports' writer): title, kind and status, the
 version, its numbered paragraphs and the approval route with its decisions and dates."""
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from irtis.architecture import report
+from irtis.architecture import common, report
 
 from . import route
 from .models import Document, Version
@@ -18,7 +18,7 @@ def document(doc: Document, version: Version) -> bytes:
             % {
                 "kind": doc.get_kind_display(),
                 "number": version.number,
-                "date": formats.date_format(timezone.localtime(version.created), "SHORT_DATE_FORMAT"),
+                "date": common.text(timezone.localdate(version.created)),
                 "status": doc.get_status_display(),
             }
         )
@@ -31,7 +31,7 @@ def document(doc: Document, version: Version) -> bytes:
                 s.step.decider,
                 s.decision.get_decision_display() if s.decision else _("waiting") if s.waiting else "—",
                 str(s.decision.user) if s.decision else "",
-                formats.date_format(timezone.localtime(s.decision.time), "SHORT_DATETIME_FORMAT") if s.decision else "",
+                common.text(s.decision.time) if s.decision else "",
                 s.decision.reason if s.decision else "",
             )
             for s in route.state(doc)

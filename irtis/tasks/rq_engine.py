@@ -44,10 +44,16 @@ class RunJob(TaskJob):
         worker's, which `cleanup_execution` removes in the same pipeline."""
         if ttl == 0 and pipeline is not None and not remove_from_queue and not self.group_id \
                 and not self.has_rate_limit:
-            pipeline.delete(self.key, self.dependents_key, self.dependencies_key, Result.get_key(self.id),
-                            ExecutionRegistry(self.id, self.connection).key)
+            pipeline.delete(*finished_keys(self))
             return
         super().cleanup(ttl, pipeline, remove_from_queue)
+
+
+def finished_keys(job: BaseJob) -> list[str]:
+    """The Redis keys of a finished job kept for no time: the job, its dependents and
+    dependencies, its result and its executions' registry."""
+    return [job.key, job.dependents_key, job.dependencies_key, Result.get_key(job.id),
+            ExecutionRegistry(job.id, job.connection).key]
 
 
 _queues: dict[str, Queue] = {}
@@ -232,8 +238,7 @@ class RunWorker(SimpleWorker):
         started: dict[str, list[str]] = {}
         composites: list[str] = []
         for job, queue, execution in self._ended:
-            keys += [job.key, job.dependents_key, job.dependencies_key, Result.get_key(job.id),
-                     ExecutionRegistry(job.id, self.connection).key, execution.key]
+            keys += [*finished_keys(job), execution.key]
             started.setdefault(queue.started_job_registry.key, []).append(execution.composite_key)
             composites.append(execution.composite_key)
         with self.connection.pipeline() as pipeline:
