@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 from django.utils import translation
 
+from tests.support import template_database
 from tests.support.samba import samba_dc  # noqa: F401  (session fixture: one DC for every module)
 
 # The suite connects as the `postgres` superuser (it creates and drops test databases), which
@@ -17,6 +19,15 @@ os.environ.setdefault("IRTIS_ALLOW_PRIVILEGED_DATABASE", "true")
 
 
 PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_modify_db_settings: None, django_db_blocker: Any) -> bool:
+    """The test database is copied from a migrated template (tests/support/template_database.py),
+    so pytest-django keeps it as it is instead of migrating it."""
+    with django_db_blocker.unblock():
+        template_database.prepare()
+    return True
 
 
 @pytest.fixture(autouse=True, scope="session")

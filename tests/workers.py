@@ -7,14 +7,20 @@ configures it, so the worker's own directory is set in a wrapper around that hoo
 
 The Samba domain controller (tests/support/samba.py) listens on the fixed LDAP ports 389 and
 636: every module that uses it is one scope of `--dist loadscope`, so one worker runs them all.
+
+The scopes that take minutes are handed out first (`LONG`, slowest first, from the per-test
+report log of a whole run: `--report-log`), so neither worker is left running one alone at the
+end while the other waits; the roles' walk is one scope per role.
 """
 
 import os
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from xdist.scheduler import LoadScopeScheduling
+from xdist.workermanage import WorkerController
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,11 +37,43 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
                  "tests/directory/test_reading.py")
 
 
+LONG = (
+    "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
+    "tests/core/test_unique_names_migration.py",  # the migration tests migrate back and forth
+    "tests/virtualization/test_primary_ip_migration.py",
+    "tests/inventory/test_mobile_os_migration.py",
+    "tests/test_demo_estate.py",
+    "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",
+    "samba",
+    "tests/mail/test_move_migration.py",
+    "tests/directory/test_move_migration.py",
+    "tests/audit/test_guard.py",
+    "tests/tasks/test_batches.py",
+    "tests/tasks/test_runs.py",
+)
+SPLIT = ("tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",)
+
+
 class _Scheduling(LoadScopeScheduling):
+    def __init__(self, config: pytest.Config, log: Any = None) -> None:
+        super().__init__(config, log)
+        self.ordered = False
+
     def _split_scope(self, nodeid: str) -> str:
-        return "samba" if nodeid.startswith(SAMBA_MODULES) else super()._split_scope(nodeid)
+        if nodeid.startswith(SAMBA_MODULES):
+            return "samba"
+        if nodeid.startswith(SPLIT):
+            return nodeid
+        return super()._split_scope(nodeid)
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        if not self.ordered:  # the queue is complete by the first assignment
+            for scope in reversed([s for prefix in LONG for s in self.workqueue if s.startswith(prefix)]):
+                self.workqueue.move_to_end(scope, last=False)
+            self.ordered = True
+        super()._assign_work_unit(node)
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScopeScheduling | None:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
     return _Scheduling(config, log) if config.getvalue("dist") == "loadscope" else None
