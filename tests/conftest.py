@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 from django.utils import translation
 
-from tests.support import template_database
+from tests.support import databases
 from tests.support.samba import samba_dc  # noqa: F401  (session fixture: one DC for every module)
 
 # The suite connects as the `postgres` superuser (it creates and drops test databases), which
@@ -23,11 +23,18 @@ PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
 
 @pytest.fixture(scope="session")
 def django_db_keepdb(django_db_modify_db_settings: None, django_db_blocker: Any) -> bool:
-    """The test database is copied from a migrated template (tests/support/template_database.py),
+    """The test database is copied from a migrated template (tests/support/databases.py),
     so pytest-django keeps it as it is instead of migrating it."""
     with django_db_blocker.unblock():
-        template_database.prepare()
+        databases.prepare()
     return True
+
+
+@pytest.fixture
+def empty_database(transactional_db: None) -> Iterator[None]:
+    """A database of the test's own, empty, for a migration test to migrate as far as it needs."""
+    with databases.empty_database():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -39,17 +39,14 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
 
 LONG = (
     "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
-    "tests/core/test_unique_names_migration.py",  # the migration tests migrate back and forth
-    "tests/virtualization/test_primary_ip_migration.py",
-    "tests/inventory/test_mobile_os_migration.py",
+    "tests/core/test_serve.py",  # the Quick start's first start: migrates a new database
     "tests/test_demo_estate.py",
     "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",
     "samba",
-    "tests/mail/test_move_migration.py",
-    "tests/directory/test_move_migration.py",
-    "tests/audit/test_guard.py",
     "tests/tasks/test_batches.py",
     "tests/tasks/test_runs.py",
+    "tests/virtualization/test_primary_ip_migration.py",
+    "tests/audit/test_guard.py",
 )
 SPLIT = ("tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",)
 

@@ -5,22 +5,12 @@ case aside; a text the catalogue lacks stops it naming the text, and nothing is 
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.support.databases import historical_apps, migrate
+
+pytestmark = pytest.mark.usefixtures("empty_database")
 BEFORE = [("inventory", "0008_hardware_templates_rack_reservations")]
 AFTER = [("inventory", "0010_remove_mobile_os_version")]
-
-
-def _migrate(target: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
-
-def _apps(target: list[tuple[str, str]]):  # type: ignore[no-untyped-def]  # the historical models
-    return MigrationExecutor(connection).loader.project_state(target).apps
 
 
 def _catalogue(apps):  # type: ignore[no-untyped-def]
@@ -33,35 +23,29 @@ def _catalogue(apps):  # type: ignore[no-untyped-def]
 
 
 def test_texts_become_catalogue_versions() -> None:
-    _migrate(BEFORE)
-    try:
-        apps = _apps(BEFORE)
-        Mobile = apps.get_model("inventory", "MobileDevice")
-        android = _catalogue(apps)
-        Mobile.objects.create(serial="M1", kind="phone", model="XCover7", os_version="android 14")
-        Mobile.objects.create(serial="M2", kind="laptop", model="Latitude", os_version="")
-        _migrate(AFTER)
-        devices = _apps(AFTER).get_model("inventory", "MobileDevice").objects.values_list("serial", "operating_system")
-        assert dict(devices) == {"M1": android.pk, "M2": None}
-    finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(BEFORE)
+    apps = historical_apps(BEFORE)
+    Mobile = apps.get_model("inventory", "MobileDevice")
+    android = _catalogue(apps)
+    Mobile.objects.create(serial="M1", kind="phone", model="XCover7", os_version="android 14")
+    Mobile.objects.create(serial="M2", kind="laptop", model="Latitude", os_version="")
+    migrate(AFTER)
+    devices = historical_apps(AFTER).get_model("inventory", "MobileDevice").objects
+    assert dict(devices.values_list("serial", "operating_system")) == {"M1": android.pk, "M2": None}
 
 
 def test_a_text_the_catalogue_lacks_stops_the_migration_naming_it() -> None:
-    _migrate(BEFORE)
-    try:
-        apps = _apps(BEFORE)
-        Mobile = apps.get_model("inventory", "MobileDevice")
-        _catalogue(apps)
-        Mobile.objects.create(serial="M1", kind="phone", model="XCover7", os_version="Android 14")
-        Mobile.objects.create(serial="M2", kind="phone", model="iPhone 15", os_version="iOS 17.6")
-        with pytest.raises(RuntimeError) as stopped:
-            _migrate(AFTER)
-        assert "iOS 17.6" in str(stopped.value) and "Android" not in str(stopped.value)
-        assert Mobile.objects.get(serial="M2").os_version == "iOS 17.6"  # as it was
-        Mobile.objects.filter(serial="M2").update(os_version="")
-        _migrate(AFTER)
-        after = _apps(AFTER).get_model("inventory", "MobileDevice").objects
-        assert after.filter(operating_system__name="Android 14").count() == 1
-    finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(BEFORE)
+    apps = historical_apps(BEFORE)
+    Mobile = apps.get_model("inventory", "MobileDevice")
+    _catalogue(apps)
+    Mobile.objects.create(serial="M1", kind="phone", model="XCover7", os_version="Android 14")
+    Mobile.objects.create(serial="M2", kind="phone", model="iPhone 15", os_version="iOS 17.6")
+    with pytest.raises(RuntimeError) as stopped:
+        migrate(AFTER)
+    assert "iOS 17.6" in str(stopped.value) and "Android" not in str(stopped.value)
+    assert Mobile.objects.get(serial="M2").os_version == "iOS 17.6"  # as it was
+    Mobile.objects.filter(serial="M2").update(os_version="")
+    migrate(AFTER)
+    after = historical_apps(AFTER).get_model("inventory", "MobileDevice").objects
+    assert after.filter(operating_system__name="Android 14").count() == 1

@@ -1,4 +1,4 @@
-"""Each test run's database copied from a migrated template, not migrated anew.
+"""Test databases: each run's copied from a migrated template, and empty ones for migration tests.
 
 `irtis migrate` on an empty database takes about two minutes of CPU (Django re-renders the
 migration states: every model is tied to the others through `core.Tag` and `identity.User`),
@@ -11,6 +11,9 @@ database: the migrations, and the code they run (trigger definitions, role sync)
 change without a new template being made by the migrations themselves. SQLite's templates
 are kept in `$XDG_CACHE_HOME/irtis/test-databases`, PostgreSQL's on its server as
 `irtis_template_<hash>`; making a new one removes the others.
+
+A migration test works on a database of its own (`empty_database`): it migrates it from empty
+only as far as it needs, instead of migrating the shared database back and forth.
 """
 
 import fcntl
@@ -24,8 +27,11 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.db import connection as default_connection
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "irtis" / "test-databases"
@@ -108,3 +114,46 @@ def _prepare_postgresql(connection: BaseDatabaseWrapper, key: str, target: str) 
     with connection.creation._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+
+
+@contextmanager
+def empty_database(alias: str = "default") -> Iterator[None]:
+    """Point `alias` at a new, empty database for the duration; dropped afterwards."""
+    connection = connections[alias]
+    saved = connection.settings_dict["NAME"]
+    name = f"{saved}_empty"
+    connection.close()
+    _drop(connection, name)
+    if connection.vendor != "sqlite":
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved
+        _drop(connection, name)
+
+
+def _drop(connection: BaseDatabaseWrapper, name: str) -> None:
+    if connection.vendor == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        return
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
+
+
+Targets = list[tuple[str, str | None]]
+
+
+def migrate(targets: Targets) -> None:
+    """Migrate the default database to `targets` (app, migration name; None: the app unapplied)."""
+    MigrationExecutor(default_connection).migrate(targets)
+
+
+def historical_apps(targets: Targets) -> StateApps:
+    """The models as they were at `targets`."""
+    return MigrationExecutor(default_connection).loader.project_state(targets).apps
+
