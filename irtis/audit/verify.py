@@ -431,8 +431,12 @@ class _Walk:
 
     def _spans(self) -> Iterator[_Span]:
         """The spans of the trail in id order, scanned ahead by the worker threads."""
-        last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        bounds = [(lo, min(lo + self.chunk, last)) for lo in range(0, last, self.chunk)]
+        ids = AuditEntry.objects.order_by("id").values_list("id", flat=True)
+        last = ids.reverse().first() or 0
+        # From the span of the first entry: ids below it (archived, or never committed: a
+        # sequence skips what rolled back) would be spans with nothing to read.
+        first = ((ids.first() or 1) - 1) // self.chunk * self.chunk
+        bounds = [(lo, min(lo + self.chunk, last)) for lo in range(first, last, self.chunk)]
         # Where a checkpoint is or may be due: every interval in force at some time.
         intervals = {checkpoints.interval(), *AuditCheckpoint.objects.filter(version__gte=2)
                      .values_list("interval", flat=True).distinct()}

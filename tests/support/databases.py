@@ -10,7 +10,8 @@ A template is known by a hash of all of irtis's Python code, Django's version an
 database: the migrations, and the code they run (trigger definitions, role sync), cannot
 change without a new template being made by the migrations themselves. SQLite's templates
 are kept in `$XDG_CACHE_HOME/irtis/test-databases`, PostgreSQL's on its server as
-`irtis_template_<hash>`; making a new one removes the others.
+`irtis_template_<hash>`; making a new one removes all but the newest few (`KEPT`), so going
+back and forth between two versions of the code does not migrate each time.
 
 A migration test works on a database of its own (`empty_database`): it migrates it from empty
 only as far as it needs, instead of migrating the shared database back and forth.
@@ -36,6 +37,7 @@ from django.db.migrations.state import StateApps
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "irtis" / "test-databases"
 PREFIX = "irtis_template_"
+KEPT = 3
 
 
 def code_hash(connection: BaseDatabaseWrapper) -> str:
@@ -84,7 +86,7 @@ def _migrated(connection: BaseDatabaseWrapper, name: str) -> None:
 def _prepare_sqlite(connection: BaseDatabaseWrapper, key: str, target: Path) -> None:
     template = CACHE / f"{key}.sqlite3"
     if not template.exists():
-        for old in CACHE.glob("*.sqlite3"):
+        for old in sorted(CACHE.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime)[:-(KEPT - 1)]:
             old.unlink()
         building = CACHE / f"{key}.building"
         _migrated(connection, str(building))
@@ -102,13 +104,13 @@ def _prepare_postgresql(connection: BaseDatabaseWrapper, key: str, target: str) 
     template = PREFIX + key
     quote = connection.ops.quote_name
     with connection.creation._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [PREFIX + "%"])
-        existing = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY oid", [PREFIX + "%"])
+        existing = [row[0] for row in cursor.fetchall()]  # oldest first
     if template not in existing:
         building = f"{template}_building"
         _migrated(connection, building)
         with connection.creation._nodb_cursor() as cursor:
-            for old in existing:
+            for old in existing[:-(KEPT - 1)]:
                 cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)} WITH (FORCE)")
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
     with connection.creation._nodb_cursor() as cursor:
