@@ -94,8 +94,7 @@ def _prepare_sqlite(connection: BaseDatabaseWrapper, key: str, target: Path) -> 
         db.execute("PRAGMA journal_mode=DELETE")
         db.close()
         os.replace(building, template)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    _drop(connection, str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
 
@@ -110,11 +109,11 @@ def _prepare_postgresql(connection: BaseDatabaseWrapper, key: str, target: str) 
         building = f"{template}_building"
         _migrated(connection, building)
         with connection.creation._nodb_cursor() as cursor:
-            for old in existing[:-(KEPT - 1)]:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)} WITH (FORCE)")
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+        for old in existing[:-(KEPT - 1)]:
+            _drop(connection, old)
+    _drop(connection, target)
     with connection.creation._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
 
 
@@ -139,6 +138,7 @@ def empty_database(alias: str = "default") -> Iterator[None]:
 
 
 def _drop(connection: BaseDatabaseWrapper, name: str) -> None:
+    """Remove the database `name` (SQLite: a file path) if it exists, whoever is connected."""
     if connection.vendor == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
