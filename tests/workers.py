@@ -37,18 +37,18 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
                  "tests/directory/test_reading.py")
 
 
+ROLES_WALK = "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured["
 LONG = (
     "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
     "tests/core/test_serve.py",  # the Quick start's first start: migrates a new database
     "tests/test_demo_estate.py",
-    "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",
+    ROLES_WALK,
     "samba",
     "tests/tasks/test_batches.py",
     "tests/tasks/test_runs.py",
     "tests/virtualization/test_primary_ip_migration.py",
     "tests/audit/test_guard.py",
 )
-SPLIT = ("tests/identity/test_roles.py::test_every_role_model_and_action_as_configured[",)
 
 
 class _Scheduling(LoadScopeScheduling):
@@ -59,7 +59,7 @@ class _Scheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith(SAMBA_MODULES):
             return "samba"
-        if nodeid.startswith(SPLIT):
+        if nodeid.startswith(ROLES_WALK):  # one scope per role
             return nodeid
         return super()._split_scope(nodeid)
 

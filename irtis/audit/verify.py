@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from django.db import connection, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.db.models import Max, Min
 
 from . import canonical, checkpoints, guard, head, keys
 from .models import ArchiveAnchor, AuditCheckpoint, AuditEntry
@@ -431,11 +432,11 @@ class _Walk:
 
     def _spans(self) -> Iterator[_Span]:
         """The spans of the trail in id order, scanned ahead by the worker threads."""
-        ids = AuditEntry.objects.order_by("id").values_list("id", flat=True)
-        last = ids.reverse().first() or 0
+        ids = AuditEntry.objects.aggregate(first=Min("id"), last=Max("id"))
+        last = ids["last"] or 0
         # From the span of the first entry: ids below it (archived, or never committed: a
         # sequence skips what rolled back) would be spans with nothing to read.
-        first = ((ids.first() or 1) - 1) // self.chunk * self.chunk
+        first = ((ids["first"] or 1) - 1) // self.chunk * self.chunk
         bounds = [(lo, min(lo + self.chunk, last)) for lo in range(first, last, self.chunk)]
         # Where a checkpoint is or may be due: every interval in force at some time.
         intervals = {checkpoints.interval(), *AuditCheckpoint.objects.filter(version__gte=2)
