@@ -144,7 +144,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Passwords of local accounts; has_perm() answered from ObjectPermission (irtis.identity).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "irtis.identity.backends.PasswordBackend",
     "irtis.identity.backends.ObjectPermissionBackend",
 ]
 # Sign-in throttling (irtis.identity.lockout): failures within the window lock for SECONDS.
@@ -300,10 +300,10 @@ ACTIVE_DIRECTORY = {
     "TIMEOUT": float(os.environ.get("IRTIS_AD_TIMEOUT", "5")),
     "GROUP_ROLES": _ad_group_roles,
 }
-if ACTIVE_DIRECTORY["URI"]:  # AD first; ModelBackend (local break-glass accounts) stays after it
+if ACTIVE_DIRECTORY["URI"]:  # AD first; local (break-glass) accounts' passwords stay after it
     AUTHENTICATION_BACKENDS = [
         "irtis.identity.ldap.ActiveDirectoryBackend",
-        *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+        *AUTHENTICATION_BACKENDS,
     ]
 
 # --- Access requests and AD hygiene (irtis.access; docs/access.md) ---

@@ -2,11 +2,14 @@
 
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.test import Client
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -53,6 +56,27 @@ def no_audit_checkpoints() -> Iterator[None]:
     PostgreSQL's sequences do not roll back with a test, so there any write could cross one and
     add its queries to a test's query count; the tests of checkpoints set the interval they test."""
     with override_settings(IRTIS_AUDIT_CHECKPOINT_EVERY=0):
+        yield
+
+
+def _force_login(client: Client, user: Any, backend: str | None = None) -> None:
+    """The client signed in as `user` by writing its session: one or two queries. Django's own
+    goes through `login()` (a new session, its key cycled, `last_login` saved and indexed):
+    eighteen, for every signed-in client of every test. The sign-in itself is tested through
+    the sign-in page."""
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value if cookie else None)
+    user.backend = backend or settings.AUTHENTICATION_BACKENDS[0]
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = user.backend
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_force_login() -> Iterator[None]:
+    with mock.patch.object(Client, "force_login", _force_login):
         yield
 
 

@@ -40,7 +40,8 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
 ROLES_WALK = "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured["
 LONG = (
     "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
-    "tests/core/test_serve.py",  # the Quick start's first start: migrates a new database
+    "tests/audit/test_roles.py",  # PostgreSQL: the owner role migrates a new database
+    "tests/core/test_serve.py",  # the Quick start's first start
     "tests/test_demo_estate.py",
     ROLES_WALK,
     "samba",

@@ -68,7 +68,9 @@ def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     entries = list(entries)
     if not entries:
         return entries
-    with transaction.atomic():
+    # No savepoint of its own: an entry that cannot be written must undo the change it records,
+    # and the lock is held to the end of the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         lock_trail()
         last_id, prev = (
             AuditEntry.objects.order_by("-id").values_list("id", "hash").first() or start()

@@ -12,9 +12,11 @@ asking a hundred times costs the same as asking once.
 
 import datetime
 import decimal
+import json
 import logging
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
+from types import SimpleNamespace
 from typing import Any, Literal, cast
 
 from django.conf import settings
@@ -88,7 +90,8 @@ def _load(user: Any) -> Grants:
             q = constraint_q(constraints, user, model)
             if q is False:
                 log.warning(
-                    "Permission “%s” has invalid constraints for %s: no access.", name, label
+                    "Permission “%s” has invalid constraints %s for %s: no access.",
+                    name, json.dumps(constraints, ensure_ascii=False), label,
                 )
                 continue
             for action in actions if isinstance(actions, list) else []:
@@ -98,6 +101,9 @@ def _load(user: Any) -> Grants:
                 else:
                     cast(list[models.Q], result.setdefault(key, [])).append(q)  # None is handled above
     return result
+
+
+_ANY_USER = SimpleNamespace(pk=0)  # "$user" when only the lookups are checked
 
 
 def _substitute(value: Any, user: Any) -> Any:
@@ -114,20 +120,33 @@ def constraint_q(
     """The filter that `constraints` mean for `model`: None (no constraint) or False (invalid)."""
     if constraints in (None, {}, []):
         return None
-    sets = constraints if isinstance(constraints, list) else [constraints]
+    q = _q(constraints, user)
+    if q is False or not _resolves(model, json.dumps(constraints, sort_keys=True)):
+        return False
+    return q
+
+
+def _q(constraints: Any, user: Any) -> "models.Q | Literal[False]":
     q = models.Q()
-    for item in sets:
+    for item in constraints if isinstance(constraints, list) else [constraints]:
         if not isinstance(item, dict) or not item:
             return False
         q |= models.Q(**{str(k): _substitute(v, user) for k, v in item.items()})
-    try:  # resolve the lookups now: an unknown field or a wrong value fails here, not later
+    return q
+
+
+@lru_cache(maxsize=4096)
+def _resolves(model: type[models.Model], constraints: str) -> bool:
+    """Do the constraints' lookups resolve on the model (the fields exist, the values fit)?
+    Compiling the query costs about a millisecond, so it is done once per constraints and model
+    in a process (the models do not change while it runs), not at every request."""
+    q = _q(json.loads(constraints), _ANY_USER)
+    try:
         str(model._default_manager.filter(q).query)
     except (FieldError, FieldDoesNotExist, ValidationError, ValueError, TypeError) as error:
-        log.warning(
-            "Invalid permission constraints %r on %s: %s", constraints, model._meta.label, error
-        )
+        log.warning("Invalid permission constraints %s on %s: %s", constraints, model._meta.label, error)
         return False
-    return q
+    return True
 
 
 def has(user: Any, target: "ModelEntry | type[models.Model] | str", action: str) -> bool:

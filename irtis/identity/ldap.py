@@ -7,8 +7,8 @@ copies name, e-mail and department into the irtis user and sets the user's roles
 groups) to exactly those IRTIS_AD_GROUP_ROLES grants for the user's AD groups, nested ones
 included. See docs/identity-ad.md; the LDAP work itself is in `irtis.identity.directory`.
 
-When no domain controller answers, the backend returns None (so ModelBackend can still let a
-local break-glass account in) and marks the request; `irtis.identity.ad_login` then shows
+When no domain controller answers, the backend returns None (so the password backend can still
+let a local break-glass account in) and marks the request; `irtis.identity.ad_login` then shows
 "Active Directory is unreachable…" instead of "wrong password".
 """
 
@@ -63,7 +63,7 @@ class ActiveDirectoryBackend(BaseBackend):
         if conf is None:
             return None
         if User.objects.filter(username=username, source=SOURCE_LOCAL).exists():
-            return None  # a local (break-glass) account: ModelBackend's job, AD is not asked
+            return None  # a local (break-glass) account: the password backend's job, AD is not asked
         login = directory.parse_login(username, conf)
         if login is None:
             return None

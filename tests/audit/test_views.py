@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 
 from irtis.audit.models import Action, AuditEntry
+from irtis.identity.models import ObjectPermission
 from irtis.inventory.models import Site
 
 URL = "/audit/"
@@ -27,11 +28,18 @@ def test_user_without_permission_is_refused(client, user) -> None:
     assert not AuditEntry.objects.filter(action=Action.AUDIT_READ).exists()
 
 
+def test_a_django_model_permission_grants_nothing(client, user) -> None:
+    """Every right is an object permission; Django's own (auth_permission) are not read."""
+    user.user_permissions.add(Permission.objects.get(codename="view_auditentry", content_type__app_label="audit"))
+    client.force_login(user)
+    assert client.get(URL).status_code == 403
+
+
 def test_auditor_with_view_permission_reads_and_is_recorded(client, user, make_sites) -> None:
     make_sites(3)
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_auditentry", content_type__app_label="audit")
-    )
+    permission = ObjectPermission.objects.create(name="audit", actions=["view"])
+    permission.object_types.add(ContentType.objects.get_for_model(AuditEntry))
+    permission.users.add(user)
     client.force_login(user)
     response = client.get(URL, {"action": "create"})
     assert response.status_code == 200

@@ -34,7 +34,7 @@ WRONG = "Wrong user name or password."
 
 @pytest.fixture
 def ad(settings: Any, samba_dc: Any) -> Any:
-    """Django configured for the Samba DC: AD backend first, ModelBackend after it."""
+    """Django configured for the Samba DC: AD backend first, local passwords after it."""
     settings.ACTIVE_DIRECTORY = samba_dc.settings(GROUP_ROLES=ROLES)
     backend = "irtis.identity.ldap.ActiveDirectoryBackend"
     others = [b for b in settings.AUTHENTICATION_BACKENDS if b != backend]

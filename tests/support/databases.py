@@ -22,6 +22,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,13 +62,35 @@ def prepare(alias: str = "default") -> None:
     """Make the test database of `alias` (as pytest-django named it) a copy of the template,
     migrating the template first when there is none for this code."""
     connection = connections[alias]
+    _copy(connection, connection.creation._get_test_db_name())
+
+
+def _copy(connection: BaseDatabaseWrapper, target: str) -> None:
     key = code_hash(connection)
-    target = connection.creation._get_test_db_name()
     with _locked(connection.vendor):
         if connection.vendor == "sqlite":
             _prepare_sqlite(connection, key, Path(target))
         else:
             _prepare_postgresql(connection, key, target)
+
+
+@contextmanager
+def migrated_database(directory: Path, alias: str = "default") -> Iterator[str]:
+    """The URL of a new database as `irtis migrate` leaves it (a copy of the template), for an
+    irtis started in a subprocess; SQLite's file is put in `directory`. Dropped afterwards."""
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        target = directory / "irtis.sqlite3"
+        _copy(connection, str(target))
+        yield f"sqlite:///{target}"
+        return
+    name = f"{connection.settings_dict['NAME']}_served"
+    _copy(connection, name)
+    url = urllib.parse.urlsplit(os.environ["IRTIS_DATABASE_URL"])
+    try:
+        yield urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
+    finally:
+        _drop(connection, name)
 
 
 def _migrated(connection: BaseDatabaseWrapper, name: str) -> None:

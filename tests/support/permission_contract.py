@@ -19,6 +19,7 @@ import json
 from typing import Any, ClassVar
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client
@@ -100,18 +101,23 @@ class PermissionContract:
     # --- people -------------------------------------------------------------------------
 
     def person(self, grants: dict[str, Any]) -> User:
-        """A user given `grants` (action → constraints or None) on the model."""
-        user = User.objects.create_user(f"u{next(_people)}")
-        self.others().users.add(user)
-        content_type = ContentType.objects.get_for_model(self.model)
+        """A user given `grants` (action → constraints or None) on the model.
+
+        The people are the test's scenery, not what it tests: they are inserted in bulk, which
+        skips the audit trail and the search index (six queries instead of forty)."""
+        user = User.objects.bulk_create([User(username=f"u{next(_people)}", password=make_password(None))])[0]
         alike: dict[str, list[str]] = {}  # actions under the same constraints share one permission
         for action, constraints in grants.items():
             alike.setdefault(json.dumps(constraints, sort_keys=True), []).append(action)
-        for constraints, actions in alike.items():
-            perm = ObjectPermission.objects.create(
-                name=f"{user.username}:{'+'.join(actions)}", actions=actions, constraints=json.loads(constraints))
-            perm.users.add(user)
-            perm.object_types.add(content_type)
+        perms = ObjectPermission.objects.bulk_create(
+            ObjectPermission(name=f"{user.username}:{'+'.join(actions)}", actions=actions,
+                             constraints=json.loads(constraints))
+            for constraints, actions in alike.items())
+        content_type = ContentType.objects.get_for_model(self.model)
+        ObjectPermission.users.through.objects.bulk_create(
+            ObjectPermission.users.through(objectpermission=p, user=user) for p in [self.others(), *perms])
+        ObjectPermission.object_types.through.objects.bulk_create(
+            ObjectPermission.object_types.through(objectpermission=p, contenttype=content_type) for p in perms)
         return user
 
     def others(self) -> ObjectPermission:
@@ -119,9 +125,12 @@ class PermissionContract:
         sees): one permission for the test's people, made at the first (pytest makes an
         instance of the class for each test)."""
         if not hasattr(self, "_others"):
-            self._others = ObjectPermission.objects.create(name=f"others{next(_people)}", actions=["view"])
-            self._others.object_types.set(ContentType.objects.get_for_models(
-                *[e.model for e in registry.entries() if e.model is not self.model]).values())
+            self._others = ObjectPermission.objects.bulk_create(
+                [ObjectPermission(name=f"others{next(_people)}", actions=["view"])])[0]
+            types = ContentType.objects.get_for_models(
+                *[e.model for e in registry.entries() if e.model is not self.model]).values()
+            ObjectPermission.object_types.through.objects.bulk_create(
+                ObjectPermission.object_types.through(objectpermission=self._others, contenttype=t) for t in types)
         return self._others
 
     def client(self, user: User, action: str) -> Client:
