@@ -9,7 +9,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, TransactionTestCase
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -31,6 +32,21 @@ def django_db_keepdb(django_db_modify_db_settings: None, django_db_blocker: Any)
     with django_db_blocker.unblock():
         databases.prepare()
     return True
+
+
+def _restoring_teardown(self: TransactionTestCase) -> None:
+    """After a transactional test: the tables emptied, then the template's rows put back
+    (`databases.restore`) instead of post_migrate making them anew."""
+    for alias in self._databases_names(include_mirrors=False):
+        call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
+                     inhibit_post_migrate=True)
+        databases.restore(alias)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def restored_after_transactional_tests() -> Iterator[None]:
+    with mock.patch.object(TransactionTestCase, "_fixture_teardown", _restoring_teardown):
+        yield
 
 
 @pytest.fixture

@@ -35,6 +35,28 @@ def refusals(page: object) -> list[str]:
     return refused
 
 
+class InFlight:
+    """The page's requests not yet answered, counted from its events: waiting until there are
+    none is what Playwright's "networkidle" does, without its half second of quiet per wait."""
+
+    def __init__(self, page: object) -> None:
+        self.page, self.open = page, 0
+        page.on("request", lambda _: self._count(1))
+        for done in ("requestfinished", "requestfailed"):
+            page.on(done, lambda _: self._count(-1))
+
+    def _count(self, step: int) -> None:
+        self.open += step
+
+    def settle(self) -> None:
+        """Return once no request has been open for two looks 50 ms apart (an answer may
+        start another, as htmx panels do)."""
+        quiet = 0
+        while quiet < 2:
+            self.page.wait_for_timeout(50)  # also lets Playwright deliver the events
+            quiet = quiet + 1 if self.open == 0 else 0
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     """A page whose test fails if the Content-Security-Policy refuses anything on it."""

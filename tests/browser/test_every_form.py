@@ -31,7 +31,7 @@ from irtis.procurement.models import Procurement, Specification, Supplier
 from irtis.regulations.models import Document as RegulatingDocument
 from irtis.systems.models import InformationSystem
 from irtis.virtualization.models import Cluster, VirtualMachine
-from tests.browser.conftest import refusals
+from tests.browser.conftest import InFlight, refusals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 PASSWORD = "Sl4ptas-Formoms!"
@@ -176,14 +176,15 @@ def demo(django_db_setup: None, django_db_blocker: object, browser: object) -> I
         server._live_server_modified_settings.enable()
         context = browser.new_context(locale="lt-LT", viewport={"width": 1366, "height": 900})
         page = context.new_page()
-        refused = refusals(page)
+        refused, in_flight = refusals(page), InFlight(page)
         page.goto(f"{server.url}/login/")
         page.fill("#id_username", "formos")
         page.fill("#id_password", PASSWORD)
         page.click("button:has-text('Prisijungti')")
         page.wait_for_selector("nav")
         try:
-            yield SimpleNamespace(url=server.url, page=page, letters=letters, values=_values(), refused=refused)
+            yield SimpleNamespace(url=server.url, page=page, letters=letters, values=_values(), refused=refused,
+                                  in_flight=in_flight)
         finally:
             context.close()
             server._live_server_modified_settings.disable()
@@ -234,7 +235,7 @@ def page(demo: SimpleNamespace) -> Iterator[object]:
     """The signed-in page, left quiet: the server is done with a model's requests before the
     test's transaction is rolled back."""
     yield demo.page
-    demo.page.wait_for_load_state("networkidle")
+    demo.in_flight.settle()
     demo.page.goto("about:blank")
     assert not demo.refused, demo.refused.copy()
     demo.refused.clear()

@@ -24,13 +24,18 @@ import shutil
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import django
+import psycopg
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection as default_connection
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
@@ -60,9 +65,65 @@ def _locked(name: str) -> Iterator[None]:
 
 def prepare(alias: str = "default") -> None:
     """Make the test database of `alias` (as pytest-django named it) a copy of the template,
-    migrating the template first when there is none for this code."""
+    migrating the template first when there is none for this code, and keep its rows for
+    `restore`."""
     connection = connections[alias]
-    _copy(connection, connection.creation._get_test_db_name())
+    target = connection.creation._get_test_db_name()
+    _copy(connection, target)
+    _template_rows[alias] = _rows(connection, target)
+
+
+# What migrate leaves in the tables (content types, permissions, roles, their audit entries),
+# as read from a fresh copy of the template: per table, its columns and rows (PostgreSQL: COPY's text).
+_template_rows: dict[str, dict[str, tuple[str, Any]]] = {}
+
+
+def _rows(connection: BaseDatabaseWrapper, name: str) -> dict[str, tuple[str, Any]]:
+    """Per table that has rows: its columns (a model's own, not the generated ones), and its rows."""
+    quote = connection.ops.quote_name
+    tables = {model._meta.db_table: ", ".join(quote(f.column) for f in model._meta.local_concrete_fields)
+              for model in apps.get_models(include_auto_created=True)
+              if model._meta.managed and not model._meta.proxy}
+    found: dict[str, tuple[str, Any]] = {}
+    if connection.vendor == "sqlite":
+        with closing(sqlite3.connect(name)) as db:
+            for table, columns in tables.items():
+                if rows := db.execute(f"SELECT {columns} FROM {quote(table)}").fetchall():
+                    found[table] = (columns, rows)
+        return found
+    settings_dict = connection.settings_dict
+    with psycopg.connect(dbname=name, host=settings_dict["HOST"] or None, port=settings_dict["PORT"] or None,
+                         user=settings_dict["USER"] or None, password=settings_dict["PASSWORD"] or None) as db:
+        for table, columns in tables.items():
+            with db.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({columns}) TO STDOUT") as copy:
+                if data := b"".join(bytes(block) for block in copy):
+                    found[table] = (columns, data)
+    return found
+
+
+def restore(alias: str = "default") -> None:
+    """Put the template's rows back into the tables a flush emptied (inhibiting post_migrate):
+    the same content types, permissions and roles, with the same ids, as the database had when
+    it was copied. Re-creating them by post_migrate after each transactional test took 0.3 s
+    on SQLite and 0.8 s on PostgreSQL (the roles' writes are audited).
+
+    post_migrate is still sent afterwards, for what it does besides rows: the dependency graph's
+    triggers name content type ids, which a test flushing by hand has changed. Its receivers
+    find their rows in place and write nothing."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for table, (columns, rows) in _template_rows[alias].items():
+                marks = ", ".join(["%s"] * len(rows[0]))
+                cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows)
+        else:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # the audit triggers
+            for table, (columns, data) in _template_rows[alias].items():
+                with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                    copy.write(data)
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(0, False, alias)
 
 
 def _copy(connection: BaseDatabaseWrapper, target: str) -> None:
