@@ -76,7 +76,7 @@ def no_audit_checkpoints() -> Iterator[None]:
 
 
 def _force_login(client: Client, user: Any, backend: str | None = None) -> None:
-    """The client signed in as `user` by writing its session: one or two queries. Django's own
+    """The client signed in as `user` by writing its session: four queries. Django's own
     goes through `login()` (a new session, its key cycled, `last_login` saved and indexed):
     eighteen, for every signed-in client of every test. The sign-in itself is tested through
     the sign-in page."""

@@ -15,6 +15,9 @@ back and forth between two versions of the code does not migrate each time.
 
 A migration test works on a database of its own (`empty_database`): it migrates it from empty
 only as far as it needs, instead of migrating the shared database back and forth.
+
+After a transactional test the emptied tables get the template's rows back (`restore`), and a
+server started in a subprocess gets a copy of the template of its own (`migrated_database`).
 """
 
 import fcntl
