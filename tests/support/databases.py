@@ -94,9 +94,7 @@ def _rows(connection: BaseDatabaseWrapper, name: str) -> dict[str, tuple[str, An
                 if rows := db.execute(f"SELECT {columns} FROM {quote(table)}").fetchall():
                     found[table] = (columns, rows)
         return found
-    settings_dict = connection.settings_dict
-    with psycopg.connect(dbname=name, host=settings_dict["HOST"] or None, port=settings_dict["PORT"] or None,
-                         user=settings_dict["USER"] or None, password=settings_dict["PASSWORD"] or None) as db:
+    with psycopg.connect(**{**connection.get_connection_params(), "dbname": name}) as db:
         for table, columns in tables.items():
             with db.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({columns}) TO STDOUT") as copy:
                 if data := b"".join(bytes(block) for block in copy):

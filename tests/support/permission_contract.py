@@ -104,7 +104,7 @@ class PermissionContract:
         """A user given `grants` (action → constraints or None) on the model.
 
         The people are the test's scenery, not what it tests: they are inserted in bulk, which
-        skips the audit trail and the search index (six queries instead of forty)."""
+        skips the audit trail and the search index (four queries instead of 37)."""
         user = User.objects.bulk_create([User(username=f"u{next(_people)}", password=make_password(None))])[0]
         alike: dict[str, list[str]] = {}  # actions under the same constraints share one permission
         for action, constraints in grants.items():
