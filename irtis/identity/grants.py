@@ -5,12 +5,24 @@ from typing import Any
 
 from django.db import models
 
-from .models import ObjectPermission
+from .models import GrantsVersion, ObjectPermission
+
+Granted = list[tuple[str, Any, Any, list[str]]]
 
 
-def granted(user: Any) -> list[tuple[str, Any, Any, list[str]]]:
-    """(name, actions, constraints, model labels) of every enabled permission given to the user
-    or to one of their roles (groups): two queries, one when there is none."""
+def granted(user: Any, known: str | None) -> tuple[str | None, Granted | None]:
+    """The grants' version (`GrantsVersion`) and, unless it is `known`, (name, actions,
+    constraints, model labels) of every enabled permission given to the user or to one of
+    their roles (groups). One query when the version is known, else three (two when the user
+    has no permission). The version is None when there is none to be had (a database being
+    emptied): the caller keeps nothing."""
+    version = GrantsVersion.objects.values_list("token", flat=True).first()
+    if version is not None and version == known:
+        return version, None
+    return version, _permissions(user)
+
+
+def _permissions(user: Any) -> Granted:
     rows = list(
         ObjectPermission.objects.filter(enabled=True)
         .filter(models.Q(users=user) | models.Q(groups__user=user))

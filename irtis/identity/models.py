@@ -266,6 +266,18 @@ class ObjectPermission(BaseModel):
         return {}
 
 
+class GrantsVersion(models.Model):
+    """One row whose token the database changes with every write to object permissions, their
+    users, roles and types, and to role membership (triggers: migration 0008): a user's
+    permissions are kept between requests while it is unchanged. A new random token, not a
+    counter, so that a rolled-back change never meets the token of another made later."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class SignInFailure(models.Model):
     """A failed sign-in (password or second factor), counted for throttling and lockout."""
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -249,16 +250,64 @@ def test_user_placeholder_in_constraints(db):
     assert other not in permissions.restrict(User.objects.all(), user)
 
 
-def test_permissions_read_once_per_user_object(estate, django_assert_max_num_queries):
+def test_permissions_read_once_per_user_object(estate, django_assert_num_queries):
     user = User.objects.create_user("greitas")
     grant(user, Site, ["view"], {"code": "MED"})
     user = User.objects.get(pk=user.pk)
     entry = registry.entry_for(Site)
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(3):  # the version, the permissions, their types
         for _ in range(100):
             for action in permissions.ACTIONS:
                 permissions.allowed(user, entry, action)
             permissions.restrict(Site.objects.all(), user)
+    later = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):  # the next request: the version only
+        assert permissions.has(later, Site, "view")
+
+
+def _next_request(user: User) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+def test_kept_permissions_follow_every_change_to_what_grants_them(estate):
+    """Every way a grant changes, the ORM's and around it, is seen by the user's next request."""
+    user = User.objects.create_user("keiciamas")
+    role = Group.objects.create(name="vietos")
+    perm = grant(user, Site, ["view"])
+    assert permissions.has(_next_request(user), Site, "view")
+    changes = [  # (change, may the user then view sites, change sites)
+        (lambda: perm.users.remove(user), False, False),
+        (lambda: perm.groups.add(role), False, False),
+        (lambda: user.groups.add(role), True, False),
+        (lambda: ObjectPermission.objects.filter(pk=perm.pk).update(actions=["view", "change"]), True, True),
+        (lambda: ObjectPermission.objects.filter(pk=perm.pk).update(enabled=False), False, False),
+        (lambda: ObjectPermission.objects.filter(pk=perm.pk).update(enabled=True), True, True),
+        (lambda: perm.object_types.clear(), False, False),
+        (lambda: perm.object_types.add(ContentType.objects.get_for_model(Site)), True, True),
+        (lambda: User.groups.through.objects.filter(user=user).delete(), False, False),
+        (lambda: User.groups.through.objects.bulk_create(
+            [User.groups.through(user=user, group=role)]), True, True),
+        (lambda: role.delete(), False, False),
+        (lambda: perm.users.add(user), True, True),
+        (lambda: perm.delete(), False, False),
+    ]
+    for number, (change, view, edit) in enumerate(changes):
+        change()
+        later = _next_request(user)
+        assert (permissions.has(later, Site, "view"), permissions.has(later, Site, "change")) == (
+            view, edit), number
+
+
+def test_kept_permissions_of_a_rolled_back_change_are_not_used(estate):
+    user = User.objects.create_user("atsauktas")
+    assert not permissions.has(_next_request(user), Site, "view")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        grant(user, Site, ["view"])
+        assert permissions.has(_next_request(user), Site, "view")
+        raise RuntimeError
+    assert not permissions.has(_next_request(user), Site, "view")
+    grant(user, Site, ["view", "change"])
+    assert permissions.has(_next_request(user), Site, "change")
 
 
 def test_check_objects_for_imports(estate):
