@@ -37,7 +37,7 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
                  "tests/directory/test_reading.py")
 
 
-ROLES_WALK = "tests/identity/test_roles.py::test_every_role_model_and_action_as_configured["
+ROLES_WALK = "tests/identity/test_role_walk.py::test_every_role_model_and_action_as_configured["
 LONG = (
     "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
     "tests/audit/test_roles.py",  # PostgreSQL: the owner role migrates a new database

@@ -15,9 +15,11 @@ from django.db import DatabaseError, models, transaction
 import tests
 from irtis.core import registry
 from irtis.core.models import BaseModel
+from irtis.identity import roles
 from irtis.identity.models import ObjectPermission, User
 
 _counter = itertools.count(1)
+ROLE_CODES = [r.code for r in roles.ROLES]
 
 
 def contracts() -> dict[type[models.Model], type]:

@@ -1,6 +1,6 @@
-"""Roles and permissions: every role x every registered model x every action, through the pages
-and the API, is allowed or refused exactly as the role's permissions say; constraints hide
-objects everywhere; changes of roles and permissions are audited."""
+"""Roles and permissions: the roles the division works in (each role's walk over every model:
+`test_role_walk.py`); constraints hide objects everywhere; changes of roles and permissions
+are audited."""
 
 import logging
 
@@ -21,18 +21,7 @@ from irtis.identity.models import ObjectPermission, User
 from irtis.identity.roles import IDENTITY
 from irtis.inventory.models import Location, Site
 
-from .access import call, configured, role_user, samples
-
-ROLE_CODES = [r.code for r in roles.ROLES]
-UI = {  # page → (action it needs, needs an object, status when allowed)
-    "list": ("view", False),
-    "detail": ("view", True),
-    "add": ("add", False),
-    "edit": ("change", True),
-    "delete": ("delete", True),
-    "import": ("import", False),
-    "export": ("export", False),
-}
+from .access import ROLE_CODES, configured, role_user
 
 
 def test_roles_exist_with_stable_codes(db):
@@ -76,51 +65,6 @@ def test_default_grants_follow_the_division(db):
     assert "change" in grants["network_admin"]["flows.firewallrule"]
     assert "change" not in grants["dba"]["inventory.device"]
     assert "change" in grants["irtis_admin"]["identity.objectpermission"]
-
-
-@pytest.mark.parametrize("code", ROLE_CODES)
-def test_every_role_model_and_action_as_configured(db, code):
-    """One data set, then the role walks every page and API call of every registered model
-    (a test per role, so that the walk can be spread over processes)."""
-    wrong = _walk(code, samples())
-    assert not wrong, "\n".join(wrong)
-
-
-def _walk(code: str, objects: dict) -> list[str]:
-    user = role_user(code)
-    expected = configured(Group.objects.get(name=code))
-    ui = Client(raise_request_exception=False)  # a server error is listed like any mismatch
-    ui.force_login(user)
-    _, plain = tokens.issue(user)
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {plain}", raise_request_exception=False)
-    wrong = []
-    for entry, obj in objects.items():
-        allowed = expected.get(entry.label, set())
-        for page, (action, with_object) in UI.items():
-            url = reverse(entry.url_name(page), args=[obj.pk] if with_object else [])
-            status = call(ui.get, url + ("?per_page=1" if page == "list" else "")).status_code
-            want = 200 if action in allowed else 403
-            if status != want:
-                wrong.append(f"{code}: UI {page} {entry.label}: {status}, expected {want}")
-        base = f"/api/{entry.app_label}/{entry.path}/"
-        stale = {"HTTP_IF_MATCH": '"999999"'}  # allowed writes stop at the version check: 412
-        calls = {
-            "view": (call(api.get, base + "?limit=1"), 200),
-            # allowed adds stop at the empty list (400), refused ones at the permission (403)
-            "add": (call(api.post, base, "[]", content_type="application/json"), 400),
-            "change": (
-                call(api.patch, f"{base}{obj.pk}/", "{}", content_type="application/json", **stale),
-                412,
-            ),
-            "delete": (call(api.delete, f"{base}{obj.pk}/", **stale), 412),
-        }
-        for action, (response, ok) in calls.items():
-            want = ok if action in allowed else 403
-            if response.status_code != want:
-                wrong.append(
-                    f"{code}: API {action} {entry.label}: {response.status_code}, expected {want}"
-                )
-    return wrong
 
 
 # --- constraints ------------------------------------------------------------------------------
