@@ -14,7 +14,9 @@ are kept in `$XDG_CACHE_HOME/irtis/test-databases`, PostgreSQL's on its server a
 back and forth between two versions of the code does not migrate each time.
 
 A migration test works on a database of its own (`empty_database`): it migrates it from empty
-only as far as it needs, instead of migrating the shared database back and forth.
+only as far as it needs, instead of migrating the shared database back and forth. That first
+step (30–60 s of CPU on PostgreSQL) is kept too: a template per code and targets,
+`irtis_template_<hash>-<targets>`, removed with its code's full template.
 
 After a transactional test the emptied tables get the template's rows back (`restore`), and a
 server started in a subprocess gets a copy of the template of its own (`migrated_database`).
@@ -168,35 +170,64 @@ def _migrated(connection: BaseDatabaseWrapper, name: str) -> None:
         settings.DATABASES[connection.alias]["NAME"] = saved_name
 
 
+def _stale(keys: list[str]) -> list[str]:
+    """Of the templates' keys (oldest first), those to remove before a new code's template is
+    made: all but the newest few codes' (a code's partly migrated templates go with it)."""
+    kept = [key for key in keys if "-" not in key][-(KEPT - 1):]
+    return [key for key in keys if key.split("-")[0] not in kept]
+
+
 def _prepare_sqlite(connection: BaseDatabaseWrapper, key: str, target: Path) -> None:
     template = CACHE / f"{key}.sqlite3"
     if not template.exists():
-        for old in sorted(CACHE.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime)[:-(KEPT - 1)]:
-            old.unlink()
-        building = CACHE / f"{key}.building"
-        _migrated(connection, str(building))
-        db = sqlite3.connect(building)  # out of WAL: the whole database in the one file
-        db.execute("PRAGMA journal_mode=DELETE")
-        db.close()
-        os.replace(building, template)
+        existing = sorted(CACHE.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime)
+        for old in _stale([path.stem for path in existing]):
+            (CACHE / f"{old}.sqlite3").unlink()
+        migrated = CACHE / f"{key}.migrated"
+        _migrated(connection, str(migrated))
+        _keep_sqlite(migrated, template)
+        _drop(connection, str(migrated))
+    _copy_sqlite(connection, template, target)
+
+
+def _keep_sqlite(database: Path, template: Path) -> None:
+    """`database` copied to `template` in one file (out of WAL), whole or not at all."""
+    building = template.with_suffix(".building")
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(building)) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    os.replace(building, template)
+
+
+def _copy_sqlite(connection: BaseDatabaseWrapper, template: Path, target: Path) -> None:
     _drop(connection, str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
 
 
+def _templates(connection: BaseDatabaseWrapper) -> list[str]:
+    """PostgreSQL's templates' keys, oldest first."""
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY oid", [PREFIX + "%"])
+        return [row[0][len(PREFIX):] for row in cursor.fetchall()]
+
+
 def _prepare_postgresql(connection: BaseDatabaseWrapper, key: str, target: str) -> None:
     template = PREFIX + key
     quote = connection.ops.quote_name
-    with connection.creation._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY oid", [PREFIX + "%"])
-        existing = [row[0] for row in cursor.fetchall()]  # oldest first
-    if template not in existing:
+    existing = _templates(connection)
+    if key not in existing:
         building = f"{template}_building"
         _migrated(connection, building)
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-        for old in existing[:-(KEPT - 1)]:
-            _drop(connection, old)
+        for old in _stale(existing):
+            _drop(connection, PREFIX + old)
+    _copy_postgresql(connection, template, target)
+
+
+def _copy_postgresql(connection: BaseDatabaseWrapper, template: str, target: str) -> None:
+    quote = connection.ops.quote_name
     _drop(connection, target)
     with connection.creation._nodb_cursor() as cursor:
         cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
@@ -238,8 +269,32 @@ Targets = list[tuple[str, str | None]]
 
 
 def migrate(targets: Targets) -> None:
-    """Migrate the default database to `targets` (app, migration name; None: the app unapplied)."""
-    MigrationExecutor(default_connection).migrate(targets)
+    """Migrate the default database to `targets` (app, migration name; None: the app unapplied).
+    An empty one (`empty_database`) becomes a copy of the template migrated to the same targets
+    by the same code, which the first test to need it makes."""
+    connection = default_connection
+    if connection.introspection.table_names():
+        MigrationExecutor(connection).migrate(targets)
+        return
+    key = f"{code_hash(connection)}-{hashlib.sha256(repr(targets).encode()).hexdigest()[:8]}"
+    target = str(connection.settings_dict["NAME"])
+    with _locked(f"{connection.vendor}-migrated-to"):
+        if connection.vendor == "sqlite":
+            template = CACHE / f"{key}.sqlite3"
+            if not template.exists():
+                MigrationExecutor(connection).migrate(targets)
+                connection.close()
+                _keep_sqlite(Path(target), template)
+            connection.close()
+            _copy_sqlite(connection, template, Path(target))
+            return
+        if key not in _templates(connection):
+            MigrationExecutor(connection).migrate(targets)
+            connection.close()
+            _copy_postgresql(connection, target, PREFIX + key)
+            return
+        connection.close()
+        _copy_postgresql(connection, PREFIX + key, target)
 
 
 def historical_apps(targets: Targets) -> StateApps:
