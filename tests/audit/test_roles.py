@@ -7,10 +7,13 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from django.conf import settings
+
+from tests.support import databases
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -32,31 +35,40 @@ def _superuser() -> psycopg.Connection:
     )
 
 
+# Roles of the suite's own, kept between runs: they own the objects of the kept database.
+OWNER, APP = "irtis_test_owner", "irtis_test_app"
+
+
 @pytest.fixture(scope="module")
-def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A database owned by an owner role, migrated by it, used by an application role."""
-    suffix = os.getpid()
-    owner, app, name = f"irtis_audit_owner_{suffix}", f"irtis_audit_app_{suffix}", f"irtis_audit_roles_{suffix}"
+def two_roles(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    """A database owned by an owner role, migrated by it, used by an application role. What the
+    owner's migration from empty leaves (the database; the data directory's keys and head of the
+    trail) is kept per code, as the suite's templates are: it runs again whenever irtis changes."""
+    name = f"irtis_audit_roles_{os.getpid()}"
     with _superuser() as admin:
-        admin.execute(f"CREATE ROLE {owner} LOGIN PASSWORD 'owner-pw'")
-        admin.execute(f"CREATE ROLE {app} LOGIN PASSWORD 'app-pw'")
-        admin.execute(f"CREATE DATABASE {name} OWNER {owner}")
+        for role, password in ((OWNER, "owner-pw"), (APP, "app-pw")):
+            try:
+                admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+            except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):  # another run made it
+                pass
+    data = tmp_path_factory.mktemp("roles")
     env = {k: v for k, v in os.environ.items() if not k.startswith("IRTIS_")}
     env.update(
-        IRTIS_DATA_DIR=str(tmp_path_factory.mktemp("roles")),
-        IRTIS_DATABASE_URL=_url(app, "app-pw", name),
-        IRTIS_DATABASE_OWNER_URL=_url(owner, "owner-pw", name),
+        IRTIS_DATA_DIR=str(data),
+        IRTIS_AUDIT_HEAD_FILE=str(data / "audit_head.json"),  # the same for every copy's name
+        IRTIS_DATABASE_URL=_url(APP, "app-pw", name),
+        IRTIS_DATABASE_OWNER_URL=_url(OWNER, "owner-pw", name),
     )
-    roles = {"app": _url(app, "app-pw", name), "owner": _url(owner, "owner-pw", name),
+    roles = {"app": _url(APP, "app-pw", name), "owner": _url(OWNER, "owner-pw", name),
              "superuser": _url(settings.DATABASES["default"]["USER"], "", name)}
     try:
-        _irtis(env, "migrate", "--no-input", "-v", "0")
+        with django_db_blocker.unblock():
+            databases.kept_postgresql("owner-migrated", name, OWNER, data,
+                                      lambda: _irtis(env, "migrate", "--no-input", "-v", "0"))
         yield {"env": env, **roles}  # type: ignore[misc]
     finally:
         with _superuser() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            admin.execute(f"DROP ROLE IF EXISTS {app}")
-            admin.execute(f"DROP ROLE IF EXISTS {owner}")
 
 
 def _irtis(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -28,7 +28,7 @@ import os
 import shutil
 import sqlite3
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,29 @@ def _copy(connection: BaseDatabaseWrapper, target: str) -> None:
             _prepare_postgresql(connection, key, target)
 
 
+def kept_postgresql(kind: str, target: str, owner: str, directory: Path, make: Callable[[], None]) -> None:
+    """The PostgreSQL database `target`, owned by `owner`, and the files of `directory`, as
+    `make()` leaves them when it migrates `target` (made here, empty) and fills `directory`:
+    made so once per code and `kind`, then copied (the objects keep their owners: the roles must
+    outlive the copy)."""
+    connection = connections["default"]
+    key = f"{code_hash(connection)}-{kind}"
+    files, quote = CACHE / key, connection.ops.quote_name
+    with _locked(f"{connection.vendor}-kept"):
+        if key in _templates(connection) and files.is_dir():
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(PREFIX + key)} "
+                               f"OWNER {quote(owner)}")
+            shutil.copytree(files, directory, dirs_exist_ok=True)
+            return
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quote(target)} OWNER {quote(owner)}")
+        make()
+        _copy_postgresql(connection, target, PREFIX + key)
+        shutil.rmtree(files, ignore_errors=True)
+        shutil.copytree(directory, files)
+
+
 @contextmanager
 def migrated_database(directory: Path, alias: str = "default") -> Iterator[str]:
     """The URL of a new database as `irtis migrate` leaves it (a copy of the template), for an
@@ -223,6 +246,7 @@ def _prepare_postgresql(connection: BaseDatabaseWrapper, key: str, target: str) 
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
         for old in _stale(existing):
             _drop(connection, PREFIX + old)
+            shutil.rmtree(CACHE / old, ignore_errors=True)  # its kept files (`kept_postgresql`)
     _copy_postgresql(connection, template, target)
 
 
