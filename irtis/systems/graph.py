@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
@@ -310,7 +310,7 @@ def _layers(found: dict[Node, int], user: Any) -> list[list[NodeInfo]]:
     return layers
 
 
-Roots = models.Model | Node | Iterable[models.Model | Node]
+Roots: TypeAlias = models.Model | Node | Iterable[models.Model | Node]
 
 
 def downstream(root: Roots, depth: int = MAX_DEPTH, user: Any = None) -> list[list[NodeInfo]]:
