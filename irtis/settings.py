@@ -90,6 +90,14 @@ MIDDLEWARE = [
     "irtis.core.middleware.PrivatePagesMiddleware",
     "irtis.core.middleware.OutOfRangeMiddleware",
 ]
+# What an API request with a token and no session cookie does without (irtis.core.handlers).
+IRTIS_BROWSER_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
 
 ROOT_URLCONF = "irtis.urls"
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # widgets may use project templates

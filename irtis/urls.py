@@ -3,11 +3,11 @@ from django.urls import include, path
 
 from irtis.core import lookup, pages
 from irtis.core.api import api
-from irtis.core.urls import app_urlpatterns, model_urlpatterns, nested
+from irtis.core.urls import app_urlpatterns, dispatched, model_urlpatterns, nested
 from irtis.identity import urls as identity_urls
 from irtis.identity import views as identity_views
 
-urlpatterns = [
+urlpatterns = dispatched([
     path("", pages.home, name="home"),
     path("search/", pages.global_search, name="search"),
     path("lookup/<str:label>/", lookup.lookup, name="lookup"),
@@ -20,4 +20,4 @@ urlpatterns = [
     path("api/", (nested(api.urls[0]), *api.urls[1:])),
     *app_urlpatterns(),
     *model_urlpatterns(),
-]
+])

@@ -7,27 +7,35 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from irtis.audit.context import changes_by, request_source
 
 
-class LanguageMiddleware(LocaleMiddleware):
+class LanguageMiddleware:
     """Pages speak the language the user chose (the cookie the language switch sets), else the
     site's, Lithuanian, whatever the browser asks for: the division's browsers are often English.
     The API answers in the chosen language too, and a client without one may ask by
-    Accept-Language, as HTTP clients expect."""
+    Accept-Language, as HTTP clients expect. (Django's LocaleMiddleware, less what irtis does
+    not use: languages in the URL.)"""
 
-    def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith("/api/"):
-            return super().process_request(request)
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = dict(settings.LANGUAGES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+        if chosen not in self.languages:
+            chosen = translation.get_language_from_request(request) if request.path.startswith("/api/") \
+                else settings.LANGUAGE_CODE
+        translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
-        return None
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class ChangeContextMiddleware:
