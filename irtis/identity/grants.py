@@ -5,9 +5,9 @@ from typing import Any
 
 from django.db import models
 
-from .models import GrantsVersion, ObjectPermission
+from irtis.core.permissions import Granted
 
-Granted = list[tuple[str, Any, Any, list[str]]]
+from .models import GrantsVersion, ObjectPermission
 
 
 def granted(user: Any, known: str | None) -> tuple[str | None, Granted | None]:

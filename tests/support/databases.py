@@ -195,8 +195,9 @@ def _migrated(connection: BaseDatabaseWrapper, name: str) -> None:
 
 def _stale(keys: list[str]) -> list[str]:
     """Of the templates' keys (oldest first), those to remove before a new code's template is
-    made: all but the newest few codes' (a code's partly migrated templates go with it)."""
-    kept = [key for key in keys if "-" not in key][-(KEPT - 1):]
+    made: all but the newest few codes' (a code's partly migrated templates go with it, and so
+    does a template whose making was cut short, `…_building`)."""
+    kept = [key for key in keys if "-" not in key and not key.endswith("_building")][-(KEPT - 1):]
     return [key for key in keys if key.split("-")[0] not in kept]
 
 
