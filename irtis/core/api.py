@@ -9,6 +9,7 @@ validated, versioned and audited the same way.
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
@@ -275,9 +276,11 @@ class Endpoints:
 
     @staticmethod
     def page_url(request: HttpRequest, limit: int, offset: int) -> str:
-        params = request.GET.copy()
-        params["limit"], params["offset"] = str(limit), str(offset)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        """This list's address with another page: the query's parameters in their order, limit and
+        offset replaced (copying the QueryDict and encoding it was a tenth of a list's Python)."""
+        params = {**dict(request.GET.lists()), "limit": [str(limit)], "offset": [str(offset)]}
+        query = urlencode([(name, value) for name, values in params.items() for value in values])
+        return request.build_absolute_uri(f"{request.path}?{query}")
 
     def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
         queryset = self.authorise(request, "view", self.readable(False)).filter(pk=pk).order_by()

@@ -28,10 +28,6 @@ def _networks(setting: tuple[str, ...]) -> tuple[Network, ...]:
         raise ImproperlyConfigured(f"IRTIS_TRUSTED_PROXIES: {error}") from None
 
 
-def trusted_networks() -> tuple[Network, ...]:
-    return _networks(tuple(settings.IRTIS_TRUSTED_PROXIES))
-
-
 def _address(text: str) -> Address | None:
     try:
         address = ipaddress.ip_address(text.strip())
@@ -47,7 +43,14 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
 
 def client_address(peer: str | None, forwarded_for: str | None) -> str | None:
     """The client of a request that came from `peer` with this `X-Forwarded-For` header."""
-    networks = trusted_networks()
+    return _client(peer, forwarded_for, tuple(settings.IRTIS_TRUSTED_PROXIES))
+
+
+@lru_cache(maxsize=1024)
+def _client(peer: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str | None:
+    """`client_address`, worked out once for each peer, header and setting: a server hears from
+    few addresses (its proxies, its clients), and parsing them was a tenth of a middleware chain."""
+    networks = _networks(trusted)
     nearest = _address(peer or "")
     if nearest is None:
         return peer or None

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_http_date
 
 from irtis.core import registry
 from irtis.core.api import api
@@ -65,6 +68,15 @@ def test_signed_in_pages_are_not_cached(admin_client: Client) -> None:
     for url in ("/", reverse("inventory:device_list"), "/api/inventory/devices/"):
         assert "no-store" in admin_client.get(url)["Cache-Control"], url
     assert "no-store" not in Client().get("/api/inventory/devices/").get("Cache-Control", "")  # 401, nothing to keep
+
+
+def test_signed_in_answers_carry_what_djangos_never_cache_gives(admin_client: Client) -> None:
+    answer = admin_client.get(reverse("inventory:device_list"))
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    assert answer["Cache-Control"] == expected["Cache-Control"]
+    assert abs(parse_http_date(answer["Expires"]) - parse_http_date(expected["Expires"])) <= 1
+    assert answer["Vary"] == "Accept-Language, Cookie"
 
 
 def test_an_edit_without_its_version_is_refused(admin_client: Client) -> None:
