@@ -110,7 +110,6 @@ def _group(segment: str, patterns: list[Pattern]) -> Pattern:
     return path(f"{segment}/", include(nested(patterns)))
 
 
-
 def dispatched(patterns: list[Pattern]) -> list[Pattern]:
     """The same routes, each run of routes that start with a literal segment found by that
     segment (`SegmentDispatch`). Routes that start with a parameter stay where they are, between
