@@ -28,8 +28,9 @@ OWN = {"X-Request-ID", "Expires"}
 
 @pytest.fixture
 def apps() -> Iterator[dict[str, WSGIApp]]:
-    """The production route and Django's handler with the whole chain. A finished request closes
-    an unusable connection, as a test's transaction looks to it (Django's test client does the same)."""
+    """The production route and Django's handler with the whole chain. Django closes the database
+    connection at a request's start and end when it looks unusable, as one inside a test's
+    transaction does: not meanwhile (Django's test client leaves it open likewise)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
