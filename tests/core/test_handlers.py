@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.conf import settings
@@ -45,12 +46,11 @@ def call(app: WSGIApp, path: str, method: str = "GET", body: bytes = b"", **head
                                                                                                    bytes]:
     path, _, query = path.partition("?")
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": io.StringIO(),
-        "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/json",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/json",
         **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
     }
+    setup_testing_defaults(environ)
     answer: list[Any] = []
     result = app(environ, lambda status, response_headers, *_: answer.extend([status, response_headers]))
     try:
