@@ -49,10 +49,11 @@ class BaseFilterSet(df.FilterSet):
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         numeric = [n for n, f in self.filters.items() if isinstance(f, NUMERIC_FILTERS) and n in self.data]
-        if numeric:
+        bounded = {name: [_bounded(v) for v in self.data.getlist(name)] for name in numeric}
+        if changed := {name: values for name, values in bounded.items() if values != self.data.getlist(name)}:
             self.data = self.data.copy()
-            for name in numeric:
-                self.data.setlist(name, [_bounded(v) for v in self.data.getlist(name)])
+            for name, values in changed.items():
+                self.data.setlist(name, values)
 
     def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         for name, value in self.form.cleaned_data.items():
@@ -80,6 +81,11 @@ class ReferenceField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
         self.deferred = deferred
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> "ReferenceField":
+        """A filter builds its field for one filter set's form class (see `ReferenceFilter`), so
+        the form's copy of it need not copy its widget and queryset again."""
+        return copy.copy(self)
+
     def _check_values(self, value: Any) -> list[Any]:
         try:
             wanted = {self.queryset.model._meta.pk.to_python(v) for v in value}
@@ -101,6 +107,15 @@ class ReferenceFilter(df.ModelMultipleChoiceFilter):
     """Objects of a foreign key by id, any of several; one row per object, so no DISTINCT."""
 
     field_class = ReferenceField  # type: ignore[assignment]  # django-filter's own field adds only a null choice
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "ReferenceFilter":
+        """Each filter set copies its filters; a copy must not share its field (built from `extra`,
+        into which the queryset of the request is written). The widget and the queryset's
+        function are only read (a field copies its widget)."""
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        copied.__dict__.pop("_field", None)
+        return copied
 
     def filter(self, queryset: models.QuerySet, value: list[Any]) -> models.QuerySet:
         return queryset.filter(**{f"{self.field_name}__in": value}) if value else queryset
@@ -216,6 +231,7 @@ def _deferred(filter_: df.Filter) -> df.Filter:
         return filter_
     copied = copy.deepcopy(filter_)
     copied.extra["deferred"] = True
+    copied.extra.pop("widget", None)  # nothing is shown
     return copied
 
 

@@ -66,6 +66,20 @@ def test_a_hidden_id_is_refused_like_a_missing_one(client: Client, systems: list
     assert all("alert-danger" in p.content.decode() for p in pages)
 
 
+def test_a_filter_keeps_nothing_of_an_earlier_reader(client: Client, systems: list[InformationSystem]) -> None:
+    """Filter sets copy their filters cheaply (core.filters): a copy must not carry the objects
+    offered to the reader before."""
+    hidden = systems[1].pk
+    readers = [(InformationSystem, None, ("view",)), (InformationSystem, {"code": "MDAS"}, ("view",))]
+    answers = []
+    for name, grant in zip(("all", "mdas"), readers, strict=True):
+        signed_in(client, name, grant, (Component, None, ("view",)))
+        page = client.get(reverse("systems:component_list")).content.decode().split('id="filters"')[-1]
+        answers.append((client.get("/api/systems/components/", {"system": hidden}).status_code,
+                        "Sistema NCTS" in page.split("</form>")[0]))
+    assert answers == [(200, True), (400, False)]
+
+
 def test_the_journal_takes_the_permission_to_change(client: Client) -> None:
     role = DeviceRole.objects.create(name="Komutatorius")
     other = DeviceRole.objects.create(name="Maršrutizatorius")
