@@ -14,8 +14,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
+from django.db.backends.utils import CursorWrapper
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 from django.db.models.sql import Query
+from psycopg.types.datetime import TimestamptzLoader
 
 
 class Compiled:
@@ -38,6 +40,7 @@ class Compiled:
         """The first object the query finds with these parameter values, or None."""
         connection = connections[self.using]
         with connection.cursor() as cursor:
+            native_timestamps(cursor)
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
         if row is None:
@@ -51,6 +54,15 @@ class Compiled:
         for populator in self.populators:
             populator.populate(row, obj)
         return obj
+
+
+def native_timestamps(cursor: CursorWrapper) -> None:
+    """Timestamps of this cursor read by the driver's own loader, in C. Django's is a Python
+    subclass of it that pins the zone to UTC; the driver's gives the same instants in the
+    session's zone, UTC as well. Per cursor: Django's cursor factory reads its own loader off the
+    connection."""
+    if cursor.db.vendor == "postgresql":
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
 
 
 _UNKNOWN = object()

@@ -9,13 +9,14 @@ and only the values the driver does not already give in JSON-ready form are conv
 import datetime
 import json
 from collections.abc import Callable, Hashable
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from psycopg.types.datetime import TimestamptzLoader
+from django.db.models.options import Options
 
-from .compiled import Statements
+from .compiled import Statements, native_timestamps
 
 
 def _sqlite_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -39,6 +40,14 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _converters(meta: Options, names: tuple[str, ...], vendor: str) -> list[tuple[int, Callable[[Any], Any]]]:
+    """The columns of `names` (of the model of `meta`) whose values need converting, with their
+    converters."""
+    fields = [cast(models.Field, meta.get_field(name)) for name in names]  # columns
+    return [(i, c) for i, f in enumerate(fields) if (c := _converter(f, vendor))]
+
+
 def fetch(queryset: models.QuerySet, names: list[str], statements: Statements | None = None,
           shape: Hashable = None) -> list[dict[str, Any]]:
     """Rows of `names` (concrete field names, then annotations of the queryset) as dicts, in
@@ -53,14 +62,9 @@ def fetch(queryset: models.QuerySet, names: list[str], statements: Statements | 
     except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
         return []
     selected = [*query.values_select, *query.annotation_select]
-    fields = [queryset.model._meta.get_field(name) for name in query.values_select]
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection.vendor))]
+    converters = _converters(queryset.model._meta, query.values_select, connection.vendor)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Django's timestamptz loader is a Python subclass (it pins the zone to UTC); the
-            # driver's own, in C, gives the same instants in the session's zone, UTC as well.
-            # Per cursor: Django's cursor factory reads its own loader off the connection.
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        native_timestamps(cursor)
         cursor.execute(sql, params)
         raw = cursor.fetchall()
     if not converters:  # zip stops at the selected columns (the SQL may carry more, e.g. to order by)

@@ -17,6 +17,11 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer irt_…`: the token's user makes the request (and its changes);
     `request.token` tells the API whether the token is read-only."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # ninja's reads `request.headers`, which Django builds of every header for this one.
+        scheme, _space, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        return self.authenticate(request, token) if scheme.lower() == self.openapi_scheme else None
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         try:
             found = tokens.check(token, client_ip(request))

@@ -175,3 +175,18 @@ def test_token_page_lists_creates_and_revokes_own_tokens(infra):
     assert api(plain).get(SITES).status_code == 401
     bad = client.post(reverse("account:tokens"), {"networks": "ne-tinklas"})
     assert bad.status_code == 400
+
+
+def test_the_authorization_header_is_read_as_http_bearer(infra):
+    """The scheme in any case; any other scheme, or none, is no token at all (401, nothing
+    audited); a bearer without a token is a refused token."""
+    _, plain = tokens.issue(infra)
+    answers = {header: Client(HTTP_AUTHORIZATION=header).get(SITES).status_code
+               for header in (f"bearer {plain}", f"BEARER {plain}", f"Token {plain}", plain, "Basic eDp5", "")}
+    assert answers == {f"bearer {plain}": 200, f"BEARER {plain}": 200, f"Token {plain}": 401, plain: 401,
+                       "Basic eDp5": 401, "": 401}
+    assert refusals() == []
+    assert Client(HTTP_AUTHORIZATION="Bearer").get(SITES).status_code == 401
+    assert Client(HTTP_AUTHORIZATION=f"Bearer  {plain}").get(SITES).status_code == 401  # the token is " irt_…"
+    assert refusals() == ["unknown"]  # once an interval, counted
+    assert sum(TokenRefusal.objects.values_list("count", flat=True)) == 2
