@@ -185,6 +185,23 @@ def has(user: Any, target: "ModelEntry | type[models.Model] | str", action: str)
     return (_label(target), action) in grants(user)
 
 
+def rights(user: Any) -> frozenset[tuple[str, str]] | Literal[True]:
+    """Whatever `has` answers for the user, as one hashable value, to keep what depends on it
+    alone: True for an active superuser (everything), else the (model label, action) pairs
+    granted (none to an inactive user)."""
+    if not _active(user):
+        return frozenset()
+    return True if user.is_superuser else frozenset(grants(user))
+
+
+def right(permission: str) -> tuple[str, str] | None:
+    """The (model label, action) of a Django permission name ("inventory.view_device"); None if
+    it names none of the actions irtis grants."""
+    app_label, _, codename = permission.partition(".")
+    action, _, model_name = codename.partition("_")
+    return (f"{app_label}.{model_name}", action) if action in ACTIONS and model_name else None
+
+
 def allowed(user: object, entry: ModelEntry, action: str) -> bool:
     """May the user perform `action` (view, add, change, delete, import, export) on the model?"""
     return has(user, entry, action)

@@ -11,8 +11,6 @@ from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from irtis.core import permissions
 
-_CODENAMES = ("view", "add", "change", "delete", "import", "export")
-
 
 class PasswordBackend(ModelBackend):
     """Local accounts (break-glass administrators, and every account where AD is not used)
@@ -29,11 +27,8 @@ class ObjectPermissionBackend(BaseBackend):
     that acts on objects must use `irtis.core.permissions.restrict`."""
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        app_label, _, codename = perm.partition(".")
-        action, _, model_name = codename.partition("_")
-        if action not in _CODENAMES or not model_name:
-            return False
-        return permissions.has(user_obj, f"{app_label}.{model_name}", action)
+        right = permissions.right(perm)
+        return right is not None and permissions.has(user_obj, *right)
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not getattr(user_obj, "is_active", False) or obj is not None:

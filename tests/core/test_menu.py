@@ -1,4 +1,4 @@
-"""The menu: what each user may open, in the user's language, rendered once per set of items."""
+"""The menu: what each user may open, in the user's language, rendered once per set of rights."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
