@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import QuerySetRequestMixin
 
 from . import choices, relations, search, tabular
 from .registry import ModelEntry, is_reference
@@ -82,8 +83,9 @@ class ReferenceField(forms.ModelMultipleChoiceField):
         self.deferred = deferred
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "ReferenceField":
-        """A filter builds its field for one filter set's form class (see `ReferenceFilter`), so
-        the form's copy of it need not copy its widget and queryset again."""
+        """A filter builds its field for one filter set's form class (see `ReferenceFilter`), or
+        once for the API's forms that only clean with it (see `narrowed`), so the form's copy of
+        it need not copy its widget and queryset again."""
         return copy.copy(self)
 
     def _check_values(self, value: Any) -> list[Any]:
@@ -93,11 +95,12 @@ class ReferenceField(forms.ModelMultipleChoiceField):
             raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                   params={"pk": ", ".join(map(str, value))}) from None
         if not self.deferred:
-            self.check_existence(wanted)
+            self.check_existence(wanted, self.queryset)
         return sorted(wanted)
 
-    def check_existence(self, wanted: set[Any]) -> None:
-        found = set(self.queryset.order_by().filter(pk__in=wanted).values_list("pk", flat=True))
+    def check_existence(self, wanted: set[Any], offered: models.QuerySet) -> None:
+        """A ValidationError if an id of `wanted` names none of the `offered` objects."""
+        found = set(offered.order_by().filter(pk__in=wanted).values_list("pk", flat=True))
         if missing := sorted(wanted - found, key=str):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": missing[0]})
@@ -149,7 +152,8 @@ def unknown_references(filterset: df.FilterSet, rows_found: bool) -> dict[str, l
         if rows_found and len(ids) == 1:
             continue
         try:
-            field.check_existence(set(ids))
+            offered = cast(ReferenceFilter, filterset.filters[name]).get_queryset(filterset.request)  # its field's
+            field.check_existence(set(ids), offered)
         except ValidationError as error:
             errors[name] = error.messages
     return errors
@@ -219,10 +223,17 @@ def filterset_class(entry: ModelEntry) -> type[BaseFilterSet]:
 def narrowed(filterset: type[BaseFilterSet], names: frozenset[str]) -> type[BaseFilterSet]:
     """The filter set with only the filters a query names, for the API (no form to show): each
     instance deep-copies its filters, and a reference filter's form field holds a queryset.
-    Its reference filters are deferred (see `ReferenceField`)."""
-    subclass: type[BaseFilterSet] = type(filterset.__name__, (filterset,), {})
-    subclass.base_filters = OrderedDict(
-        (name, _deferred(f)) for name, f in filterset.base_filters.items() if name in names)
+    Its reference filters are deferred (see `ReferenceField`). When no field of its form depends
+    on the request, the form's class is made once, not for each request as django-filter does."""
+    filters = OrderedDict((name, _deferred(f)) for name, f in filterset.base_filters.items() if name in names)
+    attrs: dict[str, object] = {}
+    if all(_same_for_every_request(f) for f in filters.values()):
+        meta = filterset._meta  # type: ignore[attr-defined]  # set by django-filter's metaclass, not in the stubs
+        form = type(f"{filterset.__name__}Form", (meta.form,), {
+            name: _field_without_request(meta.model, f) for name, f in filters.items()})
+        attrs["get_form_class"] = lambda self: form
+    subclass: type[BaseFilterSet] = type(filterset.__name__, (filterset,), attrs)
+    subclass.base_filters = filters
     return subclass
 
 
@@ -233,6 +244,20 @@ def _deferred(filter_: df.Filter) -> df.Filter:
     copied.extra["deferred"] = True
     copied.extra.pop("widget", None)  # nothing is shown
     return copied
+
+
+def _same_for_every_request(filter_: df.Filter) -> bool:
+    """Whether the filter's form field does not depend on the request: a deferred reference
+    filter's objects (those the user may see) are asked for by `unknown_references` only."""
+    return not isinstance(filter_, QuerySetRequestMixin) or filter_.extra.get("deferred", False)
+
+
+def _field_without_request(model: type[models.Model], filter_: df.Filter) -> forms.Field:
+    copied = copy.deepcopy(filter_)  # a filter keeps the field it made
+    if isinstance(copied, ReferenceFilter):
+        related = cast(type[models.Model], model._meta.get_field(cast(str, copied.field_name)).related_model)
+        copied.queryset = related._default_manager.none()  # a model for its ids, not its objects
+    return copied.field
 
 
 def visible_filters(entry: ModelEntry) -> list[str]:
