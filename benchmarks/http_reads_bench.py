@@ -13,9 +13,11 @@ with parameters). Then it starts `irtis serve` (production settings, gunicorn, 2
 workers) and `benchmarks/bare_wsgi.py` (the same gunicorn with the same options, an application
 that runs the captured statements on a psycopg connection and encodes the rows with the API's
 encoder), and times both over keep-alive connections, interleaved: one client alternating
-between the two servers (`runs` each), then 8 clients on one server at a time, rounds
-alternating. Each request's worker is the one holding its connection (found in /proc): how 8
-clients' connections spread over the two workers.
+between the two servers (`runs` each), then 8 clients on one server at a time: each round
+measures every read, the servers alternating, and starts one read further than the round
+before (measured in a fixed order, the last read's bare floor came out a quarter lower).
+Each request's worker is the one holding its connection (found in /proc): how 8 clients'
+connections spread over the two workers.
 """
 
 import argparse
@@ -209,18 +211,22 @@ def main() -> None:
         for label, path in measured:
             times = one_client(servers, token, path, args.runs)
             single[label] = {name: summary(t) for name, t in times.items()}
-            latencies: dict[str, list[float]] = {name: [] for name in servers}
-            rates: dict[str, list[float]] = {name: [] for name in servers}
-            for round_ in range(args.rounds):
+            print(f"{label}: 1 client {single[label]['irtis']['median']:.2f} / "
+                  f"{single[label]['bare']['median']:.2f} ms", flush=True)
+        # Each round measures every read, starting one read further each time, so that a slow or
+        # fast spell of the machine, and the time since the servers started, weigh on all alike.
+        latencies: dict[str, dict[str, list[float]]] = {label: {name: [] for name in servers} for label, _ in measured}
+        rates: dict[str, dict[str, list[float]]] = {label: {name: [] for name in servers} for label, _ in measured}
+        for round_ in range(args.rounds):
+            shift = round_ % len(measured)
+            for label, path in measured[shift:] + measured[:shift]:
                 for name in servers if round_ % 2 else list(servers)[::-1]:
                     got, rate = many_clients(pools[name], path, args.requests)
-                    latencies[name] += got
-                    rates[name].append(rate)
-            multi[label] = {name: {**summary(latencies[name]), "rate": sum(rates[name]) / len(rates[name])}
-                            for name in servers}
-            one, eight = single[label], multi[label]
-            print(f"{label}: 1 client {one['irtis']['median']:.2f} / {one['bare']['median']:.2f} ms; "
-                  f"8 clients {eight['irtis']['median']:.2f} / {eight['bare']['median']:.2f} ms", flush=True)
+                    latencies[label][name] += got
+                    rates[label][name].append(rate)
+        for label, _ in measured:
+            multi[label] = {name: {**summary(latencies[label][name]),
+                                   "rate": sum(rates[label][name]) / len(rates[label][name])} for name in servers}
         for name, pool in pools.items():
             spread[name].append(sum((c.served for c in pool), Counter()) - spread[name][0])
         # a second pool, opened while the workers are warm: the case seen lopsided; long enough
