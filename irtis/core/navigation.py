@@ -122,7 +122,8 @@ def _items(language: str) -> tuple[tuple[Group, str, tuple[Item, ...]], ...]:
 def menu(user: Any) -> str:
     """The menu's HTML: each group with the items the user may open. Worked out once per
     language and the rights of a user (the users of the same roles share it): the template's
-    loop over some 190 items took 4 ms of every page, and asking for each item's right 1 ms."""
+    loop over some 190 items took 4 ms of every page, and asking for each item's right 0.12 ms
+    (now 0.01 ms)."""
     return _rendered(get_language() or "lt", permissions.rights(user))
 
 
