@@ -244,14 +244,14 @@ class Endpoints:
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise HttpError(400, _("limit must be 1 to %(max)d and offset 0 or more.") % {"max": MAX_LIMIT})
         filterset_type = filterset_class(self.entry)
-        unknown = set(request.GET) - set(filterset_type.base_filters) - PAGING
-        if unknown:
+        named = frozenset(request.GET) - PAGING
+        if unknown := named - filterset_type.base_filters.keys():
             return json_response({
                 "detail": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))},
                 "known": sorted(set(filterset_type.base_filters) | PAGING),
             }, 400)
         filterset = None
-        if named := frozenset(request.GET) - PAGING:  # a read without filters needs no filter set
+        if named:  # a read without filters needs no filter set
             filterset = narrowed(filterset_type, named)(request.GET, queryset=queryset, request=request)
             if not filterset.is_valid():
                 errors = {name: list(messages) for name, messages in filterset.errors.items()}

@@ -41,11 +41,11 @@ def _converter(field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
 
 
 @lru_cache(maxsize=1024)
-def _converters(meta: Options, names: tuple[str, ...], vendor: str) -> list[tuple[int, Callable[[Any], Any]]]:
+def _converters(meta: Options, names: tuple[str, ...], vendor: str) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
     """The columns of `names` (of the model of `meta`) whose values need converting, with their
     converters."""
     fields = [cast(models.Field, meta.get_field(name)) for name in names]  # columns
-    return [(i, c) for i, f in enumerate(fields) if (c := _converter(f, vendor))]
+    return tuple((i, c) for i, f in enumerate(fields) if (c := _converter(f, vendor)))
 
 
 def fetch(queryset: models.QuerySet, names: list[str], statements: Statements | None = None,

@@ -1,5 +1,6 @@
 """The menu: what each user may open, in the user's language, rendered once per set of rights."""
 
+import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -38,3 +39,11 @@ def test_users_of_the_same_roles_share_one_rendering(db) -> None:
         client.force_login(user)
         assert reverse("network:prefix_list") in _menu(client)
     assert (navigation._rendered.cache_info().misses, navigation._rendered.cache_info().hits) == (1, 2)
+
+
+def test_a_link_whose_permission_names_no_right_fails_loudly() -> None:
+    """Such a link would be shown to everyone: the menu refuses to be made with it."""
+    with pytest.raises(ValueError, match="read_auditentry"):
+        navigation._right(navigation.Link("Blogas", "irtis.bad", "audit.read_auditentry"))
+    assert navigation._right(navigation.Link("Auditas", "audit:trail", "audit.view_auditentry")) == (
+        "audit.auditentry", "view")
