@@ -229,13 +229,10 @@ def main() -> None:
                                    "rate": sum(rates[label][name]) / len(rates[label][name])} for name in servers}
         for name, pool in pools.items():
             spread[name].append(sum((c.served for c in pool), Counter()) - spread[name][0])
-        # a second pool, opened while the workers are warm: the case seen lopsided; long enough
-        # for each connection to be closed and opened again a few times
-        from irtis.core.management.commands.serve import KEEPALIVE_REQUESTS
-
+        # a second pool, opened while the workers are warm: the case once seen lopsided
         for name, (port, workers) in servers.items():
             again = connect_all(port, token, workers, measured[1][1])
-            many_clients(again, measured[0][1], 3 * KEEPALIVE_REQUESTS)
+            many_clients(again, measured[0][1], 300)
             spread[name].append(sum((c.served for c in again), Counter()))
     finally:
         for server in (irtis, bare):

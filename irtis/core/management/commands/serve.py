@@ -19,6 +19,7 @@ from gunicorn.http.wsgi import Response
 from irtis.audit import roles
 from irtis.audit.context import changes_by
 from irtis.audit.models import Source
+from irtis.core import serving
 
 PASSWORD_FILE = settings.DATA_DIR / "initial_admin_password"
 
@@ -46,27 +47,12 @@ class Server(BaseApplication):
         return get_internal_wsgi_application()  # settings.WSGI_APPLICATION: irtis.wsgi's
 
 
-KEEPALIVE_REQUESTS = 100
-
-
-def _spread_connections(worker: Any, request: Any) -> None:
-    """A keep-alive connection is closed after its 100th request (as nginx's `keepalive_requests`
-    and Apache's `MaxKeepAliveRequests`). A gthread worker serves every request of the
-    connections it accepted, and which worker accepts a burst of new connections is a race: on
-    busy cores one worker may accept all of eight clients' connections while the other, not
-    scheduled meanwhile, sits idle for as long as they live. The client reconnects (HTTP/1.1
-    says it may be told to), and the accept race is run again, now lost by the busier worker."""
-    worker.log.debug("%s %s", request.method, request.path)  # gunicorn's own hook, replaced
-    if request.req_number % KEEPALIVE_REQUESTS == 0:
-        request.must_close = True
-
-
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
     """How gunicorn serves irtis (also what the HTTP benchmarks serve their bare application with).
     `IRTIS_THREADS` threads a worker: requests that wait on the database (an alert webhook's
     commit) leave the processor to others; more of them gather in one commit (irtis.monitoring.inbox)."""
-    return {"bind": f"{host}:{port}", "workers": workers, "threads": settings.IRTIS_THREADS, "worker_class": "gthread",
-            "accesslog": "-", "timeout": 120, "pre_request": _spread_connections}
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": settings.IRTIS_THREADS, "accesslog": "-",
+            "timeout": 120, **serving.balanced()}
 
 
 def first_administrator() -> tuple[str, str | None]:
