@@ -152,11 +152,14 @@ def generic_ends(model: type[models.Model]) -> list[GenericForeignKey]:
 def prepare_generic(form: forms.ModelForm, user: object) -> None:
     """Each end that may name an object of any kind: the kind among the registered models the user
     may view, then the object searched among those of that kind (core.lookup)."""
+    ends = generic_ends(form._meta.model)
+    if not ends:  # most forms: the kinds' permissions and addresses (147 of each) are not needed
+        return
     viewable = [e.model for e in registry.entries() if permissions.allowed(user, e, "view")]
     kinds = ContentType.objects.get_for_models(*viewable) if viewable else {}
     urls = {ct.pk: reverse("lookup", args=[f"{model._meta.app_label}.{model._meta.model_name}"])
             for model, ct in kinds.items()}
-    for end in generic_ends(form._meta.model):
+    for end in ends:
         if end.ct_field not in form.fields or end.fk_field not in form.fields:
             continue
         kind = cast(forms.ModelChoiceField, form.fields[end.ct_field])  # a foreign key to ContentType
