@@ -21,6 +21,10 @@ class Link:
     url_name: str
     permission: str = ""
 
+    def __post_init__(self) -> None:
+        if self.permission and permissions.right(self.permission) is None:  # it would show the link to anyone
+            raise ValueError(f"{self.url_name}: {self.permission!r} names no right irtis grants")
+
 
 @dataclass(frozen=True)
 class Group:
@@ -113,17 +117,10 @@ def _items(language: str) -> tuple[tuple[Group, str, tuple[Item, ...]], ...]:
             Item(str(e.verbose_name_plural).capitalize(), e.list_url, (e.label, "view"))
             for e in entries if e.group == group.key
         ]
-        items += [Item(str(link.label), reverse(link.url_name), _right(link)) for link in group.links]
+        items += [Item(str(link.label), reverse(link.url_name), permissions.right(link.permission))
+                  for link in group.links]
         result.append((group, str(group.label), tuple(items)))
     return tuple(result)
-
-
-def _right(link: Link) -> tuple[str, str] | None:
-    if not link.permission:
-        return None
-    if (right := permissions.right(link.permission)) is None:  # it would show the link to anyone
-        raise ValueError(f"{link.url_name}: {link.permission!r} names no right irtis grants")
-    return right
 
 
 def menu(user: Any) -> str:
