@@ -7,6 +7,7 @@ configures it, so the worker's own directory is set in a wrapper around that hoo
 
 The Samba domain controller (tests/support/samba.py) listens on the fixed LDAP ports 389 and
 636: every module that uses it is one scope of `--dist loadscope`, so one worker runs them all.
+The modules of tests/demo/ share one demo estate, loaded once: they are one scope too.
 
 The scopes that take minutes are handed out first (`LONG`, slowest first, from the per-test
 report log of a whole run: `--report-log`), so neither worker is left running one alone at the
@@ -37,12 +38,12 @@ SAMBA_MODULES = ("tests/identity/test_active_directory.py", "tests/access/test_d
                  "tests/directory/test_reading.py")
 
 
+DEMO = "tests/demo/"  # one demo estate for the package's modules (tests/demo/conftest.py)
 ROLES_WALK = "tests/identity/test_role_walk.py::test_every_role_model_and_action_as_configured["
 LONG = (
-    "tests/browser/test_every_form.py",  # the demo behind a browser: 3-4 min
+    DEMO,  # the demo estate, its every form behind a browser: 3-4 min
     "tests/audit/test_roles.py",  # PostgreSQL: the owner role migrates a new database
     "tests/core/test_serve.py",  # the Quick start's first start
-    "tests/test_demo_estate.py",
     ROLES_WALK,
     "samba",
     "tests/tasks/test_batches.py",
@@ -60,6 +61,8 @@ class _Scheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith(SAMBA_MODULES):
             return "samba"
+        if nodeid.startswith(DEMO):
+            return DEMO
         if nodeid.startswith(ROLES_WALK):  # one scope per role
             return nodeid
         return super()._split_scope(nodeid)

@@ -1,5 +1,5 @@
 """The demo's backups part alone: a lookup that finds nothing fails loudly
-(the whole demo estate: tests/test_demo_estate.py)."""
+(the whole demo estate: tests/demo/test_estate.py)."""
 
 import pytest
 

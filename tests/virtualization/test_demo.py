@@ -1,5 +1,5 @@
 """The demo virtualisation estate's shape
-(the whole demo estate: tests/test_demo_estate.py)."""
+(the whole demo estate: tests/demo/test_estate.py)."""
 
 from collections import Counter
 

@@ -1,13 +1,14 @@
 """A device's detail page on the demo estate: its reverse relations (interfaces, IP addresses)
-counted, expanded in the browser, and paged ten at a time."""
+counted, expanded in the browser, and paged ten at a time.
 
-import io
+A transactional test (the server must see what it writes): it runs last in the package, as its
+flush empties the demo (tests/demo/conftest.py)."""
+
 import math
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import translation
 
@@ -24,7 +25,6 @@ SHOWN = "words => document.querySelector('#related details[open] .related-rows')
 @pytest.fixture
 def signed_in(live_server: object, page: object, settings: object) -> Iterator[object]:
     settings.IRTIS_MFA_ENFORCED = False
-    call_command("demo", stdout=io.StringIO())
     get_user_model().objects.create_superuser("rysiai", "rysiai@muitine.lt", PASSWORD)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "rysiai")

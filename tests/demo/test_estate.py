@@ -1,15 +1,14 @@
 """The whole demo estate, as the Quick start loads it: each app's part is on it and consistent with
 the others, and a second load writes nothing.
 
-The demo is loaded once for the module (about half a minute of CPU; each app's module loading its
-own took a tenth of the suite), committed, and flushed after the last test; each test runs in its
-own transaction on top of it, so what one test changes the next does not see. What a part of the
-demo does alone, without the rest (a lookup that finds nothing fails loudly), stays with its app.
+The demo is loaded once for the package (tests/demo/conftest.py; each app's module loading its
+own took a tenth of the suite); each test runs in its own transaction on top of it, so what one
+test changes the next does not see. What a part of the demo does alone, without the rest (a
+lookup that finds nothing fails loudly), stays with its app.
 """
 
 import io
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -64,16 +63,6 @@ from irtis.virtualization.demo import machines as demo_machines
 from irtis.virtualization.models import Cluster, ClusterHost, VirtualDisk, VirtualMachine, VMAddressAssignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def estate(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        call_command("demo", stdout=io.StringIO())
-        try:
-            yield
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
 
 
 def unchanged_by(load: object) -> bool:

@@ -1,12 +1,11 @@
 """Every registered model's add form, in the browser, on the demo estate: each select has choices
 or a search box that finds and picks one, and the form saves.
 
-One demo database, one server, one browser and one signed-in session serve all models; the test
-is parametrised by model so that it can run in parallel (each process loads its own demo).
+One demo database (the package's, tests/demo/conftest.py), one server, one browser and one
+signed-in session serve all models; what the forms save stays on the demo.
 """
 
 import datetime
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -14,7 +13,6 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
 from playwright.sync_api import TimeoutError
@@ -164,7 +162,6 @@ def deferred_transactions() -> Iterator[None]:
 def demo(django_db_setup: None, django_db_blocker: object, browser: object) -> Iterator[SimpleNamespace]:
     """The demo estate behind a live server, and a browser context signed in to it."""
     with django_db_blocker.unblock(), override_settings(IRTIS_MFA_ENFORCED=False), deferred_transactions():
-        call_command("demo", stdout=io.StringIO())
         User.objects.create_superuser("formos", "formos@muitine.lt", PASSWORD)
         # Two letters of each model's first object, to type into its search boxes.
         letters = {}
@@ -189,7 +186,6 @@ def demo(django_db_setup: None, django_db_blocker: object, browser: object) -> I
             context.close()
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
 
 
 # Every field of the form in one round trip: what the test needs to know to use it.
