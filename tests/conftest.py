@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.core.management import call_command
 from django.test import Client, TransactionTestCase
 from django.test.client import ClientHandler
 from django.test.utils import override_settings
@@ -37,11 +36,9 @@ def django_db_keepdb(django_db_modify_db_settings: None, django_db_blocker: Any)
 
 def _restoring_teardown(self: TransactionTestCase) -> None:
     """After a transactional test: the tables emptied, then the template's rows put back
-    (`databases.restore`) instead of post_migrate making them anew."""
+    (`databases.reset`) instead of post_migrate making them anew."""
     for alias in self._databases_names(include_mirrors=False):
-        call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
-                     inhibit_post_migrate=True)
-        databases.restore(alias)
+        databases.reset(alias)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -26,5 +26,4 @@ def estate(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
         try:
             yield
         finally:
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            databases.restore()
+            databases.reset()

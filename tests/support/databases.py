@@ -18,7 +18,7 @@ only as far as it needs, instead of migrating the shared database back and forth
 step (30–60 s of CPU on PostgreSQL) is kept too: a template per code and targets,
 `irtis_template_<hash>-<targets>`, removed with its code's full template.
 
-After a transactional test the emptied tables get the template's rows back (`restore`), and a
+After a transactional test the emptied tables get the template's rows back (`reset`), and a
 server started in a subprocess gets a copy of the template of its own (`migrated_database`).
 """
 
@@ -38,6 +38,7 @@ import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection as default_connection
 from django.db import connections, transaction
@@ -71,7 +72,7 @@ def _locked(name: str) -> Iterator[None]:
 def prepare(alias: str = "default") -> None:
     """Make the test database of `alias` (as pytest-django named it) a copy of the template,
     migrating the template first when there is none for this code, and keep its rows for
-    `restore`."""
+    `reset`."""
     connection = connections[alias]
     target = connection.creation._get_test_db_name()
     _copy(connection, target)
@@ -104,15 +105,18 @@ def _rows(connection: BaseDatabaseWrapper, name: str) -> dict[str, tuple[str, An
     return found
 
 
-def restore(alias: str = "default") -> None:
-    """Put the template's rows back into the tables a flush emptied (inhibiting post_migrate):
-    the same content types, permissions and roles, with the same ids, as the database had when
-    it was copied. Re-creating them by post_migrate after each transactional test took 0.3 s
-    on SQLite and 0.8 s on PostgreSQL (the roles' writes are audited).
+def reset(alias: str = "default") -> None:
+    """Empty every table (`flush`, the sequences left where they are, post_migrate inhibited)
+    and put the template's rows back: the same content types, permissions and roles, with the
+    same ids, as the database had when it was copied. Re-creating them by post_migrate after
+    each transactional test took 0.3 s on SQLite and 0.8 s on PostgreSQL (the roles' writes are
+    audited). The sequences go on from where they were, past the template's ids.
 
     post_migrate is still sent afterwards, for what it does besides rows: the dependency graph's
     triggers name content type ids, which a test flushing by hand has changed. Its receivers
     find their rows in place and write nothing."""
+    call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
+                 inhibit_post_migrate=True)
     connection = connections[alias]
     quote = connection.ops.quote_name
     with transaction.atomic(using=alias), connection.cursor() as cursor:
