@@ -1,4 +1,4 @@
-"""System checks of the e-mail settings (run by `irtis check` and at every start)."""
+"""System checks of the e-mail settings (run by `irtis check`, at every start, and by the worker that sends)."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 
-@register()
+@register("irtis")
 def smtp_credentials(app_configs: Any, **kwargs: Any) -> list[Error]:
     """smtplib signs in (AUTH LOGIN and PLAIN) with ASCII text only: say so at start, not at each send."""
     errors = []

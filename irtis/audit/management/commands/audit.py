@@ -24,6 +24,9 @@ def _moment(text: str) -> datetime:
 
 class Command(BaseCommand):
     help = "Verify, sign, export, archive and ship the hash-chained audit trail."
+    # Run from cron and by auditors: no system checks, which import the whole web application
+    # (some 5 s); serve and migrate run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)

@@ -86,7 +86,9 @@ class Command(BaseCommand):
         roles.refuse_privileged("serve")
         # Migrations run in a process of their own: what loading them costs (~100 MB) would
         # otherwise stay in this process and be inherited by every forked worker.
-        subprocess.run([sys.executable, "-m", "irtis.cli", "migrate", "--no-input", "-v", "0"], check=True)
+        # This command has just run the system checks: the migrations do not run them again.
+        subprocess.run([sys.executable, "-m", "irtis.cli", "migrate", "--no-input", "-v", "0", "--skip-checks"],
+                       check=True)
         # Static files under hashed names with gzip copies (irtis.core.staticfiles); in this
         # process, so that the workers it forks start with the manifest loaded.
         call_command("collectstatic", interactive=False, verbosity=0)

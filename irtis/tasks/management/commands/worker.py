@@ -13,6 +13,10 @@ from irtis.tasks.worker import Beat, DatabaseWorker
 
 class Command(BaseCommand):
     help = "Run background tasks of the given queues (default: all of IRTIS_TASK_QUEUES) on the configured engine."
+    # irtis's checks of what the tasks use (the e-mail settings, the documents' tools), not
+    # Django's of models, addresses and templates: they import the whole web application (the
+    # API's schemas: some 5 s of each start), and serve and migrate run them.
+    requires_system_checks = ["irtis"]
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--queue", action="append", dest="queues", metavar="QUEUE",
