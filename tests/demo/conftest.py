@@ -1,8 +1,8 @@
 """The demo estate, as the Quick start loads it, shared by this package's modules.
 
-`irtis demo` takes some 40 s on PostgreSQL (25 s on SQLite); each of these modules loaded its
-own. Now it is loaded once for the package (which a worker runs as one piece:
-tests/workers.py), committed, and flushed after the package's last test. The modules run in
+`irtis demo` takes 25–60 s of CPU, machine and database depending; each of these modules loaded
+its own. Now it is loaded once for the package (which a worker runs as one piece:
+tests/workers.py), committed, and emptied after the package's last test (`databases.reset`). The modules run in
 file order and each leaves the estate as its next one needs it: the estate's tests each run in
 a transaction rolled back after it; the browser's forms save objects through a server (kept,
 as a user's would be); the related panels' test, a transactional one, runs last (its flush
