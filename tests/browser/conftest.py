@@ -4,8 +4,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.support import debian
+
+PASSWORD = "Sl4ptas-Narsyklei!"
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +69,16 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert not refused, refused
+
+
+@pytest.fixture
+def signed_in(live_server: object, page: object, settings: object) -> Iterator[object]:
+    """The page, signed in through the sign-in form as a new administrator (no second factor)."""
+    settings.IRTIS_MFA_ENFORCED = False
+    get_user_model().objects.create_superuser("narsykle", "narsykle@muitine.lt", PASSWORD)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "narsykle")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Prisijungti')")
+    page.wait_for_selector("nav")
+    yield page

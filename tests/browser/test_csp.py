@@ -2,10 +2,7 @@
 Bootstrap, the dependency map, the API's documentation) run and nothing is refused, while a
 script injected into the markup is."""
 
-from collections.abc import Iterator
-
 import pytest
-from django.contrib.auth import get_user_model
 
 from irtis.inventory.models import Rack
 from tests.browser.conftest import refusals
@@ -13,19 +10,6 @@ from tests.systems.factories import estate
 from tests.systems.test_pages_api import spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Sl4ptas-Politikai!"
-
-
-@pytest.fixture
-def signed_in(live_server: object, page: object, settings: object) -> Iterator[object]:
-    settings.IRTIS_MFA_ENFORCED = False
-    get_user_model().objects.create_superuser("politika", "politika@muitine.lt", PASSWORD)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "politika")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Prisijungti')")
-    page.wait_for_selector("nav")
-    yield page
 
 
 def test_an_injected_inline_script_is_refused_and_reported(live_server: object, browser: object) -> None:

@@ -2,10 +2,7 @@
 components on one of 1,000 virtual machines, and an IP address attached to one of the
 interfaces of one of 1,000 devices; and selects that follow each other (site → location → rack)."""
 
-from collections.abc import Iterator
-
 import pytest
-from django.contrib.auth import get_user_model
 
 from irtis.core.bulk import save_objects
 from irtis.inventory.models import Device, Interface, Location, Rack, Site
@@ -16,21 +13,8 @@ from tests.inventory import factories
 from tests.virtualization.factories import cluster
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Sl4ptas-Daug!"
 ROWS = 1000
 SETTLED = "() => !document.querySelector('select[data-asked]')"
-
-
-@pytest.fixture
-def signed_in(live_server: object, page: object, settings: object) -> Iterator[object]:
-    settings.IRTIS_MFA_ENFORCED = False
-    get_user_model().objects.create_superuser("daug", "daug@muitine.lt", PASSWORD)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "daug")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Prisijungti')")
-    page.wait_for_selector("nav")
-    yield page
 
 
 def thousands() -> None:

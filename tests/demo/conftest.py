@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures of the browser's modules)
+from tests.browser.conftest import browser, page, signed_in  # noqa: F401  (fixtures of the browser's modules)
 from tests.support import databases
 
 

@@ -5,10 +5,8 @@ A transactional test (the server must see what it writes): it runs last in the p
 flush empties the demo (tests/demo/conftest.py)."""
 
 import math
-from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import translation
 
@@ -18,20 +16,7 @@ from irtis.inventory.models import Device, Interface
 from irtis.network.models import IPAddress
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Sl4ptas-Rysiai!"
 SHOWN = "words => document.querySelector('#related details[open] .related-rows').innerText.includes(words)"
-
-
-@pytest.fixture
-def signed_in(live_server: object, page: object, settings: object) -> Iterator[object]:
-    settings.IRTIS_MFA_ENFORCED = False
-    get_user_model().objects.create_superuser("rysiai", "rysiai@muitine.lt", PASSWORD)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "rysiai")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Prisijungti')")
-    page.wait_for_selector("nav")
-    yield page
 
 
 def panel(page: object, model: type, field: str) -> object:

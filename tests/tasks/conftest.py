@@ -27,6 +27,11 @@ def database_url() -> str:
     return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
+def worker_environment(**extra: str) -> dict[str, str]:
+    """The environment of an `irtis worker` process on the test database."""
+    return {**os.environ, "IRTIS_DATABASE_URL": database_url(), "PYTHONPATH": str(ROOT), **extra}
+
+
 @pytest.fixture
 def start_worker(transactional_db: None) -> Iterator[Callable[[], subprocess.Popen]]:
     """Start `irtis worker` processes; each is stopped (or found killed) at the end of the test."""
@@ -38,11 +43,9 @@ def start_worker(transactional_db: None) -> Iterator[Callable[[], subprocess.Pop
     started: list[subprocess.Popen] = []
 
     def start() -> subprocess.Popen:
-        env = {**os.environ, "IRTIS_DATABASE_URL": database_url(), "IRTIS_TASK_HEARTBEAT": HEARTBEAT,
-               "PYTHONPATH": str(ROOT)}
         # Its own process group: RQ's scheduler is a child process, killed with it.
-        worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], env=env, cwd=ROOT,
-                                  start_new_session=True)
+        worker = subprocess.Popen([sys.executable, "-m", "irtis.cli", "worker"], cwd=ROOT, start_new_session=True,
+                                  env=worker_environment(IRTIS_TASK_HEARTBEAT=HEARTBEAT))
         started.append(worker)
         return worker
 

@@ -2,13 +2,12 @@
 settings it sends with), not Django's checks of models, addresses and templates, which import the
 whole web application (the API's schemas: some 5 s of every start)."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from .conftest import ROOT, database_url
+from .conftest import ROOT, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,8 +16,7 @@ def _burst(**env: str) -> subprocess.CompletedProcess:
     """`irtis worker --burst` on the test database, each module it imports listed on stderr."""
     return subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "irtis.cli", "worker", "--burst"],
-        env={**os.environ, "IRTIS_DATABASE_URL": database_url(), "PYTHONPATH": str(ROOT), **env},
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env=worker_environment(**env), cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
 
 
