@@ -21,3 +21,5 @@ urlpatterns = dispatched([
     *app_urlpatterns(),
     *model_urlpatterns(),
 ])
+
+handler404 = pages.page_not_found

@@ -4,6 +4,9 @@ from .navigation import menu
 
 
 def navigation(request: HttpRequest) -> dict:
-    if not request.user.is_authenticated:
+    # A request refused before the authentication middleware (a host not allowed: the 400 page)
+    # has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
-    return {"menu": lambda: menu(request.user)}
+    return {"menu": lambda: menu(user)}

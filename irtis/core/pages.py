@@ -1,9 +1,11 @@
-"""Pages of the shell: the home dashboard and the global search."""
+"""Pages of the shell: the home dashboard, the global search, and the page of an address that
+leads nowhere."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from irtis.audit.models import AuditEntry
 
@@ -59,3 +61,11 @@ def global_search(request: HttpRequest) -> HttpResponse:
     results = restricted_search(query, request.user) if query else []
     # `search_query` fills the global search box too; other pages' `query` is their list's parameters.
     return render(request, "core/search.html", {"query": query, "search_query": query, "results": results})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Under /api/ the answer the API gives for an unknown object (JSON); elsewhere the site's
+    page (templates/404.html)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return defaults.page_not_found(request, exception)
