@@ -207,6 +207,7 @@ if _flag("IRTIS_BEHIND_PROXY"):  # a TLS-terminating reverse proxy that sets X-F
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "irtis.core.pages.csrf_failure"  # says what to do, in the reader's language
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,10 +1,12 @@
-"""Pages of the shell: the home dashboard, the global search, and the page of an address that
-leads nowhere."""
+"""Pages of the shell: the home dashboard, the global search, and the pages of an address that
+leads nowhere and of a form that came back without its CSRF token."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from irtis.audit.models import AuditEntry
@@ -69,3 +71,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not Found"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: most often one opened before its user signed in
+    again (in another tab) or left open past the session. The refusal page says what to do
+    (Django's own page speaks to developers)."""
+    refusal = _("The form is out of date (you may have signed in again since it was opened). "
+                "Open the page again and resend it.")
+    return defaults.permission_denied(request, PermissionDenied(refusal))

@@ -61,3 +61,9 @@ def test_a_server_error_page_needs_no_request_context() -> None:
         response = defaults.server_error(RequestFactory().get("/"))
     page = response.content.decode()
     assert response.status_code == 500 and "Serverio klaida" in page and 'lang="lt"' in page
+
+
+def test_a_form_without_its_csrf_token_says_what_to_do() -> None:
+    response = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "Neleidžiama" in page and "Atverkite puslapį iš naujo" in page
