@@ -69,7 +69,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Under /api/ the answer the API gives for an unknown object (JSON); elsewhere the site's
     page (templates/404.html)."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 

@@ -1,5 +1,5 @@
 """A refused, missing, malformed or failed request gets the site's page in the reader's language
-(Django's own are English only); an unknown address under /api/ gets JSON, as the API's own 404s."""
+(Django's own are English only); an unknown address under /api/ gets JSON, as an unknown object of the API."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -48,7 +48,7 @@ def test_a_missing_page_names_the_address_in_the_language_chosen(reader: Client)
 
 def test_an_unknown_api_address_answers_json(reader: Client) -> None:
     response = reader.get("/api/nera-tokio/")
-    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    assert response.status_code == 404 and response.json() == {"detail": "Nerasta."}
 
 
 def test_a_malformed_request_gets_the_sites_page() -> None:
