@@ -16,6 +16,9 @@ import fcntl
 import json
 import os
 import re
+import threading
+import weakref
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,4 +98,40 @@ def advance(entry_id: int, entry_hash: str) -> None:
 def write_on_commit(entry_id: int, entry_hash: str) -> None:
     """Advance the head once the appending transaction has committed (a failure to write is
     logged, not raised: the entries are committed, and the head may lag)."""
-    transaction.on_commit(lambda: advance(entry_id, entry_hash), robust=True)
+    transaction.on_commit(_Advance(entry_id, entry_hash), robust=True)
+
+
+_registered = threading.local()
+
+
+def _callbacks() -> deque[weakref.ref["_Advance"]]:
+    """This thread's head callbacks, oldest first (weak references)."""
+    if not hasattr(_registered, "callbacks"):
+        _registered.callbacks = deque()
+    return _registered.callbacks
+
+
+class _Advance:
+    """The commit callback of one append. A transaction of many appends (an import, the demo)
+    writes the file once, at its last callback: one whose later ones are still alive leaves the
+    writing to them. A callback discarded with its rolled-back savepoint is never run and dies
+    with Django's record of it, so alive-and-later means it will run after this one: the head
+    never names an entry that was rolled back."""
+
+    __slots__ = ("__weakref__", "entry_hash", "entry_id")
+
+    def __init__(self, entry_id: int, entry_hash: str) -> None:
+        self.entry_id, self.entry_hash = entry_id, entry_hash
+        pending = _callbacks()
+        while pending and pending[-1]() is None:  # those of rolled-back transactions
+            pending.pop()
+        pending.append(weakref.ref(self))
+
+    def __call__(self) -> None:
+        pending = _callbacks()
+        while pending:  # the earlier ones have run or were discarded
+            if pending.popleft()() is self:
+                break
+        if not any(later() is not None for later in pending):
+            pending.clear()
+            advance(self.entry_id, self.entry_hash)
