@@ -101,14 +101,14 @@ def write_on_commit(entry_id: int, entry_hash: str) -> None:
     transaction.on_commit(_Advance(entry_id, entry_hash), robust=True)
 
 
-_registered = threading.local()
-
-
-def _callbacks() -> deque[weakref.ref["_Advance"]]:
+class _Registered(threading.local):
     """This thread's head callbacks, oldest first (weak references)."""
-    if not hasattr(_registered, "callbacks"):
-        _registered.callbacks = deque()
-    return _registered.callbacks
+
+    def __init__(self) -> None:
+        self.callbacks: deque[weakref.ref[_Advance]] = deque()
+
+
+_registered = _Registered()
 
 
 class _Advance:
@@ -122,13 +122,13 @@ class _Advance:
 
     def __init__(self, entry_id: int, entry_hash: str) -> None:
         self.entry_id, self.entry_hash = entry_id, entry_hash
-        pending = _callbacks()
+        pending = _registered.callbacks
         while pending and pending[-1]() is None:  # those of rolled-back transactions
             pending.pop()
         pending.append(weakref.ref(self))
 
     def __call__(self) -> None:
-        pending = _callbacks()
+        pending = _registered.callbacks
         while pending:  # the earlier ones have run or were discarded
             if pending.popleft()() is self:
                 break

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import polib
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -118,8 +119,6 @@ def test_djangos_messages_that_irtis_shows_are_lithuanian() -> None:
     """Validation messages of Django's fields and forms (an import's "“x” value must be an
     integer.", a filter's "“x” is not a valid value.") that Django's catalogue leaves in English
     are translated in irtis's; a Django upgrade that adds such a gap fails here."""
-    import django
-
     djangos = polib.pofile(str(Path(django.__file__).parent / "conf" / "locale" / "lt" / "LC_MESSAGES" / "django.po"))
     gaps = [e.msgid for e in djangos if not e.obsolete and not e.translated()
             and e.msgid not in NEVER_SHOWN and not e.msgid.startswith(("You are seeing", "If you"))]
