@@ -3,7 +3,6 @@ leads nowhere and of a form that came back without its CSRF token."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -79,4 +78,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     (Django's own page speaks to developers)."""
     refusal = _("The form is out of date (you may have signed in again since it was opened). "
                 "Open the page again and resend it.")
-    return defaults.permission_denied(request, PermissionDenied(refusal))
+    return render(request, defaults.ERROR_403_TEMPLATE_NAME, {"exception": refusal, "out_of_date": True}, status=403)

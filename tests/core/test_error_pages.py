@@ -67,3 +67,4 @@ def test_a_form_without_its_csrf_token_says_what_to_do() -> None:
     response = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
     page = response.content.decode()
     assert response.status_code == 403 and "Neleidžiama" in page and "Atverkite puslapį iš naujo" in page
+    assert "rolės" not in page  # not a matter of rights
